@@ -1,0 +1,5 @@
+"""``python -m shuangsuiji`` runs ssj."""
+
+from .cli import run
+
+run()

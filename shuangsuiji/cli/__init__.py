@@ -1,0 +1,7 @@
+"""The command-line interface: thin commands over the core."""
+
+from __future__ import annotations
+
+from .main import main, run
+
+__all__ = ["main", "run"]

@@ -1,0 +1,55 @@
+"""The Typer application and its options shared by every command. Heavy modules load per command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+HELP = """ssj —— 应急管理局“双随机、一公开”抽查工具。
+
+随机抽取检查对象和执法检查人员（任何人都能复核），把每次抽取写入防篡改台账，并生成公开材料。
+在数据仓库目录里运行；第一次使用先运行 ssj check。"""
+
+app = typer.Typer(
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+RepoOption = Annotated[
+    Path | None,
+    typer.Option("--repo", help="数据仓库目录（默认：当前目录或其上级目录）", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出，供脚本使用")]
+
+
+def workspace(repo: Path | None):  # type: ignore[no-untyped-def]
+    """The bureau repository named by ``--repo`` or found from the current folder."""
+    from ..workspace import Workspace
+
+    return Workspace.find(repo)
+
+
+def _chinese_help_panels() -> None:
+    import typer.rich_utils as panels
+
+    panels.OPTIONS_PANEL_TITLE = "选项"
+    panels.COMMANDS_PANEL_TITLE = "命令"
+    panels.ARGUMENTS_PANEL_TITLE = "参数"
+    panels.ERRORS_PANEL_TITLE = "错误"
+    panels.REQUIRED_LONG_STRING = "[必填]"
+    panels.DEFAULT_STRING = "[默认：{}]"
+    panels.ABORTED_TEXT = "已中止。"
+
+
+_chinese_help_panels()
+
+
+@app.callback()
+def _root() -> None:
+    """ssj —— 应急管理局“双随机、一公开”抽查工具。"""

@@ -1,0 +1,78 @@
+"""The one error boundary: known errors → red lines and exit 1 (or 3), usage → 2, Ctrl-C → 130."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from . import commands  # noqa: F401  (registers every command on the app)
+from .app import app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``ssj``; returns the exit status instead of raising."""
+    from ..errors import SsjError
+
+    try:
+        result = app(args=argv, prog_name="ssj", standalone_mode=False)
+    except SsjError as exc:
+        from ..console import err, error, print_problems
+
+        error(exc.message)
+        if exc.problems and exc.problems[0].message not in exc.message:
+            print_problems(exc.problems, err)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        sys.stderr.write("已中止。\n")
+        return 130
+    except Exception as exc:
+        # Typer's usage errors (click's, vendored in recent Typer) are matched by shape, not import path.
+        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        return _usage_error(exc)
+    return result if isinstance(result, int) else 0
+
+
+def _usage_error(exc: Exception) -> int:
+    from ..console import err
+
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        err.print(exc.format_message(), markup=False)  # type: ignore[attr-defined]
+        return 0
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "ssj"
+    err.print(f"用法错误：{_translate(exc.format_message())}", style="bold red", markup=False)  # type: ignore[attr-defined]
+    err.print(f"运行“{command} --help”查看用法。", markup=False)
+    return int(getattr(exc, "exit_code", 2))
+
+
+_PHRASES = {
+    "No such option": "没有这个选项",
+    "No such command": "没有这个命令",
+    "Missing option": "缺少选项",
+    "Missing argument": "缺少参数",
+    "Got unexpected extra argument": "多余的参数",
+    "Got unexpected extra arguments": "多余的参数",
+    "Got unexpected extra argument(s)": "多余的参数",
+    "Invalid value for": "取值无效：",
+    "requires an argument": "需要一个值",
+    "Option": "选项",
+    "Did you mean": "你是不是想用",
+    "is not a valid": "不是有效的",
+    "is not one of": "不是以下之一：",
+    "does not exist": "不存在",
+}
+
+
+def _translate(message: str) -> str:
+    for english, chinese in sorted(_PHRASES.items(), key=lambda kv: -len(kv[0])):
+        message = message.replace(english, chinese)
+    return message
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

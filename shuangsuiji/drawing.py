@@ -1,0 +1,240 @@
+"""``ssj draw`` and ``ssj announce``: from the bureau's files and a seed to a ledger record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from . import paths
+from .canonical import digest, id_list_digest
+from .draw import DrawInput, Stratum, draw
+from .eligibility import (
+    blacklisted,
+    build_strata,
+    declared_conflicts,
+    eligible_entities,
+    eligible_inspectors,
+    problem_entities,
+)
+from .errors import RuleError, SsjError
+from .ledger import Record, read
+from .loading import Dataset
+from .lookup import address, parse_address, resolve_section
+from .models import Section
+from .planning import PlanChoice, check_frequency, choose_item
+from .ratio import format_ratio, parse_ratio
+from .recording import Written, git_state, operator_name, stamp, write
+from .sampling import normalize_seed
+from .workspace import Workspace
+
+SYSTEM_SEED_SOURCE = "系统随机数：抽取时由操作系统安全随机数生成器（Python secrets）产生的 20 位十进制数"
+OPERATOR_SEED_SOURCE = "操作员输入"
+
+
+@dataclass(frozen=True)
+class DrawOptions:
+    """What a clerk asks for; everything optional has the default SPEC §4 gives."""
+
+    section: str
+    ratio: str | None = None
+    seed: str | None = None
+    seed_source: str | None = None
+    plan_item: str | None = None
+    team_size: int | None = None
+    date: dt.date | None = None
+    operator: str | None = None
+    announcement: str | None = None
+    allow_dirty: bool = False
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """A draw's inputs once the rules have been applied: what an announcement pins down."""
+
+    section: Section
+    day: dt.date
+    choice: PlanChoice | None
+    floor: Decimal | None
+    team_size: int
+    strata: list[Stratum]
+    inspectors: list[str]
+
+    @property
+    def population_digest(self) -> str:
+        return id_list_digest([i for s in self.strata for i in s.population])
+
+    @property
+    def pool_digest(self) -> str:
+        return id_list_digest(self.inspectors)
+
+    @property
+    def strata_digest(self) -> str:
+        return digest([[s.name, format_ratio(s.ratio), sorted(s.population)] for s in self.strata])
+
+    @property
+    def plan_item(self) -> str | None:
+        return self.choice.item.id if self.choice else None
+
+
+def parameters(data: Dataset, options: DrawOptions, today: dt.date) -> Parameters:
+    """Apply the plan, the strata and eligibility rules to the request."""
+    section = resolve_section(data.sections, options.section)
+    day = options.date or today
+    floor = _floor(options.ratio)
+    choice = choose_item(data, section, day, options.plan_item)
+    team_size = options.team_size or choice.item.team_size
+    if team_size < 2:
+        raise RuleError("每组至少 2 名执法人员（第十八条），--team-size 不能小于 2")
+    entities = eligible_entities(data, section, choice.item)
+    strata = build_strata(entities, choice.item, floor, blacklisted(data, day), problem_entities(data, day))
+    return Parameters(section, day, choice, floor, team_size, strata, eligible_inspectors(data, section, day))
+
+
+def _floor(ratio: str | None) -> Decimal | None:
+    if ratio is None:
+        return None
+    try:
+        return parse_ratio(ratio)
+    except ValueError as exc:
+        raise SsjError(str(exc)) from None
+
+
+def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = None) -> Written:
+    """Draw, append the record to the section's ledger and commit it."""
+    data = ws.load_checked()
+    at = now or ws.now(data)
+    announced = _announcement(ws, data, options) if options.announcement else None
+    if announced is not None:
+        options = _from_announcement(options, announced)
+    params = parameters(data, options, at.date())
+    state = git_state(ws, require_clean=True, allow_dirty=options.allow_dirty)
+    seed, source, fairness = _seed(options, announced)
+    spec = DrawInput(seed, params.strata, params.inspectors, params.team_size, declared_conflicts(data))
+    outcome = draw(spec)  # before the lock: a draw that cannot be made writes nothing
+
+    def build(previous: list[Record]) -> Record:
+        if announced is not None:
+            _check_announcement(previous, announced, params)
+        if params.choice:
+            check_frequency(previous, params.choice.item, params.day)
+        return stamp(
+            "draw", at, operator_name(ws, options.operator),
+            section=params.section.id, plan_item=params.plan_item,
+            checklist_item=params.choice.item.checklist_item if params.choice else None,
+            date=params.day.isoformat(), seed=seed, seed_source=source, fairness=fairness,
+            announcement=announced["hash"] if announced else None, ratio=_text(params.floor),
+            team_size=params.team_size, **outcome, inputs=dict(sorted(data.inputs.items())),
+            commit=state.commit, dirty=bool(state.dirty),
+        )
+
+    return write(ws, paths.ledger_path(params.section.id), build, lambda r: _draw_message(params.section, r), state)
+
+
+def _text(value: Decimal | None) -> str | None:
+    return format_ratio(value) if value is not None else None
+
+
+def _seed(options: DrawOptions, announced: Record | None) -> tuple[str, str, str]:
+    """The seed, its source in words, and the fairness level (SPEC §4)."""
+    if options.seed is None:
+        if announced is not None:
+            raise SsjError(f"按公告抽取必须用 --seed 给出公告指定来源公布的随机数（{announced['seed_source']}）")
+        return "".join(secrets.choice("0123456789") for _ in range(20)), SYSTEM_SEED_SOURCE, "system"
+    try:
+        seed = normalize_seed(options.seed)
+    except ValueError as exc:
+        raise SsjError(f"{exc}：请给出非空的种子，或不写 --seed 让系统生成") from None
+    if announced is not None:
+        return seed, str(announced["seed_source"]), "announced"
+    return seed, (options.seed_source or OPERATOR_SEED_SOURCE).strip(), "operator"
+
+
+def _announcement(ws: Workspace, data: Dataset, options: DrawOptions) -> Record:
+    """The announce record a draw fulfils, looked up by its address (``二股-5``)."""
+    name, seq = parse_address(options.announcement or "")
+    section = resolve_section(data.sections, name)
+    records = read(ws.root / paths.ledger_path(section.id))
+    if seq >= len(records) or records[seq]["type"] != "announce":
+        raise RuleError(f"{address(section, seq)} 不是一条抽取公告（announce）记录")
+    return records[seq]
+
+
+def _from_announcement(options: DrawOptions, note: Record) -> DrawOptions:
+    """Take section, plan item, date, ratio and team size from the announcement; refuse contradictions."""
+    announced = {
+        "section": note["section"], "plan_item": note["plan_item"], "date": dt.date.fromisoformat(note["date"]),
+        "ratio": note["ratio"], "team_size": note["team_size"],
+    }
+    for key, value in announced.items():
+        given = getattr(options, key)
+        if key != "section" and given is not None and str(given) != str(value):
+            raise RuleError(f"--{key.replace('_', '-')} 与公告不一致（公告为 {value}）：按公告抽取时参数以公告为准，可不写")
+    return replace(options, **{**announced, "section": note["section"]})
+
+
+def _check_announcement(previous: list[Record], note: Record, params: Parameters) -> None:
+    """Nothing changed since the announcement, and it was not used before (no seed shopping)."""
+    label = address(params.section, note["seq"])
+    used = [r for r in previous if r["type"] == "draw" and r.get("announcement") == note["hash"]]
+    if used:
+        raise RuleError(f"公告 {label} 已用于抽取 {address(params.section, used[0]['seq'])}；重新抽取需要发布新的公告")
+    expected = {
+        "population_digest": params.population_digest, "pool_digest": params.pool_digest,
+        "strata_digest": params.strata_digest,
+    }
+    changed = [k for k, v in expected.items() if note.get(k) != v]
+    if changed:
+        raise RuleError(f"与公告 {label} 不一致（{'、'.join(_CHANGED[k] for k in changed)}自公告后有变化），不能按该公告抽取")
+
+
+_CHANGED = {"population_digest": "检查对象名单", "pool_digest": "执法人员名单", "strata_digest": "分层名单或比例"}
+
+
+def _draw_message(section: Section, record: Record) -> str:
+    selected = sum(s["k"] for s in record["strata"])
+    teams = len(record["inspectors"]["teams"])
+    return (f"抽取 {address(section, record['seq'])}：{record['date']}，{selected} 家单位，{teams} 个检查组"
+            f"（{record['fairness']}）")
+
+
+def perform_announce(ws: Workspace, options: DrawOptions, seed_source: str, now: dt.datetime | None = None) -> Written:
+    """Publish a draw's parameters and digests before its seed exists (RFC 3797 style)."""
+    if not seed_source.strip():
+        raise SsjError("请用 --seed-source 写明将来种子的公开来源，例如“中国福利彩票双色球第2026140期开奖号码”")
+    data = ws.load_checked()
+    at = now or ws.now(data)
+    params = parameters(data, options, at.date())
+    state = git_state(ws, require_clean=True, allow_dirty=options.allow_dirty)
+    DrawInput("probe", params.strata, params.inspectors, params.team_size)  # same argument checks as a draw
+    if not any(s.population for s in params.strata):
+        raise RuleError("没有符合条件的检查对象（在营且属于本科室监管范围），无法公告")
+    if len(params.inspectors) < params.team_size:
+        raise RuleError(f"符合条件的执法人员只有 {len(params.inspectors)} 名，不足一组 {params.team_size} 人（第十八条）")
+
+    def build(previous: list[Record]) -> Record:
+        if params.choice:
+            check_frequency(previous, params.choice.item, params.day)
+        return stamp(
+            "announce", at, operator_name(ws, options.operator), section=params.section.id,
+            plan_item=params.plan_item, date=params.day.isoformat(), ratio=_text(params.floor),
+            team_size=params.team_size, seed_source=seed_source.strip(),
+            population_digest=params.population_digest, pool_digest=params.pool_digest,
+            strata_digest=params.strata_digest, commit=state.commit,
+        )
+
+    def message(record: Record) -> str:
+        return f"公告 {address(params.section, record['seq'])}：{record['date']} 抽取，种子来源 {record['seed_source']}"
+
+    return write(ws, paths.ledger_path(params.section.id), build, message, state)
+
+
+def summary(record: Record) -> dict[str, Any]:
+    """Counts that tables and commit messages show."""
+    return {
+        "selected": sum(s["k"] for s in record["strata"]),
+        "population": sum(len(s["population"]) for s in record["strata"]),
+        "teams": len(record["inspectors"]["teams"]),
+    }

@@ -1,0 +1,49 @@
+"""Ratios and sample sizes in exact decimal arithmetic (SPEC §4): never floats."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+_DECIMAL = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+def parse_ratio(text: str | int | float | Decimal) -> Decimal:
+    """Parse ``0.1``, ``.5``, ``1`` or ``10%`` into a Decimal in (0, 1]; refuse anything else."""
+    raw = _as_text(text).strip()
+    percent = raw.endswith("%")
+    number = raw[:-1].strip() if percent else raw
+    if not _DECIMAL.match(number):
+        raise ValueError(f"比例“{raw}”无效：请写成小数（如 0.1）或百分数（如 10%）")
+    value = Decimal(number) / 100 if percent else Decimal(number)
+    if not Decimal(0) < value <= Decimal(1):
+        raise ValueError(f"比例“{raw}”超出范围：必须大于 0 且不大于 1（即 100%）")
+    return value
+
+
+def _as_text(value: str | int | float | Decimal) -> str:
+    # YAML reads an unquoted 0.1 as a float; repr() gives back the shortest literal that was typed.
+    if isinstance(value, bool):
+        raise ValueError("比例不能是真/假值")
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def format_ratio(value: Decimal) -> str:
+    """The canonical decimal string of a ratio: ``0.1``, ``0.25``, ``1`` (no exponent, no trailing zeros)."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def sample_size(population: int, ratio: Decimal | str) -> int:
+    """k = ⌈r·N⌉ computed exactly; at least 1 when N ≥ 1."""
+    if population <= 0:
+        return 0
+    exact = Fraction(Decimal(ratio)) * population
+    return max(1, min(population, math.ceil(exact)))
+
+
+def scale_ratio(ratio: Decimal, multiplier: Decimal) -> Decimal:
+    """ratio × multiplier, capped at 1 (第十六条: companies with problems are checked more often)."""
+    return min(Decimal(1), ratio * multiplier)

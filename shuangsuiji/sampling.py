@@ -1,0 +1,70 @@
+"""The public draw algorithm (SPEC §4), pure: ids and a seed in, tickets and rankings out.
+
+Tickets are Rivest's consistent-sampling first tickets, digit for digit as the
+``consistent_sampler`` package computes them (``first_fraction(id, seed)``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import unicodedata
+from collections.abc import Iterable
+from typing import NamedTuple
+
+#: Suffix that derives the inspectors' seed from the companies' seed.
+INSPECTOR_SEED_SUFFIX = "|inspectors"
+
+
+class Ticket(NamedTuple):
+    """A ticket and its id; tuples order by ticket, then by id (the tie-break)."""
+
+    ticket: str
+    id: str
+
+
+def normalize_seed(seed: str) -> str:
+    """Surrounding white space removed, NFC applied; an empty seed is refused."""
+    text = unicodedata.normalize("NFC", seed.strip())
+    if not text:
+        raise ValueError("随机种子不能为空")
+    return text
+
+
+def seed_digest(seed: str) -> str:
+    """``sha256_hex(UTF-8(seed))``: computed once per draw."""
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+
+
+def ticket_of(item_id: str, digest: str) -> str:
+    """``0.`` + the reversed, zero-padded decimal of SHA-256(digest + id)."""
+    value = int.from_bytes(hashlib.sha256((digest + item_id).encode("utf-8")).digest(), "big")
+    return "0." + f"{value:064d}"[::-1]
+
+
+def first_fraction(item_id: str, seed: str) -> str:
+    """The first ticket of ``item_id`` under ``seed`` (same name and result as consistent_sampler)."""
+    return ticket_of(item_id, seed_digest(seed))
+
+
+def tickets(ids: Iterable[str], seed: str) -> list[Ticket]:
+    """Every id with its ticket, in input order."""
+    digest = seed_digest(seed)
+    return [Ticket(ticket_of(i, digest), i) for i in ids]
+
+
+def rank(ids: Iterable[str], seed: str) -> list[Ticket]:
+    """All ids in ticket order, smallest first."""
+    return sorted(tickets(ids, seed))
+
+
+def smallest(ids: Iterable[str], seed: str, k: int) -> list[Ticket]:
+    """The ``k`` smallest tickets, in ticket order (a heap keeps province-scale draws cheap)."""
+    if k <= 0:
+        return []
+    return heapq.nsmallest(k, tickets(ids, seed))
+
+
+def inspector_seed(seed: str) -> str:
+    """The seed that ranks inspectors: ``seed + "|inspectors"``."""
+    return seed + INSPECTOR_SEED_SUFFIX

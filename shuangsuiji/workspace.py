@@ -1,0 +1,69 @@
+"""A bureau's repository on disk: where it is, how to load it, where ssj keeps its own state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import paths
+from .cache import ModelCache
+from .checks import check_dataset
+from .clock import DEFAULT_TIMEZONE, local_now, local_today
+from .errors import DataError, SsjError
+from .files import WorkingTree
+from .loading import Dataset, Progress, load_dataset
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The bureau repository rooted at ``root``."""
+
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Workspace:
+        """The repository containing ``start`` (default: the current folder)."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / paths.BUREAU).is_file():
+                return cls(folder)
+        raise SsjError(
+            f"{here} 不是 ssj 的数据仓库：找不到 {paths.BUREAU}。"
+            "请进入仓库目录再运行，或用 --repo 指定；新单位可用“ssj init 目录”创建"
+        )
+
+    @property
+    def state_dir(self) -> Path:
+        """``.ssj/``: caches and the lock file (git-ignored)."""
+        return self.root / paths.STATE_DIR
+
+    def load(self, progress: Progress | None = None) -> Dataset:
+        """Every file, validated (problems collected, not raised)."""
+        return load_dataset(WorkingTree(self.root), ModelCache(self.state_dir / "cache"), progress)
+
+    def load_checked(self, today: dt.date | None = None, progress: Progress | None = None) -> Dataset:
+        """Every file, validated and cross-checked; refuses when any error remains."""
+        data = self.load(progress)
+        check_dataset(data, today or self.today(data))
+        if data.errors:
+            raise DataError(f"数据有 {len(data.errors)} 处错误，请先运行 ssj check 并改正", data.errors)
+        return data
+
+    def timezone(self, data: Dataset) -> str:
+        """The bureau's time zone; ``ssj check`` reports a bad one, everything else uses the default."""
+        name = data.bureau.timezone if data.bureau is not None else DEFAULT_TIMEZONE
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return DEFAULT_TIMEZONE
+        return name
+
+    def today(self, data: Dataset) -> dt.date:
+        """Today in the bureau's time zone."""
+        return local_today(self.timezone(data))
+
+    def now(self, data: Dataset) -> dt.datetime:
+        """Now in the bureau's time zone."""
+        return local_now(self.timezone(data))

@@ -1,0 +1,198 @@
+"""YAML in and out: the only module that imports ruamel.yaml.
+
+Reading is fast (libyaml via ruamel.yaml.clib, no position marks); when a problem needs a line
+number, the file is composed again with marks, lazily. Files the tool edits are read and written in
+round-trip mode so the bureau's comments and order survive.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+
+from .errors import InputError
+
+#: Deeper nesting than this is refused before libyaml's recursive composer can overflow the C stack.
+MAX_DEPTH = 500
+#: Below this many openers a text cannot nest deeper than ``MAX_DEPTH`` in any way that matters.
+_OPENER_BUDGET = 2_000
+
+#: A document may grow by at most this many nodes through aliases (billion-laughs guard, SPEC §7).
+ALIAS_EXPANSION_LIMIT = 10_000
+
+_RESAVE = "请用记事本或 WPS 打开后“另存为”，编码选 UTF-8，再重试"
+
+
+def decode(label: str, data: bytes) -> str:
+    """UTF-8 text of a YAML file (a BOM and CRLF are fine); any other encoding gets a clear refusal."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(label, None, f"文件是 UTF-16 编码，ssj 只读 UTF-8：{_RESAVE}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        guess = "GBK/GB18030" if _looks_gb18030(data) else "非 UTF-8"
+        raise InputError(label, line, f"文件不是 UTF-8 编码（看起来是 {guess}）：{_RESAVE}") from None
+    return text
+
+
+def _looks_gb18030(data: bytes) -> bool:
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _safe_yaml() -> YAML:
+    yaml = YAML(typ="safe", pure=False)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def parse(label: str, text: str) -> Any:
+    """Parse YAML text with the C-backed safe loader; refuse syntax errors and alias bombs."""
+    _refuse_deep_nesting(label, text)
+    try:
+        data = _safe_yaml().load(text)
+    except MarkedYAMLError as exc:
+        raise _syntax_error(label, exc) from None
+    except YAMLError as exc:
+        raise InputError(label, None, f"YAML 格式错误：{exc}") from None
+    except RecursionError:
+        raise InputError(label, None, "YAML 嵌套层数过深，拒绝读取") from None
+    if "&" in text and "*" in text:
+        _refuse_alias_bombs(label, data)
+    return data
+
+
+def _refuse_deep_nesting(label: str, text: str) -> None:
+    """Walk the event stream of texts that could nest deeply (cheap counts first)."""
+    openers = text.count("[") + text.count("{") + text.count("- -") + text.count("-\t-")
+    if openers < _OPENER_BUDGET:
+        return
+    depth = 0
+    try:
+        for event in _safe_yaml().parse(text):
+            name = type(event).__name__
+            if name in ("SequenceStartEvent", "MappingStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise InputError(label, line, f"YAML 嵌套超过 {MAX_DEPTH} 层，拒绝读取")
+            elif name in ("SequenceEndEvent", "MappingEndEvent"):
+                depth -= 1
+    except MarkedYAMLError as exc:
+        raise _syntax_error(label, exc) from None
+
+
+def _syntax_error(label: str, exc: MarkedYAMLError) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    column = f"第 {mark.column + 1} 列，" if mark is not None else ""
+    problem = (exc.problem or exc.context or "").strip()
+    if "duplicate key" in str(exc) or "found duplicate key" in problem:
+        return InputError(label, line, f"{column}同一个键写了两次，请删去重复的一行")
+    if "constructor for the tag" in problem:
+        return InputError(label, line, f"{column}不允许使用 YAML 标签（如 !!python/…）：请删去它")
+    hint = "常见原因：缩进不一致、冒号后缺空格、引号没有闭合、用了全角标点"
+    return InputError(label, line, f"YAML 语法错误（{column}{problem}）。{hint}")
+
+
+def _refuse_alias_bombs(label: str, data: Any) -> None:
+    """Aliases share objects; count what they would expand to and refuse cycles and bombs."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, done = stack.pop()
+        if not isinstance(node, (dict, list)):
+            continue
+        key = id(node)
+        children = list(node.values()) if isinstance(node, dict) else node
+        if done:
+            in_progress.discard(key)
+            sizes[key] = 1 + sum(sizes.get(id(c), 1) for c in children)
+            continue
+        if key in sizes:
+            continue
+        if key in in_progress:
+            raise InputError(label, None, "YAML 中有循环引用的别名（&/*），拒绝读取")
+        in_progress.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if isinstance(c, (dict, list)) and id(c) not in sizes)
+    expanded = sizes.get(id(data), 1)
+    if expanded - len(sizes) > ALIAS_EXPANSION_LIMIT:
+        raise InputError(label, None, f"YAML 别名（&/*）展开后过大（超过 {ALIAS_EXPANSION_LIMIT} 个节点），拒绝读取")
+
+
+def load(label: str, data: bytes) -> Any:
+    """Decode and parse the raw bytes of one YAML file."""
+    return parse(label, decode(label, data))
+
+
+class LineFinder:
+    """Finds the 1-based line of a path such as ``("entities", 41, "id")`` in one YAML text."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._root: Node | None = None
+
+    def line_of(self, loc: Sequence[str | int]) -> int | None:
+        """Line of the deepest node along ``loc`` that exists (the key's line for mappings)."""
+        if self._root is None:
+            try:
+                self._root = _safe_yaml().compose(self._text)
+            except YAMLError:
+                return None
+        node, line = self._root, None
+        for part in loc:
+            if node is None:
+                break
+            node, found = _step(node, part)
+            line = found if found is not None else line
+        return line
+
+
+def _step(node: Node, part: str | int) -> tuple[Node | None, int | None]:
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if str(key.value) == str(part):
+                return value, key.start_mark.line + 1
+    if isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        child = node.value[part]
+        return child, child.start_mark.line + 1
+    return None, None
+
+
+def round_trip() -> YAML:
+    """A round-trip YAML instance in the house layout (2-space maps, dashed lists indented)."""
+    yaml = YAML()
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    return yaml
+
+
+def load_round_trip(label: str, data: bytes) -> Any:
+    """Load a file for editing, keeping comments and order."""
+    text = decode(label, data)
+    parse(label, text)  # same refusals as a normal read
+    return round_trip().load(text)
+
+
+def dump_round_trip(document: Any) -> bytes:
+    """Serialise an edited document as UTF-8 with LF line ends."""
+    buffer = io.StringIO()
+    round_trip().dump(document, buffer)
+    return buffer.getvalue().encode("utf-8")
+
+
+def dump_plain(document: Any) -> bytes:
+    """Serialise plain data (new files) in the house layout."""
+    return dump_round_trip(document)
