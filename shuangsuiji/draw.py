@@ -96,13 +96,18 @@ def _assign(selected: list[Ticket], teams: list[list[str]], conflicts: set[tuple
 def replacement_for(
     record: dict[str, Any], entity: str, inspector: str, earlier: list[dict[str, Any]]
 ) -> str | None:
-    """The reserve inspector who replaces ``inspector`` for ``entity`` (SPEC §4), or None."""
+    """The reserve inspector who replaces ``inspector`` for ``entity`` (SPEC §4), or None.
+
+    Beyond SPEC §4's wording, whoever already stepped aside for ``entity`` in this draw never comes
+    back as a replacement: otherwise a second recusal could return the first one's conflicted inspector.
+    """
     team = current_team(record, entity, earlier)
     if inspector not in team:
         raise RuleError(f"{inspector} 不在单位 {entity} 的检查组中（当前检查组：{'、'.join(team)}）")
     conflicts = {(c["inspector"], c["entity"]) for c in record["conflicts"]}
+    stepped_aside = {inspector} | {r["inspector"] for r in earlier if r["entity"] == entity}
     for candidate in record["inspectors"]["reserve"]:
-        if candidate not in team and (candidate, entity) not in conflicts:
+        if candidate not in team and candidate not in stepped_aside and (candidate, entity) not in conflicts:
             return str(candidate)
     return None
 

@@ -11,14 +11,7 @@ from typing import Any
 from . import paths
 from .canonical import digest, id_list_digest
 from .draw import DrawInput, Stratum, draw
-from .eligibility import (
-    blacklisted,
-    build_strata,
-    declared_conflicts,
-    eligible_entities,
-    eligible_inspectors,
-    problem_entities,
-)
+from .eligibility import declared_conflicts, draw_population
 from .errors import RuleError, SsjError
 from .ledger import Record, read
 from .loading import Dataset
@@ -88,9 +81,8 @@ def parameters(data: Dataset, options: DrawOptions, today: dt.date) -> Parameter
     team_size = options.team_size or choice.item.team_size
     if team_size < 2:
         raise RuleError("每组至少 2 名执法人员（第十八条），--team-size 不能小于 2")
-    entities = eligible_entities(data, section, choice.item)
-    strata = build_strata(entities, choice.item, floor, blacklisted(data, day), problem_entities(data, day))
-    return Parameters(section, day, choice, floor, team_size, strata, eligible_inspectors(data, section, day))
+    strata, inspectors = draw_population(data, section, choice.item, floor, day)
+    return Parameters(section, day, choice, floor, team_size, strata, inspectors)
 
 
 def _floor(ratio: str | None) -> Decimal | None:
@@ -102,9 +94,10 @@ def _floor(ratio: str | None) -> Decimal | None:
         raise SsjError(str(exc)) from None
 
 
-def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = None) -> Written:
+def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = None,
+                 data: Dataset | None = None) -> Written:
     """Draw, append the record to the section's ledger and commit it."""
-    data = ws.load_checked()
+    data = data or ws.load_checked()
     at = now or ws.now(data)
     announced = _announcement(ws, data, options) if options.announcement else None
     if announced is not None:
@@ -200,11 +193,12 @@ def _draw_message(section: Section, record: Record) -> str:
             f"（{record['fairness']}）")
 
 
-def perform_announce(ws: Workspace, options: DrawOptions, seed_source: str, now: dt.datetime | None = None) -> Written:
+def perform_announce(ws: Workspace, options: DrawOptions, seed_source: str, now: dt.datetime | None = None,
+                     data: Dataset | None = None) -> Written:
     """Publish a draw's parameters and digests before its seed exists (RFC 3797 style)."""
     if not seed_source.strip():
         raise SsjError("请用 --seed-source 写明将来种子的公开来源，例如“中国福利彩票双色球第2026140期开奖号码”")
-    data = ws.load_checked()
+    data = data or ws.load_checked()
     at = now or ws.now(data)
     params = parameters(data, options, at.date())
     state = git_state(ws, require_clean=True, allow_dirty=options.allow_dirty)

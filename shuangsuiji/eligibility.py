@@ -87,3 +87,12 @@ def build_strata(
         Stratum(name, min(Decimal(1), max(ratios[name], floor or ratios[name])), sorted(members[name]))
         for name in STRATA
     ]
+
+
+def draw_population(
+    data: Dataset, section: Section, item: PlanItem | None, floor: Decimal | None, day: dt.date
+) -> tuple[list[Stratum], list[str]]:
+    """The strata and the inspector pool of a draw by ``section`` under ``item`` on ``day``."""
+    entities = eligible_entities(data, section, item)
+    strata = build_strata(entities, item, floor, blacklisted(data, day), problem_entities(data, day))
+    return strata, eligible_inspectors(data, section, day)

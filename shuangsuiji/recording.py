@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import gitops, paths
 from .errors import RuleError, SsjError
+from .fsutil import write_atomic
 from .ledger import Record, append, locked
 from .workspace import Workspace
 
@@ -64,16 +65,27 @@ def stamp(kind: str, at: dt.datetime, operator: str, **fields: object) -> Record
 
 def write(
     ws: Workspace, ledger_rel: str, build: Callable[[list[Record]], Record],
-    message: Callable[[Record], str], state: GitState,
+    message: Callable[[Record], str], state: GitState, files: dict[str, bytes] | None = None,
 ) -> Written:
-    """Append under the lock and commit the ledger file alone; a failed commit keeps the record (exit 3)."""
+    """Append under the lock and commit the ledger file (and ``files``, written just before the record).
+
+    A failed commit keeps the record (exit status 3).
+    """
     path = ws.root / ledger_rel
+    files = files or {}
+
+    def build_then_write_files(previous: list[Record]) -> Record:
+        record = build(previous)  # every check passes before any file changes
+        for rel, data in files.items():
+            write_atomic(ws.root / rel, data)
+        return record
+
     with locked(ws.state_dir):
-        record = append(path, build)
+        record = append(path, build_then_write_files)
         if not state.in_git:
             return Written(record, path, None, None)
         try:
-            commit = gitops.commit(ws.root, [ledger_rel], message(record))
+            commit = gitops.commit(ws.root, [*files, ledger_rel], message(record))
         except SsjError as exc:
             return Written(record, path, None, exc.message)
     return Written(record, path, commit, None)

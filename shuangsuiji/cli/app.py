@@ -21,18 +21,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-RepoOption = Annotated[
-    Path | None,
-    typer.Option("--repo", help="数据仓库目录（默认：当前目录或其上级目录）", show_default=False),
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出，供脚本使用")]
 
+_repo: list[Path | None] = [None]
 
-def workspace(repo: Path | None):  # type: ignore[no-untyped-def]
+
+def workspace():  # type: ignore[no-untyped-def]
     """The bureau repository named by ``--repo`` or found from the current folder."""
     from ..workspace import Workspace
 
-    return Workspace.find(repo)
+    return Workspace.find(_repo[0])
 
 
 def _chinese_help_panels() -> None:
@@ -51,5 +49,11 @@ _chinese_help_panels()
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    repo: Annotated[
+        Path | None,
+        typer.Option("--repo", envvar="SSJ_REPO", help="数据仓库目录（默认：当前目录或其上级目录）", show_default=False),
+    ] = None,
+) -> None:
     """ssj —— 应急管理局“双随机、一公开”抽查工具。"""
+    _repo[0] = repo

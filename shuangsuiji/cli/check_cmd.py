@@ -6,11 +6,11 @@ import json
 
 import typer
 
-from .app import JsonOption, RepoOption, app, workspace
+from .app import JsonOption, app, workspace
 
 
 @app.command("check")
-def check(repo: RepoOption = None, as_json: JsonOption = False) -> int:
+def check(as_json: JsonOption = False) -> int:
     """检查全部数据文件：格式、必填字段、校验位和相互引用。
 
     列出所有问题（文件:行号: 说明），有错误时退出码为 1；警告（如执法证过期）只提示，不算失败。
@@ -18,7 +18,7 @@ def check(repo: RepoOption = None, as_json: JsonOption = False) -> int:
     from ..checks import check_dataset, counts_by_section
     from ..console import out, print_json, print_problems, progress
 
-    ws = workspace(repo)
+    ws = workspace()
     with progress("读取数据", None) as tick:
         data = ws.load(progress=tick)
     today = ws.today(data)

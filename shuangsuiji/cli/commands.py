@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from . import check_cmd  # noqa: F401
+from . import check_cmd, draw_cmd, init_cmd, ledger_cmd, plan_cmd  # noqa: F401

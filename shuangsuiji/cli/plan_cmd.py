@@ -1,0 +1,84 @@
+"""``ssj plan status`` and ``ssj plan approve``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from .app import JsonOption, app, workspace
+
+plan_app = typer.Typer(help="年度检查计划：进度和审批。", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+Year = Annotated[int | None, typer.Option("--year", help="年度（默认：今年）", show_default=False)]
+
+
+@plan_app.command("status")
+def status_command(year: Year = None, as_json: JsonOption = False) -> int:
+    """各计划事项的进度：已抽取次数/频次、抽中单位、报告、公开情况，以及逾期事项。"""
+    from rich.table import Table
+
+    from ..console import out, print_json
+    from ..plan_status import as_json as status_json
+    from ..plan_status import plan_status
+
+    ws = workspace()
+    data = ws.load()
+    today = ws.today(data)
+    year = year or today.year
+    rows, pending = plan_status(ws, data, year, today)
+    if as_json:
+        print_json(json.dumps(status_json(rows, pending, year), ensure_ascii=False, indent=2))
+        return 0
+    if year not in data.plans:
+        out.print(f"[yellow]{year} 年没有年度检查计划（plans/{year}.yaml）。[/]")
+        return 0
+    sections = {s.id: s.name for s in data.sections}
+    table = Table(title=f"{year} 年度检查计划执行情况（{today}）", title_justify="left")
+    for column in ("计划事项", "科室", "实施月份", "抽取/频次", "作废", "抽中单位", "报告", "办结", "已公开", "提示"):
+        table.add_column(column)
+    for r in rows:
+        months = "全年" if len(r.months) == 12 else "、".join(map(str, r.months)) + "月"
+        name = r.item + (f"（临时 {r.temporary}）" if r.temporary else "")
+        note = "；".join(r.overdue)
+        table.add_row(name, sections.get(r.section, r.section), months, f"{r.draws}/{r.frequency}", str(r.voided),
+                      str(r.companies), str(r.reports), str(r.finished), str(r.published),
+                      f"[red]{note}[/]" if note else "")
+    out.print(table)
+    late = [p for p in pending if p.overdue]
+    if pending:
+        out.print(f"已办结但未公开的检查结果 {len(pending)} 项，其中已超过公示期限 {len(late)} 项：")
+        for p in pending:
+            flag = "[red]已逾期[/]" if p.overdue else "未到期"
+            out.print(f"  {p.report}：办结 {p.finished_on}，应于 {p.due} 前公开（{flag}）")
+    return 0
+
+
+@plan_app.command("approve")
+def approve_command(
+    meeting: Annotated[str, typer.Option("--meeting", help="审批会议，如“2027年第1次局党委班子会议”", show_default=False)],
+    approver: Annotated[str, typer.Option("--approver", help="批准人", show_default=False)],
+    year: Year = None,
+    temporary: Annotated[str | None, typer.Option("--temporary", help="审批临时检查计划：其编号", show_default=False)] = None,
+    date: Annotated[str | None, typer.Option("--date", help="批准日期（默认：今天）", show_default=False)] = None,
+    operator: Annotated[str | None, typer.Option("--operator", help="操作人（默认：git 用户名）", show_default=False)] = None,
+) -> int:
+    """记录班子会议对年度计划（或临时计划）的审批：写入计划文件和局台账。计划之后若被改动需重新审批。"""
+    from ..approvals import perform_approval
+    from ..clock import parse_date
+    from ..console import out
+    from ..errors import SsjError
+    from .draw_cmd import _finish
+
+    ws = workspace()
+    try:
+        approved_on = parse_date(date) if date else None
+    except ValueError as exc:
+        raise SsjError(str(exc)) from None
+    data = ws.load()
+    today = ws.today(data)
+    written = perform_approval(ws, year or today.year, temporary, meeting, approved_on or today, approver, operator)
+    out.print(f"已审批：摘要 {written.record['digest']}")
+    return _finish(written, False)

@@ -1,0 +1,112 @@
+"""What may follow a draw: ``void`` (abandon it, with a reason) and ``recusal`` (第十七条)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from . import paths
+from .draw import current_team, replacement_for
+from .errors import RuleError, SsjError
+from .ledger import Record, read
+from .loading import Dataset
+from .lookup import address, parse_address, resolve_section
+from .models import Section
+from .recording import Written, git_state, operator_name, stamp, write
+from .workspace import Workspace
+
+RECUSAL_REASONS = ("利害关系回避", "因故不能执行检查", "其他")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A record found by its address, with the section it belongs to and its whole ledger."""
+
+    section: Section
+    record: Record
+    records: list[Record]
+
+    @property
+    def label(self) -> str:
+        return address(self.section, self.record["seq"])
+
+
+def locate(ws: Workspace, data: Dataset, text: str, kind: str | None = "draw") -> Located:
+    """The record addressed as ``二股-3``; with ``kind``, refuse records of another type."""
+    name, seq = parse_address(text)
+    section = resolve_section(data.sections, name)
+    records = read(ws.root / paths.ledger_path(section.id))
+    if seq >= len(records):
+        last = f"最后一条是 {address(section, len(records) - 1)}" if records else "台账还是空的"
+        raise SsjError(f"没有记录 {address(section, seq)}（{section.name}{last}）")
+    record = records[seq]
+    if kind is not None and record["type"] != kind:
+        raise SsjError(f"{address(section, seq)} 是一条“{record['type']}”记录，不是抽取（draw）记录")
+    return Located(section, record, records)
+
+
+def voided_by(records: list[Record], draw_hash: str) -> Record | None:
+    """The void record of a draw, if it was voided."""
+    return next((r for r in records if r["type"] == "void" and r["draw"] == draw_hash), None)
+
+
+def recusals_of(records: list[Record], draw_hash: str) -> list[Record]:
+    """Every recusal of a draw, in ledger order."""
+    return [r for r in records if r["type"] == "recusal" and r["draw"] == draw_hash]
+
+
+def _refuse_if_void(found: Located, records: list[Record]) -> None:
+    void = voided_by(records, found.record["hash"])
+    if void is not None:
+        raise RuleError(f"{found.label} 已于 {void['at'][:10]} 作废（{void['reason']}），不能再操作")
+
+
+def perform_void(ws: Workspace, draw_address: str, reason: str, operator: str | None,
+                 now: dt.datetime | None = None) -> Written:
+    """Abandon a draw, with its reason; the draw itself stays in the ledger for everyone to see."""
+    if not reason.strip():
+        raise SsjError("作废必须写明原因（--reason），原因会公开")
+    data = ws.load()
+    found = locate(ws, data, draw_address)
+    state = git_state(ws, require_clean=False)
+    at = now or ws.now(data)
+
+    def build(previous: list[Record]) -> Record:
+        _refuse_if_void(found, previous)
+        return stamp("void", at, operator_name(ws, operator), draw=found.record["hash"], reason=reason.strip())
+
+    def message(record: Record) -> str:
+        return f"作废 {found.label}（{address(found.section, record['seq'])}）：{record['reason']}"
+
+    return write(ws, paths.ledger_path(found.section.id), build, message, state)
+
+
+def perform_recusal(ws: Workspace, draw_address: str, inspector: str, entity: str, reason: str,
+                    operator: str | None, now: dt.datetime | None = None) -> tuple[Written, Any]:
+    """Replace ``inspector`` for ``entity`` by the rule of SPEC §4; records nothing when nobody can."""
+    if reason not in RECUSAL_REASONS:
+        raise SsjError(f"回避原因只能选：{'、'.join(RECUSAL_REASONS)}（个人情况不写入台账）")
+    data = ws.load()
+    found = locate(ws, data, draw_address)
+    state = git_state(ws, require_clean=False)
+    at = now or ws.now(data)
+
+    def build(previous: list[Record]) -> Record:
+        _refuse_if_void(found, previous)
+        earlier = recusals_of(previous, found.record["hash"])
+        replacement = replacement_for(found.record, entity, inspector, earlier)
+        if replacement is None:
+            raise RuleError(
+                f"备选人员中没有可替换 {inspector} 的人（需与单位 {entity} 无利害关系且不在该检查组中），未作任何记录；"
+                "请报告科室负责人另行处理（第十七条）"
+            )
+        return stamp("recusal", at, operator_name(ws, operator), draw=found.record["hash"], entity=entity,
+                     inspector=inspector, replacement=replacement, reason=reason)
+
+    def message(record: Record) -> str:
+        return f"回避 {found.label}：{record['inspector']} → {record['replacement']}（{record['entity']}，{record['reason']}）"
+
+    written = write(ws, paths.ledger_path(found.section.id), build, message, state)
+    team = current_team(found.record, entity, [*recusals_of(found.records, found.record["hash"]), written.record])
+    return written, team
