@@ -21,7 +21,7 @@ def check_dataset(data: Dataset, today: dt.date) -> Dataset:
     """Run every cross-reference rule; problems are appended to ``data.problems``."""
     for rule in (
         _bureau, _sections, _entities, _inspectors, _certified_per_section,
-        _duties_and_checklist, _credit, _plans,
+        _duties_and_checklist, _credit, _plans, _reports,
     ):
         rule(data, today)
     return data
@@ -174,6 +174,12 @@ def _plans(data: Dataset, today: dt.date) -> None:
                 if outside:
                     data.report(where, f"行业“{'、'.join(outside)}”不归{section.name}监管（第十五条：不得跨行业抽查）",
                                 extra=("specialties",))
+
+
+def _reports(data: Dataset, today: dt.date) -> None:
+    from .reports import check_reports  # reports reads ledgers; imported here to keep start-up light
+
+    check_reports(data, today)
 
 
 def _item_locations(plan: Plan) -> list[tuple[Loc, PlanItem]]:

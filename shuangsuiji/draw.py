@@ -52,7 +52,7 @@ def draw(spec: DrawInput) -> dict[str, Any]:
     return {
         "strata": strata,
         "inspectors": {
-            "eligible": sorted(spec.inspectors), "team_size": spec.team_size, "teams": teams, "reserve": reserve,
+            "eligible": sorted(set(spec.inspectors)), "team_size": spec.team_size, "teams": teams, "reserve": reserve,
         },
         "conflicts": [{"inspector": i, "entity": e} for i, e in conflicts],
         "assignments": _assign(selected, teams, set(conflicts)),

@@ -7,7 +7,8 @@ from html import escape
 STYLE = """
 :root { color-scheme: light; }
 body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif;
-       margin: 0 auto; max-width: 1100px; padding: 12px; line-height: 1.6; color: #111; background: #fff; }
+       margin: 0 auto; max-width: 1100px; padding: 12px; line-height: 1.6; color: #111; background: #fff;
+       overflow-wrap: anywhere; }
 h1 { font-size: 1.5em; margin: .4em 0; } h2 { font-size: 1.2em; margin-top: 1.4em; border-bottom: 2px solid #b22; }
 table { border-collapse: collapse; width: 100%; margin: .6em 0; font-size: .92em; }
 th, td { border: 1px solid #999; padding: 4px 6px; text-align: left; vertical-align: top; word-break: break-all; }
@@ -18,7 +19,13 @@ th { background: #f3e9e9; }
 .mono { font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: .85em; }
 .sign { display: flex; gap: 2em; margin-top: 2.5em; } .sign div { flex: 1; border-top: 1px solid #333; padding-top: 4px; }
 .wrap { overflow-x: auto; }
-@media (max-width: 640px) { body { padding: 6px; } th, td { padding: 3px; font-size: .85em; } }
+@media (max-width: 640px) {
+  body { padding: 6px; }
+  table.cards thead { display: none; }
+  table.cards tr { display: block; border: 1px solid #999; margin-bottom: .8em; }
+  table.cards td { display: block; border: none; border-bottom: 1px dotted #ccc; }
+  table.cards td::before { content: attr(data-label) "："; font-weight: bold; color: #555; }
+}
 @media print { body { max-width: none; padding: 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; }
                .noprint { display: none; } a { color: inherit; text-decoration: none; } }
 """
@@ -34,8 +41,11 @@ def page(title: str, body: str) -> str:
 
 
 def table(headers: list[str], rows: list[list[str]], raw: bool = False) -> str:
-    """An HTML table; cells are escaped unless ``raw``."""
+    """An HTML table that turns into one card per row on a phone; cells are escaped unless ``raw``."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     cell = (lambda v: v) if raw else escape
-    body = "".join("<tr>" + "".join(f"<td>{cell(str(v))}</td>" for v in row) + "</tr>" for row in rows)
-    return f"<div class=\"wrap\"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    body = "".join(
+        "<tr>" + "".join(f"<td data-label=\"{escape(h)}\">{cell(str(v))}</td>" for h, v in zip(headers, row, strict=False)) + "</tr>"
+        for row in rows
+    )
+    return f"<div class=\"wrap\"><table class=\"cards\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"

@@ -14,6 +14,7 @@ from . import paths, yamlio
 from .cache import ModelCache
 from .errors import InputError, Problem, Severity
 from .files import Files
+from .kit import verify as kit
 from .models import (
     Bureau,
     ChecklistFile,
@@ -59,6 +60,8 @@ class Dataset:
     inputs: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     raw_plans: dict[int, Any] = field(default_factory=dict)
+    files: Files | None = None
+    _ledgers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _raw: dict[str, bytes] = field(default_factory=dict)
     _finders: dict[str, yamlio.LineFinder] = field(default_factory=dict)
 
@@ -80,6 +83,18 @@ class Dataset:
         """Record a problem about the ``index``-th record of ``collection``."""
         self.report(self.where[(collection, index)], message, severity, extra)
 
+    def ledger(self, section_id: str) -> list[dict[str, Any]]:
+        """The readable records of one section's ledger (read on first use; ``verify-ledger`` judges it)."""
+        if section_id not in self._ledgers:
+            raw = self.files.read(paths.ledger_path(section_id)) if self.files is not None else None
+            records = kit.parse_ledger(raw)[0] if raw else []
+            self._ledgers[section_id] = [r for r in records if isinstance(r, dict)]
+        return self._ledgers[section_id]
+
+    def section(self, section_id: str) -> Section | None:
+        """The section with this id."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
@@ -92,7 +107,7 @@ class Loader:
         self.files = files
         self.cache = cache
         self.progress = progress or (lambda _path: None)
-        self.data = Dataset()
+        self.data = Dataset(files=files)
 
     def load(self) -> Dataset:
         """Read every file; problems are collected, never raised."""

@@ -69,10 +69,18 @@ _MESSAGES = {
 
 
 def _show(value: Any) -> str:
+    """The offending value, short and flat: never a deep repr (a hostile file may nest 500 levels)."""
     if isinstance(value, (list, tuple)):
-        return "、".join(_show(v) for v in value)
-    text = str(value)
+        text = "、".join(_flat(v) for v in value)
+    elif isinstance(value, dict):
+        text = "、".join(f"{k}: {_flat(v)}" for k, v in value.items())
+    else:
+        text = str(value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _flat(value: Any) -> str:
+    return "…" if isinstance(value, (list, tuple, dict)) else str(value)
 
 
 def _submodel(annotation: Any) -> type[BaseModel] | None:

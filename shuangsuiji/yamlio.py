@@ -17,16 +17,16 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .errors import InputError
 
 #: Deeper nesting than this is refused before libyaml's recursive composer can overflow the C stack.
 MAX_DEPTH = 500
-#: Below this many openers a text cannot nest deeper than ``MAX_DEPTH`` in any way that matters.
-_OPENER_BUDGET = 2_000
 
 #: A document may grow by at most this many nodes through aliases (billion-laughs guard, SPEC §7).
 ALIAS_EXPANSION_LIMIT = 10_000
@@ -55,8 +55,22 @@ def _looks_gb18030(data: bytes) -> bool:
     return True
 
 
+class _LenientDates(SafeConstructor):
+    """Reads ``2026-13-01`` (date-shaped, but no date) as text, so the schema reports it with its field and line."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:  # ruamel raises a bare ValueError (month must be in 1..12) with no position
+            return self.construct_scalar(node)
+
+
+_LenientDates.add_constructor("tag:yaml.org,2002:timestamp", _LenientDates.construct_yaml_timestamp)
+
+
 def _safe_yaml() -> YAML:
     yaml = YAML(typ="safe", pure=False)
+    yaml.Constructor = _LenientDates
     yaml.allow_duplicate_keys = False
     return yaml
 
@@ -67,20 +81,27 @@ def parse(label: str, text: str) -> Any:
     try:
         data = _safe_yaml().load(text)
     except MarkedYAMLError as exc:
-        raise _syntax_error(label, exc) from None
+        raise _syntax_error(label, exc, text) from None
+    except ReaderError as exc:  # a control character, often pasted in from Excel
+        line = text.count("\n", 0, exc.position) + 1
+        raise InputError(label, line, f"有不允许的控制字符（U+{exc.character:04X}）：请删去这个看不见的字符后重试") from None
     except YAMLError as exc:
         raise InputError(label, None, f"YAML 格式错误：{exc}") from None
     except RecursionError:
         raise InputError(label, None, "YAML 嵌套层数过深，拒绝读取") from None
+    except (ValueError, KeyError, TypeError, OverflowError):  # !!int abc, !!bool maybe, a 5000-digit number
+        raise InputError(label, None, "有无法读取的值（如 !!int 等标签，或位数过多的数字）：请删去标签，长数字请加引号") from None
     if "&" in text and "*" in text:
         _refuse_alias_bombs(label, data)
     return data
 
 
 def _refuse_deep_nesting(label: str, text: str) -> None:
-    """Walk the event stream of texts that could nest deeply (cheap counts first)."""
-    openers = text.count("[") + text.count("{") + text.count("- -") + text.count("-\t-")
-    if openers < _OPENER_BUDGET:
+    """Walk the event stream of texts that could nest deeply (a cheap bound first)."""
+    # A nested block collection is indented further at least every second level ("- - -", "? ? ?",
+    # "key:\n- …"), so block depth is bounded by the longest line; flow depth by the brackets.
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    if 2 * (longest + 1) + text.count("[") + text.count("{") <= MAX_DEPTH:
         return
     depth = 0
     try:
@@ -94,16 +115,20 @@ def _refuse_deep_nesting(label: str, text: str) -> None:
             elif name in ("SequenceEndEvent", "MappingEndEvent"):
                 depth -= 1
     except MarkedYAMLError as exc:
-        raise _syntax_error(label, exc) from None
+        raise _syntax_error(label, exc, text) from None
 
 
-def _syntax_error(label: str, exc: MarkedYAMLError) -> InputError:
+def _syntax_error(label: str, exc: MarkedYAMLError, text: str) -> InputError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     column = f"第 {mark.column + 1} 列，" if mark is not None else ""
     problem = (exc.problem or exc.context or "").strip()
+    if "tab character" in problem or (mark is not None and text[mark.index : mark.index + 1] == "\t"):
+        return InputError(label, line, f"{column}用了 Tab 键缩进：YAML 只能用空格缩进，请把 Tab 换成空格")
     if "duplicate key" in str(exc) or "found duplicate key" in problem:
-        return InputError(label, line, f"{column}同一个键写了两次，请删去重复的一行")
+        key = re.search(r'duplicate key "(.*?)" with value', problem)
+        named = f"键“{key.group(1)}”" if key else "同一个键"
+        return InputError(label, line, f"{column}{named}写了两次，请删去重复的一行")
     if "constructor for the tag" in problem:
         return InputError(label, line, f"{column}不允许使用 YAML 标签（如 !!python/…）：请删去它")
     hint = "常见原因：缩进不一致、冒号后缺空格、引号没有闭合、用了全角标点"
@@ -190,7 +215,10 @@ def load_round_trip(label: str, data: bytes) -> Any:
     """Load a file for editing, keeping comments and order."""
     text = decode(label, data)
     parse(label, text)  # same refusals as a normal read
-    return round_trip().load(text)
+    try:
+        return round_trip().load(text)
+    except ValueError:  # a date-shaped value that is no date (2026-13-01): the safe read let it through as text
+        raise InputError(label, None, "文件中有不存在的日期（如 2026-13-01）：请先运行 ssj check 找到并改正") from None
 
 
 def dump_round_trip(document: Any) -> bytes:

@@ -2,4 +2,14 @@
 
 from __future__ import annotations
 
-from . import check_cmd, draw_cmd, init_cmd, ledger_cmd, plan_cmd  # noqa: F401
+from . import (  # noqa: F401
+    check_cmd,
+    credit_cmd,
+    draw_cmd,
+    import_cmd,
+    init_cmd,
+    ledger_cmd,
+    plan_cmd,
+    publish_cmd,
+    report_cmd,
+)

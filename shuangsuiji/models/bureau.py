@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
-
 from ._base import Id, OptionalText, RatioValue, Record, Text, public
 
 DeadlineUnit = Literal["工作日", "自然日"]
@@ -98,13 +96,13 @@ class ChecklistItem(Record):
 
 
 class SectionsFile(Record):
-    sections: list[Section] = Field(title="科室")
+    sections: list[Section] = public(title="科室")
 
 
 class DutiesFile(Record):
-    duties: list[Duty] = Field(title="职责")
+    duties: list[Duty] = public(title="职责")
 
 
 class ChecklistFile(Record):
     name: OptionalText = public(None, title="清单名称")
-    items: list[ChecklistItem] = Field(title="抽查事项")
+    items: list[ChecklistItem] = public(title="抽查事项")

@@ -1,0 +1,58 @@
+"""``ssj publish``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import JsonOption, app, workspace
+
+
+@app.command("publish")
+def publish_command(
+    section: Annotated[list[str] | None, typer.Option("--section", "-s", help="只公开这些科室（可多次）", show_default=False)] = None,
+    start: Annotated[str | None, typer.Option("--from", help="检查办结日期起，如 2026-01-01", show_default=False)] = None,
+    end: Annotated[str | None, typer.Option("--to", help="检查办结日期止", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="输出目录（默认 publish/公示-日期时间）", show_default=False)] = None,
+    operator: Annotated[str | None, typer.Option("--operator", help="操作人（默认：git 用户名）", show_default=False)] = None,
+    allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="允许基于未提交的数据生成")] = False,
+    as_json: JsonOption = False,
+) -> int:
+    """生成公开材料包：网页、CSV/Excel/JSON 结果、抽查事项清单和计划、完整台账、独立核验程序和文件清单。"""
+    import json
+
+    from ..clock import parse_date
+    from ..console import out as console
+    from ..console import print_json
+    from ..errors import SsjError
+    from ..plan_status import plan_status
+    from ..publishing import perform_publish
+    from .draw_cmd import _finish
+
+    ws = workspace()
+    try:
+        start_day = parse_date(start) if start else None
+        end_day = parse_date(end) if end else None
+    except ValueError as exc:
+        raise SsjError(str(exc)) from None
+    done = perform_publish(ws, section or [], start_day, end_day, out, operator, allow_dirty)
+    d = done.disclosure
+    if as_json:
+        print_json(json.dumps({"folder": str(done.folder), "zip": str(done.archive), "results": len(d.results),
+                               "draws": len(d.draws), "waiting_review": d.waiting_review,
+                               "manifest_digest": done.written.record["manifest_digest"]}, ensure_ascii=False, indent=2))
+    else:
+        console.print(f"[green]已生成公开材料[/]：{done.folder}（压缩包 {done.archive.name}）")
+        console.print(f"公开 {len(d.results)} 项检查结果，涉及 {len(d.draws)} 次抽取；清单摘要 {done.written.record['manifest_digest']}")
+        for path in d.waiting_review:
+            console.print(f"[yellow]待集中审理，未公开[/]：{path}（第二十条）")
+        data = ws.load()
+        today = ws.today(data)
+        _, pending = plan_status(ws, data, today.year, today)
+        for p in pending:
+            flag = "[red]已超过公示期限[/]" if p.overdue else f"应于 {p.due} 前公开"
+            console.print(f"尚未公开：{p.report}（办结 {p.finished_on}，{flag}）")
+        console.print("在公示包里运行 python verify.py 可独立核验。")
+    return _finish(done.written, as_json)
