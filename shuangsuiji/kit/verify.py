@@ -33,6 +33,8 @@
    - 作废（void）必须指向本文件中更早的一次抽取，且每次抽取最多作废一次；
    - 回避换人（recusal，第十七条）：替补人员从记录本身重算，回避的人员必须在该企业当时的检查组里；
    - 其他记录（公告 announce、定向检查 targeted、计划批准 plan_approval、公开 publish）字段齐全。
+3. 检查结果（results.json，如果有）：每一项公示结果都对应台账中一次未作废抽取的抽中单位，
+   列出的检查人员都是该单位（回避替换后）的检查组成员。
 
 抽取算法（公开约定，即 ssj 项目的 docs/ledger-format.md）
 ------------------------------------------------------
@@ -1071,6 +1073,54 @@ def verify_manifest(folder) -> list:
     return problems
 
 
+RESULTS = "results.json"
+
+
+def _team_now(draw: dict, entity: str, records: list) -> list:
+    """The team checking ``entity`` after every recusal recorded for it (in file order)."""
+    index = next((a.get("team") for a in draw.get("assignments", []) if a.get("entity") == entity), None)
+    teams = draw.get("inspectors", {}).get("teams", [])
+    if not isinstance(index, int) or not 0 <= index < len(teams):
+        return []
+    team = list(teams[index])
+    for record in records:
+        if record.get("type") == "recusal" and record.get("draw") == draw.get("hash") and record.get("entity") == entity:
+            if record.get("inspector") in team:
+                team[team.index(record["inspector"])] = record.get("replacement")
+    return team
+
+
+def check_results(path, records: list) -> list:
+    """Every published result belongs to a drawn, non-voided company and names only its team's inspectors."""
+    try:
+        with open(path, "rb") as handle:
+            results = json.loads(handle.read().decode("utf-8-sig")).get("results", [])
+    except (OSError, ValueError, AttributeError) as error:
+        return [f"无法读取检查结果（{error}）"]
+    draws = {r.get("hash"): r for r in records if r.get("type") == "draw"}
+    voided = {r.get("draw") for r in records if r.get("type") == "void"}
+    problems = []
+    for number, result in enumerate(results if isinstance(results, list) else [], 1):
+        if not isinstance(result, dict):
+            problems.append(f"第 {number} 项结果格式不对")
+            continue
+        draw = draws.get(result.get("draw_hash"))
+        entity = result.get("entity_id")
+        if draw is None:
+            problems.append(f"第 {number} 项结果（{_show(entity)}）所依据的抽取不在公示的台账中")
+            continue
+        if draw.get("hash") in voided:
+            problems.append(f"第 {number} 项结果（{_show(entity)}）所依据的抽取已作废")
+        team = _team_now(draw, entity, records)
+        if not team:
+            problems.append(f"第 {number} 项结果的单位 {_show(entity)} 不在所依据的抽取结果中")
+            continue
+        outsiders = [p.get("id") for p in result.get("inspectors", []) if isinstance(p, dict) and p.get("id") not in team]
+        if outsiders:
+            problems.append(f"第 {number} 项结果的检查人员 {_show_ids(outsiders)} 不是抽中的检查组成员（检查组：{_show_ids(team)}）")
+    return problems
+
+
 def verify_folder(folder) -> dict:
     """Verify a folder (manifest, if any, and every ``*.jsonl`` below it); returns a summary dict."""
     folder = os.fspath(folder)
@@ -1091,12 +1141,14 @@ def verify_folder(folder) -> dict:
     ledgers = sorted(
         path for path in _files_under(folder, skip_hidden=True).items() if path[0].endswith(".jsonl")
     )
+    all_records: list = []
     for relative, real in ledgers:
         try:
             records, problems = check_ledger(real)
         except OSError as error:
             records, problems = [], [(0, f"无法读取（{error}）")]
         present = [record for record in records if record is not None]
+        all_records.extend(present)
         counts = {kind: 0 for kind in RECORD_TYPES}
         fairness = {level: 0 for level in FAIRNESS_LEVELS}
         for record in present:
@@ -1116,6 +1168,11 @@ def verify_folder(folder) -> dict:
         }
         report["ledgers"].append(entry)
         report["problems"].extend({"path": relative, "line": line, "message": m} for line, m in problems)
+    results_path = os.path.join(folder, RESULTS)
+    if os.path.isfile(results_path):
+        result_problems = check_results(results_path, all_records)
+        report["results"] = {"problems": result_problems}
+        report["problems"].extend({"path": RESULTS, "line": None, "message": m} for m in result_problems)
     if not ledgers and report["manifest"] is None:
         report["problems"].append({"path": ".", "line": None, "message": "这个文件夹里既没有 manifest.json，也没有台账文件（*.jsonl）"})
     report["ok"] = not report["problems"]
@@ -1163,6 +1220,13 @@ def _print_report(report: dict) -> None:
                 print(f"{entry['path']}:{problem['line']}: {problem['message']}")
             else:
                 print(f"{entry['path']}: {problem['message']}")
+    results = report.get("results")
+    if results is not None:
+        if results["problems"]:
+            for message in results["problems"]:
+                print(f"{RESULTS}: {message}")
+        else:
+            print(f"{RESULTS}：每一项公示结果都对应台账中一次有效抽取的抽中单位，检查人员均为该单位的检查组成员")
     if not report["ledgers"] and manifest is None:
         print(report["problems"][0]["message"])
     draws = sum(entry["draws"] for entry in report["ledgers"])
