@@ -51,6 +51,9 @@ class Kind:
     quote: frozenset[str]
     #: left out of a record while they hold their default (``key: false`` is not written)
     omit_default: frozenset[str] = frozenset()
+    #: columns often found beside ours that differ from one of our names by one character only
+    #: (有效期起 / 有效期至): ignored like any unknown column, never taken for a typo
+    neighbours: frozenset[str] = frozenset()
 
     @property
     def id_column(self) -> Column:
@@ -238,7 +241,7 @@ ENTITIES = Kind(
         Column("township", ("乡镇/街道", "乡镇", "乡镇街道", "所属乡镇", "所属乡镇/街道", "街道"), text),
         Column("risk", ("风险等级", "风险分级", "风险级别"), risk),
         Column("key", ("重点监管", "是否重点监管", "重点监管单位"), key_flag),
-        Column("status", ("经营状态", "登记状态", "企业状态"), status),
+        Column("status", ("经营状态", "登记状态", "企业状态", "经营状况"), status),
         Column("legal_rep", ("法定代表人", "法人代表", "负责人", "主要负责人"), text),
         PHONE,
     ),
@@ -255,12 +258,14 @@ INSPECTORS = Kind(
         Column("name", ("姓名",), text, required=True),
         Column("section", ("科室", "所属科室", "部门", "所属部门"), section, required=True),
         Column("cert_no", ("执法证号", "执法证编号", "证件号", "执法证件号"), text, required=True),
-        Column("cert_expires", ("有效期至", "执法证有效期", "执法证有效期至", "有效期", "证件有效期"), day, required=True),
-        Column("active", ("在岗", "是否在岗"), flag),
+        Column("cert_expires", ("有效期至", "执法证有效期", "执法证有效期至", "有效期", "证件有效期", "有效期止",
+                                "执法证有效期止"), day, required=True),
+        Column("active", ("在岗", "是否在岗", "在岗状态"), flag),
         PHONE,
         Column("id_card", ("身份证号", "身份证号码", "身份证"), digits_only_as_text),
     ),
     quote=frozenset({"id", "cert_no", "phone", "id_card"}),
+    neighbours=frozenset({"有效期起", "执法证有效期起", "有效期自", "执法证有效期自"}),
 )
 
 KINDS = {kind.name: kind for kind in (ENTITIES, INSPECTORS)}

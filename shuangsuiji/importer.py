@@ -7,6 +7,7 @@ and all changed files are replaced together. A failed import leaves ``data/`` as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ from .tables import Table, is_blank, read_table
 from .workspace import Workspace
 
 Tick = Callable[[], None]
+
+#: characters Windows or Linux do not allow in the file name ``data/entities/<行业类别>.yaml``
+_UNSAFE_NAME = re.compile(r'[/\\:*?"<>|\x00-\x1f]')
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,8 @@ def map_header(kind: Kind, table: Table) -> tuple[list[tuple[int, Column, str]],
         normal = normalize_header(header)
         column = names.get(normal)
         if column is None:
-            near = [n for c in kind.columns for n in c.names if one_letter_apart(normal, normalize_header(n))]
+            near = [n for c in kind.columns for n in c.names
+                    if normal not in kind.neighbours and one_letter_apart(normal, normalize_header(n))]
             (typos if near else ignored).append(f"“{header}”像是“{near[0]}”的笔误" if near else header)
         elif column.field in found:
             other = found[column.field][2]
@@ -185,7 +190,7 @@ class RowChecker:
 
     def check(self, number: int, cells: list[Any]) -> None:
         """Check one row; a good one is kept, a bad one leaves its problems."""
-        given, errors = self._convert(cells)
+        given, errors, unreadable = self._convert(cells)
         if given is None:
             return  # an empty row
         record_id = given.get("id")
@@ -196,9 +201,9 @@ class RowChecker:
         else:
             self.seen[record_id] = number
         existing = self.existing.get(record_id) if record_id is not None else None
-        record = self._validate(given, existing, errors) if record_id is not None else None
+        record = self._validate(given, existing, errors, unreadable) if record_id is not None else None
         if record is not None:
-            errors.extend(self._cross_check(record, existing))
+            errors.extend(self._cross_check(record))
         if errors:
             self.bad_rows.add(number)
             self.problems.extend(RowProblem(number, message) for message in errors)
@@ -207,9 +212,11 @@ class RowChecker:
         self._remember(record, existing)
         self.good.append(GoodRow(number, record, tuple(f for f in self.kind.model.model_fields if f in given), existing))
 
-    def _convert(self, cells: list[Any]) -> tuple[dict[str, Any] | None, list[str]]:
+    def _convert(self, cells: list[Any]) -> tuple[dict[str, Any] | None, list[str], set[str]]:
+        """The fields the row gives (None for an empty row), the cells it could not read, and their fields."""
         given: dict[str, Any] = {}
         errors: list[str] = []
+        unreadable: set[str] = set()
         blank = True
         for index, column, header in self.columns:
             value = cells[index] if index < len(cells) else None
@@ -218,24 +225,33 @@ class RowChecker:
                 converted = column.convert(value, self.data.sections)
             except CellError as exc:
                 errors.append(f"{header} {exc}")
+                unreadable.add(column.field)
                 continue
             if converted is not None:
                 given[column.field] = converted
-        return (None, []) if blank else (given, errors)
+        return (None, [], set()) if blank else (given, errors, unreadable)
 
-    def _validate(self, given: dict[str, Any], existing: Existing | None, errors: list[str]) -> BaseModel | None:
+    def _validate(self, given: dict[str, Any], existing: Existing | None, errors: list[str],
+                  unreadable: set[str]) -> BaseModel | None:
+        """The record as it will be: the existing one with the given fields replaced, checked by its schema."""
         base = existing.record.model_dump() if existing is not None else {}
         try:
             return self.kind.model.model_validate({**base, **given})
         except ValidationError as exc:
-            errors.extend(translate(error, self.kind.model) for error in exc.errors())
+            # a cell already reported as unreadable is not reported again as “missing”
+            errors.extend(translate(error, self.kind.model) for error in exc.errors()
+                          if not (error["type"] == "missing" and error["loc"][0] in unreadable))
             return None
 
-    def _cross_check(self, record: Any, existing: Existing | None) -> list[str]:
+    def _cross_check(self, record: Any) -> list[str]:
+        """What ``ssj check`` would say across records: a specialty no section supervises, a shared 执法证号."""
         if self.kind.name == "entities":
             if record.specialty not in self.supervised:
                 known = "、".join(sorted(self.supervised))
                 return [f"行业类别“{record.specialty}”没有科室监管（可选：{known}）"]
+            if _UNSAFE_NAME.search(record.specialty) or record.specialty.startswith("."):
+                return [f"行业类别“{record.specialty}”含有不能用作文件名的字符（/ \\ : * ? \" < > |），"
+                        "请在 data/sections.yaml 中为它换个名称"]
             return []
         holder = self.cert_holder.get(record.cert_no)
         if holder is not None and holder != record.id:
@@ -244,14 +260,14 @@ class RowChecker:
 
     def _remember(self, record: Any, existing: Existing | None) -> None:
         if self.kind.name == "inspectors":
-            if existing is not None and self.cert_holder.get(existing.record.cert_no) == record.id:  # type: ignore[attr-defined]
-                del self.cert_holder[existing.record.cert_no]  # type: ignore[attr-defined]
+            if existing is not None and self.cert_holder.get(existing.record.cert_no) == record.id:
+                del self.cert_holder[existing.record.cert_no]
             self.cert_holder[record.cert_no] = record.id
 
 
 def existing_records(kind: Kind, data: Dataset) -> dict[str, Existing]:
     """Every record already in the registry, by id, with its file and position."""
-    records = data.entities if kind.name == "entities" else data.inspectors
+    records: list[Any] = data.entities if kind.name == "entities" else data.inspectors
     found = {}
     for index, record in enumerate(records):
         path, loc = data.where[(kind.name, index)]
@@ -298,5 +314,5 @@ def _moves(kind: Kind, old: Existing, record: Any) -> bool:
     """A company whose 行业类别 changed leaves a file named after the old one; other layouts are kept."""
     if kind.name != "entities":
         return False
-    return old.record.specialty != record.specialty and old.path == target_file(kind, old.record)  # type: ignore[attr-defined]
+    return old.record.specialty != record.specialty and old.path == target_file(kind, old.record)
 

@@ -103,7 +103,9 @@ class RegistryChanges:
             if path not in documents:
                 file = self.root / path
                 originals[path] = file.read_bytes() if file.exists() else b""
-                documents[path] = yamlio.load_round_trip(path, originals[path] or self._header(path))
+                loaded = yamlio.load_round_trip(path, originals[path]) if originals[path].strip() else None
+                # a missing or empty file (or one with comments only) starts from the standard header
+                documents[path] = loaded if loaded is not None else yamlio.load_round_trip(path, self._header(path))
             return documents[path]
 
         arriving: dict[str, list[Any]] = defaultdict(list)
@@ -165,22 +167,31 @@ class RegistryChanges:
 
     def write(self, files: dict[str, bytes]) -> None:
         """Write every file to a temporary file beside it first, then move them all into place."""
-        temporary: list[tuple[str, Path]] = []
+        temporary: list[tuple[Path, Path]] = []
         try:
             for path, content in files.items():
                 target = self.root / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-                temporary.append((name, target))
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(content)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644
-                os.chmod(name, mode)  # mkstemp makes 0600 files; keep what the bureau's file had
+                temporary.append((write_temporary(target, content), target))
             for name, target in temporary:
                 os.replace(name, target)
         except BaseException:
             for name, _target in temporary:
-                Path(name).unlink(missing_ok=True)
+                name.unlink(missing_ok=True)
             raise
+
+
+def write_temporary(target: Path, content: bytes) -> Path:
+    """``content`` synced to disk in a new hidden file beside ``target``, with ``target``'s permissions."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644
+        os.chmod(name, mode)  # mkstemp makes 0600 files; keep what the bureau's file had
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ class Table:
     rows: Iterator[Row]
     encoding: str | None = None
     sheet: str | None = None
-    #: rows in the file (an estimate for .xlsx), for the progress bar
+    #: rows below the header (an estimate), for the progress bar
     size: int | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -116,22 +117,29 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # “no default style”, “extension not supported”: harmless when reading
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise InputError(path.name, None, f"无法作为 .xlsx 工作簿打开（{type(exc).__name__}）：文件可能已损坏，"
                          "或其实是旧版 .xls / 加密文件；请在 Excel 中另存为 .xlsx 后重试") from None
-    if sheet is None:
-        worksheet = book.worksheets[0]
-    elif sheet in book.sheetnames:
-        worksheet = book[sheet]
-    else:
+    if sheet is not None and sheet not in book.sheetnames:
         names = "、".join(f"“{n}”" for n in book.sheetnames)
+        book.close()
         raise InputError(path.name, None, f"没有名为“{sheet}”的工作表（有：{names}）")
+    worksheet = book[sheet] if sheet is not None else book.worksheets[0]
     size = worksheet.max_row
     # Some programs write a wrong sheet size, and read-only mode would believe it and stop early.
     worksheet.reset_dimensions()
-    rows = ((n, list(values)) for n, values in enumerate(worksheet.iter_rows(min_row=1, min_col=1, values_only=True), 1))
-    return _with_header(path.name, rows, None, size, sheet=worksheet.title)
+    return _with_header(path.name, _xlsx_rows(book, worksheet), None, size, sheet=worksheet.title)
+
+
+def _xlsx_rows(book: Any, worksheet: Any) -> Iterator[Row]:
+    try:
+        for number, values in enumerate(worksheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
+            yield number, list(values)
+    finally:
+        book.close()  # read-only mode keeps the file open until closed (Windows would lock it)
 
 
 # -- header ------------------------------------------------------------------------------------------
@@ -141,7 +149,7 @@ def _with_header(label: str, rows: Iterator[Row], encoding: str | None, size: in
     """Skip blank rows and a title row or two above the header; the first row with two filled cells is it."""
     for number, cells in rows:
         if sum(1 for c in cells if not is_blank(c)) >= _HEADER_MIN_CELLS:
-            return Table(label, number, cells, rows, encoding, sheet, size)
+            return Table(label, number, cells, rows, encoding, sheet, None if size is None else max(size - number, 0))
         if number >= _TITLE_ROWS:
             break
     raise InputError(label, None, f"前 {_TITLE_ROWS} 行里找不到表头（第一行应是列名，如“统一社会信用代码”“单位名称”）")

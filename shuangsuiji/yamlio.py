@@ -36,14 +36,14 @@ _RESAVE = "请用记事本或 WPS 打开后“另存为”，编码选 UTF-8，�
 
 def decode(label: str, data: bytes) -> str:
     """UTF-8 text of a YAML file (a BOM and CRLF are fine); any other encoding gets a clear refusal."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:2]:  # UTF-16, with or without its BOM
         raise InputError(label, None, f"文件是 UTF-16 编码，ssj 只读 UTF-8：{_RESAVE}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        guess = "GBK/GB18030" if _looks_gb18030(data) else "非 UTF-8"
-        raise InputError(label, line, f"文件不是 UTF-8 编码（看起来是 {guess}）：{_RESAVE}") from None
+        guess = "（看起来是 GBK/GB18030）" if _looks_gb18030(data) else "，也不是 GBK/GB18030"
+        raise InputError(label, line, f"文件不是 UTF-8 编码{guess}：{_RESAVE}") from None
     return text
 
 
@@ -83,7 +83,7 @@ def parse(label: str, text: str) -> Any:
     except MarkedYAMLError as exc:
         raise _syntax_error(label, exc, text) from None
     except ReaderError as exc:  # a control character, often pasted in from Excel
-        line = text.count("\n", 0, exc.position) + 1
+        line = text.encode("utf-8")[: exc.position].count(b"\n") + 1  # libyaml counts bytes, not characters
         raise InputError(label, line, f"有不允许的控制字符（U+{exc.character:04X}）：请删去这个看不见的字符后重试") from None
     except YAMLError as exc:
         raise InputError(label, None, f"YAML 格式错误：{exc}") from None
@@ -131,8 +131,31 @@ def _syntax_error(label: str, exc: MarkedYAMLError, text: str) -> InputError:
         return InputError(label, line, f"{column}{named}写了两次，请删去重复的一行")
     if "constructor for the tag" in problem:
         return InputError(label, line, f"{column}不允许使用 YAML 标签（如 !!python/…）：请删去它")
+    said = f"{exc.context or ''} {exc.problem or ''}"
+    for phrase, at_start, words in _PROBLEMS:
+        if phrase in said:
+            where = exc.context_mark if at_start and exc.context_mark is not None else mark
+            line = where.line + 1 if where is not None else None
+            column = f"（第 {where.column + 1} 列）" if where is not None else ""
+            return InputError(label, line, f"YAML 语法错误{column}：{words}")
     hint = "常见原因：缩进不一致、冒号后缺空格、引号没有闭合、用了全角标点"
     return InputError(label, line, f"YAML 语法错误（{column}{problem}）。{hint}")
+
+
+#: libyaml's usual complaints, in words a clerk can act on; ``at_start``: point at where the construct began
+#: (an unclosed quote is noticed only at the end of the file).
+_PROBLEMS = (
+    ("while scanning a quoted scalar", True, "引号没有闭合：请在值的末尾补上同样的引号"),
+    ("did not find expected ',' or ']'", True, "方括号 [ ] 没有闭合，或各项之间缺英文逗号"),
+    ("did not find expected ',' or '}'", True, "花括号 { } 没有闭合，或各项之间缺英文逗号"),
+    ("mapping values are not allowed", False,
+     "这里不应出现冒号：值里有冒号时请给整个值加引号；也请检查这一行和上一行的缩进，以及冒号后是否有空格、是否用了全角“：”"),
+    ("did not find expected key", False, "缩进没有对齐：同一层的键要左对齐（也请检查上一行的引号）"),
+    ("did not find expected '-' indicator", False, "这里应是列表的下一项“- ”：同一列表的各项要左对齐，列表后面的键要少缩进一层"),
+    ("found another document", False, "一个文件只能有一份内容：请删去“---”分隔行，把内容合并"),
+    ("found character that cannot start any token", False, "值不能以这个字符开头（如 @ ` %）：请给整个值加上引号"),
+    ("found undefined alias", False, "用了没有定义过的别名（*名称）"),
+)
 
 
 def _refuse_alias_bombs(label: str, data: Any) -> None:
@@ -215,6 +238,7 @@ def load_round_trip(label: str, data: bytes) -> Any:
     """Load a file for editing, keeping comments and order."""
     text = decode(label, data)
     parse(label, text)  # same refusals as a normal read
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # ruamel keeps a CR inside comments: mixed line ends
     try:
         return round_trip().load(text)
     except ValueError:  # a date-shaped value that is no date (2026-13-01): the safe read let it through as text
@@ -248,7 +272,7 @@ def new_mapping(pairs: Iterable[tuple[str, Any]]) -> Any:
 
 def block_list(document: Any, key: str) -> Any:
     """The list under ``key`` of a loaded document, in block style so that items can be appended."""
-    items = document[key]
+    items = document.get(key)
     if not isinstance(items, CommentedSeq):
         items = document[key] = CommentedSeq(items or [])
     items.fa.set_block_style()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .app import JsonOption, app, workspace
+
+if TYPE_CHECKING:
+    from ..importer import ImportResult
 
 import_app = typer.Typer(
     help="从 Excel（.xlsx）或 CSV 文件导入监管对象或执法检查人员名录。列名和规则见 docs/import.md。",
@@ -58,7 +61,7 @@ def _run(kind: str, file: Path, sheet: str | None, skip_bad: bool, dry_run: bool
     return 0
 
 
-def _as_json(result):  # type: ignore[no-untyped-def]
+def _as_json(result: ImportResult) -> dict[str, Any]:
     from ..importer import failed
 
     return {
@@ -70,7 +73,7 @@ def _as_json(result):  # type: ignore[no-untyped-def]
     }
 
 
-def _print(result) -> None:  # type: ignore[no-untyped-def]
+def _print(result: ImportResult) -> None:
     from rich.table import Table
 
     from ..console import out
@@ -102,7 +105,7 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
         out.print("名录已是最新，没有需要写入的变化。")
 
 
-def _refusal(result) -> str:  # type: ignore[no-untyped-def]
+def _refusal(result: ImportResult) -> str:
     if result.good_rows == 0 and result.bad_rows == 0:
         return f"{result.source}：表中没有数据行，没有导入任何内容"
     if result.good_rows == 0:

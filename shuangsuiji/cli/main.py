@@ -7,13 +7,16 @@ import sys
 import typer
 
 from . import commands  # noqa: F401  (registers every command on the app)
-from .app import app
+from .app import app, chinese_help_panels
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``ssj``; returns the exit status instead of raising."""
     from ..errors import SsjError
 
+    arguments = sys.argv[1:] if argv is None else argv
+    if not arguments or "--help" in arguments or "-h" in arguments:
+        chinese_help_panels()
     try:
         result = app(args=argv, prog_name="ssj", standalone_mode=False)
     except SsjError as exc:
@@ -64,6 +67,7 @@ _PHRASES = {
     "is not a valid": "不是有效的",
     "is not one of": "不是以下之一：",
     "does not exist": "不存在",
+    "Input should be a valid integer, unable to parse string as an integer": "应为整数",
 }
 
 

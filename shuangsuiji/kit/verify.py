@@ -1084,9 +1084,9 @@ def _team_now(draw: dict, entity: str, records: list) -> list:
         return []
     team = list(teams[index])
     for record in records:
-        if record.get("type") == "recusal" and record.get("draw") == draw.get("hash") and record.get("entity") == entity:
-            if record.get("inspector") in team:
-                team[team.index(record["inspector"])] = record.get("replacement")
+        applies = record.get("type") == "recusal" and record.get("draw") == draw.get("hash")
+        if applies and record.get("entity") == entity and record.get("inspector") in team:
+            team[team.index(record["inspector"])] = record.get("replacement")
     return team
 
 
