@@ -16,6 +16,8 @@ _RENAMED = {"gitattributes.txt": ".gitattributes", "gitignore.txt": ".gitignore"
 
 def create_bureau(target: Path, name: str | None, region: str | None, year: int) -> list[str]:
     """Write the template into ``target`` (new or empty) and ``git init`` it; returns notes for the user."""
+    if target.exists() and not target.is_dir():
+        raise SsjError(f"{target} 已存在且是一个文件，不是目录：请换一个新目录名")
     if target.exists() and any(target.iterdir()):
         raise SsjError(f"目录 {target} 已存在且不是空的：请换一个新目录名")
     template = resources.files("shuangsuiji") / "templates" / "init"

@@ -1,11 +1,12 @@
 """A cache of validated files keyed by their content, so an unchanged registry loads in a blink.
 
 Entries live in ``.ssj/cache`` (git-ignored), are written only by ssj and are keyed by the file's path, the SHA-256 of
-its raw bytes and the package version; a stale or unreadable entry is ignored.
+its raw bytes and the schema code (package version and a digest of ``models/``); a stale or unreadable entry is ignored.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -20,7 +21,7 @@ class ModelCache:
     """Pickled validated models under ``folder``; every failure just means a miss."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder / f"models-{__version__}"
+        self.folder = folder / f"models-{__version__}-{_schema_fingerprint()}"
 
     def _path(self, source: str, digest: str) -> Path:
         return self.folder / f"{_slot(source)}-{digest}.pickle"
@@ -45,6 +46,20 @@ class ModelCache:
             os.replace(tmp, self._path(source, digest))
         except OSError:
             return
+
+
+@functools.cache
+def _schema_fingerprint() -> str:
+    """A digest of the code that validates: an edited schema (same version) must never be served old pickles,
+    which would lack its new fields."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    try:
+        for source in sorted([*package.glob("models/*.py"), package / "ratio.py"]):
+            digest.update(source.name.encode("utf-8") + b"\0" + source.read_bytes())
+    except OSError:
+        return "unknown"
+    return digest.hexdigest()[:12]
 
 
 def _slot(source: str) -> str:

@@ -56,7 +56,9 @@ def commit_blockers(root: Path) -> list[str]:
 
 def dirty_inputs(root: Path, ignore_prefix: str) -> list[str]:
     """Uncommitted or untracked files under data/ and plans/, except those under ``ignore_prefix``."""
-    result = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *INPUT_PATHSPECS)
+    # --no-optional-locks: a status refresh must never hold .git/index.lock while another ssj process commits
+    result = _git(root, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+                  *INPUT_PATHSPECS)
     entries = [e for e in result.stdout.decode("utf-8", errors="replace").split("\0") if e]
     paths = []
     skip_next = False
@@ -73,8 +75,9 @@ def dirty_inputs(root: Path, ignore_prefix: str) -> list[str]:
 
 def commit(root: Path, paths: list[str], message: str) -> str:
     """Commit exactly ``paths`` (nothing else that may be staged) and return the new commit."""
-    _git(root, "add", "--", *paths)
-    result = _git(root, "commit", "-q", "-m", message, "--", *paths, check=False)
+    result = _git(root, "add", "--", *paths, check=False)
+    if result.returncode == 0:
+        result = _git(root, "commit", "-q", "-m", message, "--", *paths, check=False)
     if result.returncode != 0:
         raise SsjError(result.stderr.decode("utf-8", errors="replace").strip() or "git commit 失败")
     return head(root) or ""

@@ -174,7 +174,8 @@ def _content_problems(data: Dataset, report: Report, record: dict[str, Any]) -> 
     categories = {c.name: c for c in data.bureau.result_categories} if data.bureau else {}
     if report.result and report.result not in categories:
         problems.append((("result",), f"检查结果“{report.result}”不是 data/bureau.yaml 中的结果类别（可选：{'、'.join(categories)}）", "error"))
-    item = next((c for c in data.checklist if c.id == report.checklist_item), None)
+    # the contents are judged against the draw's checklist item, not a mistyped one in the report
+    item = next((c for c in data.checklist if c.id == record.get("checklist_item")), None)
     if report.checklist_item != record.get("checklist_item"):
         problems.append((("checklist_item",), f"抽查事项应为 {record.get('checklist_item')}（与抽取记录一致）", "error"))
     for n, content in enumerate(report.contents):
@@ -207,6 +208,8 @@ def _evidence_problems(data: Dataset, report: Report) -> list[tuple[tuple[Any, .
 
 def _edit(ws: Workspace, report_file: Path) -> tuple[str, Any]:
     target = report_file if report_file.is_absolute() else (Path.cwd() / report_file)
+    if not report_file.is_absolute() and not target.exists() and (ws.root / report_file).exists():
+        target = ws.root / report_file  # data/reports/… as the help shows it, with --repo from elsewhere
     try:
         rel = target.resolve().relative_to(ws.root.resolve()).as_posix()
     except ValueError:
@@ -218,7 +221,8 @@ def _edit(ws: Workspace, report_file: Path) -> tuple[str, Any]:
     return rel, yamlio.load_round_trip(rel, target.read_bytes())
 
 
-def _save(ws: Workspace, rel: str, document: Any) -> None:
+def _save(ws: Workspace, rel: str, document: Any, before_write: Any = None) -> None:
+    """Validate, then (``before_write``, e.g. copying evidence, and) write: a refused edit changes nothing."""
     from pydantic import ValidationError
 
     from . import yamlio
@@ -230,6 +234,8 @@ def _save(ws: Workspace, rel: str, document: Any) -> None:
         Report.model_validate(yamlio.load(rel, data))
     except ValidationError as exc:
         raise SsjError(f"{rel}：{translate(exc.errors()[0], Report)}") from None
+    if before_write is not None:
+        before_write()
     write_atomic(ws.root / rel, data)
 
 
@@ -258,19 +264,26 @@ def add_evidence(ws: Workspace, report_file: Path, source: Path, note: str | Non
         raise SsjError(f"找不到证据文件 {source}")
     resolved = source.resolve()
     root = ws.root.resolve()
-    if resolved.is_relative_to(root / paths.EVIDENCE_DIR):
-        stored = resolved.relative_to(root).as_posix()
-    else:
-        folder = root / paths.EVIDENCE_DIR / Path(rel).parent.name / Path(rel).stem
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(resolved, folder / source.name)
-        stored = (folder / source.name).relative_to(root).as_posix()
-    digest = sha256_hex((root / stored).read_bytes())
+    content = resolved.read_bytes()
+    digest = sha256_hex(content)
+    target = resolved
+    if not resolved.is_relative_to(root / paths.EVIDENCE_DIR):
+        target = root / paths.EVIDENCE_DIR / Path(rel).parent.name / Path(rel).stem / source.name
+        if target.exists() and target.read_bytes() != content:  # kept evidence is never overwritten
+            raise SsjError(f"{target.relative_to(root).as_posix()} 已有同名文件且内容不同：已登记的证据材料不能覆盖，"
+                           "请把新文件改名后再添加")
+    stored = target.relative_to(root).as_posix()
+
+    def copy() -> None:
+        if target != resolved and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(resolved, target)
+
     entry: dict[str, Any] = {"path": stored, "sha256": digest}
     if note:
         entry["note"] = note
     evidence = document.get("evidence") or []
     evidence.append(entry)
     document["evidence"] = evidence
-    _save(ws, rel, document)
+    _save(ws, rel, document, copy)
     return stored, digest

@@ -29,9 +29,15 @@ def translate(error: ErrorDetails, model: type[BaseModel]) -> str:
         return f"未知字段 {key}：请检查拼写（这里允许的字段：{allowed}）"
     if kind in ("value_error", "assertion_error"):
         detail = str(ctx.get("error", error["msg"]))
-        return detail if title and title in detail else f"{name}：{detail}"
+        return detail if (title and title in detail) or not (title or key) else f"{name}：{detail}"
+    if value is None and kind.endswith("_type"):  # "name:" with nothing after the colon
+        return f"{name}没有填写：冒号后面是空的（不需要这一项就删去整行）"
+    if kind.startswith("date_") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        kind = "date_type"  # 20291231 unquoted is read as seconds since 1970: say "a date", not "no time of day"
     if kind == "too_short" and isinstance(value, str):
         kind = "string_too_short"
+    if kind == "string_pattern_mismatch":
+        return f"{name}的值“{_show(value)}”格式不对（{_PATTERNS.get(str(ctx.get('pattern')), '不符合规定的格式')}）"
     if kind == "literal_error":
         ctx = {"expected": "、".join(part.strip(" '") for part in str(ctx.get("expected", "")).replace(" or ", ", ").split(","))}
     message = _MESSAGES.get(kind)
@@ -64,7 +70,12 @@ _MESSAGES = {
     "greater_than_equal": "应不小于 {ge}，而不是“{value}”",
     "less_than_equal": "应不大于 {le}，而不是“{value}”",
     "less_than": "应小于 {lt}，而不是“{value}”",
-    "string_pattern_mismatch": "的值“{value}”格式不对（只能用小写英文字母、数字、- 和 _，以字母开头）",
+}
+
+#: What each ``pattern=`` of the schemas asks for, in words.
+_PATTERNS = {
+    r"^[a-z][a-z0-9_-]*$": "只能用小写英文字母、数字、- 和 _，以字母开头",
+    r"^[0-9a-f]{64}$": "应为 64 位小写十六进制数字，由 ssj 计算，请勿手改",
 }
 
 

@@ -152,6 +152,7 @@ _PROBLEMS = (
      "这里不应出现冒号：值里有冒号时请给整个值加引号；也请检查这一行和上一行的缩进，以及冒号后是否有空格、是否用了全角“：”"),
     ("did not find expected key", False, "缩进没有对齐：同一层的键要左对齐（也请检查上一行的引号）"),
     ("did not find expected '-' indicator", False, "这里应是列表的下一项“- ”：同一列表的各项要左对齐，列表后面的键要少缩进一层"),
+    ("could not find expected ':'", True, "这一行缺少冒号：应写成“键: 值”（英文冒号，冒号后有空格）"),
     ("found another document", False, "一个文件只能有一份内容：请删去“---”分隔行，把内容合并"),
     ("found character that cannot start any token", False, "值不能以这个字符开头（如 @ ` %）：请给整个值加上引号"),
     ("found undefined alias", False, "用了没有定义过的别名（*名称）"),

@@ -668,8 +668,8 @@ def test_announcement_used_twice_and_fairness(tmp_path):
     problems = problems_of(ledger.write(tmp_path / "ergu.jsonl"))
     assert problems == [
         (6, "第 1 行的公告已被第 2 行的抽取用过；一份公告只能用于一次抽取（重抽需要新的公告）"),
-        (7, "不是“公告在先”的抽取，announcement 应为 null"),
-        (8, "fairness 为 system（系统随机种子）时种子应为 20 位数字"),
+        (7, "不是“事先公告”的抽取，announcement 应为 null"),
+        (8, "fairness 为 system（系统随机）时种子应为 20 位数字"),
     ]
 
 

@@ -12,6 +12,7 @@
     python verify.py            # 核验本文件所在的文件夹
     python verify.py 文件夹路径   # 核验指定的文件夹
     python verify.py --json     # 输出机器可读的 JSON 摘要
+    python verify.py --digest 清单摘要   # 同时核对应急管理局另行公布的清单摘要（manifest.json 的 SHA-256）
 
 全部核验通过时退出码为 0，发现任何问题时为 1。每个问题都会写明文件和行号，例如
 ``ledger/ergu.jsonl:3: hash 不符（记录被改动过）``。
@@ -19,7 +20,8 @@
 它核对什么
 ----------
 1. 文件清单（manifest.json，如果有）：清单中每个文件的 SHA-256 是否相符；有没有文件缺失；
-   有没有清单之外多出来的文件（manifest.json 本身和 .zip 压缩包除外）。
+   有没有清单之外多出来的文件（manifest.json 本身和 .zip 压缩包除外）。公示包（有 results.json 的文件夹）
+   必须有 manifest.json，否则算作问题。
 2. 每个台账文件（文件夹里所有 *.jsonl，逐个按路径排序）：
    - 每一行都以换行符结尾（最后一行没有换行符 = 写入被中断的“残行”）；
    - 每一行都是该记录的 RFC 8785（JCS）规范形式，且不含浮点数、重复键；
@@ -28,7 +30,7 @@
    - 每次抽取（draw）从记录本身完整重算：各层应抽数量 k = ⌈比例 × 总数⌉（精确计算，至少 1）、
      每家企业的“票号”、被抽中的企业及顺序、检查人员排序、检查组、后备人员，以及考虑利害冲突后
      每家企业分给哪个检查组（检查组编号与记录一样从 0 起算）；
-   - 公平性等级：“公告在先”（announced）的抽取必须与更早的公告记录参数一致、名单摘要一致，
+   - 公平性等级：“事先公告”（announced）的抽取必须与更早的公告记录参数一致、名单摘要一致，
      且一份公告只能用一次；
    - 作废（void）必须指向本文件中更早的一次抽取，且每次抽取最多作废一次；
    - 回避换人（recusal，第十七条）：替补人员从记录本身重算，回避的人员必须在该企业当时的检查组里；
@@ -95,7 +97,7 @@ RECORD_TYPES = ("draw", "announce", "void", "recusal", "targeted", "plan_approva
 COMMON_FIELDS = ("seq", "prev", "hash", "type", "at", "operator")
 STRATUM_NAMES = ("重点", "黑名单", "问题", "风险A", "风险B", "风险C", "风险D", "一般")
 FAIRNESS_LEVELS = ("announced", "system", "operator")
-FAIRNESS_WORDS = {"announced": "公告在先", "system": "系统随机种子", "operator": "操作员输入种子"}
+FAIRNESS_WORDS = {"announced": "事先公告", "system": "系统随机", "operator": "人工输入"}
 RECUSAL_REASONS = ("利害关系回避", "因故不能执行检查", "其他")
 TARGETED_BASES = ("投诉举报", "上级交办", "移送线索")
 DRAW_FIELDS = (
@@ -727,13 +729,13 @@ class _Checker:
             self.add(f"fairness 应为 announced、system 或 operator 之一，记录为 {_show(fairness)}")
             return
         if fairness == "system" and not _SYSTEM_SEED.fullmatch(record["seed"]):
-            self.add("fairness 为 system（系统随机种子）时种子应为 20 位数字")
+            self.add("fairness 为 system（系统随机）时种子应为 20 位数字")
         if fairness != "announced":
             if announcement is not None:
-                self.add("不是“公告在先”的抽取，announcement 应为 null")
+                self.add("不是“事先公告”的抽取，announcement 应为 null")
             return
         if not _is_hex64(announcement):
-            self.add("“公告在先”的抽取必须写明所依据公告的 hash（announcement）")
+            self.add("“事先公告”的抽取必须写明所依据公告的 hash（announcement）")
             return
         found = self.announces.get(announcement)
         if found is None:
@@ -1074,6 +1076,7 @@ def verify_manifest(folder) -> list:
 
 
 RESULTS = "results.json"
+MISSING_MANIFEST = "缺少文件清单：这是一个公示包（有 results.json），没有 manifest.json 就无法核对各文件是否被改动过"
 
 
 def _team_now(draw: dict, entity: str, records: list) -> list:
@@ -1169,6 +1172,9 @@ def verify_folder(folder) -> dict:
         report["ledgers"].append(entry)
         report["problems"].extend({"path": relative, "line": line, "message": m} for line, m in problems)
     results_path = os.path.join(folder, RESULTS)
+    if os.path.isfile(results_path) and report["manifest"] is None:
+        # a disclosure bundle (it has results.json) without its file list could have been changed at will
+        report["problems"].append({"path": MANIFEST, "line": None, "message": MISSING_MANIFEST})
     if os.path.isfile(results_path):
         result_problems = check_results(results_path, all_records)
         report["results"] = {"problems": result_problems}
@@ -1196,9 +1202,9 @@ def _summary_line(entry: dict) -> str:
 
 
 FAIRNESS_LEGEND = (
-    "公平性说明：“公告在先”＝抽取前已公告参数和名单摘要，种子取自公告写明的公开来源（最可信）；"
-    "“系统随机种子”＝由程序在抽取时用操作系统的安全随机数生成；"
-    "“操作员输入种子”＝由操作员输入、事先没有公告（可信度最低，因为可能事先试算过）。"
+    "公平性说明：“事先公告”＝抽取前已公告参数和名单摘要，种子取自公告写明的公开来源（最可信）；"
+    "“系统随机”＝种子由程序在抽取时用操作系统的安全随机数生成；"
+    "“人工输入”＝种子由操作员输入、事先没有公告（可信度最低，因为可能事先试算过）。"
 )
 
 
@@ -1206,7 +1212,8 @@ def _print_report(report: dict) -> None:
     print(f"核验文件夹：{report['folder']}")
     manifest = report["manifest"]
     if manifest is None:
-        print("（没有 manifest.json，跳过文件清单核验）")
+        missing = [p for p in report["problems"] if p["path"] == MANIFEST]
+        print(f"{MANIFEST}: {MISSING_MANIFEST}" if missing else "（没有 manifest.json，跳过文件清单核验）")
     elif manifest["problems"]:
         print(f"manifest.json：清单列出 {manifest['files']} 个文件；发现 {len(manifest['problems'])} 个问题")
         for problem in manifest["problems"]:
@@ -1220,6 +1227,12 @@ def _print_report(report: dict) -> None:
                 print(f"{entry['path']}:{problem['line']}: {problem['message']}")
             else:
                 print(f"{entry['path']}: {problem['message']}")
+    digest = report.get("digest")
+    if digest is not None:
+        if digest["ok"]:
+            print(f"清单摘要：manifest.json 的 SHA-256 与公布的 {digest['expected']} 一致")
+        else:
+            print(f"{MANIFEST}: {report['problems'][-1]['message']}")
     results = report.get("results")
     if results is not None:
         if results["problems"]:
@@ -1238,6 +1251,20 @@ def _print_report(report: dict) -> None:
         print(f"核验未通过：共发现 {len(report['problems'])} 个问题（见上）。")
 
 
+def _check_digest(report: dict, folder: str, expected: str) -> None:
+    """Compare manifest.json with the digest the bureau published elsewhere (its notice board, the platform)."""
+    try:
+        with open(os.path.join(folder, MANIFEST), "rb") as handle:
+            actual = hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        actual = None
+    report["digest"] = {"expected": expected, "actual": actual, "ok": actual == expected}
+    if actual != expected:
+        report["problems"].append({"path": MANIFEST, "line": None,
+                                   "message": f"manifest.json 的 SHA-256 为 {actual}，与公布的清单摘要 {expected} 不符：公示包被替换或改动过"})
+        report["ok"] = False
+
+
 def main(argv=None) -> int:
     """``python verify.py [FOLDER] [--json]``: exit status 0 only when everything holds."""
     parser = argparse.ArgumentParser(
@@ -1249,6 +1276,10 @@ def main(argv=None) -> int:
         help="要核验的文件夹（默认：本文件所在的文件夹）",
     )
     parser.add_argument("--json", action="store_true", help="输出机器可读的 JSON 摘要")
+    parser.add_argument(
+        "--digest", metavar="SHA256",
+        help="应急管理局公布的清单摘要（manifest.json 的 SHA-256）：核对公示包没有被整体替换过",
+    )
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
@@ -1257,6 +1288,8 @@ def main(argv=None) -> int:
         print(f"找不到文件夹：{args.folder}", file=sys.stderr)
         return 2
     report = verify_folder(args.folder)
+    if args.digest is not None:
+        _check_digest(report, args.folder, args.digest.strip().lower())
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:

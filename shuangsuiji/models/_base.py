@@ -46,6 +46,8 @@ def normalize_id(value: Any) -> Any:
         return value
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):  # 9141048200000010E1 or 1.10 unquoted: YAML made a number of it, the text is lost
+        raise ValueError(f"编号被 YAML 读成了数字 {value}，原来的写法已无法还原：请给编号加上英文双引号")
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value.strip())
     return value

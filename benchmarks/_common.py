@@ -1,0 +1,112 @@
+"""Shared helpers of the benchmarks: timing, running ssj, copies of the generated bureau. Not timed themselves."""
+
+from __future__ import annotations
+
+import contextlib
+import cProfile
+import io
+import os
+import platform
+import pstats
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+PROVINCE = REPO / "benchmarks" / "out" / "province"
+BUREAU_FILES = ("data", "plans")
+
+
+def ssj_command() -> list[str]:
+    """How a user runs ssj: the console script beside this interpreter, else ``python -m shuangsuiji``."""
+    script = Path(sys.executable).with_name("ssj")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "shuangsuiji"]
+
+
+def environment() -> dict[str, str]:
+    """The environment for ssj subprocesses: output piped (no progress bar), UTF-8, no git identity lookups."""
+    env = dict(os.environ)
+    env.pop("SSJ_REPO", None)
+    env["PYTHONIOENCODING"] = "utf-8"
+    env["GIT_CONFIG_NOSYSTEM"] = "1"
+    return env
+
+
+def run(argv: Sequence[str], cwd: Path, check: bool = True) -> tuple[float, subprocess.CompletedProcess[bytes]]:
+    """Wall time of one fresh subprocess (stdout/stderr captured), and its result."""
+    started = time.perf_counter()
+    result = subprocess.run(list(argv), cwd=cwd, capture_output=True, env=environment())
+    elapsed = time.perf_counter() - started
+    if check and result.returncode != 0:
+        sys.stderr.write(result.stdout.decode("utf-8", "replace")[-3000:])
+        sys.stderr.write(result.stderr.decode("utf-8", "replace")[-3000:])
+        raise SystemExit(f"命令失败（退出码 {result.returncode}）：{' '.join(argv)}")
+    return elapsed, result
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    """Wall time of one call, and its result."""
+    started = time.perf_counter()
+    value = function()
+    return time.perf_counter() - started, value
+
+
+def best_of(repeat: int, function: Callable[[], Any]) -> float:
+    """The smallest wall time of ``repeat`` calls (the least disturbed by the rest of the machine)."""
+    return min(timed(function)[0] for _ in range(repeat))
+
+
+def ensure_province(folder: Path) -> Path:
+    """The generated province-scale bureau, made with make_registry.py when it is not there yet."""
+    if not (folder / "data" / "bureau.yaml").is_file():
+        print(f"（{folder} 不存在，先运行 make_registry.py 生成）", flush=True)
+        subprocess.run([sys.executable, str(REPO / "benchmarks" / "make_registry.py"), str(folder)], check=True)
+    return folder
+
+
+def copy_bureau(source: Path, target: Path, with_state: bool = False) -> Path:
+    """A fresh copy of a bureau's data/ and plans/ (and its .ssj/ cache when asked), outside any git repository."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name in BUREAU_FILES + ((".ssj",) if with_state else ()):
+        if (source / name).exists():
+            shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("ledger", "*.lock"))
+    return target
+
+
+def header(title: str) -> None:
+    print(f"== {title} ==")
+    print(f"机器 / machine: {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}, "
+          f"{time.strftime('%Y-%m-%d %H:%M')}", flush=True)
+
+
+def row(label: str, value: str) -> None:
+    print(f"  {label:<46} {value}", flush=True)
+
+
+def verdict(value: float, target: float) -> str:
+    return f"{value:.3f}（目标 ≤ {target}，{'达到' if value <= target else '未达到'} / {'met' if value <= target else 'MISSED'}）"
+
+
+def profile(function: Callable[[], Any], out: Path, top: int = 25, quiet: bool = False) -> Any:
+    """Run ``function`` under cProfile (its stdout swallowed when ``quiet``), save the stats to ``out`` and
+    print the hottest functions."""
+    profiler = cProfile.Profile()
+    with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():
+        profiler.enable()
+        try:
+            value = function()
+        finally:
+            profiler.disable()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(str(out))
+    stats = pstats.Stats(str(out))
+    stats.sort_stats("cumulative").print_stats(r"shuangsuiji|rich|pydantic|ruamel|pickle|yaml", top)
+    stats.sort_stats("tottime").print_stats(top)
+    print(f"（完整剖析已存 / full profile saved: {out}；查看：python -m pstats {out}）")
+    return value

@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""基准：在 10 万家企业的名录库上抽取一次，与同一进程中裸算同样的 SHA-256 号签相比。
+Benchmark: one draw over the 100,000-company registry, against computing the same SHA-256 tickets in a bare loop.
+
+    python benchmarks/bench_draw.py [FOLDER] [--section 指挥中心] [--repeat 1] [--profile]
+
+The draw is ``ssj draw --section 指挥中心 --ratio 0.1 --seed 123 --date 2026-12-01`` (应急救援指挥中心 supervises
+four of the five specialties, 98 % of the companies), outside git, on a fresh copy of the bureau each time whose
+``.ssj/cache`` is warm. Printed:
+
+(a) loading: ``Workspace.load()`` with a warm cache, in this process (best of 3);
+(b) the draw command run in this process (``shuangsuiji.cli.main``, modules already imported, output captured)
+    minus (a);
+(c) the bare loop: ``sha256((seed_hex + id).encode())`` → int → ``f"{n:064d}"[::-1]`` for every eligible id
+    (taken from the record the draw wrote), best of 3;
+(d) the ratio (b)/(c), target ≤ 2.
+
+For context it also prints the same draw with ``--json`` (no table for people), the end-to-end wall time of the
+command as a fresh subprocess, and a breakdown by stage. ``--profile`` runs the in-process draw under cProfile.
+No timing is asserted; a draw that fails stops the script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import io
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (  # noqa: E402
+    PROVINCE, REPO, best_of, copy_bureau, ensure_province, header, profile, row, run, ssj_command, timed, verdict,
+)
+
+SEED = "123"
+DATE = "2026-12-01"
+
+
+def draw_args(section: str, as_json: bool = False) -> list[str]:
+    return ["draw", "--section", section, "--ratio", "0.1", "--seed", SEED, "--date", DATE] + (["--json"] if as_json else [])
+
+
+def bare_tickets(ids: list[str], seed: str) -> list[str]:
+    """The tickets of SPEC §4 in the plainest loop Python allows (the floor of any draw)."""
+    seed_hex = hashlib.sha256(seed.encode()).hexdigest()
+    out = []
+    for item in ids:
+        n = int.from_bytes(hashlib.sha256((seed_hex + item).encode()).digest(), "big")
+        out.append(f"{n:064d}"[::-1])
+    return out
+
+
+def in_process(root: Path, args: list[str]) -> tuple[float, str]:
+    """``ssj <args>`` through ``shuangsuiji.cli.main`` in this process; (seconds, captured stdout)."""
+    from shuangsuiji.cli import main as ssj_main
+
+    buffer, errors = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(errors):
+        elapsed, code = timed(lambda: ssj_main(["--repo", str(root), *args]))
+    if code != 0:
+        sys.stderr.write(buffer.getvalue()[-2000:] + errors.getvalue()[-2000:])
+        raise SystemExit(f"ssj {' '.join(args)} 失败（退出码 {code}）")
+    return elapsed, buffer.getvalue()
+
+
+def ledger_record(root: Path) -> dict:
+    files = sorted((root / "data" / "ledger").glob("*.jsonl"))
+    lines = files[0].read_bytes().splitlines()
+    return json.loads(lines[-1])
+
+
+def breakdown(master: Path, fresh: Path, section: str) -> None:
+    """Time the stages of a draw through the package's own functions (internal APIs: skipped if they change)."""
+    try:
+        import datetime as dt
+
+        from shuangsuiji.canonical import canonical_json
+        from shuangsuiji.checks import check_dataset
+        from shuangsuiji.cli.render import print_draw
+        from shuangsuiji.draw import DrawInput, draw
+        from shuangsuiji.drawing import DrawOptions, parameters
+        from shuangsuiji.eligibility import declared_conflicts
+        from shuangsuiji.ledger import seal
+        from shuangsuiji.recording import stamp
+        from shuangsuiji.workspace import Workspace
+    except ImportError as exc:
+        print(f"  （分阶段计时跳过：{exc}）")
+        return
+    try:
+        ws = Workspace(copy_bureau(master, fresh, with_state=True))
+        day = dt.date.fromisoformat(DATE)
+        t_load, data = timed(ws.load)
+        t_check, _ = timed(lambda: check_dataset(data, ws.today(data)))
+        options = DrawOptions(section=section, ratio="0.1", seed=SEED, date=day)
+        t_params, params = timed(lambda: parameters(data, options, day))
+        t_conf, conflicts = timed(lambda: declared_conflicts(data))
+        spec = DrawInput(SEED, params.strata, params.inspectors, params.team_size, conflicts)
+        t_draw, outcome = timed(lambda: draw(spec))
+        at = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        record = stamp("draw", at, "基准测试", section=params.section.id, plan_item=params.plan_item,
+                       checklist_item=params.choice.item.checklist_item if params.choice else None, date=DATE,
+                       seed=SEED, seed_source="操作员输入", fairness="operator", announcement=None, ratio="0.1",
+                       team_size=params.team_size, **outcome, inputs=dict(sorted(data.inputs.items())),
+                       commit=None, dirty=False)
+        t_seal, sealed = timed(lambda: seal(record, []))
+        t_json, line = timed(lambda: canonical_json(sealed))
+        with contextlib.redirect_stdout(io.StringIO()):
+            t_render, _ = timed(lambda: print_draw(sealed, params.section, data))
+    except Exception as exc:  # noqa: BLE001 - internal APIs under concurrent change: report, do not fail
+        print(f"  （分阶段计时跳过：{type(exc).__name__}: {exc}）")
+        return
+    selected = sum(s["k"] for s in outcome["strata"])
+    print(f"分阶段（进程内，各一次）/ stages, in-process, once each — {selected} 家抽中，记录 {len(line) / 1e6:.1f} MB")
+    for label, value in (
+        ("Workspace.load（热缓存）", t_load), ("checks.check_dataset", t_check),
+        ("drawing.parameters（计划、分层、资格）", t_params), ("eligibility.declared_conflicts", t_conf),
+        ("draw.draw（号签、排序、分组）", t_draw), ("ledger.seal（record_hash）", t_seal),
+        ("canonical.canonical_json（rfc8785）", t_json), ("cli.render.print_draw（rich 表格）", t_render),
+    ):
+        row(f"  {label}", f"{value:.3f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=PROVINCE, help="make_registry.py 生成的数据仓库")
+    parser.add_argument("--section", default="指挥中心", help="科室（默认 指挥中心：范围覆盖 98%% 的企业）")
+    parser.add_argument("--repeat", type=int, default=1, help="进程内抽取次数，取最快（默认 1）")
+    parser.add_argument("--profile", action="store_true", help="另外用 cProfile 剖析一次进程内抽取")
+    args = parser.parse_args(argv)
+    source = ensure_province(args.folder)
+    header(f"ssj draw --section {args.section} --ratio 0.1 --seed {SEED} --date {DATE}（10 万家 / 100k companies）")
+
+    # Import what the command imports lazily, so that (b) times the draw, not first imports.
+    import shuangsuiji.cli  # noqa: F401
+    import shuangsuiji.cli.render  # noqa: F401
+    import shuangsuiji.drawing  # noqa: F401
+    from shuangsuiji.workspace import Workspace
+
+    with tempfile.TemporaryDirectory(prefix="ssj-bench-draw-") as tmp:
+        base = Path(tmp)
+        master = copy_bureau(source, base / "master")
+        Workspace(master).load()  # fills master/.ssj/cache: every copy below starts warm
+        load = best_of(3, lambda: Workspace(master).load())
+
+        runs = []
+        for n in range(max(1, args.repeat)):
+            fresh = copy_bureau(master, base / f"run{n}", with_state=True)
+            runs.append((in_process(fresh, draw_args(args.section))[0], fresh))
+        whole, fresh = min(runs, key=lambda pair: pair[0])
+        record = ledger_record(fresh)
+        ids = [i for stratum in record["strata"] for i in stratum["population"]]
+        selected = sum(s["k"] for s in record["strata"])
+
+        tickets = bare_tickets(ids, SEED)
+        want = {s["id"]: s["ticket"] for stratum in record["strata"] for s in stratum["selected"]}
+        got = dict(zip(ids, tickets, strict=True))
+        if any("0." + got[i] != t for i, t in want.items()):
+            raise SystemExit("裸循环的号签与台账记录不一致：基准本身有误")
+        bare = best_of(3, lambda: bare_tickets(ids, SEED))
+
+        json_whole, _ = in_process(copy_bureau(master, base / "json", with_state=True), draw_args(args.section, True))
+        sub_whole, _ = run([*ssj_command(), *draw_args(args.section)], cwd=copy_bureau(master, base / "sub", with_state=True))
+
+        row("符合条件 / eligible companies", f"{len(ids)}，分 {sum(1 for s in record['strata'] if s['population'])} 层，抽中 {selected}")
+        row("检查组 / teams", f"{len(record['inspectors']['teams'])}（{len(record['inspectors']['eligible'])} 名执法人员）")
+        row("(a) 读取（热缓存）/ Workspace.load, warm", f"{load:.3f} s")
+        row("    抽取命令整体（进程内）/ whole draw, in-process", f"{whole:.3f} s")
+        row("(b) 抽取减去读取 / draw minus loading", f"{whole - load:.3f} s")
+        row("(c) 裸循环号签 / bare ticket loop", f"{bare:.3f} s（{len(ids)} 个）")
+        row("(d) (b)/(c)", verdict((whole - load) / bare, 2))
+        print("参考 / for context")
+        row("--json（不打印表格）整体 / whole", f"{json_whole:.3f} s；减去读取 {json_whole - load:.3f} s，"
+            f"比值 {(json_whole - load) / bare:.2f}")
+        row("子进程端到端 / fresh subprocess, end to end", f"{sub_whole:.3f} s")
+        breakdown(master, base / "stages", args.section)
+
+        if args.profile:
+            fresh = copy_bureau(master, base / "profiled", with_state=True)
+            print("\n-- cProfile：进程内抽取 / in-process draw --")
+            from shuangsuiji.cli import main as ssj_main
+
+            profile(lambda: ssj_main(["--repo", str(fresh), *draw_args(args.section)]),
+                    REPO / "benchmarks" / "out" / "profile-draw.pstats", quiet=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,516 @@
+"""``ssj check``: golden example files (tests/example-files), the shipped example, output shapes, the cache.
+
+Each file under ``example-files/negative/<kind>/`` is dropped into a copy of the example bureau (see
+``DESTINATIONS``; a ``# path: …`` header line overrides the place) and must make ``ssj check`` fail with
+exactly the errors its ``# expect: LINE: phrase`` header lines name (``LINE`` may be ``path:LINE`` for an
+error reported in another file, or ``-`` for one without a line). Files under ``positive/`` must pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pickle
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import REPO, Result
+
+from shuangsuiji.cli import main
+
+EXAMPLES = Path(__file__).parent / "example-files"
+#: The date every test here runs on (the example's certificates and plans are written for it).
+TODAY = dt.date(2026, 11, 30)
+
+DESTINATIONS = {
+    "entities": "data/entities/{name}",
+    "inspectors": "data/inspectors.yaml",
+    "sections": "data/sections.yaml",
+    "duties": "data/duties.yaml",
+    "checklist": "data/checklist.yaml",
+    "credit": "data/credit.yaml",
+    "bureau": "data/bureau.yaml",
+    "plan": "plans/{name}",
+    "report": "data/reports/ergu/{name}",
+}
+
+_EXPECT = re.compile(r"^# expect: (?:(?P<path>[^:\s]+):)?(?P<line>\d+|-): (?P<phrase>.+)$")
+_PATH = re.compile(r"^# path: (?P<path>\S+)$")
+_ERROR_LINE = re.compile(r"^(?P<path>[^:\s]+?)(?::(?P<line>\d+))?: (?P<message>.+)$")
+
+
+@dataclass(frozen=True)
+class Expected:
+    path: str
+    line: int | None
+    phrase: str
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ssj check`` has no date option; pin the bureau's 'today' so that certificate warnings stay put."""
+    monkeypatch.setattr("shuangsuiji.workspace.local_today", lambda timezone="Asia/Shanghai": TODAY)
+
+
+@pytest.fixture(scope="session")
+def warm_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example bureau with a filled model cache, so each copy checks in milliseconds."""
+    root = tmp_path_factory.mktemp("warm") / "汝州"
+    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
+    shutil.copytree(REPO / "plans", root / "plans")
+    assert main(["--repo", str(root), "check", "--json"]) == 0
+    assert (root / ".ssj" / "cache").is_dir()
+    return root
+
+
+@pytest.fixture
+def example(warm_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the example bureau, its cache included."""
+    root = tmp_path / "汝州"
+    shutil.copytree(warm_template, root)
+    return root
+
+
+# -- golden example files ------------------------------------------------------------------------------
+
+
+def _cases(kind_dir: str) -> list[Path]:
+    return sorted((EXAMPLES / kind_dir).glob("*/*.yaml"))
+
+
+def _id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+def destination(example_file: Path) -> str:
+    """Where ``example_file`` goes inside the bureau."""
+    for line in example_file.read_text(encoding="utf-8").splitlines():
+        match = _PATH.match(line)
+        if match:
+            return match["path"]
+    return DESTINATIONS[example_file.parent.name].format(name=example_file.name)
+
+
+def expectations(example_file: Path, dest: str) -> list[Expected]:
+    """The ``# expect:`` header lines of a negative example file."""
+    found = []
+    for line in example_file.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# expect:"):
+            match = _EXPECT.match(line)
+            assert match, f"bad expect line in {example_file.name}: {line!r}"
+            number = None if match["line"] == "-" else int(match["line"])
+            found.append(Expected(match["path"] or dest, number, match["phrase"]))
+    return found
+
+
+def drop(root: Path, example_file: Path) -> str:
+    """Copy ``example_file`` into the bureau at ``root``; returns its repo-relative path."""
+    dest = destination(example_file)
+    target = root / dest
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(example_file, target)
+    return dest
+
+
+def error_lines(result: Result) -> list[tuple[str, int | None, str]]:
+    """The errors ``ssj check`` printed, as (path, line, message); warnings and the summary left out."""
+    errors = []
+    for text in result.out.splitlines():
+        match = _ERROR_LINE.match(text)
+        if match and not match["message"].startswith("警告："):
+            errors.append((match["path"], int(match["line"]) if match["line"] else None, match["message"]))
+    return errors
+
+
+def _matches(expected: Expected, error: tuple[str, int | None, str]) -> bool:
+    return (expected.path, expected.line) == error[:2] and expected.phrase in error[2]
+
+
+@pytest.mark.parametrize("example_file", _cases("negative"), ids=_id)
+def test_negative_example_fails_with_exactly_its_expected_errors(
+    example: Path, example_file: Path, ssj: Callable[..., Result]
+) -> None:
+    dest = drop(example, example_file)
+    expected = expectations(example_file, dest)
+    assert expected, f"{example_file.name} names no expected error"
+
+    result = ssj(example, "check")
+
+    assert result.code == 1
+    assert "Traceback" not in result.out + result.err
+    errors = error_lines(result)
+    unmatched = list(errors)
+    for want in expected:
+        hit = next((e for e in unmatched if _matches(want, e)), None)
+        assert hit is not None, f"missing {want} in:\n{result.out}"
+        unmatched.remove(hit)
+    assert unmatched == [], f"unexpected errors:\n{result.out}"
+    assert f"检查未通过：{len(expected)} 处错误" in result.out
+
+
+@pytest.mark.parametrize("example_file", _cases("positive"), ids=_id)
+def test_positive_example_passes(example: Path, example_file: Path, ssj: Callable[..., Result]) -> None:
+    drop(example, example_file)
+
+    result = ssj(example, "check")
+
+    assert error_lines(result) == []
+    assert result.code == 0, result.out
+    assert "检查通过" in result.out
+
+
+def test_every_kind_has_negative_examples() -> None:
+    kinds = {p.parent.name for p in _cases("negative")}
+    assert kinds == set(DESTINATIONS)
+
+
+# -- the shipped example ----------------------------------------------------------------------------------
+
+#: The example's three lapsed certificates (SPEC §2: the example exercises every rule).
+EXPIRED = [
+    "data/inspectors.yaml:39: 警告：邹超（RZ004）的执法证已于 2026-06-30 过期，不能参加抽查",
+    "data/inspectors.yaml:108: 警告：刘帅（RZ012）的执法证已于 2025-12-31 过期，不能参加抽查",
+    "data/inspectors.yaml:208: 警告：刘立军（RZ023）的执法证已于 2026-09-30 过期，不能参加抽查",
+]
+
+
+def _records(*paths: Path) -> int:
+    """Records counted straight from the text (one ``  - id:`` line each), independently of the loader."""
+    return sum(p.read_text(encoding="utf-8").count("\n  - id:") for p in paths)
+
+
+def test_shipped_example_passes_with_its_three_certificate_warnings(
+    example: Path, ssj: Callable[..., Result]
+) -> None:
+    result = ssj(example, "check")
+
+    assert result.code == 0
+    assert result.err == ""
+    lines = result.out.splitlines()
+    assert lines[:3] == EXPIRED
+    assert lines[3] == "各科室概况"
+    for name in ("安全监管一股", "安全监管二股", "安全监管三股", "办公室", "应急救援指挥中心", "执法大队"):
+        assert sum(1 for line in lines if line.startswith(f"│ {name} ")) == 1
+    entities = _records(*(example / "data" / "entities").glob("*.yaml"))
+    inspectors = _records(example / "data" / "inspectors.yaml")
+    items = _records(example / "data" / "checklist.yaml")
+    assert lines[-1] == (f"检查通过：{entities} 个监管对象，{inspectors} 名执法人员，{items} 个抽查事项，"
+                         "计划年度 2026、2027；3 条警告。")
+
+
+def test_summary_row_counts_one_section(example: Path, ssj: Callable[..., Result]) -> None:
+    result = ssj(example, "check", "--json")
+
+    rows = {row["section"]: row for row in json.loads(result.out)["sections"]}
+    # 办公室 supervises 安全培训机构 only; its file is small enough to count here by hand.
+    text = (example / "data" / "entities" / "安全培训机构.yaml").read_text(encoding="utf-8")
+    records = text.split("\n  - id:")[1:]
+    assert rows["办公室"]["companies"] == len(records)
+    assert rows["办公室"]["operating"] == sum(1 for r in records if "status: 在营" in r or "status:" not in r)
+    assert rows["办公室"]["key"] == sum(1 for r in records if "key: true" in r and ("status: 在营" in r or "status:" not in r))
+
+
+def test_section_left_with_one_certified_inspector_is_a_warning(example: Path, ssj: Callable[..., Result]) -> None:
+    path = example / "data" / "inspectors.yaml"
+    text = path.read_text(encoding="utf-8")
+    # 一股: RZ001–RZ003 hold valid certificates (RZ004's lapsed); take two of them off duty.
+    for person in ("RZ001", "RZ002"):
+        head, tail = text.split(f'  - id: "{person}"\n', 1)
+        tail = tail.replace("    active: true\n", "    active: false\n", 1)
+        text = f'{head}  - id: "{person}"\n{tail}'
+    path.write_text(text, encoding="utf-8")
+
+    result = ssj(example, "check")
+
+    assert result.code == 0
+    assert ("data/sections.yaml:5: 警告：安全监管一股只有 1 名在岗且持有效执法证的人员，不足一组（第十八条要求至少 2 人），"
+            "该科室的抽取会失败") in result.out.splitlines()
+    assert "检查通过" in result.out
+    assert "4 条警告。" in result.out
+
+
+def test_json_output_of_a_passing_check(example: Path, ssj: Callable[..., Result]) -> None:
+    result = ssj(example, "check", "--json")
+
+    assert result.code == 0
+    report = json.loads(result.out)
+    assert list(report) == ["ok", "date", "errors", "warnings", "sections"]
+    assert report["ok"] is True
+    assert report["date"] == TODAY.isoformat()
+    assert report["errors"] == []
+    assert report["warnings"][0] == {
+        "file": "data/inspectors.yaml", "line": 39, "message": "邹超（RZ004）的执法证已于 2026-06-30 过期，不能参加抽查",
+    }
+    assert [w["line"] for w in report["warnings"]] == [39, 108, 208]
+    assert [row["section"] for row in report["sections"]] == [
+        "安全监管一股", "安全监管二股", "安全监管三股", "办公室", "应急救援指挥中心", "执法大队",
+    ]
+    assert set(report["sections"][0]) == {"section", "companies", "operating", "key", "inspectors", "certified"}
+    assert report["sections"][0]["inspectors"] == 4
+    assert report["sections"][0]["certified"] == 3
+
+
+def test_json_output_of_a_failing_check(example: Path, ssj: Callable[..., Result]) -> None:
+    drop(example, EXAMPLES / "negative" / "entities" / "校验位错误.yaml")
+
+    result = ssj(example, "check", "--json")
+
+    assert result.code == 1
+    report = json.loads(result.out)  # nothing but the JSON on stdout
+    assert report["ok"] is False
+    assert report["errors"] == [{
+        "file": "data/entities/校验位错误.yaml", "line": 8,
+        "message": "统一社会信用代码“91410482MA9XA00017”校验位错误，请核对原始证照",
+    }]
+    assert len(report["warnings"]) == 3
+
+
+def test_every_problem_of_every_file_is_listed_in_one_run(example: Path, ssj: Callable[..., Result]) -> None:
+    files = [
+        EXAMPLES / "negative" / "entities" / "语法错误.yaml",
+        EXAMPLES / "negative" / "entities" / "长度错误.yaml",
+        EXAMPLES / "negative" / "inspectors" / "日期不存在.yaml",
+        EXAMPLES / "negative" / "plan" / "跨行业抽查.yaml",
+    ]
+    expected = []
+    for file in files:
+        expected += expectations(file, drop(example, file))
+
+    result = ssj(example, "check")
+
+    assert result.code == 1
+    errors = error_lines(result)
+    assert len(errors) == len(expected) == 8
+    for want in expected:
+        assert any(_matches(want, e) for e in errors), want
+    assert "Traceback" not in result.out + result.err
+
+
+def test_errors_come_before_warnings_and_are_sorted_by_file_and_line(
+    example: Path, ssj: Callable[..., Result]
+) -> None:
+    drop(example, EXAMPLES / "negative" / "inspectors" / "工号和证号重复.yaml")
+    drop(example, EXAMPLES / "negative" / "entities" / "长度错误.yaml")
+
+    result = ssj(example, "check")
+
+    lines = result.out.splitlines()
+    assert [line.split(": ")[0] for line in lines[:4]] == [
+        "data/entities/长度错误.yaml:5", "data/entities/长度错误.yaml:9",
+        "data/inspectors.yaml:10", "data/inspectors.yaml:18",
+    ]
+    assert all("警告：" in line for line in lines[4:-1])
+    assert lines[-1].startswith("检查未通过：4 处错误，")
+
+
+# -- where and how ssj refuses ------------------------------------------------------------------------------
+
+
+def test_outside_a_bureau_repository(tmp_path: Path, ssj: Callable[..., Result]) -> None:
+    empty = tmp_path / "别处"
+    empty.mkdir()
+
+    result = ssj(empty, "check")
+
+    assert result.code == 1
+    assert result.out == ""
+    assert f"{empty} 不是 ssj 的数据仓库：找不到 data/bureau.yaml" in result.err
+    assert "ssj init" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_outside_a_bureau_repository_from_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("SSJ_REPO", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+    code = main(["check"])
+
+    assert code == 1
+    assert "不是 ssj 的数据仓库" in capsys.readouterr().err
+
+
+def test_check_finds_the_repository_from_a_subfolder(
+    example: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("SSJ_REPO", raising=False)
+    monkeypatch.chdir(example / "data" / "entities")
+
+    assert main(["check"]) == 0
+    assert "检查通过" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["check", "--bogus"], "用法错误：没有这个选项"),
+        (["chek"], "用法错误：没有这个命令 'chek'. 你是不是想用 'check'?"),
+        (["check", "多余"], "用法错误：多余的参数"),
+        (["init"], "用法错误：缺少参数"),
+        (["init", "新局", "--year", "明年"], "用法错误：取值无效： '--year': 应为整数"),
+    ],
+)
+def test_usage_errors_exit_2_in_chinese(
+    example: Path, ssj: Callable[..., Result], args: list[str], phrase: str
+) -> None:
+    result = ssj(example, *args)
+
+    assert result.code == 2
+    assert phrase in result.err
+    assert "--help”查看用法。" in result.err
+    assert not (example / "新局").exists()
+
+
+# -- the model cache ---------------------------------------------------------------------------------------
+
+
+def _cache_entries(root: Path) -> list[Path]:
+    return sorted((root / ".ssj" / "cache").glob("models-*/*.pickle"))
+
+
+def test_second_run_reads_the_cache_and_prints_the_same(tmp_path: Path, ssj: Callable[..., Result]) -> None:
+    root = tmp_path / "汝州"
+    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
+    shutil.copytree(REPO / "plans", root / "plans")
+
+    first = ssj(root, "check")
+    entries = _cache_entries(root)
+    second = ssj(root, "check")
+
+    assert first == second
+    assert first.code == 0
+    # one entry per registry file that is not a plan: bureau, sections, duties, checklist, inspectors, credit, entities
+    assert len(entries) == 6 + len(list((root / "data" / "entities").glob("*.yaml")))
+    assert _cache_entries(root) == entries
+
+
+def test_a_warm_cache_spares_parsing_every_file_but_the_plans(
+    example: Path, ssj: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shuangsuiji import yamlio
+
+    parsed: list[str] = []
+    real_load = yamlio.load
+
+    def spy(label: str, data: bytes) -> object:
+        parsed.append(label)
+        return real_load(label, data)
+
+    monkeypatch.setattr(yamlio, "load", spy)
+    drop(example, EXAMPLES / "positive" / "entities" / "只写必填项.yaml")
+
+    assert ssj(example, "check").code == 0
+
+    # plans are digested from their raw form and never cached; the new file was not in the cache yet
+    assert sorted(parsed) == ["data/entities/只写必填项.yaml", "plans/2026.yaml", "plans/2027.yaml"]
+
+
+def test_an_edited_file_replaces_its_cache_entry(example: Path, ssj: Callable[..., Result]) -> None:
+    before = _cache_entries(example)
+    path = example / "data" / "credit.yaml"
+    path.write_bytes(path.read_bytes() + b"# \xe4\xbf\xae\xe6\x94\xb9\n")
+
+    result = ssj(example, "check")
+
+    after = _cache_entries(example)
+    assert result.code == 0
+    assert len(after) == len(before)
+    assert len(set(after) - set(before)) == 1
+
+
+@pytest.mark.parametrize("garbage", [b"", b"\x80\x04not a pickle", pickle.dumps("x"), pickle.dumps(None)],
+                         ids=["empty", "garbage", "pickled-text", "pickled-none"])
+def test_a_corrupted_cache_entry_is_ignored(
+    example: Path, ssj: Callable[..., Result], garbage: bytes
+) -> None:
+    clean = ssj(example, "check")
+    for entry in _cache_entries(example):
+        entry.write_bytes(garbage)  # truncated, foreign, or a valid pickle of the wrong thing (the string "x")
+
+    result = ssj(example, "check")
+
+    assert result == clean
+
+
+def test_cache_folder_names_the_schema_it_was_written_with(tmp_path: Path) -> None:
+    from shuangsuiji import __version__
+    from shuangsuiji.cache import ModelCache
+
+    folder = ModelCache(tmp_path).folder.name
+    assert re.fullmatch(rf"models-{re.escape(__version__)}-[0-9a-f]{{12}}", folder)
+
+
+# -- hostile files never end in a traceback -------------------------------------------------------------------
+
+_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{b}: &{b} [" + ", ".join([f"*{a}"] * 10) + "]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+)
+HOSTILE: dict[str, tuple[bytes, str]] = {
+    "alias-bomb": (_LAUGHS.encode(), "data/entities/坏.yaml: YAML 别名（&/*）展开后过大（超过 10000 个节点），拒绝读取"),
+    "recursive-alias": (b"entities: &a [*a]\n", "data/entities/坏.yaml: YAML 中有循环引用的别名（&/*），拒绝读取"),
+    "deep-flow": (b"entities: " + b"[" * 5000, "data/entities/坏.yaml:1: YAML 嵌套超过 500 层，拒绝读取"),
+    "int-tag": (b"entities: !!int abc\n", "data/entities/坏.yaml: 有无法读取的值（如 !!int 等标签，或位数过多的数字）"),
+    "huge-number": (b"entities:\n  - id: " + b"9" * 5000 + b"\n", "data/entities/坏.yaml: 有无法读取的值"),
+    "control-char": ("entities:\n  - name: 甲\x07\n".encode(), "data/entities/坏.yaml:2: 有不允许的控制字符（U+0007）"),
+    "utf-16": ("entities: []\n".encode("utf-16"), "data/entities/坏.yaml: 文件是 UTF-16 编码"),
+    "scalar": (b"entities\n", "data/entities/坏.yaml:1: 文件内容应为若干“键: 值”，请对照示例文件检查"),
+    "null-list": (b"entities:\n", "data/entities/坏.yaml:1: entities（监管对象）没有填写：冒号后面是空的"),
+    "complex-key": (b"? [a, b]\n: 1\nentities: []\n", "data/entities/坏.yaml: "),
+}
+
+
+@pytest.mark.parametrize(("content", "line"), list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_file_is_one_clear_line(
+    example: Path, ssj: Callable[..., Result], content: bytes, line: str
+) -> None:
+    (example / "data" / "entities" / "坏.yaml").write_bytes(content)
+
+    result = ssj(example, "check")
+
+    assert result.code == 1
+    assert "Traceback" not in result.out + result.err
+    errors = [text for text in result.out.splitlines() if text.startswith("data/") and "警告：" not in text]
+    assert len(errors) == 1
+    assert errors[0].startswith(line)
+
+
+@pytest.mark.parametrize("content", [b"", b"# \xe5\x8f\xaa\xe6\x9c\x89\xe6\xb3\xa8\xe9\x87\x8a\n", b"entities: []\n"],
+                         ids=["empty", "comments-only", "empty-list"])
+def test_an_empty_registry_file_is_fine(example: Path, ssj: Callable[..., Result], content: bytes) -> None:
+    (example / "data" / "entities" / "空.yaml").write_bytes(content)
+
+    assert ssj(example, "check").code == 0
+
+
+# -- known gaps (checks.py): one mistake should give one error ---------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="checks.py: cross-references treat a company whose own record has an error as "
+                                       "missing from the registry, so credit.yaml gets a second, misleading error")
+def test_a_company_with_a_bad_phone_is_not_also_missing_from_the_registry(
+    example: Path, ssj: Callable[..., Result]
+) -> None:
+    path = example / "data" / "entities" / "危险化学品.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('phone: "0375-6688300"', 'phone: "6688300"', 1),
+                    encoding="utf-8")  # 汝州市润远加油站, which the credit file blacklists
+
+    result = ssj(example, "check")
+
+    assert [e[0] for e in error_lines(result)] == ["data/entities/危险化学品.yaml"]
+
+
+@pytest.mark.xfail(strict=True, reason="checks.py: when a registry file cannot be read at all, every reference into "
+                                       "it is reported as a company missing from the registry")
+def test_an_unreadable_registry_file_gives_one_error(example: Path, ssj: Callable[..., Result]) -> None:
+    path = example / "data" / "entities" / "烟花爆竹.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+
+    result = ssj(example, "check")
+
+    assert error_lines(result) == [("data/entities/烟花爆竹.yaml", 1,
+                                    "文件不是 UTF-8 编码（看起来是 GBK/GB18030）：请用记事本或 WPS 打开后“另存为”，编码选 UTF-8，再重试")]
