@@ -16,6 +16,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+try:
+    import resource
+except ImportError:  # Windows: CPU time of children is not available, wall time still is
+    resource = None  # type: ignore[assignment]
+
 REPO = Path(__file__).resolve().parent.parent
 PROVINCE = REPO / "benchmarks" / "out" / "province"
 BUREAU_FILES = ("data", "plans")
@@ -28,7 +33,7 @@ def ssj_command() -> list[str]:
 
 
 def environment() -> dict[str, str]:
-    """The environment for ssj subprocesses: output piped (no progress bar), UTF-8, no git identity lookups."""
+    """The environment for ssj subprocesses: output piped (no progress bar), UTF-8, no system-wide git config."""
     env = dict(os.environ)
     env.pop("SSJ_REPO", None)
     env["PYTHONIOENCODING"] = "utf-8"
@@ -36,16 +41,28 @@ def environment() -> dict[str, str]:
     return env
 
 
-def run(argv: Sequence[str], cwd: Path, check: bool = True) -> tuple[float, subprocess.CompletedProcess[bytes]]:
-    """Wall time of one fresh subprocess (stdout/stderr captured), and its result."""
+def run(argv: Sequence[str], cwd: Path, check: bool = True) -> tuple[float, float, subprocess.CompletedProcess[bytes]]:
+    """Wall time and CPU time (user + system) of one fresh subprocess, and its result (output captured).
+
+    The CPU time is what the child itself used: on a shared machine it moves far less than the wall time.
+    """
+    before = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run(list(argv), cwd=cwd, capture_output=True, env=environment())
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu() - before
     if check and result.returncode != 0:
         sys.stderr.write(result.stdout.decode("utf-8", "replace")[-3000:])
         sys.stderr.write(result.stderr.decode("utf-8", "replace")[-3000:])
         raise SystemExit(f"命令失败（退出码 {result.returncode}）：{' '.join(argv)}")
-    return elapsed, result
+    return elapsed, cpu, result
+
+
+def _children_cpu() -> float:
+    if resource is None:
+        return float("nan")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:
@@ -55,9 +72,23 @@ def timed(function: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, value
 
 
+def timed_cpu(function: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Wall time and CPU time of this process for one call, and its result."""
+    started, cpu = time.perf_counter(), time.process_time()
+    value = function()
+    return time.perf_counter() - started, time.process_time() - cpu, value
+
+
 def best_of(repeat: int, function: Callable[[], Any]) -> float:
     """The smallest wall time of ``repeat`` calls (the least disturbed by the rest of the machine)."""
     return min(timed(function)[0] for _ in range(repeat))
+
+
+def load_average() -> str:
+    try:
+        return "、".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def ensure_province(folder: Path) -> Path:
@@ -82,7 +113,7 @@ def copy_bureau(source: Path, target: Path, with_state: bool = False) -> Path:
 def header(title: str) -> None:
     print(f"== {title} ==")
     print(f"机器 / machine: {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d %H:%M')}", flush=True)
+          f"{time.strftime('%Y-%m-%d %H:%M')}，负载 / load average {load_average()}", flush=True)
 
 
 def row(label: str, value: str) -> None:

@@ -33,7 +33,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
-    PROVINCE, REPO, best_of, copy_bureau, ensure_province, header, profile, row, run, ssj_command, timed, verdict,
+    PROVINCE,
+    REPO,
+    best_of,
+    copy_bureau,
+    ensure_province,
+    header,
+    profile,
+    row,
+    run,
+    ssj_command,
+    timed,
+    timed_cpu,
+    verdict,
 )
 
 SEED = "123"
@@ -54,17 +66,17 @@ def bare_tickets(ids: list[str], seed: str) -> list[str]:
     return out
 
 
-def in_process(root: Path, args: list[str]) -> tuple[float, str]:
-    """``ssj <args>`` through ``shuangsuiji.cli.main`` in this process; (seconds, captured stdout)."""
+def in_process(root: Path, args: list[str]) -> tuple[float, float, str]:
+    """``ssj <args>`` through ``shuangsuiji.cli.main`` in this process; (wall s, CPU s, captured stdout)."""
     from shuangsuiji.cli import main as ssj_main
 
     buffer, errors = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(errors):
-        elapsed, code = timed(lambda: ssj_main(["--repo", str(root), *args]))
+        elapsed, cpu, code = timed_cpu(lambda: ssj_main(["--repo", str(root), *args]))
     if code != 0:
         sys.stderr.write(buffer.getvalue()[-2000:] + errors.getvalue()[-2000:])
         raise SystemExit(f"ssj {' '.join(args)} 失败（退出码 {code}）")
-    return elapsed, buffer.getvalue()
+    return elapsed, cpu, buffer.getvalue()
 
 
 def ledger_record(root: Path) -> dict:
@@ -149,8 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         runs = []
         for n in range(max(1, args.repeat)):
             fresh = copy_bureau(master, base / f"run{n}", with_state=True)
-            runs.append((in_process(fresh, draw_args(args.section))[0], fresh))
-        whole, fresh = min(runs, key=lambda pair: pair[0])
+            wall, cpu, _ = in_process(fresh, draw_args(args.section))
+            runs.append((wall, cpu, fresh))
+        whole, whole_cpu, fresh = min(runs, key=lambda run: run[0])
         record = ledger_record(fresh)
         ids = [i for stratum in record["strata"] for i in stratum["population"]]
         selected = sum(s["k"] for s in record["strata"])
@@ -162,20 +175,20 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("裸循环的号签与台账记录不一致：基准本身有误")
         bare = best_of(3, lambda: bare_tickets(ids, SEED))
 
-        json_whole, _ = in_process(copy_bureau(master, base / "json", with_state=True), draw_args(args.section, True))
-        sub_whole, _ = run([*ssj_command(), *draw_args(args.section)], cwd=copy_bureau(master, base / "sub", with_state=True))
+        json_whole, _, _ = in_process(copy_bureau(master, base / "json", with_state=True), draw_args(args.section, True))
+        sub_whole, sub_cpu, _ = run([*ssj_command(), *draw_args(args.section)], cwd=copy_bureau(master, base / "sub", with_state=True))
 
         row("符合条件 / eligible companies", f"{len(ids)}，分 {sum(1 for s in record['strata'] if s['population'])} 层，抽中 {selected}")
         row("检查组 / teams", f"{len(record['inspectors']['teams'])}（{len(record['inspectors']['eligible'])} 名执法人员）")
         row("(a) 读取（热缓存）/ Workspace.load, warm", f"{load:.3f} s")
-        row("    抽取命令整体（进程内）/ whole draw, in-process", f"{whole:.3f} s")
+        row("    抽取命令整体（进程内）/ whole draw, in-process", f"{whole:.3f} s（CPU {whole_cpu:.3f} s）")
         row("(b) 抽取减去读取 / draw minus loading", f"{whole - load:.3f} s")
         row("(c) 裸循环号签 / bare ticket loop", f"{bare:.3f} s（{len(ids)} 个）")
         row("(d) (b)/(c)", verdict((whole - load) / bare, 2))
         print("参考 / for context")
         row("--json（不打印表格）整体 / whole", f"{json_whole:.3f} s；减去读取 {json_whole - load:.3f} s，"
             f"比值 {(json_whole - load) / bare:.2f}")
-        row("子进程端到端 / fresh subprocess, end to end", f"{sub_whole:.3f} s")
+        row("子进程端到端 / fresh subprocess, end to end", f"{sub_whole:.3f} s（CPU {sub_cpu:.3f} s）")
         breakdown(master, base / "stages", args.section)
 
         if args.profile:

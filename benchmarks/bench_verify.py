@@ -132,13 +132,13 @@ def main(argv: list[str] | None = None) -> int:
             t_kit_in, (records, problems) = timed(lambda p=path: kit.check_ledger(str(p)))
             if problems or len(records) != draws:
                 raise SystemExit(f"生成的台账没有通过核验：{problems[:3]}")
-            t_ssj, _ = run([*ssj_command(), "verify-ledger"], cwd=root)
-            t_kit, result = run([sys.executable, str(KIT), str(root)], cwd=root)
+            t_ssj, c_ssj, _ = run([*ssj_command(), "verify-ledger"], cwd=root)
+            t_kit, c_kit, result = run([sys.executable, str(KIT), str(root)], cwd=root)
             if "核验通过" not in result.stdout.decode("utf-8", "replace"):
                 raise SystemExit("kit/verify.py 没有报告核验通过")
             t_base = min(baseline(path) for _ in range(2))
-            row("ssj verify-ledger（子进程）", f"{t_ssj:.2f} s，{draws / t_ssj:,.1f} 条/秒 records/s")
-            row("python kit/verify.py（子进程）", f"{t_kit:.2f} s，{draws / t_kit:,.1f} 条/秒 records/s")
+            row("ssj verify-ledger（子进程）", f"{t_ssj:.2f} s（CPU {c_ssj:.2f} s），{draws / t_ssj:,.1f} 条/秒 records/s")
+            row("python kit/verify.py（子进程）", f"{t_kit:.2f} s（CPU {c_kit:.2f} s），{draws / t_kit:,.1f} 条/秒 records/s")
             row("kit.check_ledger（进程内 / in-process）", f"{t_kit_in:.2f} s，{draws / t_kit_in:,.1f} 条/秒")
             row("基线：解析+哈希+裸号签 / baseline", f"{t_base:.2f} s，{draws / t_base:,.1f} 条/秒")
             row("比值 ssj verify-ledger / 基线", f"{t_ssj / t_base:.2f}")

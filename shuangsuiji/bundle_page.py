@@ -65,7 +65,7 @@ def _charts(d: Disclosure) -> str:
                  for r in d.per_section]
     counts = d.result_counts()
     result_rows = [(name, [("", counts.get(name, 0), "#1565c0")]) for name in d.categories]
-    return (f"<div>{bar_chart(f'各科室本年度抽查进度（截至 {d.generated[:10]}）', plan_rows)}</div>"
+    return (f"<div>{bar_chart(f'各科室 {d.year} 年度抽查进度（截至 {d.generated[:10]}）', plan_rows)}</div>"
             f"<div>{bar_chart('检查结果分布', result_rows)}</div>")
 
 
@@ -96,8 +96,11 @@ def _draws(d: Disclosure) -> str:
         teams = "；".join(f"第{n}组：" + "、".join(f"{p['name']}（{p['cert_no']}）" for p in team)
                          for n, team in enumerate(draw["teams"], 1))
         void = f"<p class=\"void\">已作废：{escape(draw['voided'])}</p>" if draw["voided"] else ""
-        recusals = "".join(f"<li>{escape(r['entity'])}：一名检查人员回避（{escape(r['reason'])}），由备选人员替换，"
-                           f"检查组为 {escape('、'.join(r['team']))}</li>" for r in draw["recusals"])
+        recusals = "".join(
+            f"<li>{escape(r['entity'])}：一名检查人员回避（{escape(r['reason'])}），由备选人员 {escape(r['replacement']['name'])}"
+            f"（{escape(r['replacement']['cert_no'])}）替换；检查组为 "
+            + escape("、".join(f"{p['name']}（{p['cert_no']}）" for p in r["team"])) + "</li>"
+            for r in draw["recusals"])
         blocks.append(
             f"<h3>{escape(draw['address'])}　{escape(draw['section'])}　{escape(draw['date'])}</h3>{void}"
             f"<p>符合条件 {draw['population']} 家，抽中 {draw['selected']} 家。分层：{escape(strata)}</p>"

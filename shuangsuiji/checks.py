@@ -42,9 +42,11 @@ def _bureau(data: Dataset, today: dt.date) -> None:
 def _sections(data: Dataset, today: dt.date) -> None:
     seen: dict[str, int] = {}
     for index, section in enumerate(data.sections):
-        for label in [section.id, section.name, *section.short_names]:
+        labels = [(section.id, ("id",)), (section.name, ("name",))]
+        labels += [(short, ("short_names", n)) for n, short in enumerate(section.short_names)]
+        for label, loc in labels:
             if label in seen and seen[label] != index:
-                data.report_at("sections", index, f"科室名称或编号“{label}”与另一个科室重复")
+                data.report_at("sections", index, f"科室名称或编号“{label}”与另一个科室重复", loc)
             seen.setdefault(label, index)
     names = {s.name for s in data.sections}
     for missing in (n for n in REQUIRED_SECTIONS if n not in names):
@@ -82,11 +84,20 @@ def _inspectors(data: Dataset, today: dt.date) -> None:
             data.report_at("inspectors", index, f"执法证号 {person.cert_no} 与 {certs[person.cert_no]} 重复", ("cert_no",))
         certs.setdefault(person.cert_no, person.id)
         if data.sections and person.section not in sections:
-            data.report_at("inspectors", index, f"科室“{person.section}”不存在（可选：{'、'.join(sorted(sections))}）", ("section",))
+            data.report_at("inspectors", index, _unknown_section(data, person.section), ("section",))
         for n, conflict in enumerate(person.conflicts):
-            if data.entities and conflict.entity not in entities:
+            if data.entities and conflict.entity not in entities and not data.may_hold("entities", conflict.entity):
                 data.report_at("inspectors", index, f"申报回避的单位 {conflict.entity} 不在监管对象名录库中", ("conflicts", n, "entity"))
         _certificate(data, index, today)
+
+
+def _unknown_section(data: Dataset, text: str) -> str:
+    """Say which id was meant when a clerk wrote the section's name (二股) instead of its id (ergu)."""
+    for section in data.sections:
+        if text in (section.name, *section.short_names):
+            return f"科室应写编号 {section.id}（{section.name}），不是“{text}”"
+    valid = "、".join(f"{s.id}（{s.name}）" for s in data.sections)
+    return f"科室“{text}”不存在（可选：{valid}）"
 
 
 def _certificate(data: Dataset, index: int, today: dt.date) -> None:
@@ -135,7 +146,7 @@ def _duties_and_checklist(data: Dataset, today: dt.date) -> None:
 def _credit(data: Dataset, today: dt.date) -> None:
     entities = {e.id for e in data.entities}
     for index, entry in enumerate(data.credit):
-        if data.entities and entry.entity not in entities:
+        if data.entities and entry.entity not in entities and not data.may_hold("entities", entry.entity):
             data.report_at("credit", index, f"单位 {entry.entity} 不在监管对象名录库中", ("entity",))
         if entry.until is not None and entry.until <= entry.listed_on:
             data.report_at("credit", index, "期满日期应晚于列入日期", ("until",))

@@ -20,6 +20,15 @@ def is_working_day(day: dt.date) -> bool:
     return bool(_calendar(day.year).is_working_day(day))
 
 
+def calendar_known(year: int) -> bool:
+    """Whether the calendar package holds the State Council's schedule for ``year``.
+
+    Every recent year has make-up working days (调休); a year without any is one whose official schedule
+    the installed ``holidays`` release does not have yet, so its working days are only estimated.
+    """
+    return any(day.year == year for day in getattr(_calendar(year), "weekend_workdays", ()))
+
+
 def due_date(finished: dt.date, rule: Disclosure) -> dt.date:
     """The last day on which a result finished on ``finished`` may still be published."""
     if rule.unit == "自然日":

@@ -43,6 +43,8 @@ class Disclosure:
     waiting_review: list[str] = field(default_factory=list)
     per_section: list[dict[str, Any]] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    #: the plan year the page reports on: that of the latest draw published (December results go out in January)
+    year: int = 0
 
     @property
     def published(self) -> list[dict[str, str]]:
@@ -80,7 +82,8 @@ def collect(data: Dataset, selection: Selection, now: dt.datetime) -> Disclosure
     disclosure.draws.sort(key=lambda d: (d["date"], d["address"]))
     disclosure.events = _events(data, selection.sections)
     disclosure.credit = _credit(data, now.date())
-    disclosure.per_section = _per_section(data, selection.sections, disclosure, now.date())
+    disclosure.year = max((int(d["date"][:4]) for d in disclosure.draws), default=now.year)
+    disclosure.per_section = _per_section(data, selection.sections, disclosure, disclosure.year)
     return disclosure
 
 
@@ -132,8 +135,8 @@ def _draw(data: Dataset, record: dict[str, Any], section: Section) -> dict[str, 
         "strata": [{"name": s["name"], "ratio": s["ratio"], "population": len(s["population"]), "k": s["k"]}
                    for s in record["strata"] if s["population"]],
         "teams": [[person(i) for i in team] for team in record["inspectors"]["teams"]],
-        "recusals": [{"entity": r["entity"], "replacement": r["replacement"], "reason": r["reason"],
-                      "team": current_team(record, r["entity"], recusals)} for r in recusals],
+        "recusals": [{"entity": r["entity"], "replacement": person(r["replacement"]), "reason": r["reason"],
+                      "team": [person(i) for i in current_team(record, r["entity"], recusals)]} for r in recusals],
         "voided": void["reason"] if void else None,
     }
 
@@ -172,15 +175,15 @@ def _credit(data: Dataset, today: dt.date) -> list[dict[str, Any]]:
             if c.kind == "黑名单" and c.in_force_on(today)]
 
 
-def _per_section(data: Dataset, sections: list[Section], disclosure: Disclosure, today: dt.date) -> list[dict[str, Any]]:
-    plan = data.plans.get(today.year)
+def _per_section(data: Dataset, sections: list[Section], disclosure: Disclosure, year: int) -> list[dict[str, Any]]:
+    plan = data.plans.get(year)
     rows = []
     for section in sections:
         planned = sum(i.frequency for i, _ in plan.all_items() if i.section == section.id) if plan else 0
         records = data.ledger(section.id)
         voided = {r["draw"] for r in records if r.get("type") == "void"}
         draws = [r for r in records if r.get("type") == "draw" and r["hash"] not in voided
-                 and r["date"].startswith(f"{today.year}-")]
+                 and r["date"].startswith(f"{year}-")]
         rows.append({"section": section.name, "planned_draws": planned, "draws": len(draws),
                      "drawn": sum(len(r["assignments"]) for r in draws),
                      "checked": sum(1 for r in disclosure.results if r["section"] == section.name)})

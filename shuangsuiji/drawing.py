@@ -76,6 +76,8 @@ def parameters(data: Dataset, options: DrawOptions, today: dt.date) -> Parameter
     """Apply the plan, the strata and eligibility rules to the request."""
     section = resolve_section(data.sections, options.section)
     day = options.date or today
+    if day < today and options.announcement is None:
+        raise RuleError(f"抽取日期 {day} 早于今天（{today}）：不得补录或倒签抽取（第十五条：全程记录、全程留痕）")
     floor = _floor(options.ratio)
     choice = choose_item(data, section, day, options.plan_item)
     team_size = options.team_size or choice.item.team_size
@@ -101,7 +103,7 @@ def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = 
     at = now or ws.now(data)
     announced = _announcement(ws, data, options) if options.announcement else None
     if announced is not None:
-        options = _from_announcement(options, announced)
+        options = _from_announcement(data, options, announced)
     params = parameters(data, options, at.date())
     state = git_state(ws, require_clean=True, allow_dirty=options.allow_dirty)
     seed, source, fairness = _seed(options, announced)
@@ -155,22 +157,32 @@ def _announcement(ws: Workspace, data: Dataset, options: DrawOptions) -> Record:
     return records[seq]
 
 
-def _from_announcement(options: DrawOptions, note: Record) -> DrawOptions:
+def _from_announcement(data: Dataset, options: DrawOptions, note: Record) -> DrawOptions:
     """Take section, plan item, date, ratio and team size from the announcement; refuse contradictions."""
     announced = {
-        "section": note["section"], "plan_item": note["plan_item"], "date": dt.date.fromisoformat(note["date"]),
+        "plan_item": note["plan_item"], "date": dt.date.fromisoformat(note["date"]),
         "ratio": note["ratio"], "team_size": note["team_size"],
     }
+    if options.section and resolve_section(data.sections, options.section).id != note["section"]:
+        raise RuleError(f"--section 与公告不一致（公告的科室为 {note['section']}）：按公告抽取时可不写 --section")
     for key, value in announced.items():
         given = getattr(options, key)
-        if key != "section" and given is not None and str(given) != str(value):
+        if given is not None and not _same_value(key, given, value):
             raise RuleError(f"--{key.replace('_', '-')} 与公告不一致（公告为 {value}）：按公告抽取时参数以公告为准，可不写")
-    return replace(options, **{**announced, "section": note["section"]})
+    return replace(options, **announced, section=note["section"])
+
+
+def _same_value(key: str, given: object, announced: object) -> bool:
+    if key == "ratio" and announced is not None:
+        return _floor(str(given)) == parse_ratio(str(announced))  # 10% is the announced 0.1
+    return str(given) == str(announced)
 
 
 def _check_announcement(previous: list[Record], note: Record, params: Parameters) -> None:
     """Nothing changed since the announcement, and it was not used before (no seed shopping)."""
     label = address(params.section, note["seq"])
+    if any(r["type"] == "void" and r["draw"] == note["hash"] for r in previous):
+        raise RuleError(f"公告 {label} 已作废，不能再按它抽取")
     used = [r for r in previous if r["type"] == "draw" and r.get("announcement") == note["hash"]]
     if used:
         raise RuleError(f"公告 {label} 已用于抽取 {address(params.section, used[0]['seq'])}；重新抽取需要发布新的公告")

@@ -64,16 +64,21 @@ def _refuse_if_void(found: Located, records: list[Record]) -> None:
 
 def perform_void(ws: Workspace, draw_address: str, reason: str, operator: str | None,
                  now: dt.datetime | None = None) -> Written:
-    """Abandon a draw, with its reason; the draw itself stays in the ledger for everyone to see."""
+    """Abandon a draw (or an unused announcement), with its reason; it stays in the ledger for everyone to see."""
     if not reason.strip():
         raise SsjError("作废必须写明原因（--reason），原因会公开")
     data = ws.load()
-    found = locate(ws, data, draw_address)
+    found = locate(ws, data, draw_address, kind=None)
+    if found.record["type"] not in ("draw", "announce"):
+        raise SsjError(f"{found.label} 是一条“{found.record['type']}”记录：只能作废抽取或抽取公告")
     state = git_state(ws, require_clean=False)
     at = now or ws.now(data)
 
     def build(previous: list[Record]) -> Record:
         _refuse_if_void(found, previous)
+        used = [r for r in previous if r["type"] == "draw" and r.get("announcement") == found.record["hash"]]
+        if used:
+            raise RuleError(f"公告 {found.label} 已用于抽取 {address(found.section, used[0]['seq'])}：请作废那次抽取")
         return stamp("void", at, operator_name(ws, operator), draw=found.record["hash"], reason=reason.strip())
 
     def message(record: Record) -> str:

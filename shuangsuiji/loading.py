@@ -32,6 +32,7 @@ from .models import (
     Section,
     SectionsFile,
 )
+from .models._base import normalize_id
 from .schema_errors import Loc, translate
 
 M = TypeVar("M", bound=BaseModel)
@@ -60,6 +61,10 @@ class Dataset:
     inputs: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     raw_plans: dict[int, Any] = field(default_factory=dict)
+    #: collections with a file that could not be read at all, and ids of records that failed validation:
+    #: references into them are not reported again as missing
+    unreadable: set[str] = field(default_factory=set)
+    unchecked_ids: dict[str, set[str]] = field(default_factory=dict)
     files: Files | None = None
     _ledgers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _raw: dict[str, bytes] = field(default_factory=dict)
@@ -77,7 +82,10 @@ class Dataset:
     def report(self, where: Where, message: str, severity: Severity = "error", extra: Loc = ()) -> None:
         """Record a problem at ``where`` (plus ``extra`` steps deeper)."""
         path, loc = where
-        self.problems.append(Problem(path, self.line_of(path, loc + extra), message, severity))
+        line = self.line_of(path, loc + extra)
+        if line is None and path in self._raw:
+            line = 1  # a missing key or a whole-record rule: point at the file's first line, not nowhere
+        self.problems.append(Problem(path, line, message, severity))
 
     def report_at(self, collection: str, index: int, message: str, extra: Loc = (), severity: Severity = "error") -> None:
         """Record a problem about the ``index``-th record of ``collection``."""
@@ -90,6 +98,10 @@ class Dataset:
             records = kit.parse_ledger(raw)[0] if raw else []
             self._ledgers[section_id] = [r for r in records if isinstance(r, dict)]
         return self._ledgers[section_id]
+
+    def may_hold(self, collection: str, record_id: str) -> bool:
+        """True when ``record_id`` may be in ``collection`` although it did not load (its file has errors)."""
+        return collection in self.unreadable or record_id in self.unchecked_ids.get(collection, set())
 
     def section(self, section_id: str) -> Section | None:
         """The section with this id."""
@@ -195,9 +207,23 @@ class Loader:
         """A registry file: its records, keeping the good ones even when some are bad."""
         parsed, content = self._model(path, model, optional)
         pairs = list(enumerate(getattr(parsed, key))) if parsed is not None else _salvage(item, key, content)
+        if parsed is None and path in self.data.inputs:
+            self._note_unchecked(collection or key, key, content, {i for i, _ in pairs})
         for n, (source_index, _record) in enumerate(pairs):
             self.data.where[(collection or key, offset + n)] = (path, (key, source_index))
         return [record for _, record in pairs]
+
+    def _note_unchecked(self, collection: str, key: str, content: Any, good: set[int]) -> None:
+        """Remember what a bad file may hold, so references to it are not reported as missing too."""
+        items = content.get(key) if isinstance(content, dict) else None
+        if not isinstance(items, list):
+            self.data.unreadable.add(collection)
+            return
+        dropped = self.data.unchecked_ids.setdefault(collection, set())
+        for index, raw in enumerate(items):
+            raw_id = raw.get("id") if isinstance(raw, dict) else None
+            if index not in good and isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
+                dropped.add(str(normalize_id(raw_id)))
 
     def _plan(self, path: str) -> None:
         plan, content = self._model(path, Plan, cacheable=False)  # small, and its raw form is digested

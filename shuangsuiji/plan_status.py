@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from . import paths
-from .deadlines import due_date
+from .deadlines import calendar_known, due_date
 from .ledger import Record, read
 from .loading import Dataset
 from .models import PlanItem, Report
@@ -41,6 +41,8 @@ class PendingResult:
     finished_on: str
     due: str
     overdue: bool
+    #: the official holiday schedule of a year involved is not in the calendar package yet
+    estimated: bool = False
 
 
 def published_keys(bureau_records: list[Record]) -> set[tuple[str, str]]:
@@ -108,7 +110,10 @@ def _pending(data: Dataset, reports: dict[tuple[str, str], tuple[str, Report]],
         if report.finished_on is None or key in published:
             continue
         due = due_date(report.finished_on, data.bureau.disclosure)
-        pending.append(PendingResult(path, report.entity, report.finished_on.isoformat(), due.isoformat(), due < today))
+        estimated = data.bureau.disclosure.unit == "工作日" and not all(
+            calendar_known(y) for y in range(report.finished_on.year, due.year + 1))
+        pending.append(PendingResult(path, report.entity, report.finished_on.isoformat(), due.isoformat(),
+                                     due < today, estimated))
     return pending
 
 

@@ -47,7 +47,7 @@ def perform_publish(
     folder = _target(ws, out, at)
     staging = folder.with_name(folder.name + ".part")
     remove(staging)
-    digest = write_bundle(staging, disclosure, data, _plan_year(disclosure, at))
+    digest = write_bundle(staging, disclosure, data, disclosure.year)
 
     def build(previous: list[Record]) -> Record:
         return stamp("publish", at, operator_name(ws, operator), manifest_digest=digest,
@@ -72,12 +72,6 @@ def _target(ws: Workspace, out: Path | None, at: dt.datetime) -> Path:
         raise SsjError(f"输出目录 {folder} 已存在：请换一个目录（公开材料一经生成不覆盖）")
     folder.parent.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _plan_year(disclosure: Disclosure, at: dt.datetime) -> int:
-    """The year of the plan the published draws were made under (not the year of publishing: results of
-    December are often published in January); the latest, when the draws span two years."""
-    return max((int(d["date"][:4]) for d in disclosure.draws), default=at.year)
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -16,6 +16,7 @@ from .followups import locate, recusals_of, voided_by
 from .loading import Dataset
 from .lookup import address, parse_address, resolve_section
 from .models import Report
+from .models.report import REQUIRED_WHEN_FINISHED
 from .workspace import Workspace
 
 
@@ -33,6 +34,7 @@ class DrawnCheck:
     record: dict[str, Any]
     entity: str
     team: list[str]
+    label: str
 
 
 def drawn_check(ws: Workspace, data: Dataset, draw_address: str, entity: str) -> DrawnCheck:
@@ -44,7 +46,7 @@ def drawn_check(ws: Workspace, data: Dataset, draw_address: str, entity: str) ->
         chosen = "、".join(a["entity"] for a in found.record["assignments"][:5])
         raise SsjError(f"单位 {entity} 不在 {found.label} 的抽取结果中（例如：{chosen} …）")
     team = current_team(found.record, entity, recusals_of(found.records, found.record["hash"]))
-    return DrawnCheck(found.section.id, found.record["seq"], found.record, entity, team)
+    return DrawnCheck(found.section.id, found.record["seq"], found.record, entity, team, found.label)
 
 
 def new_report(ws: Workspace, draw_address: str, entity: str) -> Path:
@@ -73,13 +75,13 @@ def _template(data: Dataset, check: DrawnCheck) -> str:
     categories = "、".join(c.name for c in data.bureau.result_categories) if data.bureau else ""
     name = f"{entity.name}，地址 {entity.address}" if entity else check.entity
     lines = [
-        f"# 检查报告（《细则》第十九条）：抽取记录 {check.section_id}-{check.seq}，检查对象 {name}",
+        f"# 检查报告（《细则》第十九条）：抽取记录 {check.label}，检查对象 {name}",
         f"# 检查组：{team}",
         "# 填写说明：全部内容填好后把 status 改为 已办结；result 从以下类别中选一：",
         f"#   {categories}",
         "# major_violation 为 true（发现重大违法行为）时，须经集中审理（ssj report review）后才能公开（第二十条）。",
         "# 证据材料用 ssj report evidence 本文件 材料文件 添加（自动计算 SHA-256）。",
-        f"draw: {_q(f'{check.section_id}-{check.seq}')}",
+        f"draw: {_q(check.label)}",
         f"draw_hash: {_q(check.record['hash'])}",
         f"section: {check.section_id}",
         f"entity: {_q(check.entity)}",
@@ -115,27 +117,28 @@ def check_reports(data: Dataset, today: dt.date) -> None:
             data.report_at("reports", index, f"同一抽取、同一单位已有检查报告：{path}", ("entity",))
             continue
         seen[key] = index
-        for loc, message, severity in _report_problems(data, report):
+        for loc, message, severity in _report_problems(data, report, today):
             data.report_at("reports", index, message, loc, severity)
 
 
-def _report_problems(data: Dataset, report: Report) -> list[tuple[tuple[Any, ...], str, str]]:
+def _report_problems(data: Dataset, report: Report, today: dt.date) -> list[tuple[tuple[Any, ...], str, str]]:
+    problems = _completeness(report)
     section = data.section(report.section)
     if section is None:
-        return [(("section",), f"科室“{report.section}”不存在", "error")]
+        return [*problems, (("section",), f"科室“{report.section}”不存在", "error")]
     records = data.ledger(section.id)
     record = next((r for r in records if r.get("hash") == report.draw_hash and r.get("type") == "draw"), None)
     if record is None:
-        return [(("draw_hash",), f"{section.name}的台账中没有这条抽取记录（draw_hash 不符）", "error")]
-    problems: list[tuple[tuple[Any, ...], str, str]] = []
+        return [*problems, (("draw_hash",), f"{section.name}的台账中没有这条抽取记录（draw_hash 不符）", "error")]
     if not _same_draw(data, report.draw, section.id, record["seq"]):
-        problems.append((("draw",), f"draw 应为 {section.id}-{record['seq']}（与 draw_hash 指向的记录一致）", "error"))
+        problems.append((("draw",), f"draw 应为 {address(section, record['seq'])}（与 draw_hash 指向的记录一致）", "error"))
     if voided_by(records, record["hash"]) is not None:
         problems.append((("draw",), f"抽取 {address(section, record['seq'])} 已作废，不应有检查报告", "error"))
     if report.entity not in {a["entity"] for a in record["assignments"]}:
         return [*problems, (("entity",), f"单位 {report.entity} 不在抽取 {address(section, record['seq'])} 的结果中", "error")]
     problems += _team_problems(data, report, record, records)
     problems += _content_problems(data, report, record)
+    problems += _timing_problems(report)
     problems += _evidence_problems(data, report)
     return problems
 
@@ -183,11 +186,33 @@ def _content_problems(data: Dataset, report: Report, record: dict[str, Any]) -> 
             problems.append((("contents", n), f"检查内容“{content}”不在抽查事项 {item.id} 的检查内容中（第九条）", "error"))
     if report.status == "已办结" and report.major_violation and report.review is None:
         problems.append((("review",), "发现重大违法行为，须经集中审理（第二十条）：审理前不能公开，请用 ssj report review 记录审理意见", "warning"))
+    if item is not None and report.method not in item.method:
+        problems.append((("method",), f"检查方式“{report.method}”不在抽查事项 {item.id} 允许的方式中（{'、'.join(item.method)}）", "error"))
     category = categories.get(report.result or "")
-    if report.status == "已办结" and category is not None and category.serious:
+    if report.status == "已办结" and report.check_dates and category is not None and category.serious:
         listed = {c.entity for c in data.credit if c.in_force_on(max(report.check_dates))}
         if report.entity not in listed:
             problems.append((("result",), f"结果为“{report.result}”，建议列入诚信档案（第二十三条）：ssj credit add {report.entity} …", "warning"))
+    return problems
+
+
+def _completeness(report: Report) -> list[tuple[tuple[Any, ...], str, str]]:
+    """A finished report holds everything 第十九条 asks for."""
+    missing = [title for name, title in REQUIRED_WHEN_FINISHED if not getattr(report, name)]
+    if report.status != "已办结" or not missing:
+        return []
+    return [(("status",), f"状态为“已办结”的报告必须填写：{'、'.join(missing)}（第十九条）", "error")]
+
+
+def _timing_problems(report: Report) -> list[tuple[tuple[Any, ...], str, str]]:
+    if not report.check_dates:
+        return []
+    last = max(report.check_dates)
+    problems: list[tuple[tuple[Any, ...], str, str]] = []
+    if report.rectification_deadline is not None and report.rectification_deadline < last:
+        problems.append((("rectification_deadline",), f"整改期限 {report.rectification_deadline} 早于检查日期 {last}", "error"))
+    if report.review is not None and report.review.date < last:
+        problems.append((("review", "date"), f"集中审理日期 {report.review.date} 早于检查日期 {last}", "error"))
     return problems
 
 

@@ -130,12 +130,11 @@ class _History:
         commit = str(record["commit"])
         if not gitops.commit_exists(self.ws.root, commit) or not gitops.is_ancestor(self.ws.root, commit):
             return [f"记录所依据的提交 {commit[:10]} 不在当前分支的 git 历史中"]
-        tree = GitTree(self.objects, commit, "data", "plans")
-        messages = []
         if record.get("dirty"):
-            messages.append("注意：这次抽取基于未提交的数据文件（--allow-dirty），输入文件无法用 git 复核")
-        elif record["type"] == "draw":
-            messages += _compare_inputs(tree, record.get("inputs", {}))
+            # The files it read were never committed as they were: nothing in git to compare with.
+            return ["注意：这次抽取基于未提交的数据文件（--allow-dirty），其名单无法用 git 中的文件复核"]
+        tree = GitTree(self.objects, commit, "data", "plans")
+        messages = _compare_inputs(tree, record.get("inputs", {})) if record["type"] == "draw" else []
         data = self._dataset(tree)
         if data.errors:
             return messages + [f"按提交 {commit[:10]} 时的数据无法复核：{data.errors[0]}"]

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import paths
+from . import clock, paths
 from .cache import ModelCache
 from .checks import check_dataset
-from .clock import DEFAULT_TIMEZONE, local_now, local_today
+from .clock import DEFAULT_TIMEZONE
 from .errors import DataError, SsjError
 from .files import WorkingTree
 from .loading import Dataset, Progress, load_dataset
@@ -43,12 +43,20 @@ class Workspace:
         """Every file, validated (problems collected, not raised)."""
         return load_dataset(WorkingTree(self.root), ModelCache(self.state_dir / "cache"), progress)
 
-    def load_checked(self, today: dt.date | None = None, progress: Progress | None = None) -> Dataset:
-        """Every file, validated and cross-checked; refuses when any error remains."""
+    def load_checked(
+        self, today: dt.date | None = None, progress: Progress | None = None, plan_years: set[int] | None = None
+    ) -> Dataset:
+        """Every file, validated and cross-checked; refuses when any error remains.
+
+        With ``plan_years``, problems in the plans of other years are left to ``ssj check``: a draft of next
+        year's plan must not stop this year's draws.
+        """
         data = self.load(progress)
         check_dataset(data, today or self.today(data))
-        if data.errors:
-            raise DataError(f"数据有 {len(data.errors)} 处错误，请先运行 ssj check 并改正", data.errors)
+        ignored = {paths.plan_path(year) for year in _plan_years(data)} - {paths.plan_path(y) for y in plan_years or ()}
+        errors = [p for p in data.errors if plan_years is None or p.path not in ignored]
+        if errors:
+            raise DataError(f"数据有 {len(errors)} 处错误，请先运行 ssj check 并改正", errors)
         return data
 
     def timezone(self, data: Dataset) -> str:
@@ -62,8 +70,18 @@ class Workspace:
 
     def today(self, data: Dataset) -> dt.date:
         """Today in the bureau's time zone."""
-        return local_today(self.timezone(data))
+        return clock.local_today(self.timezone(data))
 
     def now(self, data: Dataset) -> dt.datetime:
         """Now in the bureau's time zone."""
-        return local_now(self.timezone(data))
+        return clock.local_now(self.timezone(data))
+
+
+def _plan_years(data: Dataset) -> set[int]:
+    """Years of every plan file present, loaded or not."""
+    years = set(data.plans)
+    for path in data.inputs:
+        name = path.removeprefix(paths.PLANS_DIR + "/").removesuffix(".yaml")
+        if path.startswith(paths.PLANS_DIR + "/") and name.isdigit():
+            years.add(int(name))
+    return years

@@ -93,7 +93,21 @@ def parse(label: str, text: str) -> Any:
         raise InputError(label, None, "有无法读取的值（如 !!int 等标签，或位数过多的数字）：请删去标签，长数字请加引号") from None
     if "&" in text and "*" in text:
         _refuse_alias_bombs(label, data)
+    if "?" in text:  # only the explicit-key syntax (? [a, b]) makes keys that are not plain text or numbers
+        _refuse_complex_keys(label, data)
     return data
+
+
+def _refuse_complex_keys(label: str, data: Any) -> None:
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if any(not isinstance(key, (str, int, float, bool)) and key is not None for key in node):
+                raise InputError(label, None, "YAML 的键必须是文字（不能用“? ”写列表或映射作键）：请改成普通的“键: 值”")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def _refuse_deep_nesting(label: str, text: str) -> None:

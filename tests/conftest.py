@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -49,13 +51,62 @@ def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True, env=env).stdout
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: The frozen "now" of every test, so that the suite means the same thing next year.
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
+
+
+class Clock:
+    """The clock ssj sees in a test (``shuangsuiji.clock.local_now`` is patched to read it)."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def set(self, when: str) -> None:
+        """Move to a date (09:00 that day) or an ISO date-time."""
+        moment = dt.datetime.fromisoformat(when if "T" in when else f"{when}T09:00:00")
+        self.now = moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock() -> Iterator[Clock]:
+    """Freeze ssj's clock at 2026-12-01 09:00 in Shanghai for the whole session (module fixtures included)."""
+    frozen = Clock()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("shuangsuiji.clock.local_now",
+                      lambda timezone="Asia/Shanghai": frozen.now.astimezone(ZoneInfo(timezone)))
+        yield frozen
+
+
+@pytest.fixture(autouse=True)
+def clock(frozen_clock: Clock) -> Iterator[Clock]:
+    """The frozen clock; a test may move it, and it is back at 2026-12-01 09:00 for the next one."""
+    yield frozen_clock
+    frozen_clock.now = NOW
+
+
+#: Commands whose ``--date`` is the day they are run on (ssj refuses back-dated draws).
+_RUN_ON_DATE = ("draw", "announce", "targeted")
+
+
 @pytest.fixture
-def ssj(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
-    """Run ``ssj`` in-process: ``ssj(root, "check")`` → Result(code, out, err)."""
+def ssj(capsys: pytest.CaptureFixture[str], clock: Clock) -> Callable[..., Result]:
+    """Run ``ssj`` in-process: ``ssj(root, "check")`` → Result(code, out, err).
+
+    A ``draw``/``announce``/``targeted`` given ``--date D`` with D before the frozen day runs as if on day D.
+    """
 
     def run(root: Path, *args: str) -> Result:
         capsys.readouterr()
-        code = main(["--repo", str(root), *args])
+        saved = clock.now
+        if args and args[0] in _RUN_ON_DATE and "--date" in args:
+            day = args[args.index("--date") + 1]
+            if len(day) == 10 and day[4] == "-" and day < clock.now.date().isoformat():
+                clock.set(day)
+        try:
+            code = main(["--repo", str(root), *args])
+        finally:
+            clock.now = saved
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

@@ -177,3 +177,10 @@ def test_publish_lists_what_remains_unpublished_and_published_results_leave_the_
     assert ssj(root, "publish", "--section", "二股", "--out", str(tmp_path / "二股公示")).code == 0
     assert pending(root, "2026-10-14") == []
     assert "已办结但未公开" not in ssj(root, "plan", "status", "--year", "2026").out
+
+
+def test_a_year_without_an_official_holiday_schedule_is_known_to_be_estimated():
+    from shuangsuiji.deadlines import calendar_known
+
+    assert calendar_known(2026) is True  # the State Council's 2026 schedule, 调休 Saturdays included
+    assert calendar_known(2099) is False

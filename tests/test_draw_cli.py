@@ -330,7 +330,7 @@ def test_void(bureau, ssj):
     assert "已作废" in ssj(bureau, "show", "二股-0").out
     before = snapshot(bureau)
     refused(ssj(bureau, "void", "二股-0", "--reason", "再作废一次"), "二股-0 已于", "作废（名单导入有误）")
-    refused(ssj(bureau, "void", "二股-1", "--reason", "x"), "二股-1 是一条“void”记录，不是抽取")
+    refused(ssj(bureau, "void", "二股-1", "--reason", "x"), "二股-1 是一条“void”记录：只能作废抽取或抽取公告")
     refused(ssj(bureau, "void", "二股-9", "--reason", "x"), "没有记录 二股-9", "最后一条是 二股-1")
     refused(ssj(bureau, "void", "二股 3", "--reason", "x"), "格式不对")
     assert snapshot(bureau) == before
@@ -489,3 +489,38 @@ def test_targeted_refusals(bureau, ssj, kwargs, phrase):
     before = snapshot(bureau)
     refused(targeted(ssj, bureau, **kwargs), phrase)
     assert snapshot(bureau) == before
+
+
+def test_a_back_dated_draw_is_refused_and_writes_nothing(bureau, clock, capsys):
+    # main() directly: the ``ssj`` fixture runs a dated draw on its date, which is exactly what is refused here.
+    from shuangsuiji.cli import main
+
+    clock.set("2026-12-05")
+    before = snapshot(bureau)
+    code = main(["--repo", str(bureau), "draw", "--section", "二股", "--ratio", "0.1", "--seed", "42", "--date", "2026-12-04"])
+    assert code == 1
+    assert "抽取日期 2026-12-04 早于今天（2026-12-05）：不得补录或倒签抽取" in capsys.readouterr().err
+    assert snapshot(bureau) == before
+
+
+def test_announced_draw_accepts_equal_options_and_refuses_contradicting_ones(bureau, ssj):
+    announce(ssj, bureau)
+    refused(ssj(bureau, "draw", "--announcement", "二股-0", "--section", "一股", "--seed", "1"),
+            "--section 与公告不一致（公告的科室为 ergu）")
+    refused(ssj(bureau, "draw", "--announcement", "二股-0", "--ratio", "0.2", "--seed", "1"), "--ratio 与公告不一致（公告为 0.1）")
+    result = ssj(bureau, "draw", "--announcement", "二股-0", "--section", "二股", "--ratio", "10%", "--seed", "1", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["ratio"] == "0.1"
+
+
+def test_an_unused_announcement_can_be_voided_and_then_not_drawn_on(bureau, ssj):
+    announce(ssj, bureau)
+    assert ssj(bureau, "void", "二股-0", "--reason", "彩票停开，改期公告").code == 0
+    refused(ssj(bureau, "draw", "--announcement", "二股-0", "--seed", "1"), "公告 二股-0 已作废")
+    assert ssj(bureau, "verify-ledger").code == 0
+
+
+def test_a_used_announcement_cannot_be_voided(bureau, ssj):
+    announce(ssj, bureau)
+    assert ssj(bureau, "draw", "--announcement", "二股-0", "--seed", "1").code == 0
+    refused(ssj(bureau, "void", "二股-0", "--reason", "x"), "公告 二股-0 已用于抽取 二股-1：请作废那次抽取")

@@ -140,6 +140,18 @@ def test_allow_dirty_is_recorded(git_bureau, ssj):
     assert "--allow-dirty" in report["problems"][0]["message"]
 
 
+def test_a_dirty_draw_that_changed_eligibility_still_verifies_with_a_warning(git_bureau, ssj):
+    people = git_bureau / "data/inspectors.yaml"
+    head, tail = people.read_text(encoding="utf-8").split('id: "RZ010"', 1)
+    people.write_text(head + 'id: "RZ010"' + tail.replace("active: true", "active: false", 1), encoding="utf-8")
+    record = json.loads(draw(ssj, git_bureau, "1", "--allow-dirty", "--json").out)
+    assert "RZ010" not in record["inspectors"]["eligible"]
+    commit_all(git_bureau, "停用 RZ010")  # committed afterwards: the draw's own commit still has RZ010 active
+    report = json.loads(ssj(git_bureau, "verify-ledger", "--json").out)
+    assert report["ok"] is True
+    assert [(p["line"], p["severity"]) for p in report["problems"]] == [(1, "warning")]
+
+
 @pytest.fixture
 def no_git_identity(git_bureau, tmp_path, monkeypatch):
     empty = tmp_path / "empty.gitconfig"

@@ -30,7 +30,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL",
                  "GIT_DIR", "GIT_WORK_TREE", "SSJ_REPO"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr("shuangsuiji.workspace.local_today", lambda timezone="Asia/Shanghai": dt.date(2026, 11, 30))
+    monkeypatch.setattr("shuangsuiji.clock.local_today", lambda timezone="Asia/Shanghai": dt.date(2026, 11, 30))
     return home
 
 
@@ -78,7 +78,7 @@ def test_init_creates_a_bureau_that_passes_check(
     warnings = [line for line in lines if "警告：" in line]
     assert len(warnings) == 7  # six sections without inspectors, the plan not yet approved
     assert sum("名在岗且持有效执法证的人员" in w for w in warnings) == 6
-    assert "plans/2027.yaml: 警告：2027 年度检查计划尚未经班子会议审批（第七条），审批前不能按计划抽取" in warnings
+    assert "plans/2027.yaml:1: 警告：2027 年度检查计划尚未经班子会议审批（第七条），审批前不能按计划抽取" in warnings
     assert lines[-1] == "检查通过：0 个监管对象，0 名执法人员，0 个抽查事项，计划年度 2027；7 条警告。"
 
 

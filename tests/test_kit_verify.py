@@ -442,7 +442,7 @@ def test_line_inserted(tmp_path):
     assert any(m.startswith("seq 应为 3，记录为 2") for m in at4)
     assert any(m.startswith("prev 与上一行的 hash 不符") for m in at4)
     # the original void of the same draw is now a second void
-    assert any("一次抽取只能作废一次" in m for m in messages_at(problems, 6))
+    assert any("一条记录只能作废一次" in m for m in messages_at(problems, 6))
 
 
 def test_lines_swapped(tmp_path):
@@ -626,7 +626,7 @@ def test_void_of_nonexistent_draw(tmp_path):
     ledger.add({"type": "void", "at": "2026-12-03T09:00:00+08:00", "operator": "张三", "draw": "ab" * 32,
                 "reason": "测试"})
     problems = problems_of(ledger.write(tmp_path / "ergu.jsonl"))
-    assert len(problems) == 1 and problems[0][0] == 6 and problems[0][1].startswith("作废的抽取不存在")
+    assert len(problems) == 1 and problems[0][0] == 6 and problems[0][1].startswith("作废的抽取或公告不存在")
 
 
 def test_void_of_announce_record_and_later_draw(tmp_path):
@@ -634,7 +634,7 @@ def test_void_of_announce_record_and_later_draw(tmp_path):
     ledger.add({"type": "void", "at": "2026-12-03T09:00:00+08:00", "operator": "张三",
                 "draw": ledger.records[0]["hash"], "reason": "测试"})
     problems = problems_of(ledger.write(tmp_path / "ergu.jsonl"))
-    assert [line for line, _ in problems] == [6] and problems[0][1].startswith("作废的抽取不存在")
+    assert [line for line, _ in problems] == [6] and problems[0][1] == "第 1 行的公告已在第 2 行用于抽取，不能再作废公告（应作废那次抽取）"
 
 
 def test_announced_draw_with_different_population(tmp_path):

@@ -20,6 +20,12 @@ from shuangsuiji.kit import verify as kit
 
 ERGU = "data/ledger/ergu.jsonl"
 DAY = ("--date", "2026-12-01")
+#: ssj's main with the clock frozen on 2026-12-01, for tests that need real separate processes.
+FROZEN_MAIN = (
+    "import sys, datetime as dt, zoneinfo, shuangsuiji.clock as c;"
+    "c.local_now = lambda timezone='Asia/Shanghai': dt.datetime(2026, 12, 1, 9, tzinfo=zoneinfo.ZoneInfo(timezone));"
+    "from shuangsuiji.cli import main; sys.exit(main(sys.argv[1:]))"
+)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -312,7 +318,7 @@ def test_concurrent_draws_leave_a_valid_chain_and_both_commits(git_bureau, ssj):
     seeds = ["1001", "2002", "3003"]
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "shuangsuiji", "draw", "--section", "二股", "--ratio", "0.1", "--seed", seed, *DAY,
+            [sys.executable, "-c", FROZEN_MAIN, "draw", "--section", "二股", "--ratio", "0.1", "--seed", seed, *DAY,
              "--json"],
             cwd=git_bureau, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )

@@ -517,3 +517,11 @@ def test_plan_status_counts_draws_against_frequency(bureau, ssj):
     assert table.code == 0 and "1/4" in table.out and "1/2" in table.out and "0/3" in table.out
     assert json.loads(ssj(bureau, "plan", "status", "--year", "2027", "--json").out)["items"][1]["draws"] == 0
     assert "2028 年没有年度检查计划" in ssj(bureau, "plan", "status", "--year", "2028").out
+
+
+def test_a_draft_of_next_years_plan_does_not_stop_this_years_draws(bureau, ssj):
+    path = bureau / "plans" / "2027.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("frequency: 4", "frequency: 5", 1), encoding="utf-8")
+    assert "2027 年度检查计划在审批后被修改，需要重新审批" in ssj(bureau, "check").out
+    assert draw(ssj, bureau, "2026-12-01").code == 0
+    refused(draw(ssj, bureau, "2027-01-04", seed="9"), "2027 年度检查计划在审批后被修改，需要重新审批")

@@ -321,7 +321,7 @@ def test_results_json(published):
     assert [d["address"] for d in bundle["draws"]] == ["一股-0", "二股-3"]
     assert {d["address"]: d["fairness_text"] for d in bundle["draws"]} == {"一股-0": "系统随机", "二股-3": "事先公告"}
     recusals = bundle["draws"][0]["recusals"]
-    assert [(r["entity"], r["replacement"], r["reason"]) for r in recusals] == [(companies["E"], yigu[1]["replacement"], "因故不能执行检查")]
+    assert [(r["entity"], r["replacement"]["id"], r["reason"]) for r in recusals] == [(companies["E"], yigu[1]["replacement"], "因故不能执行检查")]
     # the blacklist in force is published; records of bad faith and removed entries are not
     listed = [(c["entity"], c["kind"]) for c in bundle["blacklist"]]
     assert (BLACKLISTED, "黑名单") in listed and all(kind == "黑名单" for _, kind in listed)

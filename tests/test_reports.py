@@ -164,7 +164,7 @@ def test_new_report_is_prefilled_from_the_draw(drawn, ergu, ssj):
     team = team_of(ergu, ERGU_COMPANY)
     assert ergu["checklist_item"] == "C03"
     assert report == {
-        "draw": "ergu-0", "draw_hash": ergu["hash"], "section": "ergu", "entity": ERGU_COMPANY,
+        "draw": "二股-0", "draw_hash": ergu["hash"], "section": "ergu", "entity": ERGU_COMPANY,
         "checklist_item": "C03", "status": "草稿", "check_dates": [], "method": "现场",
         "contents": checklist["C03"]["contents"], "inspectors": team,
         "findings": "", "result": "", "handling": "", "suggestions": "", "rectification_deadline": None,
@@ -228,14 +228,17 @@ def test_finished_report_missing_findings_names_the_field(drawn, ssj):
     finish(path, findings="")
     out = check_fails(ssj, drawn)
     rel = report_rel("ergu", 0, ERGU_COMPANY)
-    assert problem_lines(out, rel) == [f"{rel}: 状态为“已办结”的报告必须填写：现场检查情况"]
+    status = line_of(path, "status")
+    assert problem_lines(out, rel) == [f"{rel}:{status}: 状态为“已办结”的报告必须填写：现场检查情况（第十九条）"]
 
 
 def test_finished_report_missing_several_fields_names_them_all(drawn, ssj):
     path = new_report(ssj, drawn)
     finish(path, check_dates=[], result="", handling="")
     rel = report_rel("ergu", 0, ERGU_COMPANY)
-    assert problem_lines(check_fails(ssj, drawn), rel) == [f"{rel}: 状态为“已办结”的报告必须填写：检查日期、检查结果、处理意见"]
+    status = line_of(path, "status")
+    assert problem_lines(check_fails(ssj, drawn), rel) == [
+        f"{rel}:{status}: 状态为“已办结”的报告必须填写：检查日期、检查结果、处理意见（第十九条）"]
 
 
 def test_unknown_key_and_bad_method_in_a_report(drawn, ssj):
@@ -342,7 +345,7 @@ def test_checklist_item_and_draw_must_match_the_record(drawn, ssj):
     finish(path, checklist_item="C04", draw="ergu-5")
     rel = report_rel("ergu", 0, ERGU_COMPANY)
     assert problem_lines(check_fails(ssj, drawn), rel) == [
-        f"{rel}:{line_of(path, 'draw')}: draw 应为 ergu-0（与 draw_hash 指向的记录一致）",
+        f"{rel}:{line_of(path, 'draw')}: draw 应为 二股-0（与 draw_hash 指向的记录一致）",
         f"{rel}:{line_of(path, 'checklist_item')}: 抽查事项应为 C03（与抽取记录一致）",
     ]
     finish(path, checklist_item="C03", draw="二股-0", draw_hash="0" * 64)  # the short name is the same draw
@@ -569,3 +572,18 @@ def test_serious_result_suggests_the_credit_file(drawn, ssj):
                 "--date", CHECK_DAY)
     assert added.code == 0, added.err
     assert problem_lines(check_ok(ssj, drawn), rel) == []
+
+
+def test_dates_in_the_wrong_order_and_a_method_the_checklist_does_not_allow(drawn, ssj):
+    checklist = drawn / "data/checklist.yaml"
+    head, tail = checklist.read_text(encoding="utf-8").split('id: "C03"', 1)
+    checklist.write_text(head + 'id: "C03"' + tail.replace("method: [现场, 书面]", "method: [现场]", 1), encoding="utf-8")
+    path = new_report(ssj, drawn)
+    finish(path, rectification_deadline="2026-12-02", method="书面",
+           major_violation=True, review={"date": "2026-12-02", "decision": "同意", "signed_by": "韩立新"})
+    rel = report_rel("ergu", 0, ERGU_COMPANY)
+    assert sorted(problem_lines(check_fails(ssj, drawn), rel)) == sorted([
+        f"{rel}:{line_of(path, 'method')}: 检查方式“书面”不在抽查事项 C03 允许的方式中（现场）",
+        f"{rel}:{line_of(path, 'rectification_deadline')}: 整改期限 2026-12-02 早于检查日期 {CHECK_DAY}",
+        f"{rel}:{line_of(path, 'review')}: 集中审理日期 2026-12-02 早于检查日期 {CHECK_DAY}",
+    ])

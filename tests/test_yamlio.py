@@ -43,7 +43,7 @@ def refusal(text: str | bytes, label: str = "data/x.yaml") -> InputError:
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("shuangsuiji.workspace.local_today", lambda timezone="Asia/Shanghai": TODAY)
+    monkeypatch.setattr("shuangsuiji.clock.local_today", lambda timezone="Asia/Shanghai": TODAY)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import typer
 
@@ -10,18 +11,26 @@ from .app import JsonOption, app, workspace
 
 
 @app.command("check")
-def check(as_json: JsonOption = False) -> int:
+def check(
+    date: Annotated[str | None, typer.Option("--date", help="按这一天检查执法证有效期等（默认：今天）", show_default=False)] = None,
+    as_json: JsonOption = False,
+) -> int:
     """检查全部数据文件：格式、必填字段、校验位和相互引用。
 
     列出所有问题（文件:行号: 说明），有错误时退出码为 1；警告（如执法证过期）只提示，不算失败。
     """
     from ..checks import check_dataset, counts_by_section
+    from ..clock import parse_date
     from ..console import out, print_json, print_problems, progress
+    from ..errors import SsjError
 
     ws = workspace()
     with progress("读取数据", None) as tick:
         data = ws.load(progress=tick)
-    today = ws.today(data)
+    try:
+        today = parse_date(date) if date else ws.today(data)
+    except ValueError as exc:
+        raise SsjError(str(exc)) from None
     check_dataset(data, today)
     problems = sorted(data.problems, key=lambda p: (p.severity != "error", p.path, p.line or 0))
     errors = [p for p in problems if p.severity == "error"]

@@ -18,12 +18,19 @@ Operator = Annotated[str | None, typer.Option("--operator", help="操作人（�
 AllowDirty = Annotated[bool, typer.Option("--allow-dirty", help="允许基于未提交的数据文件抽取（记录中会注明）")]
 
 
-def _load(ws):  # type: ignore[no-untyped-def]
-    """The checked data, with a progress bar on a terminal (a province-scale registry takes a while)."""
+def _load(ws, date: str | None = None):  # type: ignore[no-untyped-def]
+    """The checked data, with a progress bar on a terminal (a province-scale registry takes a while).
+
+    Only the plan of the draw's year (and this year's) must be in order; next year's draft may be unfinished.
+    """
+    from ..clock import local_today
     from ..console import progress
 
+    years = {local_today().year}
+    if date and len(date) >= 4 and date[:4].isdigit():
+        years.add(int(date[:4]))
     with progress("读取数据", None) as tick:
-        return ws.load_checked(progress=tick)
+        return ws.load_checked(progress=tick, plan_years=years)
 
 
 def _options(**kwargs):  # type: ignore[no-untyped-def]
@@ -59,7 +66,7 @@ def draw_command(
     if section is None and announcement is None:
         raise SsjError("请用 --section 指定科室（如 --section 二股），或用 --announcement 指定公告")
     ws = workspace()
-    data = _load(ws)
+    data = _load(ws, date)
     options = _options(section=section or "", ratio=ratio, seed=seed, seed_source=seed_source, plan_item=plan_item,
                        team_size=team_size, date=date, operator=operator, announcement=announcement,
                        allow_dirty=allow_dirty)
@@ -111,7 +118,7 @@ def announce_command(
     if section is None:
         raise SsjError("请用 --section 指定科室，例如 --section 二股")
     ws = workspace()
-    data = _load(ws)
+    data = _load(ws, date)
     options = _options(section=section, ratio=ratio, plan_item=plan_item, team_size=team_size, date=date,
                        operator=operator, allow_dirty=allow_dirty)
     written = perform_announce(ws, options, seed_source, data=data)

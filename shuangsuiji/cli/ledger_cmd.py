@@ -11,7 +11,7 @@ import typer
 from .app import JsonOption, app, workspace
 
 Operator = Annotated[str | None, typer.Option("--operator", help="操作人（默认：git 用户名）", show_default=False)]
-DrawAddress = Annotated[str, typer.Argument(help="抽取记录编号，如 二股-3", show_default=False)]
+DrawAddress = Annotated[str, typer.Argument(help="记录编号，如 二股-3", show_default=False)]
 
 
 @app.command("void")
@@ -20,7 +20,7 @@ def void_command(
     reason: Annotated[str, typer.Option("--reason", help="作废原因（会公开）", show_default=False)],
     operator: Operator = None, as_json: JsonOption = False,
 ) -> int:
-    """作废一次抽取（写明原因）。记录不会删除，作废和重新抽取对公众都可见。"""
+    """作废一次抽取或一条未使用的抽取公告（写明原因）。记录不会删除，作废和重新抽取对公众都可见。"""
     from ..console import print_json
     from ..followups import perform_void
     from .draw_cmd import _finish

@@ -16,17 +16,26 @@ Year = Annotated[int | None, typer.Option("--year", help="年度（默认：今�
 
 
 @plan_app.command("status")
-def status_command(year: Year = None, as_json: JsonOption = False) -> int:
+def status_command(
+    year: Year = None,
+    date: Annotated[str | None, typer.Option("--date", help="按这一天判断进度和逾期（默认：今天）", show_default=False)] = None,
+    as_json: JsonOption = False,
+) -> int:
     """各计划事项的进度：已抽取次数/频次、抽中单位、报告、公开情况，以及逾期事项。"""
     from rich.table import Table
 
+    from ..clock import parse_date
     from ..console import out, print_json
+    from ..errors import SsjError
     from ..plan_status import as_json as status_json
     from ..plan_status import plan_status
 
     ws = workspace()
     data = ws.load()
-    today = ws.today(data)
+    try:
+        today = parse_date(date) if date else ws.today(data)
+    except ValueError as exc:
+        raise SsjError(str(exc)) from None
     year = year or today.year
     rows, pending = plan_status(ws, data, year, today)
     if as_json:
@@ -35,25 +44,40 @@ def status_command(year: Year = None, as_json: JsonOption = False) -> int:
     if year not in data.plans:
         out.print(f"[yellow]{year} 年没有年度检查计划（plans/{year}.yaml）。[/]")
         return 0
-    sections = {s.id: s.name for s in data.sections}
+    short = {s.id: (s.short_names[0] if s.short_names else s.name) for s in data.sections}
     table = Table(title=f"{year} 年度检查计划执行情况（{today}）", title_justify="left")
-    for column in ("计划事项", "科室", "实施月份", "抽取/频次", "作废", "抽中单位", "报告", "办结", "已公开", "提示"):
-        table.add_column(column)
+    for column in ("计划事项", "科室", "实施", "抽取/频次", "抽中", "报告/办结/公开"):
+        table.add_column(column, no_wrap=column == "计划事项", overflow="fold")
+    notes = []
     for r in rows:
-        months = "全年" if len(r.months) == 12 else "、".join(map(str, r.months)) + "月"
-        name = r.item + (f"（临时 {r.temporary}）" if r.temporary else "")
-        note = "；".join(r.overdue)
-        table.add_row(name, sections.get(r.section, r.section), months, f"{r.draws}/{r.frequency}", str(r.voided),
-                      str(r.companies), str(r.reports), str(r.finished), str(r.published),
-                      f"[red]{note}[/]" if note else "")
+        name = r.item + ("（临时）" if r.temporary else "")
+        table.add_row(name, short.get(r.section, r.section), _months(r.months), f"{r.draws}/{r.frequency}",
+                      str(r.companies), f"{r.reports}/{r.finished}/{r.published}")
+        notes += [f"{r.item}：{note}" for note in r.overdue]
     out.print(table)
+    for note in notes:
+        out.print(f"[red]{note}[/]")
     late = [p for p in pending if p.overdue]
     if pending:
         out.print(f"已办结但未公开的检查结果 {len(pending)} 项，其中已超过公示期限 {len(late)} 项：")
         for p in pending:
             flag = "[red]已逾期[/]" if p.overdue else "未到期"
-            out.print(f"  {p.report}：办结 {p.finished_on}，应于 {p.due} 前公开（{flag}）")
+            note = "；该年法定节假日安排尚未收录，期限按周末估算，请核对" if p.estimated else ""
+            out.print(f"  {p.report}：办结 {p.finished_on}，应于 {p.due} 前公开（{flag}{note}）")
     return 0
+
+
+def _months(months: list[int]) -> str:
+    """``全年``, ``6–8月`` or ``4、5、9–12月``."""
+    if len(months) == 12:
+        return "全年"
+    runs: list[list[int]] = []
+    for month in months:
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs) + "月"
 
 
 @plan_app.command("approve")

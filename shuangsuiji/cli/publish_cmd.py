@@ -53,6 +53,7 @@ def publish_command(
         _, pending = plan_status(ws, data, today.year, today)
         for p in pending:
             flag = "[red]已超过公示期限[/]" if p.overdue else f"应于 {p.due} 前公开"
+            flag += "；该年节假日安排尚未收录，期限为估算" if p.estimated else ""
             console.print(f"尚未公开：{p.report}（办结 {p.finished_on}，{flag}）")
         console.print("在公示包里运行 python verify.py 可独立核验。")
     return _finish(done.written, as_json)

@@ -742,6 +742,8 @@ class _Checker:
             self.add(f"所依据的公告不存在（本文件在这一行之前没有 hash 为 {announcement[:12]}… 的公告记录）")
             return
         announce_line, announce = found
+        if announcement in self.voided:
+            self.add(f"所依据的公告已在第 {self.voided[announcement]} 行作废，不能再按它抽取")
         used = self.announcement_used.get(announcement)
         if used is not None:
             self.add(f"第 {announce_line} 行的公告已被第 {used} 行的抽取用过；一份公告只能用于一次抽取（重抽需要新的公告）")
@@ -895,11 +897,16 @@ class _Checker:
         if not isinstance(record["reason"], str) or not record["reason"].strip():
             self.add("作废必须写明原因（reason）")
         found = self.draws.get(target) if _is_hex64(target) else None
-        if found is None:
-            self.add(f"作废的抽取不存在（本文件在这一行之前没有 hash 为 {_show(target, 20)} 的抽取记录）")
+        announced = self.announces.get(target) if _is_hex64(target) else None
+        if found is None and announced is None:
+            self.add(f"作废的抽取或公告不存在（本文件在这一行之前没有 hash 为 {_show(target, 20)} 的抽取或公告记录）")
             return
+        line = found.line if found is not None else announced[0]
         if target in self.voided:
-            self.add(f"第 {found.line} 行的抽取已在第 {self.voided[target]} 行作废过；一次抽取只能作废一次")
+            self.add(f"第 {line} 行的记录已在第 {self.voided[target]} 行作废过；一条记录只能作废一次")
+            return
+        if announced is not None and target in self.announcement_used:
+            self.add(f"第 {line} 行的公告已在第 {self.announcement_used[target]} 行用于抽取，不能再作废公告（应作废那次抽取）")
             return
         self.voided[target] = self.line
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import model_validator
-
 from ._base import Id, OptionalText, Record, Text, private, public
 from .bureau import Method
 
@@ -52,21 +50,14 @@ class Report(Record):
     major_violation: bool = public(False, title="重大违法行为", strict=True)
     review: Review | None = public(None, title="集中审理")
 
-    @model_validator(mode="after")
-    def _finished_means_complete(self) -> Report:
-        if self.status == "已办结":
-            missing = [title for name, title in _REQUIRED_WHEN_FINISHED if not getattr(self, name)]
-            if missing:
-                raise ValueError(f"状态为“已办结”的报告必须填写：{'、'.join(missing)}")
-        return self
-
     @property
     def finished_on(self) -> dt.date | None:
         """The last check date of a finished report (the disclosure deadline runs from it)."""
         return max(self.check_dates) if self.status == "已办结" and self.check_dates else None
 
 
-_REQUIRED_WHEN_FINISHED = (
+#: What a report must hold before it is 已办结 (第十九条: time, content, findings, handling opinion).
+REQUIRED_WHEN_FINISHED = (
     ("check_dates", "检查日期"), ("contents", "检查内容"), ("inspectors", "检查人员"),
     ("findings", "现场检查情况"), ("result", "检查结果"), ("handling", "处理意见"),
 )
