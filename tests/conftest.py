@@ -25,12 +25,29 @@ class Result:
     err: str
 
 
-@pytest.fixture
-def bureau(tmp_path: Path) -> Path:
-    """A copy of the shipped example bureau (data/ without its ledger, and plans/), outside git."""
-    root = tmp_path / "汝州"
+def copy_example(root: Path) -> Path:
+    """The shipped example bureau's data/ (without its ledger, reports and evidence) and plans/ under ``root``."""
     shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
     shutil.copytree(REPO / "plans", root / "plans")
+    return root
+
+
+@pytest.fixture(scope="session")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ssj's model cache for the example, warmed once per session (keyed by content: an edited file is a miss)."""
+    from shuangsuiji.workspace import Workspace
+
+    root = copy_example(tmp_path_factory.mktemp("warm"))
+    Workspace(root).load()
+    return root / ".ssj"
+
+
+@pytest.fixture
+def bureau(tmp_path: Path, warm_cache: Path) -> Path:
+    """A copy of the example bureau outside git, its cache warm and `.ssj/` git-ignored as `ssj init` does."""
+    root = copy_example(tmp_path / "汝州")
+    shutil.copytree(warm_cache, root / ".ssj")
+    (root / ".gitignore").write_text(".ssj/\n", encoding="utf-8")
     return root
 
 

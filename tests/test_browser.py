@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import copy_example
 
 from shuangsuiji.cli import main
 from shuangsuiji.words import FAIRNESS, FAIRNESS_SHORT
@@ -64,8 +64,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """二股 drawn (seed 42), two companies checked, one with a major violation reviewed; published."""
     base = tmp_path_factory.mktemp("browser")
     root = base / "汝州"
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    shutil.copytree(REPO / "plans", root / "plans")
+    copy_example(root)
     record = json.loads(run(root, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "42", "--date", "2026-12-01", "--json"))
     companies = [a["entity"] for a in record["assignments"][:2]]
     texts = [("库房内烟花爆竹超量存放约两箱，灭火器压力不足", "发现问题已责令改正", "责令当场清理超量存放的产品并更换灭火器"),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Result
+from conftest import Result, copy_example
 
 from shuangsuiji.cli import main
 
@@ -60,8 +60,7 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
 def warm_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example bureau with a filled model cache, so each copy checks in milliseconds."""
     root = tmp_path_factory.mktemp("warm") / "汝州"
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    shutil.copytree(REPO / "plans", root / "plans")
+    copy_example(root)
     assert main(["--repo", str(root), "check", "--json"]) == 0
     assert (root / ".ssj" / "cache").is_dir()
     return root
@@ -375,8 +374,7 @@ def _cache_entries(root: Path) -> list[Path]:
 
 def test_second_run_reads_the_cache_and_prints_the_same(tmp_path: Path, ssj: Callable[..., Result]) -> None:
     root = tmp_path / "汝州"
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    shutil.copytree(REPO / "plans", root / "plans")
+    copy_example(root)
 
     first = ssj(root, "check")
     entries = _cache_entries(root)

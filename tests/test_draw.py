@@ -14,7 +14,6 @@ from pathlib import Path
 import consistent_sampler
 import pytest
 import yaml
-from conftest import REPO
 
 from shuangsuiji.draw import DrawInput, Stratum, current_team, draw, replacement_for
 from shuangsuiji.eligibility import declared_conflicts, draw_population
@@ -31,23 +30,6 @@ SEED = "48213907651238475609"
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader keeps the suite fast
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-
-# A cache warmed once per session: every copied bureau starts with its registries already validated
-# (keyed by path and content, so an edited file is simply a miss). `.ssj/` is git-ignored as `ssj init` does.
-@pytest.fixture(scope="session")
-def warm_cache(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("warm")
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    shutil.copytree(REPO / "plans", root / "plans")
-    Workspace(root).load()
-    return root / ".ssj"
-
-
-@pytest.fixture
-def bureau(bureau: Path, warm_cache: Path) -> Path:
-    shutil.copytree(warm_cache, bureau / ".ssj")
-    (bureau / ".gitignore").write_text(".ssj/\n", encoding="utf-8")
-    return bureau
 
 
 def load_yaml(text: str):

@@ -7,7 +7,6 @@ import hashlib
 import json
 import math
 import re
-import shutil
 from fractions import Fraction
 from pathlib import Path
 
@@ -15,10 +14,9 @@ import consistent_sampler
 import pytest
 import rfc8785
 import yaml
-from conftest import REPO, snapshot
+from conftest import snapshot
 
 from shuangsuiji.kit import verify as kit
-from shuangsuiji.workspace import Workspace
 
 DAY = ("--date", "2026-12-01")
 SEED = "31415926535897932384"
@@ -31,23 +29,6 @@ STRATA = ["重点", "黑名单", "问题", "风险A", "风险B", "风险C", "风
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader keeps the suite fast
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-
-# A cache warmed once per session: every copied bureau starts with its registries already validated
-# (keyed by path and content, so an edited file is simply a miss). `.ssj/` is git-ignored as `ssj init` does.
-@pytest.fixture(scope="session")
-def warm_cache(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("warm")
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    shutil.copytree(REPO / "plans", root / "plans")
-    Workspace(root).load()
-    return root / ".ssj"
-
-
-@pytest.fixture
-def bureau(bureau: Path, warm_cache: Path) -> Path:
-    shutil.copytree(warm_cache, bureau / ".ssj")
-    (bureau / ".gitignore").write_text(".ssj/\n", encoding="utf-8")
-    return bureau
 
 
 def load_yaml(text: str):

@@ -6,36 +6,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, git, snapshot
+from conftest import git, snapshot
 
 from shuangsuiji.kit import verify as kit
-from shuangsuiji.workspace import Workspace
 
 ERGU = "data/ledger/ergu.jsonl"
 DAY = ("--date", "2026-12-01")
 
-
-# A cache warmed once per session: every copied bureau starts with its registries already validated
-# (keyed by path and content, so an edited file is simply a miss). `.ssj/` is git-ignored as `ssj init` does.
-@pytest.fixture(scope="session")
-def warm_cache(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("warm")
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    shutil.copytree(REPO / "plans", root / "plans")
-    Workspace(root).load()
-    return root / ".ssj"
-
-
-@pytest.fixture
-def bureau(bureau: Path, warm_cache: Path) -> Path:
-    shutil.copytree(warm_cache, bureau / ".ssj")
-    (bureau / ".gitignore").write_text(".ssj/\n", encoding="utf-8")
-    return bureau
 
 
 def draw(ssj, root, seed="20261201", *extra):

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, git, snapshot
+from conftest import copy_example, git, snapshot
 
 from shuangsuiji import ledger
 from shuangsuiji.cli import main
@@ -109,8 +109,7 @@ def run(root: Path, *args: str) -> int:
 def drawn(tmp_path_factory) -> Path:
     """ergu.jsonl: 1 draw, 2 draw (teams of 4), 3 recusal on line 2, 4 void of line 1, 5 draw."""
     root = tmp_path_factory.mktemp("drawn") / "汝州"
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    shutil.copytree(REPO / "plans", root / "plans")
+    copy_example(root)
     assert run(root, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "11111111111111111111", *DAY) == 0
     assert run(root, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "22222", "--team-size", "4", *DAY) == 0
     second = json.loads((root / ERGU).read_text(encoding="utf-8").splitlines()[1])

@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import shutil
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 import rfc8785
 import yaml
-from conftest import REPO, snapshot
+from conftest import snapshot
 
 from shuangsuiji.eligibility import build_strata, plan_ratios, problem_entities
 from shuangsuiji.models import PlanItem
@@ -32,23 +31,6 @@ DISHONEST = "92410482MA462JM102"  # a 失信记录 (not a blacklisting) in data/
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader keeps the suite fast
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-
-# A cache warmed once per session: every copied bureau starts with its registries already validated
-# (keyed by path and content, so an edited file is simply a miss). `.ssj/` is git-ignored as `ssj init` does.
-@pytest.fixture(scope="session")
-def warm_cache(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("warm")
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    shutil.copytree(REPO / "plans", root / "plans")
-    Workspace(root).load()
-    return root / ".ssj"
-
-
-@pytest.fixture
-def bureau(bureau: Path, warm_cache: Path) -> Path:
-    shutil.copytree(warm_cache, bureau / ".ssj")
-    (bureau / ".gitignore").write_text(".ssj/\n", encoding="utf-8")
-    return bureau
 
 
 def load_yaml(text: str):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, git, snapshot
+from conftest import REPO, copy_example, git, snapshot
 from stdnum.cn import ric
 
 from shuangsuiji import models
@@ -117,8 +117,7 @@ def mark_private_fields(root: Path) -> dict[tuple[str, str], list[str]]:
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict:
     base = tmp_path_factory.mktemp("publish")
     root = base / "汝州"
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    shutil.copytree(REPO / "plans", root / "plans")
+    copy_example(root)
     markers = mark_private_fields(root)
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.name", "测试员")

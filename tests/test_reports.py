@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import snapshot
+from conftest import copy_example, snapshot
 
 DAY = ("--date", "2026-12-01")
 CHECK_DAY = "2026-12-03"
@@ -119,11 +119,9 @@ def run_quiet(root: Path, *args: str) -> None:
 @pytest.fixture(scope="module")
 def drawn_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example bureau (outside git) after 二股-0, 一股-0 and a recusal 一股-1, built once per module."""
-    from conftest import REPO
 
     root = tmp_path_factory.mktemp("reports") / "汝州"
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    shutil.copytree(REPO / "plans", root / "plans")
+    copy_example(root)
     run_quiet(root, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "42", *DAY)
     run_quiet(root, "draw", "--section", "一股", "--ratio", "0.1", "--seed", "42", *DAY)
     draw = records(root, "yigu")[0]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Result
+from conftest import REPO, Result, copy_example
 
 from shuangsuiji import yamlio
 from shuangsuiji.errors import InputError
@@ -49,8 +48,7 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     root = tmp_path / "汝州"
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    shutil.copytree(REPO / "plans", root / "plans")
+    copy_example(root)
     return root
 
 
