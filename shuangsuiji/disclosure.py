@@ -143,30 +143,15 @@ def _draw(data: Dataset, record: dict[str, Any], section: Section) -> dict[str, 
 
 def _events(data: Dataset, sections: list[Section]) -> list[dict[str, Any]]:
     """Every record of the covered ledgers in a line each: voids and re-draws stay visible."""
-    from .words import RECORD_TYPES
+    from .words import RECORD_TYPES, describe
 
     events = []
     for section in sections:
         for record in data.ledger(section.id):
             kind = record.get("type", "")
             events.append({"address": address(section, record["seq"]), "at": record.get("at", ""),
-                           "type": RECORD_TYPES.get(kind, kind), "detail": _event_detail(record)})
+                           "type": RECORD_TYPES.get(kind, kind), "detail": describe(record)})
     return sorted(events, key=lambda e: e["at"])
-
-
-def _event_detail(record: dict[str, Any]) -> str:
-    kind = record.get("type")
-    if kind == "draw":
-        return f"抽取日期 {record['date']}，抽中 {sum(s['k'] for s in record['strata'])} 家，{FAIRNESS_SHORT[record['fairness']]}"
-    if kind == "void":
-        return f"作废原因：{record['reason']}"
-    if kind == "announce":
-        return f"公告 {record['date']} 抽取，种子来源：{record['seed_source']}"
-    if kind == "recusal":
-        return f"回避替换（{record['reason']}）"
-    if kind == "targeted":
-        return f"非随机检查：{record['basis']}，{record['reference']}"
-    return ""
 
 
 def _credit(data: Dataset, today: dt.date) -> list[dict[str, Any]]:

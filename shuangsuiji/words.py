@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 FAIRNESS = {
     "announced": "事先公告（最可信）：抽取的参数和名单在随机种子产生之前就已公告，种子来自公告指定的公开来源（如彩票开奖号码），任何人都无法事先挑选结果",
     "system": "系统随机：种子由电脑在抽取时用安全随机数自动生成，操作员不能选择，但外部无法独立证明这一点",
@@ -19,3 +21,20 @@ RECORD_TYPES = {
     "plan_approval": "计划审批",
     "publish": "结果公开",
 }
+
+
+def describe(record: dict[str, Any]) -> str:
+    """One line about any ledger record, for ``ssj log`` and the published list of records."""
+    kind = record.get("type", "")
+    if kind == "draw":
+        selected = sum(s["k"] for s in record["strata"])
+        return f"抽取日期 {record['date']}，抽中 {selected} 家，{len(record['inspectors']['teams'])} 组，{FAIRNESS_SHORT[record['fairness']]}"
+    if kind == "announce":
+        return f"公告 {record['date']} 抽取；种子来源：{record['seed_source']}"
+    if kind == "void":
+        return f"作废原因：{record['reason']}"
+    if kind == "recusal":
+        return f"回避替换：{record['inspector']} → {record['replacement']}（{record['entity']}，{record['reason']}）"
+    if kind == "targeted":
+        return f"非随机检查（{record['basis']}，{record['reference']}）：{len(record['entities'])} 家"
+    return RECORD_TYPES.get(kind, kind)

@@ -697,7 +697,9 @@ def test_index_page_shows_fairness_in_words_for_each_draw(published):
             if record["type"] == "draw":
                 assert FAIRNESS_SHORT[record["fairness"]] in rows[f"{short}-{record['seq']}"][3]
     assert rows["二股-0"][3].endswith("人工输入") and rows["二股-1"][2:] == ["作废", "作废原因：抽取时误用了未更新的名录"]
-    assert rows["二股-2"][2] == "抽取公告" and rows["一股-1"][2:] == ["回避替换", "回避替换（因故不能执行检查）"]
+    recusal = ledger(published["root"], "yigu")[1]
+    assert rows["二股-2"][2] == "抽取公告" and rows["一股-1"][2:] == [
+        "回避替换", f"回避替换：{recusal['inspector']} → {recusal['replacement']}（{recusal['entity']}，因故不能执行检查）"]
 
 
 def test_index_page_is_static_and_self_contained(published):

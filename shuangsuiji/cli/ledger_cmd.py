@@ -70,8 +70,7 @@ def log_command(
     from ..console import out, print_json
     from ..history import all_records
     from ..lookup import resolve_section
-    from ..words import RECORD_TYPES
-    from .render import describe
+    from ..words import RECORD_TYPES, describe
 
     ws = workspace()
     data = ws.load()

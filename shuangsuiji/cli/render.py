@@ -10,7 +10,7 @@ from ..console import out
 from ..loading import Dataset
 from ..lookup import address
 from ..models import Section
-from ..words import FAIRNESS, FAIRNESS_SHORT, RECORD_TYPES
+from ..words import FAIRNESS, FAIRNESS_SHORT
 
 
 def short_ticket(ticket: str) -> str:
@@ -64,20 +64,3 @@ def print_draw(record: dict[str, Any], section: Section, data: Dataset, recusals
 def _person(people: dict[str, Any], inspector_id: str) -> str:
     person = people.get(inspector_id)
     return f"{person.name}（{person.cert_no}）" if person is not None else inspector_id
-
-
-def describe(record: dict[str, Any]) -> str:
-    """One line about any record, for ``ssj log``."""
-    kind = record["type"]
-    if kind == "draw":
-        selected = sum(s["k"] for s in record["strata"])
-        return f"{record['date']} 抽取 {selected} 家，{len(record['inspectors']['teams'])} 组，{FAIRNESS_SHORT[record['fairness']]}"
-    if kind == "announce":
-        return f"公告 {record['date']} 抽取；种子来源：{record['seed_source']}"
-    if kind == "void":
-        return f"作废：{record['reason']}"
-    if kind == "recusal":
-        return f"回避：{record['inspector']} → {record['replacement']}（{record['entity']}，{record['reason']}）"
-    if kind == "targeted":
-        return f"非随机检查（{record['basis']}，{record['reference']}）：{len(record['entities'])} 家"
-    return RECORD_TYPES.get(kind, kind)
