@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="另外在进程内用 cProfile 剖析冷启动读取")
     args = parser.parse_args(argv)
     source = ensure_province(args.folder)
-    header("ssj check（省级规模 / province scale）")
+    header(f"ssj check（{source}）")
 
     with tempfile.TemporaryDirectory(prefix="ssj-bench-check-") as tmp:
         root = copy_bureau(source, Path(tmp) / "bureau")

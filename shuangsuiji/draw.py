@@ -38,7 +38,7 @@ def draw(spec: DrawInput) -> dict[str, Any]:
         raise RuleError("每组至少 2 名执法人员（第十八条）")
     strata, selected = [], []
     for stratum in spec.strata:
-        population = sorted(set(stratum.population))
+        population = _sorted_unique(stratum.population)
         k = sample_size(len(population), stratum.ratio)
         chosen = smallest(population, spec.seed, k)
         selected.extend(chosen)
@@ -57,6 +57,13 @@ def draw(spec: DrawInput) -> dict[str, Any]:
         "conflicts": [{"inspector": i, "entity": e} for i, e in conflicts],
         "assignments": _assign(selected, teams, set(conflicts)),
     }
+
+
+def _sorted_unique(ids: list[str]) -> list[str]:
+    """``sorted(set(ids))``, skipping the work when the strata already come sorted (they do)."""
+    if all(map(str.__lt__, ids, ids[1:])):
+        return list(ids)
+    return sorted(set(ids))
 
 
 def _teams(spec: DrawInput, k: int) -> tuple[list[list[str]], list[str]]:
@@ -122,3 +129,14 @@ def current_team(record: dict[str, Any], entity: str, recusals: list[dict[str, A
         if recusal["entity"] == entity and recusal["inspector"] in team:
             team[team.index(recusal["inspector"])] = recusal["replacement"]
     return team
+
+
+def teams_after(record: dict[str, Any], recusals: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Every selected company's team after the recusals, in one pass (large draws have thousands)."""
+    teams = record["inspectors"]["teams"]
+    current = {a["entity"]: list(teams[a["team"]]) for a in record["assignments"]}
+    for recusal in recusals:
+        team = current.get(recusal["entity"])
+        if team is not None and recusal["inspector"] in team:
+            team[team.index(recusal["inspector"])] = recusal["replacement"]
+    return current

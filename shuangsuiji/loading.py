@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections.abc import Callable
@@ -123,6 +124,20 @@ class Loader:
 
     def load(self) -> Dataset:
         """Read every file; problems are collected, never raised."""
+        # The cyclic garbage collector would walk the growing heap again and again while a province-scale
+        # registry is built (reference counting still frees everything): a third of the load time.
+        # Afterwards the loaded data are frozen out of the collector's sight, so that the draw, the checks and
+        # the output that follow do not pay for walking 100,000 records at every collection either.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._load_all()
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
+
+    def _load_all(self) -> Dataset:
         data = self.data
         data.bureau = self._single(paths.BUREAU, Bureau)
         data.sections = self._list(paths.SECTIONS, SectionsFile, Section, "sections")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from .draw import current_team
+from .draw import teams_after
 from .htmlpage import page, table
 from .loading import Dataset
 from .lookup import address
@@ -32,8 +32,9 @@ def draw_sheet(record: dict[str, Any], section: Section, data: Dataset,
                        [[s["name"], s["ratio"], len(s["population"]), s["k"]] for s in record["strata"] if s["population"]]))
     tickets = {sel["id"]: sel["ticket"] for s in record["strata"] for sel in s["selected"]}
     rows = []
+    teams = teams_after(record, recusals)
     for n, a in enumerate(record["assignments"], 1):
-        team = current_team(record, a["entity"], recusals)
+        team = teams[a["entity"]]
         entity = entities.get(a["entity"])
         rows.append([n, entity.name if entity else a["entity"], a["entity"], a["team"] + 1,
                      "、".join(f"{people[i].name}（{people[i].cert_no}）" if i in people else i for i in team),

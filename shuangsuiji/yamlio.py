@@ -21,6 +21,7 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .errors import InputError
@@ -68,8 +69,21 @@ class _LenientDates(SafeConstructor):
 _LenientDates.add_constructor("tag:yaml.org,2002:timestamp", _LenientDates.construct_yaml_timestamp)
 
 
+class _FixedVersionResolver(VersionedResolver):
+    """The resolver libyaml's parser ends up with anyway, minus a failed attribute lookup per scalar.
+
+    ruamel asks for the YAML version once per scalar; with the C parser that first tries a missing
+    ``_scanner`` and falls back to the loader's version — millions of caught exceptions at province scale.
+    """
+
+    @property
+    def processing_version(self) -> Any:
+        return self._loader_version or (1, 2)
+
+
 def _safe_yaml() -> YAML:
     yaml = YAML(typ="safe", pure=False)
+    yaml.Resolver = _FixedVersionResolver
     yaml.Constructor = _LenientDates
     yaml.allow_duplicate_keys = False
     return yaml

@@ -44,6 +44,32 @@ def chinese_help_panels() -> None:
     panels.REQUIRED_LONG_STRING = "[必填]"
     panels.DEFAULT_STRING = "[默认：{}]"
     panels.ABORTED_TEXT = "已中止。"
+    _chinese_help_option()
+
+
+def _chinese_help_option() -> None:
+    """“显示本帮助并退出” for ``--help`` itself; Typer hard-codes the English text in a private module, so
+    a Typer without that module simply keeps the English line."""
+    try:
+        import typer._click.decorators as decorators
+    except ImportError:
+        return
+    original = getattr(decorators, "help_option", None)
+    if original is None or getattr(original, "chinese", False):
+        return
+
+    def help_option(param_decls):  # type: ignore[no-untyped-def]
+        decorate = original(param_decls)
+
+        def apply(command):  # type: ignore[no-untyped-def]
+            result = decorate(command)
+            command.params[-1].help = "显示本帮助并退出。"
+            return result
+
+        return apply
+
+    help_option.chinese = True  # type: ignore[attr-defined]
+    decorators.help_option = help_option
 
 
 

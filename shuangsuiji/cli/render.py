@@ -12,6 +12,9 @@ from ..lookup import address
 from ..models import Section
 from ..words import FAIRNESS, FAIRNESS_SHORT
 
+#: Rows of a draw shown on screen; a province-scale draw lists the rest in its sheet and JSON.
+SCREEN_ROWS = 300
+
 
 def short_ticket(ticket: str) -> str:
     """The first 12 digits of a ticket, enough to see the order."""
@@ -26,7 +29,7 @@ def names(data: Dataset) -> tuple[dict[str, Any], dict[str, Any]]:
 def print_draw(record: dict[str, Any], section: Section, data: Dataset, recusals: list[dict[str, Any]] | None = None,
                void: dict[str, Any] | None = None, private: bool = True) -> None:
     """A draw as a clerk wants to see it: header, strata, then each company with its team."""
-    from ..draw import current_team
+    from ..draw import teams_after
 
     entities, people = names(data)
     label = address(section, record["seq"])
@@ -46,14 +49,17 @@ def print_draw(record: dict[str, Any], section: Section, data: Dataset, recusals
     table = Table(title="抽中单位及检查组", title_justify="left")
     for column in ("序", "单位名称", "统一社会信用代码", "分层", "组", "检查人员（执法证号）", "号签"):
         table.add_column(column, overflow="fold")
-    for n, assignment in enumerate(record["assignments"], 1):
+    teams = teams_after(record, recusals or [])
+    for n, assignment in enumerate(record["assignments"][:SCREEN_ROWS], 1):
         entity = assignment["entity"]
-        team = current_team(record, entity, recusals or [])
-        members = "、".join(_person(people, i) for i in team)
+        members = "、".join(_person(people, i) for i in teams[entity])
         name = entities[entity].name if entity in entities else "（已不在名录库）"
         stratum, ticket = stratum_of[entity]
         table.add_row(str(n), name, entity, stratum, str(assignment["team"] + 1), members, short_ticket(ticket))
     out.print(table)
+    hidden = len(record["assignments"]) - SCREEN_ROWS
+    if hidden > 0:
+        out.print(f"……另有 {hidden} 家未在屏幕上列出：完整名单见 ssj show {label} --html 记录表.html 或 --json")
     reserve = "、".join(_person(people, i) for i in record["inspectors"]["reserve"]) or "无"
     out.print(f"备选人员（按号签顺序）：{reserve}")
     for r in recusals or []:

@@ -293,7 +293,9 @@ def _ranked(ids, seed: str) -> list:
 
 def _smallest(ids, seed_hash: str, k: int) -> list:
     """The ``k`` smallest ``(ticket, id)`` pairs of ``ids`` under the seed whose SHA-256 hex is ``seed_hash``."""
-    pairs = [(_ticket(seed_hash, item), item) for item in ids]
+    sha256, from_bytes = hashlib.sha256, int.from_bytes  # _ticket inlined: millions of ids in a large ledger
+    pairs = [("0." + str(from_bytes(sha256((seed_hash + item).encode("utf-8")).digest(), "big")).zfill(64)[::-1], item)
+             for item in ids]
     if k * 4 >= len(pairs):
         pairs.sort()
         return pairs[:k]
@@ -325,7 +327,10 @@ def sample_size(n: int, ratio) -> int:
 # ---------------------------------------------------------------------------------------------------
 
 def _no_duplicate_keys(pairs: list) -> dict:
-    result: dict = {}
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    result = {}
     for key, value in pairs:
         if key in result:
             raise ValueError(f"键“{key}”重复出现")
