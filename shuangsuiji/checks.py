@@ -119,6 +119,18 @@ def _certified_per_section(data: Dataset, today: dt.date) -> None:
         if count < 2:
             data.report_at("sections", index, f"{section.name}只有 {count} 名在岗且持有效执法证的人员，"
                            "不足一组（第十八条要求至少 2 人），该科室的抽取会失败", severity="warning")
+        elif count < 4:
+            _single_team_conflicts(data, index, today)
+
+
+def _single_team_conflicts(data: Dataset, index: int, today: dt.date) -> None:
+    """With one team only, a company one of its members must avoid cannot be assigned (SPEC §4)."""
+    section = data.sections[index]
+    declared = [p for p in data.inspectors if p.section == section.id and p.certified_on(today) and p.conflicts]
+    if declared:
+        names = "、".join(f"{p.name}（{p.id}）" for p in declared)
+        data.report_at("sections", index, f"{section.name}只能组成 1 个检查组，而 {names} 申报了回避：抽中其回避的单位时，"
+                       "若此人在组内，抽取会失败（第十七条）；建议增加持证执法人员", severity="warning")
 
 
 def _duties_and_checklist(data: Dataset, today: dt.date) -> None:

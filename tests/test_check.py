@@ -216,8 +216,8 @@ def test_summary_row_counts_one_section(example: Path, ssj: Callable[..., Result
 def test_section_left_with_one_certified_inspector_is_a_warning(example: Path, ssj: Callable[..., Result]) -> None:
     path = example / "data" / "inspectors.yaml"
     text = path.read_text(encoding="utf-8")
-    # 一股: RZ001–RZ003 hold valid certificates (RZ004's lapsed); take two of them off duty.
-    for person in ("RZ001", "RZ002"):
+    # 一股: RZ001–RZ003, RZ025 and RZ026 hold valid certificates (RZ004's lapsed); take four of them off duty.
+    for person in ("RZ001", "RZ002", "RZ025", "RZ026"):
         head, tail = text.split(f'  - id: "{person}"\n', 1)
         tail = tail.replace("    active: true\n", "    active: false\n", 1)
         text = f'{head}  - id: "{person}"\n{tail}'
@@ -249,8 +249,8 @@ def test_json_output_of_a_passing_check(example: Path, ssj: Callable[..., Result
         "安全监管一股", "安全监管二股", "安全监管三股", "办公室", "应急救援指挥中心", "执法大队",
     ]
     assert set(report["sections"][0]) == {"section", "companies", "operating", "key", "inspectors", "certified"}
-    assert report["sections"][0]["inspectors"] == 4
-    assert report["sections"][0]["certified"] == 3
+    assert report["sections"][0]["inspectors"] == 6
+    assert report["sections"][0]["certified"] == 5
 
 
 def test_json_output_of_a_failing_check(example: Path, ssj: Callable[..., Result]) -> None:
@@ -508,3 +508,19 @@ def test_an_unreadable_registry_file_gives_one_error(example: Path, ssj: Callabl
 
     assert error_lines(result) == [("data/entities/烟花爆竹.yaml", 1,
                                     "文件不是 UTF-8 编码（看起来是 GBK/GB18030）：请用记事本或 WPS 打开后“另存为”，编码选 UTF-8，再重试")]
+
+
+def test_a_single_team_with_a_declared_conflict_is_a_warning(example: Path, ssj: Callable[..., Result]) -> None:
+    path = example / "data" / "inspectors.yaml"
+    text = path.read_text(encoding="utf-8")
+    for person in ("RZ025", "RZ026"):  # 一股 back to three certified inspectors: one team of two
+        head, tail = text.split(f'  - id: "{person}"\n', 1)
+        tail = tail.replace("    active: true\n", "    active: false\n", 1)
+        text = f'{head}  - id: "{person}"\n{tail}'
+    path.write_text(text, encoding="utf-8")
+
+    result = ssj(example, "check")
+
+    assert result.code == 0
+    assert ("data/sections.yaml:5: 警告：安全监管一股只能组成 1 个检查组，而 朱建国（RZ002） 申报了回避：抽中其回避的单位时，"
+            "若此人在组内，抽取会失败（第十七条）；建议增加持证执法人员") in result.out.splitlines()

@@ -125,7 +125,7 @@ def test_no_plan_for_the_year(bureau, ssj, date):
 def remove_annual_approval(root: Path) -> None:
     replace_in(root / "plans/2026.yaml",
                "approval:\n  meeting: 2026年第1次局党委班子会议\n  date: 2026-01-16\n  approver: 韩立新\n"
-               "  digest: \"1cb108e1cc942e61fc35b71e422a0489cc972a38e529c1bbf51776d49a2f7aab\"\n", "")
+               "  digest: 1cb108e1cc942e61fc35b71e422a0489cc972a38e529c1bbf51776d49a2f7aab\n", "")
 
 
 def test_plan_not_approved(bureau, ssj):
