@@ -31,7 +31,8 @@ def perform_approval(
         raise RuleError(f"{_name(year, temporary)}已于 {current.get('date')} 审批，内容没有变化，无需重新审批")
     document = yamlio.load_round_trip(rel, (ws.root / rel).read_bytes())
     editable = document if temporary is None else next(t for t in document["temporary"] if t["id"] == temporary)
-    editable["approval"] = {"meeting": meeting.strip(), "date": approved_on, "approver": approver.strip(), "digest": digest}
+    editable["approval"] = {"meeting": meeting.strip(), "date": approved_on, "approver": approver.strip(),
+                            "digest": yamlio.quoted(digest)}
     state = git_state(ws, require_clean=False)
     at = now or ws.now(data)
 
