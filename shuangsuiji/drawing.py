@@ -21,6 +21,7 @@ from .planning import PlanChoice, check_frequency, choose_item
 from .ratio import format_ratio, parse_ratio
 from .recording import Written, git_state, operator_name, stamp, write
 from .sampling import normalize_seed
+from .words import FAIRNESS_SHORT
 from .workspace import Workspace
 
 SYSTEM_SEED_SOURCE = "系统随机数：抽取时由操作系统安全随机数生成器（Python secrets）产生的 20 位十进制数"
@@ -202,7 +203,7 @@ def _draw_message(section: Section, record: Record) -> str:
     selected = sum(s["k"] for s in record["strata"])
     teams = len(record["inspectors"]["teams"])
     return (f"抽取 {address(section, record['seq'])}：{record['date']}，{selected} 家单位，{teams} 个检查组"
-            f"（{record['fairness']}）")
+            f"（{FAIRNESS_SHORT[record['fairness']]}）")
 
 
 def perform_announce(ws: Workspace, options: DrawOptions, seed_source: str, now: dt.datetime | None = None,

@@ -57,7 +57,7 @@ def test_draw_commits_only_the_ledger_file(git_bureau, ssj):
     assert git(git_bureau, "rev-parse", "HEAD~1").strip() == base
     assert record["commit"] == base and record["dirty"] is False
     assert git(git_bureau, "show", "--name-only", "--format=", "HEAD").split() == [ERGU]
-    assert git(git_bureau, "log", "-1", "--format=%s").strip() == "抽取 二股-0：2026-12-01，33 家单位，3 个检查组（operator）"
+    assert git(git_bureau, "log", "-1", "--format=%s").strip() == "抽取 二股-0：2026-12-01，33 家单位，3 个检查组（人工输入）"
     assert git(git_bureau, "diff", "--cached", "--name-only").split() == ["README.txt"]  # still staged, not committed
     assert record["operator"] == "测试员"  # git's user.name
     assert f"已提交 git（{head(git_bureau)[:10]}）" in result.err

@@ -332,8 +332,8 @@ def test_concurrent_draws_leave_a_valid_chain_and_both_commits(git_bureau, ssj):
         printed = json.loads(out)
         assert printed == records[printed["seq"]]
     log = git(git_bureau, "log", "--format=%s", "--", ERGU).splitlines()
-    assert sorted(log) == ["抽取 二股-0：2026-12-01，33 家单位，3 个检查组（operator）",
-                           "抽取 二股-1：2026-12-01，33 家单位，3 个检查组（operator）",
-                           "抽取 二股-2：2026-12-01，33 家单位，3 个检查组（operator）"]
+    assert sorted(log) == ["抽取 二股-0：2026-12-01，33 家单位，3 个检查组（人工输入）",
+                           "抽取 二股-1：2026-12-01，33 家单位，3 个检查组（人工输入）",
+                           "抽取 二股-2：2026-12-01，33 家单位，3 个检查组（人工输入）"]
     assert git(git_bureau, "status", "--porcelain", "--", "data", "plans") == ""
     assert ssj(git_bureau, "verify-ledger").code == 0

@@ -84,7 +84,8 @@ def log_command(
         return 0
     table = Table(title="台账记录（最新在前）", title_justify="left")
     for column in ("编号", "时间", "类型", "操作人", "内容"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("编号", "时间", "类型"), overflow="fold",
+                         ratio=3 if column == "内容" else None)
     for s, r in rows:
         table.add_row(_label(s, r), r["at"][:16].replace("T", " "), RECORD_TYPES.get(r["type"], r["type"]),
                       r["operator"], describe(r))
