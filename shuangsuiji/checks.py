@@ -42,7 +42,7 @@ def _bureau(data: Dataset, today: dt.date) -> None:
 def _sections(data: Dataset, today: dt.date) -> None:
     seen: dict[str, int] = {}
     for index, section in enumerate(data.sections):
-        labels = [(section.id, ("id",)), (section.name, ("name",))]
+        labels: list[tuple[str, Loc]] = [(section.id, ("id",)), (section.name, ("name",))]
         labels += [(short, ("short_names", n)) for n, short in enumerate(section.short_names)]
         for label, loc in labels:
             if label in seen and seen[label] != index:
@@ -146,9 +146,9 @@ def _duties_and_checklist(data: Dataset, today: dt.date) -> None:
             data.report_at("checklist", index, f"抽查事项编号 {item.id} 重复", ("id",))
         if data.sections and item.subject not in sections:
             data.report_at("checklist", index, f"检查主体“{item.subject}”不是已登记的科室", ("subject",))
-        for n, duty in enumerate(item.duties):
-            if duty not in duty_ids:
-                data.report_at("checklist", index, f"职责 {duty} 不在 data/duties.yaml 中", ("duties", n))
+        for n, duty_id in enumerate(item.duties):
+            if duty_id not in duty_ids:
+                data.report_at("checklist", index, f"职责 {duty_id} 不在 data/duties.yaml 中", ("duties", n))
         covered.update(item.duties)
     for index, duty in enumerate(data.duties):
         if data.duties and duty.id not in covered:

@@ -11,13 +11,16 @@ from typing import Any
 from . import paths
 from .canonical import sha256_hex
 from .draw import current_team
-from .errors import RuleError, SsjError
+from .errors import RuleError, Severity, SsjError
 from .followups import locate, recusals_of, voided_by
 from .loading import Dataset
 from .lookup import address, parse_address, resolve_section
 from .models import Report
 from .models.report import REQUIRED_WHEN_FINISHED
 from .workspace import Workspace
+
+#: (where inside the report, message, severity) of one problem found in a report
+Finding = tuple[tuple[Any, ...], str, Severity]
 
 
 def report_path(section_id: str, seq: int, entity: str) -> str:
@@ -121,7 +124,7 @@ def check_reports(data: Dataset, today: dt.date) -> None:
             data.report_at("reports", index, message, loc, severity)
 
 
-def _report_problems(data: Dataset, report: Report, today: dt.date) -> list[tuple[tuple[Any, ...], str, str]]:
+def _report_problems(data: Dataset, report: Report, today: dt.date) -> list[Finding]:
     problems = _completeness(report)
     section = data.section(report.section)
     if section is None:
@@ -152,10 +155,10 @@ def _same_draw(data: Dataset, text: str, section_id: str, seq: int) -> bool:
 
 
 def _team_problems(data: Dataset, report: Report, record: dict[str, Any],
-                   records: list[dict[str, Any]]) -> list[tuple[tuple[Any, ...], str, str]]:
+                   records: list[dict[str, Any]]) -> list[Finding]:
     team = current_team(record, report.entity, recusals_of(records, record["hash"]))
     people = {p.id: p for p in data.inspectors}
-    problems: list[tuple[tuple[Any, ...], str, str]] = []
+    problems: list[Finding] = []
     for n, person_id in enumerate(report.inspectors):
         if person_id not in team:
             problems.append((("inspectors", n), f"{person_id} 不是该单位检查组的成员（检查组：{'、'.join(team)}）", "error"))
@@ -172,8 +175,8 @@ def _team_problems(data: Dataset, report: Report, record: dict[str, Any],
     return problems
 
 
-def _content_problems(data: Dataset, report: Report, record: dict[str, Any]) -> list[tuple[tuple[Any, ...], str, str]]:
-    problems: list[tuple[tuple[Any, ...], str, str]] = []
+def _content_problems(data: Dataset, report: Report, record: dict[str, Any]) -> list[Finding]:
+    problems: list[Finding] = []
     categories = {c.name: c for c in data.bureau.result_categories} if data.bureau else {}
     if report.result and report.result not in categories:
         problems.append((("result",), f"检查结果“{report.result}”不是 data/bureau.yaml 中的结果类别（可选：{'、'.join(categories)}）", "error"))
@@ -196,7 +199,7 @@ def _content_problems(data: Dataset, report: Report, record: dict[str, Any]) -> 
     return problems
 
 
-def _completeness(report: Report) -> list[tuple[tuple[Any, ...], str, str]]:
+def _completeness(report: Report) -> list[Finding]:
     """A finished report holds everything 第十九条 asks for."""
     missing = [title for name, title in REQUIRED_WHEN_FINISHED if not getattr(report, name)]
     if report.status != "已办结" or not missing:
@@ -204,11 +207,11 @@ def _completeness(report: Report) -> list[tuple[tuple[Any, ...], str, str]]:
     return [(("status",), f"状态为“已办结”的报告必须填写：{'、'.join(missing)}（第十九条）", "error")]
 
 
-def _timing_problems(report: Report) -> list[tuple[tuple[Any, ...], str, str]]:
+def _timing_problems(report: Report) -> list[Finding]:
     if not report.check_dates:
         return []
     last = max(report.check_dates)
-    problems: list[tuple[tuple[Any, ...], str, str]] = []
+    problems: list[Finding] = []
     if report.rectification_deadline is not None and report.rectification_deadline < last:
         problems.append((("rectification_deadline",), f"整改期限 {report.rectification_deadline} 早于检查日期 {last}", "error"))
     if report.review is not None and report.review.date < last:
@@ -216,8 +219,8 @@ def _timing_problems(report: Report) -> list[tuple[tuple[Any, ...], str, str]]:
     return problems
 
 
-def _evidence_problems(data: Dataset, report: Report) -> list[tuple[tuple[Any, ...], str, str]]:
-    problems: list[tuple[tuple[Any, ...], str, str]] = []
+def _evidence_problems(data: Dataset, report: Report) -> list[Finding]:
+    problems: list[Finding] = []
     for n, item in enumerate(report.evidence):
         parts = item.path.split("/")
         if not item.path.startswith("data/") or ".." in parts or "\\" in item.path:

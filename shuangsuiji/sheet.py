@@ -29,7 +29,8 @@ def draw_sheet(record: dict[str, Any], section: Section, data: Dataset,
     parts.append(f"<p class=\"note\">公平性：{FAIRNESS_SHORT[record['fairness']]}——{escape(FAIRNESS[record['fairness']])}</p>")
     parts.append("<h2>分层与抽取数量</h2>")
     parts.append(table(["分层", "比例", "符合条件单位数", "抽取数"],
-                       [[s["name"], s["ratio"], len(s["population"]), s["k"]] for s in record["strata"] if s["population"]]))
+                       [[s["name"], s["ratio"], str(len(s["population"])), str(s["k"])]
+                        for s in record["strata"] if s["population"]]))
     tickets = {sel["id"]: sel["ticket"] for s in record["strata"] for sel in s["selected"]}
     rows = []
     teams = teams_after(record, recusals)

@@ -7,6 +7,7 @@ import datetime as dt
 from . import paths
 from .errors import RuleError, SsjError
 from .ledger import Record
+from .loading import Dataset
 from .lookup import address, resolve_section
 from .recording import Written, git_state, operator_name, stamp, write
 from .workspace import Workspace
@@ -47,7 +48,7 @@ def perform_targeted(
     return write(ws, paths.ledger_path(section.id), build, message, state)
 
 
-def _check_team(data, inspectors: list[str], entities: list[str], day: dt.date) -> None:  # type: ignore[no-untyped-def]
+def _check_team(data: Dataset, inspectors: list[str], entities: list[str], day: dt.date) -> None:
     people = {p.id: p for p in data.inspectors}
     team = list(dict.fromkeys(inspectors))
     if not entities:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 HELP = """ssj —— 应急管理局“双随机、一公开”抽查工具。
 
@@ -26,7 +29,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出，供�
 _repo: list[Path | None] = [None]
 
 
-def workspace():  # type: ignore[no-untyped-def]
+def workspace() -> Workspace:
     """The bureau repository named by ``--repo`` or found from the current folder."""
     from ..workspace import Workspace
 
@@ -58,17 +61,17 @@ def _chinese_help_option() -> None:
     if original is None or getattr(original, "chinese", False):
         return
 
-    def help_option(param_decls):  # type: ignore[no-untyped-def]
+    def help_option(param_decls: list[str]) -> Any:
         decorate = original(param_decls)
 
-        def apply(command):  # type: ignore[no-untyped-def]
+        def apply(command: Any) -> Any:
             result = decorate(command)
             command.params[-1].help = "显示本帮助并退出。"
             return result
 
         return apply
 
-    help_option.chinese = True  # type: ignore[attr-defined]
+    setattr(help_option, "chinese", True)  # noqa: B010  (marks the wrapper so it is installed once)
     decorators.help_option = help_option
 
 

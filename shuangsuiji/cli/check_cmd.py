@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from ..errors import Problem
+    from ..loading import Dataset
 
 from .app import JsonOption, app, workspace
 
@@ -52,11 +56,11 @@ def check(
     return 0
 
 
-def _problem_json(problem):  # type: ignore[no-untyped-def]
+def _problem_json(problem: Problem) -> dict[str, object]:
     return {"file": problem.path, "line": problem.line, "message": problem.message}
 
 
-def _print_summary(summary, data, warnings: int) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(summary: list[dict[str, object]], data: Dataset, warnings: int) -> None:
     from rich.table import Table
 
     from ..console import out

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ..workspace import Workspace
 
 from .app import JsonOption, app, workspace
 
@@ -15,7 +20,7 @@ app.add_typer(credit_app, name="credit")
 Entity = Annotated[str, typer.Argument(help="单位的统一社会信用代码", show_default=False)]
 
 
-def _date(text: str | None, ws):  # type: ignore[no-untyped-def]
+def _date(text: str | None, ws: Workspace) -> dt.date:
     from ..clock import parse_date
     from ..errors import SsjError
 

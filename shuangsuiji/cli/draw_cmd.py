@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from ..drawing import DrawOptions
+    from ..loading import Dataset
+    from ..recording import Written
+    from ..workspace import Workspace
 
 from .app import JsonOption, app, workspace
 
@@ -18,7 +24,7 @@ Operator = Annotated[str | None, typer.Option("--operator", help="操作人（�
 AllowDirty = Annotated[bool, typer.Option("--allow-dirty", help="允许基于未提交的数据文件抽取（记录中会注明）")]
 
 
-def _load(ws, date: str | None = None):  # type: ignore[no-untyped-def]
+def _load(ws: Workspace, date: str | None = None) -> Dataset:
     """The checked data, with a progress bar on a terminal (a province-scale registry takes a while).
 
     Only the plan of the draw's year (and this year's) must be in order; next year's draft may be unfinished.
@@ -33,7 +39,7 @@ def _load(ws, date: str | None = None):  # type: ignore[no-untyped-def]
         return ws.load_checked(progress=tick, plan_years=years)
 
 
-def _options(**kwargs):  # type: ignore[no-untyped-def]
+def _options(**kwargs: Any) -> DrawOptions:
     from ..clock import parse_date
     from ..drawing import DrawOptions
     from ..errors import SsjError
@@ -83,7 +89,7 @@ def draw_command(
     return _finish(written, as_json)
 
 
-def _finish(written, as_json: bool) -> int:  # type: ignore[no-untyped-def]
+def _finish(written: Written, as_json: bool) -> int:
     from ..console import err, out
     from ..errors import NotCommittedError
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from ..models import Section
 
 from .app import JsonOption, app, workspace
 
@@ -93,13 +96,13 @@ def log_command(
     return 0
 
 
-def _label(section, record) -> str:  # type: ignore[no-untyped-def]
+def _label(section: Section, record: dict[str, Any]) -> str:
     from ..lookup import address
 
     return address(section, record["seq"])
 
 
-def _brief(record: dict) -> dict:  # type: ignore[type-arg]
+def _brief(record: dict[str, Any]) -> dict[str, Any]:
     keep = ("type", "at", "operator", "date", "section", "plan_item", "fairness", "reason", "hash")
     return {k: record[k] for k in keep if k in record}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -83,7 +83,7 @@ def list_command(as_json: JsonOption = False) -> int:
     ws = workspace()
     data = ws.load()
     published = published_keys(read(ws.root / paths.BUREAU_LEDGER))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for index, r in enumerate(data.reports):
         waiting = r.status == "已办结" and r.major_violation and r.review is None
         rows.append({"file": data.where[("reports", index)][0], "draw": r.draw, "entity": r.entity, "status": r.status,

@@ -403,7 +403,7 @@ def parse_ledger(data: bytes):
     problems: list = []
     pieces = data.split(b"\n")
     whole, torn = pieces[:-1], pieces[-1]
-    previous_hash = ZERO_HASH
+    previous_hash: str | None = ZERO_HASH
     for index, raw in enumerate(whole):
         line = index + 1
         record, actual_hash = _parse_line(raw, line, problems)
@@ -515,7 +515,7 @@ class _Draw:
     def __init__(self, line: int, record: dict) -> None:
         self.line = line
         self.record = record
-        self.teams = None  # list of lists of inspector ids
+        self.teams: list | None = None  # list of lists of inspector ids
         self.reserve: list = []
         self.team_of: dict = {}  # entity -> team index
         self.conflicts: set = set()  # (inspector, entity)
@@ -530,7 +530,7 @@ class _Checker:
         self.announcement_used: dict = {}  # announce hash -> line of the draw that used it
         self.voided: dict = {}  # draw hash -> line of the void
         self.recusals: dict = {}  # (draw hash, entity) -> [(inspector, replacement), ...]
-        self.section = None
+        self.section: str | None = None
         self.section_line = 0
 
     def add(self, message: str) -> None:
@@ -810,15 +810,12 @@ class _Checker:
         team_of = {}
         conflicted = {entity for _, entity in conflicts}
         for index, (_, entity) in enumerate(merged):
-            for step in range(team_count):
-                j = (index + step) % team_count
-                if entity not in conflicted or not any((member, entity) in conflicts for member in teams[j]):
-                    break
-            else:
+            assigned = next((t for t in ((index + step) % team_count for step in range(team_count))
+                             if entity not in conflicted or not any((m, entity) in conflicts for m in teams[t])), None)
+            if assigned is None:
                 self.add(f"企业 {entity} 与所有检查组都有利害冲突，这次抽取本不应成立")
-                j = None
-            expected.append({"entity": entity, "team": j})
-            team_of[entity] = j
+            expected.append({"entity": entity, "team": assigned})
+            team_of[entity] = assigned
         self.compare_assignments(expected, record["assignments"])
         info.teams, info.reserve, info.team_of = teams, reserve, team_of
 
@@ -906,7 +903,7 @@ class _Checker:
         if found is None and announced is None:
             self.add(f"作废的抽取或公告不存在（本文件在这一行之前没有 hash 为 {_show(target, 20)} 的抽取或公告记录）")
             return
-        line = found.line if found is not None else announced[0]
+        line = found.line if found is not None else announced[0] if announced is not None else 0
         if target in self.voided:
             self.add(f"第 {line} 行的记录已在第 {self.voided[target]} 行作废过；一条记录只能作废一次")
             return
@@ -1126,7 +1123,7 @@ def check_results(path, records: list) -> list:
             continue
         if draw.get("hash") in voided:
             problems.append(f"第 {number} 项结果（{_show(entity)}）所依据的抽取已作废")
-        team = _team_now(draw, entity, records)
+        team = _team_now(draw, str(entity), records)
         if not team:
             problems.append(f"第 {number} 项结果的单位 {_show(entity)} 不在所依据的抽取结果中")
             continue
@@ -1295,7 +1292,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
-            stream.reconfigure(errors="replace")
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
     if not os.path.isdir(args.folder):
         print(f"找不到文件夹：{args.folder}", file=sys.stderr)
         return 2
