@@ -10,6 +10,7 @@ from .errors import RuleError, SsjError
 from .ledger import Record
 from .loading import Dataset
 from .plan_digest import annual_plan_digest, temporary_plan_digest
+from .planning import APPROVAL_PHRASES, approval_problem
 from .recording import Written, git_state, operator_name, stamp, write
 from .workspace import Workspace
 
@@ -27,7 +28,7 @@ def perform_approval(
     raw = data.raw_plans[year]
     target, digest = _target(raw, year, temporary)
     current = target.get("approval") or {}
-    if current.get("digest") == digest:
+    if current.get("digest") == digest and approval_problem(data, year, temporary, digest) is None:
         raise RuleError(f"{_name(year, temporary)}已于 {current.get('date')} 审批，内容没有变化，无需重新审批")
     document = yamlio.load_round_trip(rel, (ws.root / rel).read_bytes())
     editable = document if temporary is None else next(t for t in document["temporary"] if t["id"] == temporary)
@@ -55,7 +56,7 @@ def _refuse_broken_plan(ws: Workspace, data: Dataset, rel: str, year: int) -> No
         detail = "；".join(str(p) for p in problems[:3]) or f"没有 {rel}"
         raise SsjError(f"无法审批 {year} 年度计划：{detail}")
     check_dataset(data, ws.today(data))
-    blocking = [p for p in data.errors if p.path == rel and "审批后被修改" not in p.message]
+    blocking = [p for p in data.errors if p.path == rel and not any(words in p.message for words in APPROVAL_PHRASES)]
     if blocking:
         raise SsjError(f"计划文件有 {len(blocking)} 处错误，改正后才能审批", blocking)
 

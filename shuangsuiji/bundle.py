@@ -67,9 +67,14 @@ def write_bundle(folder: Path, disclosure: Disclosure, data: Dataset, year: int)
     return hashlib.sha256(manifest).hexdigest()
 
 
+def zip_path(folder: Path) -> Path:
+    """``<folder name>.zip`` beside the folder (``公示.v2`` → ``公示.v2.zip``, not ``公示.zip``)."""
+    return folder.with_name(folder.name + ".zip")
+
+
 def zip_folder(folder: Path) -> Path:
-    """``<folder>.zip`` beside the folder, holding the folder itself."""
-    target = folder.with_suffix(".zip")
+    """``<folder name>.zip`` beside the folder, holding the folder itself."""
+    target = zip_path(folder)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for rel in [*_relative_files(folder), "manifest.json"]:
             archive.write(folder / rel, f"{folder.name}/{rel}")

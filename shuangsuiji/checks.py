@@ -6,9 +6,12 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .eligibility import plan_ratios
 from .loading import Dataset
 from .models import Plan, PlanItem
 from .plan_digest import annual_plan_digest, temporary_plan_digest
+from .planning import approval_problem
+from .ratio import format_ratio
 from .schema_errors import Loc
 
 #: The six sections of 第十一条, by full name.
@@ -113,6 +116,8 @@ def _certificate(data: Dataset, index: int, today: dt.date) -> None:
 
 
 def _certified_per_section(data: Dataset, today: dt.date) -> None:
+    if "inspectors" in data.unreadable:
+        return  # data/inspectors.yaml could not be read at all: its own error says so, not six empty sections
     certified = Counter(p.section for p in data.inspectors if p.certified_on(today))
     for index, section in enumerate(data.sections):
         count = certified[section.id]
@@ -174,12 +179,16 @@ def _plans(data: Dataset, today: dt.date) -> None:
             data.report((path, ()), f"{year} 年度检查计划尚未经班子会议审批（第七条），审批前不能按计划抽取", "warning")
         elif plan.approval.digest != annual_plan_digest(raw):
             data.report((path, ("approval",)), f"{year} 年度检查计划在审批后被修改，需要重新审批（ssj plan approve）")
+        else:
+            _recorded(data, path, ("approval",), year, None, plan.approval.digest)
         ids: Counter[str] = Counter(item.id for item, _ in plan.all_items())
         for t, temp in enumerate(plan.temporary):
             if temp.approval is None:
                 data.report((path, ("temporary", t)), f"临时检查计划 {temp.id} 尚未审批", "warning")
             elif temp.approval.digest != temporary_plan_digest(raw["temporary"][t]):
                 data.report((path, ("temporary", t, "approval")), f"临时检查计划 {temp.id} 在审批后被修改，需要重新审批")
+            else:
+                _recorded(data, path, ("temporary", t, "approval"), year, temp.id, temp.approval.digest)
         for loc, item in _item_locations(plan):
             where = (path, loc)
             if ids[item.id] > 1:
@@ -197,10 +206,29 @@ def _plans(data: Dataset, today: dt.date) -> None:
                 if outside:
                     data.report(where, f"行业“{'、'.join(outside)}”不归{section.name}监管（第十五条：不得跨行业抽查）",
                                 extra=("specialties",))
+            _raised_ratio(data, where, item)
+
+
+def _recorded(data: Dataset, path: str, loc: Loc, year: int, temporary: str | None, digest: str) -> None:
+    """An approval block that matches the content must also be recorded in the bureau ledger (第七条)."""
+    problem = approval_problem(data, year, temporary, digest)
+    if problem is not None:
+        data.report((path, loc), problem)
+
+
+def _raised_ratio(data: Dataset, where: tuple[str, Loc], item: PlanItem) -> None:
+    """黑名单 and 问题 companies are checked at ratio × multiplier: never less often than a risk class."""
+    ratios = plan_ratios(item)
+    raised = ratios["黑名单"]
+    higher = [f"{name} 的比例 {format_ratio(ratios[name])}" for name in ("风险A", "风险B", "风险C", "风险D")
+              if ratios[name] > raised]
+    if higher:
+        data.report(where, f"计划事项 {item.id}：黑名单和问题单位的比例 {format_ratio(raised)} 低于{'、'.join(higher)}："
+                    "第十六、二十三条要求提高而不是降低（请提高 multiplier 或 ratio）", "warning", ("multiplier",))
 
 
 def _reports(data: Dataset, today: dt.date) -> None:
-    from .reports import check_reports  # reports reads ledgers; imported here to keep start-up light
+    from .report_checks import check_reports  # reads ledgers; imported here to keep start-up light
 
     check_reports(data, today)
 

@@ -105,3 +105,45 @@ def show(root: Path, commit_id: str, path: str) -> bytes | None:
     """The bytes of ``path`` at ``commit_id``, or None when it does not exist there."""
     result = _git(root, "cat-file", "blob", f"{commit_id}:{path}", check=False)
     return result.stdout if result.returncode == 0 else None
+
+
+def paths_in_history(root: Path, folder: str) -> set[str]:
+    """Every path under ``folder`` that any commit in HEAD's history added, changed or deleted."""
+    if head(root) is None:
+        return set()
+    result = _git(root, "log", "--format=", "--name-only", "--no-renames", "HEAD", "--", folder)
+    return {line for line in _text(result).splitlines() if line}
+
+
+def lost_commits(root: Path, folder: str) -> list[tuple[str, str, list[str]]]:
+    """Commits in the reflog that touch ``folder`` but are not in HEAD's history (reset, amended, rebased away).
+
+    Returns ``(commit, subject, paths under folder it changed)``, newest first.
+    """
+    if head(root) is None:
+        return []
+    result = _git(root, "log", "--reflog", "--no-renames", "--format=%x00%H%x01%s", "--name-only",
+                  "--not", "HEAD", "--", folder, check=False)
+    found = []
+    for chunk in result.stdout.decode("utf-8", errors="replace").split("\0"):
+        if "\x01" not in chunk:
+            continue
+        first, _, rest = chunk.partition("\n")
+        commit_id, subject = first.split("\x01", 1)
+        found.append((commit_id, subject, [line for line in rest.splitlines() if line]))
+    return found
+
+
+def upstream(root: Path) -> tuple[str, str] | None:
+    """``(name, commit)`` of the branch HEAD tracks (``origin/main``), or None when it tracks none."""
+    commit_id = _git(root, "rev-parse", "--verify", "-q", "@{u}^{commit}", check=False)
+    if commit_id.returncode != 0 or not _text(commit_id):
+        return None
+    name = _git(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
+    return (_text(name) or "上游分支"), _text(commit_id)
+
+
+def first_parent_after(root: Path, commit_id: str, *paths: str) -> list[str]:
+    """Commits after ``commit_id`` on HEAD's first-parent line that change ``paths``, oldest first."""
+    result = _git(root, "rev-list", "--reverse", "--first-parent", f"{commit_id}..HEAD", "--", *paths, check=False)
+    return _text(result).split() if result.returncode == 0 else []

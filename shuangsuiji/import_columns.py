@@ -55,10 +55,6 @@ class Kind:
     #: (有效期起 / 有效期至): ignored like any unknown column, never taken for a typo
     neighbours: frozenset[str] = frozenset()
 
-    @property
-    def id_column(self) -> Column:
-        return self.columns[0]
-
     def accepted(self) -> str:
         """The accepted header names, for messages: “统一社会信用代码（或 社会信用代码、信用代码）、……”."""
         return "、".join(c.names[0] + (f"（或 {'、'.join(c.names[1:])}）" if len(c.names) > 1 else "") for c in self.columns)

@@ -10,7 +10,6 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from . import paths
 from .canonical import canonical_json
 from .errors import LedgerError, SsjError
 from .kit import verify as kit
@@ -98,11 +97,6 @@ def repair(path: Path) -> tuple[int, bytes]:
         handle.flush()
         os.fsync(handle.fileno())
     return data[:keep].count(b"\n"), torn
-
-
-def ledger_file(root: Path, section_id: str) -> Path:
-    """``data/ledger/<section id>.jsonl`` below ``root``."""
-    return root / paths.ledger_path(section_id)
 
 
 def _label(path: Path) -> str:

@@ -100,6 +100,10 @@ class Dataset:
             self._ledgers[section_id] = [r for r in records if isinstance(r, dict)]
         return self._ledgers[section_id]
 
+    def raw_inputs(self) -> dict[str, bytes]:
+        """The raw bytes of every file read (repo-relative POSIX path → bytes), as ``inputs`` digests them."""
+        return dict(self._raw)
+
     def may_hold(self, collection: str, record_id: str) -> bool:
         """True when ``record_id`` may be in ``collection`` although it did not load (its file has errors)."""
         return collection in self.unreadable or record_id in self.unchecked_ids.get(collection, set())

@@ -6,10 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from . import paths
 from .errors import RuleError
+from .kit import verify as kit
 from .loading import Dataset
 from .models import Plan, PlanItem, Section, TemporaryPlan
 from .plan_digest import annual_plan_digest, temporary_plan_digest
+
+#: Words of every problem about a plan's approval state, which ``ssj plan approve`` itself resolves.
+APPROVAL_PHRASES = ("审批后被修改", "审批没有记入局台账", "最近一次审批")
 
 
 @dataclass(frozen=True)
@@ -28,16 +33,67 @@ def approved_plan(data: Dataset, year: int) -> Plan:
         raise RuleError(f"{year} 年没有年度检查计划（plans/{year}.yaml）：第七条规定不得在年度计划之外开展检查")
     if plan.approval is None:
         raise RuleError(f"{year} 年度检查计划尚未经班子会议审批（第七条）：请先审批（ssj plan approve）")
-    if plan.approval.digest != annual_plan_digest(data.raw_plans[year]):
+    digest = annual_plan_digest(data.raw_plans[year])
+    if plan.approval.digest != digest:
         raise RuleError(f"{year} 年度检查计划在审批后被修改，需要重新审批（第七条）")
+    problem = approval_problem(data, year, None, digest)
+    if problem is not None:
+        raise RuleError(problem)
     return plan
 
 
-def _temporary_approved(data: Dataset, plan: Plan, temporary: TemporaryPlan) -> bool:
+def recorded_approvals(data: Dataset) -> list[dict[str, Any]]:
+    """The ``plan_approval`` records of ``data/ledger/bureau.jsonl``, in ledger order.
+
+    Only the records before the ledger's first broken line count: an approval is what ``ssj plan approve``
+    appended to an intact chain, not a line typed into the file.
+    """
+    raw = data.files.read(paths.BUREAU_LEDGER) if data.files is not None else None
+    if not raw:
+        return []
+    records, problems = kit.parse_ledger(raw)
+    first_bad = min((line for line, _ in problems), default=len(records) + 1)
+    return [r for r in records[: first_bad - 1] if isinstance(r, dict) and r.get("type") == "plan_approval"]
+
+
+def plan_label(year: int, temporary: str | None) -> str:
+    """``2026 年度检查计划`` or ``临时检查计划 2026-T01``."""
+    return f"{year} 年度检查计划" if temporary is None else f"临时检查计划 {temporary}"
+
+
+def approval_problem(data: Dataset, year: int, temporary: str | None, digest: str) -> str | None:
+    """Why a plan whose approval block matches its content is still not approved, or None (第七条).
+
+    The approval must be recorded in the bureau ledger by ``ssj plan approve``, and the latest approval
+    recorded for the plan must be of exactly this content.
+    """
+    name = plan_label(year, temporary)
+    found = [r for r in recorded_approvals(data) if r.get("year") == year and r.get("plan") == temporary]
+    if not found:
+        return (f"{name}的审批没有记入局台账（{paths.BUREAU_LEDGER}），审批块可能是手工填写的：第七条要求计划经班子会议审批，"
+                "请用 ssj plan approve 记录审批")
+    latest = found[-1]
+    if latest.get("digest") != digest:
+        recorded = str(latest.get("digest"))[:12]
+        return (f"{name}的内容与局台账中最近一次审批（{latest.get('approved_on')}，摘要 {recorded}…）不符："
+                "计划在审批后被修改或审批块被手工改写（第七条），请用 ssj plan approve 重新审批")
+    return None
+
+
+def temporary_refusal(data: Dataset, plan: Plan, temporary: TemporaryPlan) -> str | None:
+    """Why a temporary plan may not be drawn under, or None when it is approved (第七条)."""
+    refused = f"临时检查计划 {temporary.id} 未经审批或审批后被修改（第七条），不能按它抽取"
     if temporary.approval is None:
-        return False
+        return refused
     raw = next(t for t in data.raw_plans[plan.year].get("temporary", []) if t.get("id") == temporary.id)
-    return temporary.approval.digest == temporary_plan_digest(raw)
+    digest = temporary_plan_digest(raw)
+    if temporary.approval.digest != digest:
+        return refused
+    return approval_problem(data, plan.year, temporary.id, digest)
+
+
+def _temporary_approved(data: Dataset, plan: Plan, temporary: TemporaryPlan) -> bool:
+    return temporary_refusal(data, plan, temporary) is None
 
 
 def choose_item(data: Dataset, section: Section, day: dt.date, item_id: str | None) -> PlanChoice:
@@ -64,8 +120,9 @@ def _admit(data: Dataset, plan: Plan, item: PlanItem, temporary: TemporaryPlan |
            section: Section, day: dt.date) -> PlanChoice:
     if item.section != section.id:
         raise RuleError(f"计划事项 {item.id} 属于科室 {item.section}，不属于{section.name}（第十二条、第十五条）")
-    if temporary is not None and not _temporary_approved(data, plan, temporary):
-        raise RuleError(f"临时检查计划 {temporary.id} 未经审批或审批后被修改（第七条），不能按它抽取")
+    refusal = temporary_refusal(data, plan, temporary) if temporary is not None else None
+    if refusal is not None:
+        raise RuleError(refusal)
     if not item.open_on(day):
         months = "、".join(f"{m}月" for m in item.open_months())
         raise RuleError(f"计划事项 {item.id} 只在 {months} 实施，{day} 不在其实施时间内（第十二条）")

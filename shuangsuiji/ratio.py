@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 
@@ -11,10 +12,14 @@ _DECIMAL = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)$")
 
 
 def parse_ratio(text: str | int | float | Decimal) -> Decimal:
-    """Parse ``0.1``, ``.5``, ``1`` or ``10%`` into a Decimal in (0, 1]; refuse anything else."""
+    """Parse ``0.1``, ``.5``, ``1`` or ``10%`` into a Decimal in (0, 1]; refuse anything else.
+
+    Full-width input (``１０％``, ``０.１``, as a Chinese input method types it) is read after NFKC.
+    """
     raw = _as_text(text).strip()
-    percent = raw.endswith("%")
-    number = raw[:-1].strip() if percent else raw
+    plain = unicodedata.normalize("NFKC", raw).strip()
+    percent = plain.endswith("%")
+    number = plain[:-1].strip() if percent else plain
     if not _DECIMAL.match(number):
         raise ValueError(f"比例“{raw}”无效：请写成小数（如 0.1）或百分数（如 10%）")
     value = Decimal(number) / 100 if percent else Decimal(number)

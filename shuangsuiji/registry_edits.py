@@ -7,9 +7,6 @@ only then are they all moved into place, so a failure leaves every file as it wa
 
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import yamlio
+from .fsutil import write_all_atomic
 
 _ENTITY_HEADER = """\
 # 监管对象名录库：{name}（《细则》第六条；由 ssj import 新建）
@@ -167,31 +165,4 @@ class RegistryChanges:
 
     def write(self, files: dict[str, bytes]) -> None:
         """Write every file to a temporary file beside it first, then move them all into place."""
-        temporary: list[tuple[Path, Path]] = []
-        try:
-            for path, content in files.items():
-                target = self.root / path
-                temporary.append((write_temporary(target, content), target))
-            for name, target in temporary:
-                os.replace(name, target)
-        except BaseException:
-            for name, _target in temporary:
-                name.unlink(missing_ok=True)
-            raise
-
-
-def write_temporary(target: Path, content: bytes) -> Path:
-    """``content`` synced to disk in a new hidden file beside ``target``, with ``target``'s permissions."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644
-        os.chmod(name, mode)  # mkstemp makes 0600 files; keep what the bureau's file had
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
+        write_all_atomic({self.root / path: content for path, content in files.items()})

@@ -35,7 +35,7 @@ def perform_targeted(
         if known[entity].specialty not in section.specialties:
             raise RuleError(f"单位 {entity} 的行业“{known[entity].specialty}”不归{section.name}监管（第十五条）")
     _check_team(data, inspectors, entities, day)
-    state = git_state(ws, require_clean=True)
+    state = git_state(ws, require_clean=True, inputs=data.raw_inputs())
 
     def build(previous: list[Record]) -> Record:
         return stamp("targeted", at, operator_name(ws, operator), section=section.id, date=day.isoformat(),
@@ -45,7 +45,7 @@ def perform_targeted(
     def message(record: Record) -> str:
         return f"非随机检查 {address(section, record['seq'])}（{basis}，{record['reference']}）"
 
-    return write(ws, paths.ledger_path(section.id), build, message, state)
+    return write(ws, paths.ledger_path(section.id), build, message, state, label=lambda r: address(section, r["seq"]))
 
 
 def _check_team(data: Dataset, inspectors: list[str], entities: list[str], day: dt.date) -> None:

@@ -51,7 +51,10 @@ class Workspace:
         With ``plan_years``, problems in the plans of other years are left to ``ssj check``: a draft of next
         year's plan must not stop this year's draws.
         """
-        data = self.load(progress)
+        return self.checked(self.load(progress), today, plan_years)
+
+    def checked(self, data: Dataset, today: dt.date | None = None, plan_years: set[int] | None = None) -> Dataset:
+        """``data`` (as :meth:`load` gave it) cross-checked; refuses when any error remains (see :meth:`load_checked`)."""
         check_dataset(data, today or self.today(data))
         ignored = {paths.plan_path(year) for year in _plan_years(data)} - {paths.plan_path(y) for y in plan_years or ()}
         errors = [p for p in data.errors if plan_years is None or p.path not in ignored]

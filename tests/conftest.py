@@ -26,8 +26,12 @@ class Result:
 
 
 def copy_example(root: Path) -> Path:
-    """The shipped example bureau's data/ (without its ledger, reports and evidence) and plans/ under ``root``."""
+    """The shipped example bureau's data/ and plans/ under ``root``: without its reports, evidence and section
+    ledgers, but with the bureau ledger, whose ``plan_approval`` records (made with ``ssj plan approve``) are
+    what makes the plans approved (第七条)."""
     shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
+    (root / "data" / "ledger").mkdir()
+    shutil.copyfile(REPO / "data" / "ledger" / "bureau.jsonl", root / "data" / "ledger" / "bureau.jsonl")
     shutil.copytree(REPO / "plans", root / "plans")
     return root
 

@@ -60,7 +60,7 @@ def run(root: Path, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def bundle(tmp_path_factory: pytest.TempPathFactory, frozen_clock) -> dict:
     """二股 drawn (seed 42), two companies checked, one with a major violation reviewed; published."""
     base = tmp_path_factory.mktemp("browser")
     root = base / "汝州"
@@ -82,7 +82,11 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> dict:
     run(root, "report", "review", str(root / f"data/reports/ergu/ergu-0-{companies[1]}.yaml"),
         "--decision", "经集中审理，认定构成重大事故隐患", "--penalty", "罚款人民币五万元", "--signed-by", "韩立新", "--date", "2026-12-08")
     folder = base / "公示包"
-    run(root, "publish", "--out", str(folder))
+    frozen_clock.set("2026-12-20")  # the checks of 12-03 and 12-04 are done; publish afterwards
+    try:
+        run(root, "publish", "--out", str(folder))
+    finally:
+        frozen_clock.set("2026-12-01")
     results = json.loads((folder / "results.json").read_text(encoding="utf-8"))["results"]
     assert [r["entity_id"] for r in results] == companies
     return {"folder": folder, "results": results, "texts": texts}

@@ -175,6 +175,21 @@ EXPIRED = [
     "data/inspectors.yaml:108: 警告：刘帅（RZ012）的执法证已于 2025-12-31 过期，不能参加抽查",
     "data/inspectors.yaml:208: 警告：刘立军（RZ023）的执法证已于 2026-09-30 过期，不能参加抽查",
 ]
+#: 第十六、二十三条: every item but 二股's checks 黑名单 and 问题 companies (ratio × multiplier) less often than
+#: risk class A; the example's plans say so on each item's multiplier line (a warning: existing draws stand).
+RAISED_TOO_LITTLE = [
+    f"plans/{year}.yaml:{line}: 警告：计划事项 {item}：黑名单和问题单位的比例 {raised} 低于风险A 的比例 {risk_a}："
+    "第十六、二十三条要求提高而不是降低（请提高 multiplier 或 ratio）"
+    for year, line, item, raised, risk_a in [
+        (2026, 23, "2026-yigu-01", "0.2", "0.5"), (2026, 43, "2026-sangu-01", "0.2", "0.4"),
+        (2026, 53, "2026-bangongshi-01", "0.6", "1"), (2026, 63, "2026-zhihui-01", "0.06", "0.1"),
+        (2026, 73, "2026-zhifa-01", "0.1", "0.2"), (2026, 92, "2026-T01-01", "0.4", "0.5"),
+        (2027, 23, "2027-yigu-01", "0.2", "0.5"), (2027, 43, "2027-sangu-01", "0.2", "0.4"),
+        (2027, 53, "2027-bangongshi-01", "0.6", "1"), (2027, 63, "2027-zhihui-01", "0.06", "0.1"),
+        (2027, 73, "2027-zhifa-01", "0.1", "0.2"),
+    ]
+]
+SHIPPED_WARNINGS = len(EXPIRED) + len(RAISED_TOO_LITTLE)
 
 
 def _records(*paths: Path) -> int:
@@ -191,14 +206,15 @@ def test_shipped_example_passes_with_its_three_certificate_warnings(
     assert result.err == ""
     lines = result.out.splitlines()
     assert lines[:3] == EXPIRED
-    assert lines[3] == "各科室概况"
+    assert lines[3:SHIPPED_WARNINGS] == RAISED_TOO_LITTLE
+    assert lines[SHIPPED_WARNINGS] == "各科室概况"
     for name in ("安全监管一股", "安全监管二股", "安全监管三股", "办公室", "应急救援指挥中心", "执法大队"):
         assert sum(1 for line in lines if line.startswith(f"│ {name} ")) == 1
     entities = _records(*(example / "data" / "entities").glob("*.yaml"))
     inspectors = _records(example / "data" / "inspectors.yaml")
     items = _records(example / "data" / "checklist.yaml")
     assert lines[-1] == (f"检查通过：{entities} 个监管对象，{inspectors} 名执法人员，{items} 个抽查事项，"
-                         "计划年度 2026、2027；3 条警告。")
+                         f"计划年度 2026、2027；{SHIPPED_WARNINGS} 条警告。")
 
 
 def test_summary_row_counts_one_section(example: Path, ssj: Callable[..., Result]) -> None:
@@ -229,7 +245,7 @@ def test_section_left_with_one_certified_inspector_is_a_warning(example: Path, s
     assert ("data/sections.yaml:5: 警告：安全监管一股只有 1 名在岗且持有效执法证的人员，不足一组（第十八条要求至少 2 人），"
             "该科室的抽取会失败") in result.out.splitlines()
     assert "检查通过" in result.out
-    assert "4 条警告。" in result.out
+    assert f"{SHIPPED_WARNINGS + 1} 条警告。" in result.out
 
 
 def test_json_output_of_a_passing_check(example: Path, ssj: Callable[..., Result]) -> None:
@@ -244,7 +260,11 @@ def test_json_output_of_a_passing_check(example: Path, ssj: Callable[..., Result
     assert report["warnings"][0] == {
         "file": "data/inspectors.yaml", "line": 39, "message": "邹超（RZ004）的执法证已于 2026-06-30 过期，不能参加抽查",
     }
-    assert [w["line"] for w in report["warnings"]] == [39, 108, 208]
+    assert [(w["file"], w["line"]) for w in report["warnings"]] == [
+        ("data/inspectors.yaml", 39), ("data/inspectors.yaml", 108), ("data/inspectors.yaml", 208),
+        *((f"plans/{y}.yaml", n) for y, lines in ((2026, (23, 43, 53, 63, 73, 92)), (2027, (23, 43, 53, 63, 73)))
+          for n in lines),
+    ]
     assert [row["section"] for row in report["sections"]] == [
         "安全监管一股", "安全监管二股", "安全监管三股", "办公室", "应急救援指挥中心", "执法大队",
     ]
@@ -265,7 +285,7 @@ def test_json_output_of_a_failing_check(example: Path, ssj: Callable[..., Result
         "file": "data/entities/校验位错误.yaml", "line": 8,
         "message": "统一社会信用代码“91410482MA9XA00017”校验位错误，请核对原始证照",
     }]
-    assert len(report["warnings"]) == 3
+    assert len(report["warnings"]) == SHIPPED_WARNINGS
 
 
 def test_every_problem_of_every_file_is_listed_in_one_run(example: Path, ssj: Callable[..., Result]) -> None:
@@ -524,3 +544,45 @@ def test_a_single_team_with_a_declared_conflict_is_a_warning(example: Path, ssj:
     assert result.code == 0
     assert ("data/sections.yaml:5: 警告：安全监管一股只能组成 1 个检查组，而 朱建国（RZ002） 申报了回避：抽中其回避的单位时，"
             "若此人在组内，抽取会失败（第十七条）；建议增加持证执法人员") in result.out.splitlines()
+
+
+def test_an_unreadable_inspector_registry_is_one_error_not_six_empty_sections(
+    example: Path, ssj: Callable[..., Result]
+) -> None:
+    path = example / "data" / "inspectors.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gb18030"))
+
+    result = ssj(example, "check")
+
+    assert result.code == 1
+    assert [e[0] for e in error_lines(result)] == ["data/inspectors.yaml"]
+    assert "名在岗且持有效执法证的人员" not in result.out  # no "只有 0 名在岗…" per section on top of it
+
+
+# -- 第十六、二十三条: 黑名单 and 问题 companies are checked more often, never less ---------------------------------
+
+
+def test_raised_ratio_below_a_risk_class_is_a_warning_that_names_both(example: Path, ssj: Callable[..., Result]) -> None:
+    result = ssj(example, "check")
+
+    assert result.code == 0
+    plans = [line for line in result.out.splitlines() if line.startswith("plans/")]
+    assert plans == RAISED_TOO_LITTLE
+    assert not any("ergu-01" in line for line in plans)  # 二股: 0.05 × 2 = 0.1, as high as its risk class A
+
+
+def test_raised_ratio_below_several_strata_and_the_fix(example: Path, ssj: Callable[..., Result]) -> None:
+    path = example / "plans" / "2027.yaml"
+    text = path.read_text(encoding="utf-8")
+    yigu = text.index('"2027-yigu-01"')
+    start = text.index('    multiplier: "2"\n', yigu)
+    path.write_text(text[:start] + '    multiplier: "1"\n' + text[start + len('    multiplier: "2"\n'):], encoding="utf-8")
+
+    lines = [line for line in ssj(example, "check").out.splitlines() if line.startswith("plans/2027.yaml:23:")]
+
+    # 0.1 × 1 = 0.1: below 风险A (0.5) and 风险B (0.2); 风险C is 0.1 itself
+    assert lines == ["plans/2027.yaml:23: 警告：计划事项 2027-yigu-01：黑名单和问题单位的比例 0.1 低于风险A 的比例 0.5、"
+                     "风险B 的比例 0.2：第十六、二十三条要求提高而不是降低（请提高 multiplier 或 ratio）"]
+
+    path.write_text(text[:start] + '    multiplier: "5"\n' + text[start + len('    multiplier: "2"\n'):], encoding="utf-8")
+    assert not any(line.startswith("plans/2027.yaml:23:") for line in ssj(example, "check").out.splitlines())

@@ -25,6 +25,10 @@ from shuangsuiji.workspace import Workspace
 COMPANIES = [f"91410482MA{n:07d}" for n in range(30)] + ["汝州市甲化工有限公司", "𠀋记商行"]
 INSPECTORS = ["RZ101", "RZ102", "RZ103", "RZ104", "RZ105", "RZ106", "RZ107"]
 SEED = "48213907651238475609"
+REPO = Path(__file__).resolve().parent.parent
+#: The record types of the example's bureau ledger, which every test bureau starts from (its plan approvals).
+EXAMPLE_BUREAU_KINDS = [json.loads(line)["type"]
+                        for line in (REPO / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader keeps the suite fast
@@ -361,7 +365,7 @@ def test_kit_accepts_every_record_the_tool_writes(bureau, ssj):
         assert problems == [], (path.name, problems)
         kinds[path.name] = [r["type"] for r in records]
     assert kinds == {
-        "bureau.jsonl": ["plan_approval"],
+        "bureau.jsonl": [*EXAMPLE_BUREAU_KINDS, "plan_approval"],
         "ergu.jsonl": ["announce", "draw", "draw", "draw", "void", "targeted", "recusal", "recusal"],
         "yigu.jsonl": ["draw"],
     }

@@ -100,7 +100,7 @@ def test_json_prints_exactly_the_ledger_line(bureau, ssj):
     assert record["date"] == "2026-12-01" and record["ratio"] == "0.1" and record["team_size"] == 2
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", record["at"])
     assert record["commit"] is None and record["dirty"] is False
-    assert "已记录：data/ledger/ergu.jsonl 第 0 条" in result.err
+    assert "已写入记录 二股-0（data/ledger/ergu.jsonl 第 1 行）" in result.err
     for path, digest in record["inputs"].items():
         assert hashlib.sha256((bureau / path).read_bytes()).hexdigest() == digest
     assert {"data/inspectors.yaml", "data/credit.yaml", "plans/2026.yaml", "data/entities/烟花爆竹.yaml"} <= set(record["inputs"])
@@ -171,7 +171,7 @@ def test_announced_draw(bureau, ssj):
     assert result.code == 0, result.err
     record = json.loads(result.out)
     assert record["fairness"] == "announced" and record["announcement"] == note["hash"]
-    assert record["seed"] == "07 12 19 23 28 33 05"
+    assert record["seed"] == "07121923283305"  # the announcement's seed rule: its digits, in order
     assert record["seed_source"] == "福彩双色球第2026140期开奖号码"
     assert (record["section"], record["plan_item"], record["date"], record["ratio"], record["team_size"]) == \
         (note["section"], note["plan_item"], note["date"], note["ratio"], note["team_size"])
@@ -240,6 +240,7 @@ def test_announce_needs_a_named_source(bureau, ssj):
     (("--seed", "   "), ("随机种子不能为空",)),
     (("--date", "2026-13-01"), ("日期“2026-13-01”无效",)),
     (("--team-size", "1"), ("每组至少 2 名执法人员（第十八条）",)),
+    (("--team-size", "0"), ("每组至少 2 名执法人员（第十八条）",)),
 ])
 def test_bad_input_refused_and_nothing_written(bureau, ssj, args, phrases):
     before = snapshot(bureau)
@@ -251,11 +252,14 @@ def test_bad_input_refused_and_nothing_written(bureau, ssj, args, phrases):
     refused(result, *phrases)
     assert result.err.count("\n") == 1  # one line
     assert snapshot(bureau) == before
-    assert not (bureau / "data/ledger").exists()
+    assert not (bureau / "data/ledger/ergu.jsonl").exists()
 
 
-def test_missing_section_refused(bureau, ssj):
-    refused(ssj(bureau, "draw", "--ratio", "0.1"), "请用 --section 指定科室")
+def test_missing_section_is_a_usage_error(bureau, ssj):
+    result = ssj(bureau, "draw", "--ratio", "0.1")
+    assert result.code == 2, (result.code, result.err)
+    assert "用法错误：请用 --section 指定科室" in result.err and "ssj draw --help" in result.err
+    assert "Traceback" not in result.err
 
 
 def test_too_few_inspectors_refused(bureau, ssj):
@@ -344,13 +348,13 @@ def test_recusal_replaces_from_the_reserve_and_never_brings_back_who_stepped_asi
     record, team, (e, f) = team_of_four(ssj, bureau)
     first = recuse(ssj, bureau, team[0])
     assert first.code == 0, first.err
-    assert f"由备选人员 {e} 替换" in first.out
+    assert re.search(f"由备选人员\\w+（{e}）替换", first.out)
     second = json.loads(recuse(ssj, bureau, e, KEY_COMPANY, "因故不能执行检查", "--json").out)
     assert (second["inspector"], second["replacement"], second["reason"]) == (e, f, "因故不能执行检查")
     assert second["draw"] == record["hash"] and second["entity"] == KEY_COMPANY
     before = snapshot(bureau)
     third = recuse(ssj, bureau, f)  # e is not in the team any more but stepped aside: nobody is left
-    refused(third, f"备选人员中没有可替换 {f} 的人", "未作任何记录", "第十七条")
+    refused(third, "备选人员中没有可替换", f"（{f}）的人", "未作任何记录", "第十七条")
     assert snapshot(bureau) == before
     # the reserve may serve in several teams: e replaces for another company
     other = json.loads(recuse(ssj, bureau, team[1], OTHER_KEY_COMPANY, "其他", "--json").out)
@@ -381,7 +385,7 @@ def test_recusal_refusals(bureau, ssj):
     _, team, (e, _) = team_of_four(ssj, bureau)
     before = snapshot(bureau)
     refused(recuse(ssj, bureau, team[0], KEY_COMPANY, "身体不适"), "回避原因只能选：利害关系回避、因故不能执行检查、其他")
-    refused(recuse(ssj, bureau, e), f"{e} 不在单位 {KEY_COMPANY} 的检查组中")
+    refused(recuse(ssj, bureau, e), f"（{e}）不在单位 汝州市宝嘉新材料科技有限公司（{KEY_COMPANY}）的检查组中")
     refused(recuse(ssj, bureau, team[0], "91410482MA40RRDH7X"), "不在这次抽取的结果中")
     assert snapshot(bureau) == before
     assert ssj(bureau, "void", "二股-0", "--reason", "重抽").code == 0

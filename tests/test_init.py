@@ -204,6 +204,19 @@ def test_init_refuses_a_path_that_is_a_file(tmp_path: Path, with_identity: Path,
     assert target.read_bytes() == b"data"
 
 
+def test_a_path_through_a_file_is_one_chinese_line_not_a_traceback(
+    tmp_path: Path, with_identity: Path, ssj: Callable[..., Result]
+) -> None:
+    blocker = tmp_path / "文件"
+    blocker.write_bytes(b"data")
+
+    result = ssj(tmp_path, "init", str(blocker / "新单位"))
+
+    assert result.code == 1
+    assert result.err.strip() == f"无法读写文件：{blocker / '新单位'}（路径中有一段不是目录）。请检查路径后重试"
+    assert blocker.read_bytes() == b"data"
+
+
 def test_init_without_year_plans_for_the_bureau_year(
     tmp_path: Path, with_identity: Path, monkeypatch: pytest.MonkeyPatch, ssj: Callable[..., Result]
 ) -> None:

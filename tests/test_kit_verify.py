@@ -735,12 +735,21 @@ def _bundle(tmp_path):
         if path.is_file()
     }
     (folder / "manifest.json").write_text(json.dumps({"files": files}, ensure_ascii=False), encoding="utf-8")
-    (folder / "公开材料.zip").write_bytes(b"PK")
+    (tmp_path / "公开材料.zip").write_bytes(b"PK")  # the zip lies beside the folder, as ssj publish writes it
     return folder
 
 
 def test_manifest_clean(tmp_path):
     assert kit.verify_manifest(_bundle(tmp_path)) == []
+
+
+@pytest.mark.parametrize("name", ["公开材料.zip", "ledger/补充.ZIP"])
+def test_a_zip_inside_the_folder_is_an_unlisted_file_like_any_other(tmp_path, name):
+    # a zip slipped into the bundle could carry anything: only manifest.json itself is exempt (SPEC §6)
+    folder = _bundle(tmp_path)
+    (folder / name).write_bytes(b"PK")
+    assert kit.verify_manifest(folder) == [(name, "文件不在清单（manifest.json）里")]
+    assert kit.main([str(folder)]) == 1
 
 
 def test_manifest_detects_changes(tmp_path):

@@ -26,6 +26,8 @@ ERGU_2026 = {"重点": "1", "黑名单": "0.1", "问题": "0.1", "风险A": "0.1
 BLACKLISTED = "91410482MA40RRDH73"  # 汝州市润远加油站: 危险化学品, 黑名单 2025-09-18 … 2027-09-17
 KEY_COMPANY = "914104826992660477"  # 汝州市宝嘉新材料科技有限公司: 重点, risk A
 DISHONEST = "92410482MA462JM102"  # a 失信记录 (not a blacklisting) in data/credit.yaml
+#: data/ledger/bureau.jsonl of the example: three plan approvals (ssj plan approve) and one publication
+SHIPPED_BUREAU_RECORDS = 4
 
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader keeps the suite fast
@@ -41,8 +43,27 @@ def dump_yaml(content, **options) -> str:
     return yaml.dump(content, Dumper=DUMPER, **options)
 
 
+_CLOCK: list = []
+
+
+@pytest.fixture(autouse=True)
+def _the_clock(clock):
+    """The test clock, for draws dated in a later year (ssj only draws this year's plan items on their day)."""
+    _CLOCK[:] = [clock]
+    yield
+    _CLOCK.clear()
+
+
 def draw(ssj, root, date, *extra, section="二股", seed="20261201"):
-    return ssj(root, "draw", "--section", section, "--date", date, "--seed", seed, *extra)
+    clock = _CLOCK[0]
+    if date[:4] <= f"{clock.now.year}":  # earlier days: the ssj fixture runs the draw on its day
+        return ssj(root, "draw", "--section", section, "--date", date, "--seed", seed, *extra)
+    saved = clock.now
+    clock.set(date)  # a draw in next year's plan is made in that year
+    try:
+        return ssj(root, "draw", "--section", section, "--date", date, "--seed", seed, *extra)
+    finally:
+        clock.now = saved
 
 
 def draw_record(ssj, root, date, *extra, **kwargs):
@@ -179,8 +200,8 @@ def test_plan_changed_after_approval_then_approved_again(bureau, ssj):
     assert "临时检查计划（第十二条），各有审批" in text
     assert content["temporary"][0]["approval"]["digest"] == "9446b7247c2eaea2a6a7637cf34188f64fe75cd6a1dd4dc1459dd2a609b081ba"
     records = [json.loads(line) for line in (bureau / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 1
-    approval = records[0]
+    assert len(records) == SHIPPED_BUREAU_RECORDS + 1  # appended to the example's approvals and publication
+    approval = records[-1]
     assert {k: approval[k] for k in ("type", "year", "plan", "meeting", "approved_on", "approver", "digest", "operator")} == {
         "type": "plan_approval", "year": 2026, "plan": None, "meeting": "2026年第12次局党委班子会议",
         "approved_on": "2026-12-01", "approver": "韩立新", "digest": digest, "operator": "王五",
@@ -207,6 +228,84 @@ def test_approve_refuses_a_broken_plan(bureau, ssj):
     result = ssj(bureau, "plan", "approve", "--year", "2026", "--meeting", "会", "--approver", "韩立新", "--date", "2026-12-01")
     refused(result, "计划文件有 1 处错误，改正后才能审批")
     assert "C99" in result.err
+    assert snapshot(bureau) == before
+
+
+def fake_approval(root: Path) -> None:
+    """Change the 2026 plan and write the matching digest into its approval block by hand (no ssj plan approve)."""
+    plan = root / "plans/2026.yaml"
+    replace_in(plan, "    frequency: 4\n    team_size: 2\n  - id: \"2026-sangu-01\"",
+               "    frequency: 9\n    team_size: 2\n  - id: \"2026-sangu-01\"")
+    replace_in(plan, "1cb108e1cc942e61fc35b71e422a0489cc972a38e529c1bbf51776d49a2f7aab", annual_digest(plan))
+
+
+def test_approval_block_alone_is_not_an_approval(bureau, ssj):
+    # 第七条: the 班子会议's approval is the plan_approval record ssj plan approve appends to the bureau ledger;
+    # a digest typed into the plan file is not one
+    fake_approval(bureau)
+    check = ssj(bureau, "check")
+    assert check.code == 1
+    assert ("plans/2026.yaml:11: 2026 年度检查计划的内容与局台账中最近一次审批（2026-01-16，摘要 1cb108e1cc94…）不符："
+            "计划在审批后被修改或审批块被手工改写（第七条），请用 ssj plan approve 重新审批") in check.out
+    before = snapshot(bureau)
+    refused(draw(ssj, bureau, "2026-12-01"), "第七条", "ssj plan approve")
+    assert snapshot(bureau) == before
+    # approving it for real (the block already holds the digest: approve must not say "nothing changed")
+    result = ssj(bureau, "plan", "approve", "--year", "2026", "--meeting", "2026年第12次局党委班子会议",
+                 "--approver", "韩立新", "--date", "2026-12-01")
+    assert result.code == 0, result.err
+    assert ssj(bureau, "check").code == 0
+    assert draw(ssj, bureau, "2026-12-01").code == 0
+
+
+def test_approval_missing_from_the_bureau_ledger(bureau, ssj):
+    (bureau / "data/ledger/bureau.jsonl").unlink()
+    check = ssj(bureau, "check")
+    assert check.code == 1
+    for line, year in ((11, 2026), (11, 2027)):
+        assert (f"plans/{year}.yaml:{line}: {year} 年度检查计划的审批没有记入局台账（data/ledger/bureau.jsonl），"
+                "审批块可能是手工填写的：第七条要求计划经班子会议审批，请用 ssj plan approve 记录审批") in check.out
+    assert "plans/2026.yaml:80: 临时检查计划 2026-T01的审批没有记入局台账" in check.out
+    before = snapshot(bureau)
+    refused(draw(ssj, bureau, "2026-12-01"), "审批没有记入局台账", "第七条", "ssj plan approve")
+    assert snapshot(bureau) == before
+
+
+def test_a_typed_in_approval_line_after_a_broken_line_does_not_count(bureau, ssj):
+    from shuangsuiji.kit import verify as kit
+
+    ledger = bureau / "data/ledger/bureau.jsonl"
+    lines = ledger.read_bytes().splitlines(keepends=True)
+    first = json.loads(lines[0])
+    ledger.write_bytes(b"".join(lines[1:]))  # the 2026 approval is gone; the chain is broken from line 1
+    before = snapshot(bureau)
+    refused(draw(ssj, bureau, "2026-12-01"), "审批没有记入局台账")
+    # a sealed copy typed in after the broken lines is not an approval either
+    body = {k: v for k, v in first.items() if k != "hash"}
+    body["seq"] = len(lines) - 1
+    body["hash"] = kit.record_hash(body)
+    ledger.write_bytes(ledger.read_bytes() + kit.canonical(body) + b"\n")
+    refused(draw(ssj, bureau, "2026-12-01"), "审批没有记入局台账")
+    assert {k: v for k, v in snapshot(bureau).items() if k != "data/ledger/bureau.jsonl"} == {
+        k: v for k, v in before.items() if k != "data/ledger/bureau.jsonl"}
+
+
+def test_temporary_plan_approval_block_alone_is_not_an_approval(bureau, ssj):
+    from shuangsuiji.plan_digest import temporary_plan_digest
+
+    plan = bureau / "plans/2026.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + TEMPORARY, encoding="utf-8")
+    raw = next(t for t in load_yaml(plan.read_text(encoding="utf-8"))["temporary"] if t["id"] == "2026-T02")
+    digest = temporary_plan_digest(json.loads(json.dumps(raw, default=str)))
+    replace_in(plan, '    reason: 根据上级部署，对烟花爆竹经营单位开展岁末年初专项检查\n',
+               '    reason: 根据上级部署，对烟花爆竹经营单位开展岁末年初专项检查\n'
+               f'    approval:\n      meeting: 第13次班子会议\n      date: 2026-11-30\n      approver: 韩立新\n'
+               f'      digest: "{digest}"\n')
+    check = ssj(bureau, "check")
+    assert check.code == 1 and "临时检查计划 2026-T02的审批没有记入局台账" in check.out
+    before = snapshot(bureau)
+    refused(draw(ssj, bureau, "2026-12-01", "--plan-item", "2026-T02-01"), "临时检查计划 2026-T02的审批没有记入局台账",
+            "第七条", "ssj plan approve")
     assert snapshot(bureau) == before
 
 
@@ -305,7 +404,7 @@ def test_several_open_items_need_plan_item(bureau, ssj):
     refused(draw(ssj, bureau, "2026-12-02", "--plan-item", "2026-T02-01"), "2026-T02-01 的 2026 年频次已用完（1 次/年")
     # in November only the annual item is open again
     assert draw_record(ssj, bureau, "2026-11-02")["plan_item"] == "2026-ergu-01"
-    approval = json.loads((bureau / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    approval = json.loads((bureau / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert (approval["plan"], approval["year"]) == ("2026-T02", 2026)
 
 
@@ -498,7 +597,8 @@ def test_plan_status_counts_draws_against_frequency(bureau, ssj):
     table = ssj(bureau, "plan", "status", "--year", "2026")
     assert table.code == 0 and "1/4" in table.out and "1/2" in table.out and "0/3" in table.out
     assert json.loads(ssj(bureau, "plan", "status", "--year", "2027", "--json").out)["items"][1]["draws"] == 0
-    assert "2028 年没有年度检查计划" in ssj(bureau, "plan", "status", "--year", "2028").out
+    refused(ssj(bureau, "plan", "status", "--year", "2028"), "2028 年没有年度检查计划（plans/2028.yaml）")
+    refused(ssj(bureau, "plan", "status", "--year", "1999", "--json"), "1999 年没有年度检查计划")
 
 
 def test_a_draft_of_next_years_plan_does_not_stop_this_years_draws(bureau, ssj):

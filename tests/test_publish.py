@@ -113,8 +113,18 @@ def mark_private_fields(root: Path) -> dict[tuple[str, str], list[str]]:
 
 # -- the scenario (built once per module) --------------------------------------------------------------------
 
+#: The day the scenario's checks are all done and results are published (draws were made on 2026-12-01).
+LATER = "2026-12-20"
+
+
+@pytest.fixture(autouse=True)
+def after_the_checks(clock):
+    """Tests run after the checks of 12-03…12-10: a finished report may not be dated in the future."""
+    clock.set(LATER)
+
+
 @pytest.fixture(scope="module")
-def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def scenario(tmp_path_factory: pytest.TempPathFactory, frozen_clock) -> dict:
     base = tmp_path_factory.mktemp("publish")
     root = base / "汝州"
     copy_example(root)
@@ -161,7 +171,11 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict:
     finished(paths["C"], "2026-12-04", major_violation=True, findings="待审理检查情况标记WR0001")
     fill(paths["D"], findings="草稿检查情况标记DR0001", check_dates=["2026-12-05"])
     finished(paths["E"], "2026-12-10", result="未发现问题", handling="无需处理", findings="现场未发现问题")
-    out = ok(root, "check")
+    frozen_clock.set(LATER)
+    try:
+        out = ok(root, "check")
+    finally:
+        frozen_clock.set("2026-12-01")
     assert "集中审理" in out and "检查通过" in out  # C waits for its review: a warning, not an error
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "检查报告")
@@ -180,11 +194,15 @@ def copy_of(scenario: dict, where: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def published(scenario: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def published(scenario: dict, tmp_path_factory: pytest.TempPathFactory, frozen_clock) -> dict:
     base = tmp_path_factory.mktemp("bundle")
     root = copy_of(scenario, base)
     folder = base / "公示包"
-    code, out, err = run(root, "publish", "--out", str(folder), "--json")
+    frozen_clock.set(LATER)
+    try:
+        code, out, err = run(root, "publish", "--out", str(folder), "--json")
+    finally:
+        frozen_clock.set("2026-12-01")
     assert code == 0, out + err
     return {**scenario, "root": root, "folder": folder, "summary": json.loads(out), "stderr": err}
 
@@ -577,12 +595,82 @@ def test_failed_publish_leaves_data_unchanged_and_no_folder(scenario, tmp_path):
     git(root, "commit", "-q", "-am", "错误的结果类别")
     assert "数据有 1 处错误" in refused(root, tmp_path / "公示")
     git(root, "revert", "--no-edit", "HEAD")
-    # the ledger refuses to append after a torn line: the half-built bundle is removed
+    # a torn line in the bureau ledger (where the publish record goes): refused before anything is written
     bureau_ledger = root / "data/ledger/bureau.jsonl"
-    bureau_ledger.write_bytes(b'{"seq":0')
+    bureau_ledger.write_bytes(bureau_ledger.read_bytes() + b'{"seq":9')
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "残行")
-    assert "data/ledger/bureau.jsonl" in refused(root, tmp_path / "公示")
+    err = refused(root, tmp_path / "公示")
+    assert "台账核验不通过，不能公开" in err and "data/ledger/bureau.jsonl:" in err and "最后一行不完整" in err
+
+
+def test_a_ledger_whose_chain_does_not_verify_is_not_published(scenario, tmp_path):
+    root = copy_of(scenario, tmp_path)
+    path = root / "data/ledger/ergu.jsonl"
+    path.write_text(path.read_text(encoding="utf-8").replace("抽取时误用了未更新的名录", "抽取时断电"), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "改写作废原因")  # committed, so only the chain itself can tell
+    err = refused(root, tmp_path / "公示")
+    assert "台账核验不通过，不能公开" in err
+    assert "data/ledger/ergu.jsonl:2: hash 不符（记录被改动过）" in err
+
+
+def test_a_ledger_that_differs_from_its_commit_is_not_published(scenario, tmp_path):
+    root = copy_of(scenario, tmp_path)
+    from shuangsuiji.kit import verify as kit
+
+    records = ledger(root, "ergu")
+    copy = {k: v for k, v in records[2].items() if k != "hash"}  # the announcement, sealed again as a new last line
+    copy["seq"], copy["prev"] = len(records), records[-1]["hash"]
+    copy["hash"] = kit.record_hash(copy)
+    path = root / "data/ledger/ergu.jsonl"
+    path.write_bytes(path.read_bytes() + kit.canonical(copy) + b"\n")
+    assert kit.check_ledger(str(path))[1] == []  # the chain alone holds; the record is just not committed
+    err = refused(root, tmp_path / "公示", "--allow-dirty")  # --allow-dirty is about data files, never the ledger
+    assert ("data/ledger/ergu.jsonl: 与 git 中最后提交的版本不同（有未提交或被改动的记录）：请先提交或恢复，"
+            "再运行 ssj verify-ledger 核验") in err
+
+
+def test_results_still_waiting_are_listed_from_before_the_publish_record(published):
+    # C (a major violation waiting for its review) is finished but not published; A, B and E went out now
+    [waiting] = published["summary"]["unpublished"]
+    assert (waiting["report"], waiting["entity"], waiting["finished_on"], waiting["overdue"]) == (
+        published["reports"]["C"], published["companies"]["C"], "2026-12-04", False)
+
+
+def test_nothing_after_the_publish_record_can_fail(scenario, tmp_path, monkeypatch):
+    # the deadline listing is computed before anything is written: when it fails, nothing was published
+    from shuangsuiji.errors import SsjError
+
+    def broken(*args, **kwargs):
+        raise SsjError("公示期限无法计算")
+
+    monkeypatch.setattr("shuangsuiji.publishing.plan_status", broken)
+    root = copy_of(scenario, tmp_path)
+    assert "公示期限无法计算" in refused(root, tmp_path / "公示")
+    monkeypatch.undo()
+    code, out, err = run(root, "publish", "--out", str(tmp_path / "公示"))
+    assert code == 0, out + err
+    assert f"尚未公开：{scenario['reports']['C']}（办结 2026-12-04，应于 " in out
+
+
+def test_zip_is_named_after_the_whole_folder_name(scenario, tmp_path):
+    root = copy_of(scenario, tmp_path)
+    code, out, err = run(root, "publish", "--out", str(tmp_path / "公示.v2"), "--json")
+    assert code == 0, out + err
+    assert json.loads(out)["zip"] == str(tmp_path / "公示.v2.zip")
+    assert (tmp_path / "公示.v2.zip").is_file() and not (tmp_path / "公示.zip").exists()
+    with zipfile.ZipFile(tmp_path / "公示.v2.zip") as archive:
+        assert "公示.v2/manifest.json" in archive.namelist()
+
+
+def test_an_existing_zip_is_never_overwritten(scenario, tmp_path):
+    root = copy_of(scenario, tmp_path)
+    (tmp_path / "公示.zip").write_bytes(b"earlier bundle")
+    before = snapshot(root)
+    code, _, err = run(root, "publish", "--out", str(tmp_path / "公示"))
+    assert code == 1 and f"压缩包 {tmp_path / '公示.zip'} 已存在" in err
+    assert (tmp_path / "公示.zip").read_bytes() == b"earlier bundle" and not (tmp_path / "公示").exists()
+    assert snapshot(root) == before
 
 
 # -- privacy: only public fields leave the repository ------------------------------------------------------------

@@ -116,6 +116,12 @@ def run_quiet(root: Path, *args: str) -> None:
 
 # -- fixtures -------------------------------------------------------------------------------------------
 
+@pytest.fixture(autouse=True)
+def after_the_checks(clock):
+    """Tests run on 2026-12-20, after the checks they record (a finished report may not be dated later)."""
+    clock.set("2026-12-20")
+
+
 @pytest.fixture(scope="module")
 def drawn_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example bureau (outside git) after 二股-0, 一股-0 and a recusal 一股-1, built once per module."""
@@ -352,10 +358,15 @@ def test_checklist_item_and_draw_must_match_the_record(drawn, ssj):
     ]
 
 
-def test_report_on_a_draw_voided_afterwards(drawn, ssj):
+def test_a_draw_with_a_report_cannot_be_voided_and_a_report_on_a_void_draw_is_an_error(drawn, ssj):
     path = new_report(ssj, drawn)
     finish(path)
+    text = path.read_bytes()
+    refused = ssj(drawn, "void", "二股-0", "--reason", "抽取参数有误")
+    assert refused.code == 1 and "检查报告" in refused.err
+    path.unlink()  # void first …
     assert ssj(drawn, "void", "二股-0", "--reason", "抽取参数有误").code == 0
+    path.write_bytes(text)  # … then a report written by hand for the void draw
     rel = report_rel("ergu", 0, ERGU_COMPANY)
     assert problem_lines(check_fails(ssj, drawn), rel) == [f"{rel}:{line_of(path, 'draw')}: 抽取 二股-0 已作废，不应有检查报告"]
 
@@ -585,3 +596,13 @@ def test_dates_in_the_wrong_order_and_a_method_the_checklist_does_not_allow(draw
         f"{rel}:{line_of(path, 'rectification_deadline')}: 整改期限 2026-12-02 早于检查日期 {CHECK_DAY}",
         f"{rel}:{line_of(path, 'review')}: 集中审理日期 2026-12-02 早于检查日期 {CHECK_DAY}",
     ])
+
+
+def test_a_finished_check_dated_in_the_future_is_an_error(drawn, ssj, clock):
+    path = new_report(ssj, drawn)
+    finish(path, check_dates=["2026-12-21"], rectification_deadline="2026-12-31")
+    rel = report_rel("ergu", 0, ERGU_COMPANY)
+    assert problem_lines(check_fails(ssj, drawn), rel) == [
+        f"{rel}:{line_of(path, 'check_dates')}: 检查日期 2026-12-21 晚于今天（2026-12-20）：已办结的检查不能写将来的日期"]
+    set_fields(path, status="草稿")  # a planned date on a draft is fine
+    check_ok(ssj, drawn)

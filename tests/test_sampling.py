@@ -147,6 +147,10 @@ def test_empty_seed_refused(empty):
     ("100%", Decimal("1"), "1"),
     (" 0.25 ", Decimal("0.25"), "0.25"),
     ("0.10", Decimal("0.1"), "0.1"),
+    ("１０％", Decimal("0.1"), "0.1"),  # full width, as a Chinese input method types it (NFKC)
+    ("０．１", Decimal("0.1"), "0.1"),
+    ("10％", Decimal("0.1"), "0.1"),
+    ("１２.５%", Decimal("0.125"), "0.125"),
 ])
 def test_ratio_accepted(text, value, stored):
     parsed = parse_ratio(text)
@@ -166,6 +170,8 @@ def test_ratio_accepted(text, value, stored):
     ("0.1.2", "无效"),
     ("%", "无效"),
     ("½", "无效"),
+    ("１ｅ－１", "无效"),  # NFKC gives 1e-1: still an exponent
+    ("－０.１", "无效"),
     ("0.1 0.2", "无效"),
 ])
 def test_ratio_refused_in_chinese(text, phrase):

@@ -382,3 +382,8 @@ def test_round_trip_writes_lf_without_bom() -> None:
 def test_round_trip_refuses_what_a_normal_read_refuses() -> None:
     with pytest.raises(InputError, match="YAML 别名"):
         yamlio.load_round_trip("x", _laughs(9).encode())
+
+
+def test_an_unquoted_number_with_leading_zeros_keeps_its_zeros():
+    data = yamlio.parse("x.yaml", "id: 0012\ncert_no: 041048220220005\ncount: 12\nzero: 0\nuscc: 914104820000000013\n")
+    assert data == {"id": "0012", "cert_no": "041048220220005", "count": 12, "zero": 0, "uscc": 914104820000000013}

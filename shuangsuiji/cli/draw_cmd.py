@@ -10,10 +10,10 @@ import typer
 if TYPE_CHECKING:
     from ..drawing import DrawOptions
     from ..loading import Dataset
-    from ..recording import Written
     from ..workspace import Workspace
 
 from .app import JsonOption, app, workspace
+from .output import UsageProblem, finish
 
 Section = Annotated[str | None, typer.Option("--section", "-s", help="科室：简称（二股）、全称或编号", show_default=False)]
 Ratio = Annotated[str | None, typer.Option("--ratio", "-r", help="抽查比例下限，如 0.1 或 10%；只会提高、不会降低计划比例", show_default=False)]
@@ -24,19 +24,13 @@ Operator = Annotated[str | None, typer.Option("--operator", help="操作人（�
 AllowDirty = Annotated[bool, typer.Option("--allow-dirty", help="允许基于未提交的数据文件抽取（记录中会注明）")]
 
 
-def _load(ws: Workspace, date: str | None = None) -> Dataset:
-    """The checked data, with a progress bar on a terminal (a province-scale registry takes a while).
-
-    Only the plan of the draw's year (and this year's) must be in order; next year's draft may be unfinished.
-    """
-    from ..clock import local_today
+def _load(ws: Workspace, options: DrawOptions) -> Dataset:
+    """The checked data, with a progress bar on a terminal (a province-scale registry takes a while)."""
     from ..console import progress
+    from ..drawing import load_for_draw
 
-    years = {local_today().year}
-    if date and len(date) >= 4 and date[:4].isdigit():
-        years.add(int(date[:4]))
     with progress("读取数据", None) as tick:
-        return ws.load_checked(progress=tick, plan_years=years)
+        return load_for_draw(ws, options.date, progress=tick)
 
 
 def _options(**kwargs: Any) -> DrawOptions:
@@ -67,15 +61,14 @@ def draw_command(
     """
     from ..console import print_json
     from ..drawing import perform_draw
-    from ..errors import SsjError
 
     if section is None and announcement is None:
-        raise SsjError("请用 --section 指定科室（如 --section 二股），或用 --announcement 指定公告")
-    ws = workspace()
-    data = _load(ws, date)
+        raise UsageProblem("请用 --section 指定科室（如 --section 二股），或用 --announcement 指定公告", "ssj draw")
     options = _options(section=section or "", ratio=ratio, seed=seed, seed_source=seed_source, plan_item=plan_item,
                        team_size=team_size, date=date, operator=operator, announcement=announcement,
                        allow_dirty=allow_dirty)
+    ws = workspace()
+    data = _load(ws, options)
     written = perform_draw(ws, options, data=data)
     if as_json:
         from ..canonical import canonical_json
@@ -86,23 +79,7 @@ def draw_command(
         from .render import print_draw
 
         print_draw(written.record, resolve_section(data.sections, written.record["section"]), data)
-    return _finish(written, as_json)
-
-
-def _finish(written: Written, as_json: bool) -> int:
-    from ..console import err, out
-    from ..errors import NotCommittedError
-
-    where = written.path.relative_to(written.path.parents[2]).as_posix()
-    if written.commit_error is not None:
-        raise NotCommittedError(
-            f"记录已写入 {where}，但 git 提交失败：{written.commit_error}。"
-            f"记录不会删除；请处理后运行：git add {where} && git commit -m \"补交台账记录\""
-        )
-    console = err if as_json else out
-    note = f"已提交 git（{written.commit[:10]}）" if written.commit else "不在 git 仓库中，未提交"
-    console.print(f"[green]已记录[/]：{where} 第 {written.record['seq']} 条；{note}")
-    return 0
+    return finish(written, as_json)
 
 
 @app.command("announce")
@@ -110,7 +87,8 @@ def announce_command(
     section: Section = None, ratio: Ratio = None, plan_item: PlanItem = None, team_size: TeamSize = None,
     date: DrawDate = None, operator: Operator = None,
     seed_source: Annotated[str, typer.Option("--seed-source", help="将来种子的公开来源，如“福彩双色球第2026140期开奖号码”")] = "",
-    allow_dirty: AllowDirty = False, as_json: JsonOption = False,
+    allow_dirty: Annotated[bool, typer.Option("--allow-dirty", hidden=True, help="公告不允许基于未提交的数据")] = False,
+    as_json: JsonOption = False,
 ) -> int:
     """事先公告一次抽取：在随机种子产生之前公开参数和名单摘要（防止挑选种子）。
 
@@ -123,30 +101,29 @@ def announce_command(
 
     if section is None:
         raise SsjError("请用 --section 指定科室，例如 --section 二股")
-    ws = workspace()
-    data = _load(ws, date)
     options = _options(section=section, ratio=ratio, plan_item=plan_item, team_size=team_size, date=date,
                        operator=operator, allow_dirty=allow_dirty)
+    ws = workspace()
+    data = _load(ws, options)
     written = perform_announce(ws, options, seed_source, data=data)
     record = written.record
     if as_json:
         print_json(json.dumps(record, ensure_ascii=False))
     else:
+        from .render import print_announcement
+
         label = address(resolve_section(data.sections, record["section"]), record["seq"])
-        out.print(f"[bold]抽取公告 {label}[/]：{record['date']} 抽取，计划事项 {record['plan_item']}，每组 {record['team_size']} 人")
-        out.print(f"种子来源：{record['seed_source']}")
-        out.print(f"检查对象名单摘要：{record['population_digest']}")
-        out.print(f"执法人员名单摘要：{record['pool_digest']}")
-        out.print(f"分层摘要：{record['strata_digest']}")
-        out.print(f"请公开本公告；种子公布后运行：ssj draw --announcement {label} --seed <公布的号码>")
-    return _finish(written, as_json)
+        print_announcement(record, resolve_section(data.sections, record["section"]), data)
+        out.print(f"请公开本公告（可打印：ssj show {label} --html 公告.html）；种子公布后运行："
+                  f"ssj draw --announcement {label} --seed <公布的号码>")
+    return finish(written, as_json)
 
 
 @app.command("targeted")
 def targeted_command(
     basis: Annotated[str, typer.Option("--basis", help="依据：投诉举报、上级交办、移送线索", show_default=False)],
     reference: Annotated[str, typer.Option("--reference", help="文书编号", show_default=False)],
-    reason: Annotated[str, typer.Option("--reason", help="事由", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="事由（会随台账公开，不要写个人隐私）", show_default=False)],
     entity: Annotated[list[str], typer.Option("--entity", help="被检查单位的统一社会信用代码（可多次）", show_default=False)],
     inspector: Annotated[list[str], typer.Option("--inspector", help="检查人员工号（至少 2 人，可多次）", show_default=False)],
     section: Section = None, date: DrawDate = None, operator: Operator = None, as_json: JsonOption = False,
@@ -166,4 +143,4 @@ def targeted_command(
     written = perform_targeted(workspace(), section, basis, reference, reason, entity, inspector, day, operator)
     if as_json:
         print_json(json.dumps(written.record, ensure_ascii=False))
-    return _finish(written, as_json)
+    return finish(written, as_json)

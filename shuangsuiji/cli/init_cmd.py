@@ -26,5 +26,9 @@ def init_command(
     out.print(f"[green]已创建[/] {directory}")
     for note in notes:
         out.print(note)
-    out.print("下一步：编辑 data/bureau.yaml；用 ssj import 导入单位和人员；填写职责、抽查事项清单和年度计划；运行 ssj check。")
+    out.print("下一步：")
+    out.print("  1. 编辑 data/bureau.yaml（单位名称等）；用 ssj import entities/inspectors 导入单位和执法人员（见 docs/import.md）；")
+    out.print("  2. 填写 data/duties.yaml（职责）、data/checklist.yaml（抽查事项清单）和年度计划 plans/<年>.yaml；")
+    out.print("  3. 运行 ssj check 直到通过，然后 git add -A && git commit；")
+    out.print("  4. 班子会议审批计划后运行 ssj plan approve --meeting … --approver …；之后就可以 ssj draw 了。")
     return 0

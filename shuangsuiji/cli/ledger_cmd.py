@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..models import Section
 
 from .app import JsonOption, app, workspace
+from .output import finish
 
 Operator = Annotated[str | None, typer.Option("--operator", help="操作人（默认：git 用户名）", show_default=False)]
 DrawAddress = Annotated[str, typer.Argument(help="记录编号，如 二股-3", show_default=False)]
@@ -26,26 +27,27 @@ def void_command(
     """作废一次抽取或一条未使用的抽取公告（写明原因）。记录不会删除，作废和重新抽取对公众都可见。"""
     from ..console import print_json
     from ..followups import perform_void
-    from .draw_cmd import _finish
 
     written = perform_void(workspace(), draw, reason, operator)
     if as_json:
         print_json(json.dumps(written.record, ensure_ascii=False))
-    return _finish(written, as_json)
+    return finish(written, as_json)
 
 
 @app.command("recuse")
 def recuse_command(
     draw: DrawAddress,
-    inspector: Annotated[str, typer.Option("--inspector", help="需要回避的执法人员工号", show_default=False)],
+    inspector: Annotated[str, typer.Option("--inspector", help="需要回避的执法人员：工号，或不重名时的姓名", show_default=False)],
     entity: Annotated[str, typer.Option("--entity", help="检查对象的统一社会信用代码", show_default=False)],
     reason: Annotated[str, typer.Option("--reason", help="回避类别：利害关系回避、因故不能执行检查、其他", show_default=False)],
     operator: Operator = None, as_json: JsonOption = False,
 ) -> int:
     """执法人员回避（第十七条）：按公开规则从备选人员中替换，写入台账。"""
+    from rich.markup import escape
+
     from ..console import out, print_json
     from ..followups import perform_recusal
-    from .draw_cmd import _finish
+    from ..lookup import entity_label, person_label
 
     ws = workspace()
     written, team = perform_recusal(ws, draw, inspector.strip(), entity.strip(), reason.strip(), operator)
@@ -55,16 +57,18 @@ def recuse_command(
     else:
         data = ws.load()
         people = {p.id: p for p in data.inspectors}
-        shown = [f"{people[i].name}（{i}）" if i in people else i for i in team]
-        out.print(f"{record['inspector']} 回避，由备选人员 [bold]{record['replacement']}[/] 替换。")
-        out.print(f"单位 {record['entity']} 的检查组现为：{'、'.join(shown)}")
-    return _finish(written, as_json)
+        companies = {e.id: e for e in data.entities}
+        out.print(f"{escape(person_label(people, record['inspector']))}回避，由备选人员"
+                  f"[bold]{escape(person_label(people, record['replacement']))}[/]替换。")
+        out.print(escape(f"单位 {entity_label(companies, record['entity'])}的检查组现为："
+                         f"{'、'.join(person_label(people, i) for i in team)}"))
+    return finish(written, as_json)
 
 
 @app.command("log")
 def log_command(
     section: Annotated[str | None, typer.Option("--section", "-s", help="只看一个科室", show_default=False)] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="最多显示多少条")] = 50,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="最多显示多少条（0 表示全部）")] = 50,
     as_json: JsonOption = False,
 ) -> int:
     """台账记录一览（最新的在前）：抽取、公告、作废、回避等。"""
@@ -78,9 +82,13 @@ def log_command(
     ws = workspace()
     data = ws.load()
     only = resolve_section(data.sections, section) if section else None
-    rows = [(s, r) for s, r in all_records(ws, data) if only is None or s.id == only.id][:limit]
+    everything = all_records(ws, data)
+    addresses = {r["hash"]: _label(s, r) for s, r in everything}
+    chosen = [(s, r) for s, r in everything if only is None or s.id == only.id]
+    rows = chosen[:limit] if limit else chosen
     if as_json:
-        print_json(json.dumps([{"address": _label(s, r), **_brief(r)} for s, r in rows], ensure_ascii=False, indent=2))
+        print_json(json.dumps([{"address": _label(s, r), **_brief(r), "detail": describe(r, addresses)} for s, r in rows],
+                              ensure_ascii=False, indent=2))
         return 0
     if not rows:
         out.print("台账中还没有记录。")
@@ -91,8 +99,10 @@ def log_command(
                          ratio=3 if column == "内容" else None)
     for s, r in rows:
         table.add_row(_label(s, r), r["at"][:16].replace("T", " "), RECORD_TYPES.get(r["type"], r["type"]),
-                      r["operator"], describe(r))
+                      r["operator"], describe(r, addresses))
     out.print(table)
+    if len(rows) < len(chosen):
+        out.print(f"仅显示最新的 {len(rows)} 条，共 {len(chosen)} 条；--limit 0 显示全部。")
     return 0
 
 
@@ -110,22 +120,35 @@ def _brief(record: dict[str, Any]) -> dict[str, Any]:
 @app.command("show")
 def show_command(
     record: Annotated[str, typer.Argument(help="记录编号，如 二股-3", show_default=False)],
-    html: Annotated[Path | None, typer.Option("--html", help="另存为可打印的《抽取记录表》（HTML），供纸质归档签字", show_default=False)] = None,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="另存为可打印的 HTML：抽取记录生成《抽取记录表》，抽取公告生成《抽取公告》，供公示和纸质归档签字",
+        show_default=False)] = None,
     as_json: JsonOption = False,
 ) -> int:
-    """显示一条台账记录的全部内容；--html 生成可打印的抽取记录表。"""
+    """显示一条台账记录的全部内容；--html 生成可打印的抽取记录表或抽取公告。"""
     from ..console import out, print_json
+    from ..errors import SsjError
     from ..followups import locate, recusals_of, voided_by
-    from .render import print_draw
+    from ..words import RECORD_TYPES
+    from .render import print_draw, print_record
 
     ws = workspace()
     data = ws.load()
     found = locate(ws, data, record, kind=None)
+    kind = found.record["type"]
+    if html is not None and kind not in ("draw", "announce"):
+        raise SsjError(f"{found.label} 是一条“{RECORD_TYPES.get(kind, kind)}”记录：--html 只能为抽取记录（抽取记录表）"
+                       "或抽取公告（公告）生成可打印页面")
     if as_json:
         print_json(json.dumps(found.record, ensure_ascii=False, indent=2))
         return 0
-    if found.record["type"] != "draw":
-        out.print_json(json.dumps(found.record, ensure_ascii=False))
+    if kind != "draw":
+        print_record(found.record, found.section, found.records, data)
+        if html is not None:
+            from ..sheet import announcement_sheet
+
+            html.write_text(announcement_sheet(found.record, found.section, found.records, data), encoding="utf-8")
+            out.print(f"已生成抽取公告：{html}（用浏览器打开后打印，或上传到信息公开栏）")
         return 0
     recusals = recusals_of(found.records, found.record["hash"])
     void = voided_by(found.records, found.record["hash"])
@@ -170,7 +193,7 @@ def verify_ledger_command(as_json: JsonOption = False) -> int:
     result = verify(workspace())
     if as_json:
         print_json(json.dumps({
-            "ok": result.ok, "git": result.in_git,
+            "ok": result.ok, "git": result.in_git, "unverified": result.unverified,
             "ledgers": [{"file": s.path, "records": s.records, "types": dict(s.kinds), "problems": s.problems}
                         for s in result.ledgers],
             "problems": [{"file": p.path, "line": p.line, "message": p.message, "severity": p.severity}
@@ -186,8 +209,7 @@ def verify_ledger_command(as_json: JsonOption = False) -> int:
     if result.ledgers:
         out.print(table)
     print_problems(result.problems)
-    scope = "哈希链、重算抽取与回避、git 历史只增不改、抽取与当时数据一致" if result.in_git else \
-        "哈希链、重算抽取与回避（不在 git 仓库中，未核验历史）"
+    scope = result.scope
     if not result.ledgers:
         out.print("还没有任何台账记录。")
     if result.ok:

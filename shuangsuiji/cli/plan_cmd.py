@@ -37,12 +37,11 @@ def status_command(
     except ValueError as exc:
         raise SsjError(str(exc)) from None
     year = year or today.year
+    if year not in data.plans:
+        raise SsjError(f"{year} 年没有年度检查计划（plans/{year}.yaml）")
     rows, pending = plan_status(ws, data, year, today)
     if as_json:
         print_json(json.dumps(status_json(rows, pending, year), ensure_ascii=False, indent=2))
-        return 0
-    if year not in data.plans:
-        out.print(f"[yellow]{year} 年没有年度检查计划（plans/{year}.yaml）。[/]")
         return 0
     short = {s.id: (s.short_names[0] if s.short_names else s.name) for s in data.sections}
     table = Table(title=f"{year} 年度检查计划执行情况（{today}）", title_justify="left")
@@ -94,7 +93,7 @@ def approve_command(
     from ..clock import parse_date
     from ..console import out
     from ..errors import SsjError
-    from .draw_cmd import _finish
+    from .output import finish as _finish
 
     ws = workspace()
     try:

@@ -22,14 +22,14 @@ def publish_command(
 ) -> int:
     """生成公开材料包：网页、CSV/Excel/JSON 结果、抽查事项清单和计划、完整台账、独立核验程序和文件清单。"""
     import json
+    from dataclasses import asdict
 
     from ..clock import parse_date
     from ..console import out as console
     from ..console import print_json
     from ..errors import SsjError
-    from ..plan_status import plan_status
     from ..publishing import perform_publish
-    from .draw_cmd import _finish
+    from .output import finish as _finish
 
     ws = workspace()
     try:
@@ -42,16 +42,14 @@ def publish_command(
     if as_json:
         print_json(json.dumps({"folder": str(done.folder), "zip": str(done.archive), "results": len(d.results),
                                "draws": len(d.draws), "waiting_review": d.waiting_review,
+                               "unpublished": [asdict(p) for p in done.pending],
                                "manifest_digest": done.written.record["manifest_digest"]}, ensure_ascii=False, indent=2))
     else:
         console.print(f"[green]已生成公开材料[/]：{done.folder}（压缩包 {done.archive.name}）")
         console.print(f"公开 {len(d.results)} 项检查结果，涉及 {len(d.draws)} 次抽取；清单摘要 {done.written.record['manifest_digest']}")
         for path in d.waiting_review:
             console.print(f"[yellow]待集中审理，未公开[/]：{path}（第二十条）")
-        data = ws.load()
-        today = ws.today(data)
-        _, pending = plan_status(ws, data, today.year, today)
-        for p in pending:
+        for p in done.pending:  # computed before the publish record was written: nothing here can fail
             flag = "[red]已超过公示期限[/]" if p.overdue else f"应于 {p.due} 前公开"
             flag += "；该年节假日安排尚未收录，期限为估算" if p.estimated else ""
             console.print(f"尚未公开：{p.report}（办结 {p.finished_on}，{flag}）")

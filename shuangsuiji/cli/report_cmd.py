@@ -73,6 +73,7 @@ def evidence_command(
 @report_app.command("list")
 def list_command(as_json: JsonOption = False) -> int:
     """检查报告一览：状态、结果、是否待集中审理、是否已公开。"""
+    from rich.markup import escape
     from rich.table import Table
 
     from .. import paths
@@ -83,11 +84,13 @@ def list_command(as_json: JsonOption = False) -> int:
     ws = workspace()
     data = ws.load()
     published = published_keys(read(ws.root / paths.BUREAU_LEDGER))
+    names = {e.id: e.name for e in data.entities}
     rows: list[dict[str, Any]] = []
     for index, r in enumerate(data.reports):
         waiting = r.status == "已办结" and r.major_violation and r.review is None
-        rows.append({"file": data.where[("reports", index)][0], "draw": r.draw, "entity": r.entity, "status": r.status,
-                     "result": r.result or "", "review_pending": waiting,
+        rows.append({"file": data.where[("reports", index)][0], "draw": r.draw, "entity": r.entity,
+                     "name": names.get(r.entity), "status": r.status, "result": r.result or "",
+                     "review_pending": waiting, "reviewed": r.review is not None,
                      "published": (r.draw_hash, r.entity) in published})
     if as_json:
         print_json(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -96,7 +99,9 @@ def list_command(as_json: JsonOption = False) -> int:
     for column in ("文件", "抽取", "单位", "状态", "结果", "集中审理", "公开"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(row["file"], row["draw"], row["entity"], row["status"], row["result"],
-                      "[yellow]待审理[/]" if row["review_pending"] else "", "已公开" if row["published"] else "")
+        review = "[yellow]待审理[/]" if row["review_pending"] else ("已审理" if row["reviewed"] else "")
+        company = f"{escape(row['name'])}\n{row['entity']}" if row["name"] else row["entity"]
+        table.add_row(row["file"], escape(row["draw"]), company, row["status"], escape(row["result"]),
+                      review, "已公开" if row["published"] else "")
     out.print(table if rows else "还没有检查报告。")
     return 0

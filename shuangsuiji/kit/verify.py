@@ -20,8 +20,8 @@
 它核对什么
 ----------
 1. 文件清单（manifest.json，如果有）：清单中每个文件的 SHA-256 是否相符；有没有文件缺失；
-   有没有清单之外多出来的文件（manifest.json 本身和 .zip 压缩包除外）。公示包（有 results.json 的文件夹）
-   必须有 manifest.json，否则算作问题。
+   有没有清单之外多出来的文件（只有 manifest.json 本身除外；公示包的压缩包放在文件夹旁边，不在文件夹里，
+   文件夹里多出的 .zip 文件同样算作问题）。公示包（有 results.json 的文件夹）必须有 manifest.json，否则算作问题。
 2. 每个台账文件（文件夹里所有 *.jsonl，逐个按路径排序）：
    - 每一行都以换行符结尾（最后一行没有换行符 = 写入被中断的“残行”）；
    - 每一行都是该记录的 RFC 8785（JCS）规范形式，且不含浮点数、重复键；
@@ -35,6 +35,9 @@
    - 作废（void）必须指向本文件中更早的一次抽取，且每次抽取最多作废一次；
    - 回避换人（recusal，第十七条）：替补人员从记录本身重算，回避的人员必须在该企业当时的检查组里；
    - 其他记录（公告 announce、定向检查 targeted、计划批准 plan_approval、公开 publish）字段齐全。
+     这些记录另有一些可选字段，本程序不要求也不核对：各类记录的 ``commit``（所依据的 git 提交）、
+     公告的 ``seed_rule``（公布号码怎样变成种子）和 ``conflicts_digest``（利害关系申报的摘要，
+     只能用当时的数据文件核对）、公开记录的 ``published``（每项公开结果的 {draw, entity}）。
 3. 检查结果（results.json，如果有）：每一项公示结果都对应台账中一次未作废抽取的抽中单位，
    列出的检查人员都是该单位（回避替换后）的检查组成员。
 
@@ -50,6 +53,13 @@
 5. 第 i 家企业（从 0 起）分给第 i mod T 组；若该组有人与它有登记的利害冲突，就依次试下一组。
 6. 回避换人：该企业当前的检查组（依次套用此前对同一抽取、同一企业的回避记录）之外、
    未曾为该企业回避过、与该企业没有登记利害冲突的第一位后备人员，就是替补人员。
+
+本程序不核对的内容
+------------------
+只有应急管理局的 git 仓库里才能核对的规则，由 ``ssj verify-ledger`` 在仓库中核对（见 docs/ledger-format.md
+“What ssj verify-ledger checks”）：台账的 git 历史只增不改（包括已推送的版本、被 reset 掉的提交和被删除的
+台账文件）；每次抽取的输入文件与所依据提交中的文件一致、名单与当时的数据一致；抽取所依据的计划在抽取前
+已经审批并记入 bureau.jsonl（第七条）、抽取日期在计划事项的实施时间内（第十二条）、不超过频次（第十六条）。
 
 在 Windows 上可以用 ``py verify.py`` 运行。
 
@@ -1040,7 +1050,8 @@ def verify_manifest(folder) -> list:
     """Check ``FOLDER/manifest.json``: ``[(relative_path, message), …]`` (empty when everything holds).
 
     The manifest is ``{"files": {"relative/posix/path": "sha256 hex"}}`` and lists every file of the
-    folder except ``manifest.json`` itself and ``*.zip`` files. Each listed file's SHA-256 is checked;
+    folder except ``manifest.json`` itself (the bundle's zip lies beside the folder, not in it: a ``.zip``
+    inside the folder is an unlisted file like any other). Each listed file's SHA-256 is checked;
     files present but not listed, and listed but missing, are reported.
     """
     folder = os.fspath(folder)
@@ -1079,7 +1090,7 @@ def verify_manifest(folder) -> list:
         if _file_sha256(real) != expected:
             problems.append((path, "文件的 SHA-256 与清单不符（文件被改动过）"))
     for path in sorted(present):
-        if path not in listed_nfc and not path.lower().endswith(".zip"):
+        if path not in listed_nfc:
             problems.append((path, "文件不在清单（manifest.json）里"))
     return problems
 
