@@ -338,6 +338,12 @@ def inputs_at(root: Path, record: dict, commit: str) -> dict[str, str]:
                                                 check=True).stdout).hexdigest() for path in record["inputs"]}
 
 
+def latest_approval(root: Path, year: int) -> dict:
+    """The last ``plan_approval`` of ``year``'s annual plan in the bureau ledger (ssj plan approve's record)."""
+    records = [json.loads(line) for line in (root / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [r for r in records if r["type"] == "plan_approval" and r["year"] == year and r["plan"] is None][-1]
+
+
 def warnings_of(ssj, root: Path) -> list[tuple[str, int | None, str]]:
     report = json.loads(ssj(root, "verify-ledger", "--json").out)
     return [(p["file"], p["line"], p["message"]) for p in report["problems"] if p["severity"] == "warning"]
@@ -350,6 +356,7 @@ def warnings_of(ssj, root: Path) -> list[tuple[str, int | None, str]]:
 def test_draw_under_a_plan_whose_approval_was_only_typed_in(git_bureau, ssj):
     assert draw(ssj, git_bureau, "1").code == 0
     real = records_of(git_bureau)[0]
+    approved = latest_approval(git_bureau, 2026)
     # the plan is changed and its approval block rewritten by hand, as an older or altered ssj would have drawn on it
     plan = git_bureau / "plans/2026.yaml"
     text = plan.read_text(encoding="utf-8")
@@ -359,25 +366,28 @@ def test_draw_under_a_plan_whose_approval_was_only_typed_in(git_bureau, ssj):
     from shuangsuiji.workspace import Workspace
 
     digest = annual_plan_digest(Workspace(git_bureau).load().raw_plans[2026])
-    plan.write_text(plan.read_text(encoding="utf-8").replace(
-        "1cb108e1cc942e61fc35b71e422a0489cc972a38e529c1bbf51776d49a2f7aab", digest), encoding="utf-8")
+    assert text.count(approved["digest"]) == 1  # the approval block holds the recorded digest
+    plan.write_text(plan.read_text(encoding="utf-8").replace(approved["digest"], digest), encoding="utf-8")
     commit_all(git_bureau, "手工改写审批块")
     forge(git_bureau, real, commit=head(git_bureau), inputs=inputs_at(git_bureau, real, head(git_bureau)))
     commit_all(git_bureau, "伪造")
     code, problems = verify(ssj, git_bureau)
     assert code == 1
     assert problems == [(ERGU, 2, f"抽取所依据的2026 年度检查计划内容（摘要 {digest[:12]}…）在抽取前从未获审批"
-                                  "（最近一次审批为 2026-01-16，摘要 1cb108e1cc94…）：计划未经审批即被使用（第七条）")]
+                                  f"（最近一次审批为 {approved['approved_on']}，摘要 {approved['digest'][:12]}…）："
+                                  "计划未经审批即被使用（第七条）")]
 
 
 def test_draw_before_its_plan_was_approved(git_bureau, ssj):
     assert draw(ssj, git_bureau, "1").code == 0
     real = records_of(git_bureau)[0]
-    forge(git_bureau, real, at="2026-11-30T09:00:00+08:00")  # the example's approvals were recorded at 09:34
+    approved = latest_approval(git_bureau, 2026)  # what the draw was made under: the plan's current content
+    # the example's approvals were recorded at 09:34 and, after the revision of the plans, at 10:07
+    forge(git_bureau, real, at="2026-11-30T09:00:00+08:00")
     commit_all(git_bureau, "伪造")
     code, problems = verify(ssj, git_bureau)
     assert code == 1
-    assert problems == [(ERGU, 2, "抽取所依据的2026 年度检查计划（摘要 1cb108e1cc94…）在抽取时（2026-11-30T09:00:00+08:00）"
+    assert problems == [(ERGU, 2, f"抽取所依据的2026 年度检查计划（摘要 {approved['digest'][:12]}…）在抽取时（2026-11-30T09:00:00+08:00）"
                                   "没有审批记录：data/ledger/bureau.jsonl 中没有此前的 plan_approval（第七条）")]
 
 

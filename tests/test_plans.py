@@ -26,8 +26,9 @@ ERGU_2026 = {"重点": "1", "黑名单": "0.1", "问题": "0.1", "风险A": "0.1
 BLACKLISTED = "91410482MA40RRDH73"  # 汝州市润远加油站: 危险化学品, 黑名单 2025-09-18 … 2027-09-17
 KEY_COMPANY = "914104826992660477"  # 汝州市宝嘉新材料科技有限公司: 重点, risk A
 DISHONEST = "92410482MA462JM102"  # a 失信记录 (not a blacklisting) in data/credit.yaml
-#: data/ledger/bureau.jsonl of the example: three plan approvals (ssj plan approve) and one publication
-SHIPPED_BUREAU_RECORDS = 4
+#: data/ledger/bureau.jsonl of the example: three plan approvals (ssj plan approve), one publication, and the
+#: three plans approved again after their revision of 2026-11-30
+SHIPPED_BUREAU_RECORDS = 7
 
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader keeps the suite fast
@@ -143,10 +144,24 @@ def test_no_plan_for_the_year(bureau, ssj, date):
     assert snapshot(bureau) == before
 
 
+def annual_approval_block(path: Path) -> str:
+    """The plan's own approval block as written in the file: ``approval:`` and its four indented lines."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\napproval:\n") + 1
+    lines = text[start:].splitlines(keepends=True)[:5]
+    assert [line.split(":")[0] for line in lines] == ["approval", "  meeting", "  date", "  approver", "  digest"], lines
+    return "".join(lines)
+
+
+def latest_recorded_approval(root: Path, year: int, plan: str | None = None) -> dict:
+    """The last ``plan_approval`` of a plan in the bureau ledger (what ssj plan approve recorded)."""
+    records = [json.loads(line) for line in (root / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [r for r in records if r["type"] == "plan_approval" and r["year"] == year and r["plan"] == plan][-1]
+
+
 def remove_annual_approval(root: Path) -> None:
-    replace_in(root / "plans/2026.yaml",
-               "approval:\n  meeting: 2026年第1次局党委班子会议\n  date: 2026-01-16\n  approver: 韩立新\n"
-               "  digest: 1cb108e1cc942e61fc35b71e422a0489cc972a38e529c1bbf51776d49a2f7aab\n", "")
+    plan = root / "plans/2026.yaml"
+    replace_in(plan, annual_approval_block(plan), "")
 
 
 def test_plan_not_approved(bureau, ssj):
@@ -176,6 +191,7 @@ def test_shipped_approvals_match_the_content(bureau):
 
 def test_plan_changed_after_approval_then_approved_again(bureau, ssj):
     plan = bureau / "plans/2026.yaml"
+    temporary_approval = load_yaml(plan.read_text(encoding="utf-8"))["temporary"][0]["approval"]
     replace_in(plan, "    frequency: 4\n    team_size: 2\n  - id: \"2026-sangu-01\"",
                "    frequency: 5\n    team_size: 2\n  - id: \"2026-sangu-01\"")
     check = ssj(bureau, "check")
@@ -198,7 +214,7 @@ def test_plan_changed_after_approval_then_approved_again(bureau, ssj):
     assert text.startswith("# 汝州市应急管理局2026年度“双随机、一公开”抽查工作计划")
     assert "  # 二股：全年开放，频次 4，比例均不超过 0.1\n" in text
     assert "临时检查计划（第十二条），各有审批" in text
-    assert content["temporary"][0]["approval"]["digest"] == "9446b7247c2eaea2a6a7637cf34188f64fe75cd6a1dd4dc1459dd2a609b081ba"
+    assert content["temporary"][0]["approval"] == temporary_approval
     records = [json.loads(line) for line in (bureau / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(records) == SHIPPED_BUREAU_RECORDS + 1  # appended to the example's approvals and publication
     approval = records[-1]
@@ -234,18 +250,21 @@ def test_approve_refuses_a_broken_plan(bureau, ssj):
 def fake_approval(root: Path) -> None:
     """Change the 2026 plan and write the matching digest into its approval block by hand (no ssj plan approve)."""
     plan = root / "plans/2026.yaml"
+    approved = load_yaml(plan.read_text(encoding="utf-8"))["approval"]["digest"]
     replace_in(plan, "    frequency: 4\n    team_size: 2\n  - id: \"2026-sangu-01\"",
                "    frequency: 9\n    team_size: 2\n  - id: \"2026-sangu-01\"")
-    replace_in(plan, "1cb108e1cc942e61fc35b71e422a0489cc972a38e529c1bbf51776d49a2f7aab", annual_digest(plan))
+    replace_in(plan, approved, annual_digest(plan))
 
 
 def test_approval_block_alone_is_not_an_approval(bureau, ssj):
     # 第七条: the 班子会议's approval is the plan_approval record ssj plan approve appends to the bureau ledger;
     # a digest typed into the plan file is not one
+    recorded = latest_recorded_approval(bureau, 2026)
     fake_approval(bureau)
     check = ssj(bureau, "check")
     assert check.code == 1
-    assert ("plans/2026.yaml:11: 2026 年度检查计划的内容与局台账中最近一次审批（2026-01-16，摘要 1cb108e1cc94…）不符："
+    assert (f"plans/2026.yaml:11: 2026 年度检查计划的内容与局台账中最近一次审批（{recorded['approved_on']}，"
+            f"摘要 {recorded['digest'][:12]}…）不符："
             "计划在审批后被修改或审批块被手工改写（第七条），请用 ssj plan approve 重新审批") in check.out
     before = snapshot(bureau)
     refused(draw(ssj, bureau, "2026-12-01"), "第七条", "ssj plan approve")
@@ -275,13 +294,15 @@ def test_a_typed_in_approval_line_after_a_broken_line_does_not_count(bureau, ssj
     from shuangsuiji.kit import verify as kit
 
     ledger = bureau / "data/ledger/bureau.jsonl"
+    current = latest_recorded_approval(bureau, 2026)  # the approval of the 2026 plan as it stands
     lines = ledger.read_bytes().splitlines(keepends=True)
-    first = json.loads(lines[0])
-    ledger.write_bytes(b"".join(lines[1:]))  # the 2026 approval is gone; the chain is broken from line 1
+    assert json.loads(lines[0])["year"] == 2026
+    # the first 2026 approval is gone; the chain is broken from line 1, so the later approvals do not count either
+    ledger.write_bytes(b"".join(lines[1:]))
     before = snapshot(bureau)
     refused(draw(ssj, bureau, "2026-12-01"), "审批没有记入局台账")
-    # a sealed copy typed in after the broken lines is not an approval either
-    body = {k: v for k, v in first.items() if k != "hash"}
+    # a sealed copy of the current approval typed in after the broken lines is not an approval either
+    body = {k: v for k, v in current.items() if k != "hash"}
     body["seq"] = len(lines) - 1
     body["hash"] = kit.record_hash(body)
     ledger.write_bytes(ledger.read_bytes() + kit.canonical(body) + b"\n")

@@ -38,13 +38,17 @@ def add_command(
     kind: Annotated[str, typer.Option("--kind", help="类别：黑名单 或 失信记录")] = "黑名单",
     date: Annotated[str | None, typer.Option("--date", help="列入日期（默认：今天）", show_default=False)] = None,
     until: Annotated[str | None, typer.Option("--until", help="期满日期", show_default=False)] = None,
+    as_json: JsonOption = False,
 ) -> int:
     """把单位列入黑名单或记入失信记录；黑名单单位在抽取时按更高比例抽取。"""
-    from ..console import out
+    from ..console import out, print_json
     from ..credit import add_entry
 
     ws = workspace()
     entry = add_entry(ws, entity.strip(), kind, reason, source, _date(date, ws), _date(until, ws) if until else None)
+    if as_json:
+        print_json(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False))
+        return 0
     out.print(f"[green]已记入诚信档案[/]：{entry.entity}（{entry.kind}，{entry.listed_on} 起）。请提交 git。")
     return 0
 
@@ -55,13 +59,17 @@ def remove_command(
     reason: Annotated[str, typer.Option("--reason", help="移出原因，如 信用修复", show_default=False)],
     date: Annotated[str | None, typer.Option("--date", help="移出日期（默认：今天）", show_default=False)] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="只移出某一类别", show_default=False)] = None,
+    as_json: JsonOption = False,
 ) -> int:
     """把单位移出黑名单或失信记录（记录保留，注明移出日期和原因）。"""
-    from ..console import out
+    from ..console import out, print_json
     from ..credit import remove_entries
 
     ws = workspace()
     count = remove_entries(ws, entity.strip(), _date(date, ws), reason, kind)
+    if as_json:
+        print_json(json.dumps({"entity": entity.strip(), "removed": count}, ensure_ascii=False))
+        return 0
     out.print(f"[green]已移出[/] {count} 条记录。请提交 git。")
     return 0
 

@@ -16,6 +16,7 @@ def init_command(
     name: Annotated[str | None, typer.Option("--name", help="单位名称，如 某某县应急管理局", show_default=False)] = None,
     region: Annotated[str | None, typer.Option("--region", help="行政区划，如 河南省某某县", show_default=False)] = None,
     year: Annotated[int | None, typer.Option("--year", help="第一份年度计划的年份（默认今年）", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出，供脚本使用")] = False,
 ) -> int:
     """新建一个单位的数据仓库：六个科室、空的名录库、计划模板，并 git init。"""
     from ..bootstrap import create_bureau, default_year
@@ -23,6 +24,13 @@ def init_command(
     from ..console import out
 
     notes = create_bureau(directory, name, region, year or default_year(local_today()))
+    if as_json:
+        import json
+
+        from ..console import print_json
+
+        print_json(json.dumps({"directory": str(directory), "notes": notes}, ensure_ascii=False))
+        return 0
     out.print(f"[green]已创建[/] {directory}")
     for note in notes:
         out.print(note)

@@ -168,13 +168,16 @@ app.add_typer(ledger_app, name="ledger")
 @ledger_app.command("repair")
 def repair_command(
     section: Annotated[str, typer.Option("--section", "-s", help="要修复的科室台账（或 bureau）", show_default=False)],
+    as_json: JsonOption = False,
 ) -> int:
     """修复写入中断留下的不完整末行：保留每一条完整记录，只去掉残缺的最后一行。"""
-    from ..console import out
+    from ..console import out, print_json
     from ..history import repair_ledger
 
     kept, removed = repair_ledger(workspace(), section)
-    if not removed:
+    if as_json:
+        print_json(json.dumps({"kept": kept, "removed_bytes": len(removed)}))
+    elif not removed:
         out.print(f"台账完好（{kept} 条完整记录），无需修复。")
     else:
         out.print(f"已去掉不完整的末行（{len(removed)} 字节），保留 {kept} 条完整记录。请运行 ssj verify-ledger 复核并提交 git。")

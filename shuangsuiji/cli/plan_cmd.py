@@ -87,11 +87,12 @@ def approve_command(
     temporary: Annotated[str | None, typer.Option("--temporary", help="审批临时检查计划：其编号", show_default=False)] = None,
     date: Annotated[str | None, typer.Option("--date", help="批准日期（默认：今天）", show_default=False)] = None,
     operator: Annotated[str | None, typer.Option("--operator", help="操作人（默认：git 用户名）", show_default=False)] = None,
+    as_json: JsonOption = False,
 ) -> int:
     """记录班子会议对年度计划（或临时计划）的审批：写入计划文件和局台账。计划之后若被改动需重新审批。"""
     from ..approvals import perform_approval
     from ..clock import parse_date
-    from ..console import out
+    from ..console import out, print_json
     from ..errors import SsjError
     from .output import finish as _finish
 
@@ -103,5 +104,8 @@ def approve_command(
     data = ws.load()
     today = ws.today(data)
     written = perform_approval(ws, year or today.year, temporary, meeting, approved_on or today, approver, operator)
-    out.print(f"已审批：摘要 {written.record['digest']}")
-    return _finish(written, False)
+    if as_json:
+        print_json(json.dumps(written.record, ensure_ascii=False))
+    else:
+        out.print(f"已审批：摘要 {written.record['digest']}")
+    return _finish(written, as_json)

@@ -20,14 +20,19 @@ ReportFile = Annotated[Path, typer.Argument(help="检查报告文件，如 data/
 def new_command(
     draw: Annotated[str, typer.Argument(help="抽取记录编号，如 二股-3", show_default=False)],
     entity: Annotated[str, typer.Argument(help="被抽中单位的统一社会信用代码", show_default=False)],
+    as_json: JsonOption = False,
 ) -> int:
     """为抽中的单位新建检查报告：检查组、执法证号和检查内容已按抽取记录预先填好。"""
-    from ..console import out
+    from ..console import out, print_json
     from ..reports import new_report
 
     ws = workspace()
     path = new_report(ws, draw, entity)
-    out.print(f"[green]已新建[/] {path.relative_to(ws.root).as_posix()}：请填写检查情况，完成后把 status 改为 已办结，再运行 ssj check。")
+    rel = path.relative_to(ws.root).as_posix()
+    if as_json:
+        print_json(json.dumps({"file": rel}, ensure_ascii=False))
+        return 0
+    out.print(f"[green]已新建[/] {rel}：请填写检查情况，完成后把 status 改为 已办结，再运行 ssj check。")
     return 0
 
 
@@ -38,10 +43,11 @@ def review_command(
     signed_by: Annotated[str, typer.Option("--signed-by", help="签发人", show_default=False)],
     penalty: Annotated[str | None, typer.Option("--penalty", help="处罚决定（如有）", show_default=False)] = None,
     date: Annotated[str | None, typer.Option("--date", help="审理日期（默认：今天）", show_default=False)] = None,
+    as_json: JsonOption = False,
 ) -> int:
     """记录重大违法行为的集中审理（第二十条）；审理前该结果不能公开。"""
     from ..clock import parse_date
-    from ..console import out
+    from ..console import out, print_json
     from ..errors import SsjError
     from ..reports import record_review
 
@@ -51,6 +57,10 @@ def review_command(
     except ValueError as exc:
         raise SsjError(str(exc)) from None
     rel = record_review(ws, report, day, decision, penalty, signed_by)
+    if as_json:
+        print_json(json.dumps({"file": rel, "date": day.isoformat(), "decision": decision.strip(),
+                               "penalty": (penalty or "").strip() or None}, ensure_ascii=False))
+        return 0
     out.print(f"[green]已记录集中审理[/]：{rel}")
     return 0
 
@@ -60,12 +70,16 @@ def evidence_command(
     report: ReportFile,
     file: Annotated[Path, typer.Argument(help="证据材料文件（照片、扫描件等）", show_default=False)],
     note: Annotated[str | None, typer.Option("--note", help="说明", show_default=False)] = None,
+    as_json: JsonOption = False,
 ) -> int:
     """把证据材料复制到 data/evidence/ 并在报告中登记其 SHA-256（第十八条：留存证据）。"""
-    from ..console import out
+    from ..console import out, print_json
     from ..reports import add_evidence
 
     stored, digest = add_evidence(workspace(), report, file, note)
+    if as_json:
+        print_json(json.dumps({"path": stored, "sha256": digest}, ensure_ascii=False))
+        return 0
     out.print(f"[green]已登记证据[/]：{stored}（SHA-256 {digest[:16]}…）")
     return 0
 
