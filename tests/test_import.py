@@ -134,6 +134,8 @@ def test_xlsx_credit_code_stored_as_number_is_refused(bureau: Path, ssj: Ssj, tm
 
     assert "名录.xlsx:第3行: 统一社会信用代码 在表格中被存成了数字，Excel 已经丢失了后几位；" \
            "请把该列设置为“文本”格式后重新输入" in result.err
+    assert [line for line in result.err.splitlines() if "第3行" in line] == [  # one message, not also “缺少…”
+        "名录.xlsx:第3行: 统一社会信用代码 在表格中被存成了数字，Excel 已经丢失了后几位；请把该列设置为“文本”格式后重新输入"]
     assert "1 行有错误，没有写入任何文件" in result.err
 
 

@@ -947,3 +947,18 @@ def test_an_inspector_who_stepped_aside_never_comes_back_for_that_company(tmp_pa
     problems = problems_of(ledger.write(tmp_path / "ergu.jsonl"))
     assert len(problems) == 1 and problems[0][0] == 4
     assert problems[0][1].startswith(f"替补人员应为 “{reserve[2]}”")
+
+
+def test_an_announced_seed_must_follow_the_announced_seed_rule(tmp_path):
+    def ledger_with(seed):
+        ledger = Ledger()
+        draw = build_draw(seed, [("一般", "0.1", COMPANIES)], INSPECTORS, fairness="announced", ratio="0.1")
+        draw["seed_source"] = "福彩双色球第2026140期开奖号码"
+        note = dict(build_announce(draw), seed_rule="种子只取开奖号码中的数字，按公布顺序连写")
+        draw["announcement"] = ledger.add(note)["hash"]
+        ledger.add(draw)
+        return problems_of(ledger.write(tmp_path / f"{len(seed)}.jsonl"))
+
+    assert ledger_with("03081219253107") == []
+    assert ledger_with("03 08 12 19 25 31 + 07") == [
+        (2, "第 1 行的公告规定种子只取公布号码中的数字，记录的种子 “03 08 12 19 25 31 + 07” 不符合")]

@@ -764,6 +764,9 @@ class _Checker:
             self.add(f"第 {announce_line} 行的公告已被第 {used} 行的抽取用过；一份公告只能用于一次抽取（重抽需要新的公告）")
         else:
             self.announcement_used[announcement] = self.line
+        seed = record.get("seed")
+        if announce.get("seed_rule") and not (isinstance(seed, str) and seed.isascii() and seed.isdigit()):
+            self.add(f"第 {announce_line} 行的公告规定种子只取公布号码中的数字，记录的种子 {_show(seed)} 不符合")
         for field in ANNOUNCE_MATCHED:
             if field in announce and not _same(record.get(field), announce[field]):
                 self.add(
