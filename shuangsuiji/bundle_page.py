@@ -105,7 +105,7 @@ def _draws(d: Disclosure) -> str:
             f"<h3>{escape(draw['address'])}　{escape(draw['section'])}　{escape(draw['date'])}</h3>{void}"
             f"<p>符合条件 {draw['population']} 家，抽中 {draw['selected']} 家。分层：{escape(strata)}</p>"
             f"<p>随机种子：<span class=\"mono\">{escape(draw['seed'])}</span>；来源：{escape(draw['seed_source'])}</p>"
-            f"<p class=\"note\"><b>公平性：{escape(draw['fairness_text'])}</b>——{escape(draw['fairness_explained'])}</p>"
+            f"<p class=\"note\"><b>公平性</b>：{escape(draw['fairness_explained'])}</p>"
             f"<p>检查组：{escape(teams)}</p>" + (f"<ul>{recusals}</ul>" if recusals else "")
             + f"<p class=\"meta\">台账 {escape(draw['ledger'])} 第 {draw['line']} 行，记录哈希 <span class=\"mono\">{escape(draw['hash'])}</span></p>"
         )

@@ -26,6 +26,7 @@ th { background: #f3e9e9; }
   table.cards td { display: block; border: none; border-bottom: 1px dotted #ccc; }
   table.cards td::before { content: attr(data-label) "："; font-weight: bold; color: #555; }
 }
+@media (min-width: 641px) { td[data-label="检查时间"], td[data-label="抽取记录"] { white-space: nowrap; } }
 @media print { body { max-width: none; padding: 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; }
                .noprint { display: none; } a { color: inherit; text-decoration: none; } }
 """
