@@ -99,6 +99,11 @@ def ensure_province(folder: Path) -> Path:
     return folder
 
 
+def _section_ledgers_and_locks(folder: str, names: list[str]) -> set[str]:
+    """Leave out the sections' ledgers (each draw starts afresh) but keep bureau.jsonl (the plan approvals)."""
+    return {n for n in names if n.endswith(".lock") or (n.endswith(".jsonl") and n != "bureau.jsonl")}
+
+
 def copy_bureau(source: Path, target: Path, with_state: bool = False) -> Path:
     """A fresh copy of a bureau's data/ and plans/ (and its .ssj/ cache when asked), outside any git repository."""
     if target.exists():
@@ -106,7 +111,7 @@ def copy_bureau(source: Path, target: Path, with_state: bool = False) -> Path:
     target.mkdir(parents=True)
     for name in BUREAU_FILES + ((".ssj",) if with_state else ()):
         if (source / name).exists():
-            shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("ledger", "*.lock"))
+            shutil.copytree(source / name, target / name, ignore=_section_ledgers_and_locks)
     return target
 
 

@@ -101,7 +101,7 @@ def in_process(root: Path, args: list[str]) -> tuple[float, float, str]:
 
 
 def ledger_record(root: Path) -> dict:
-    files = sorted((root / "data" / "ledger").glob("*.jsonl"))
+    files = sorted(p for p in (root / "data" / "ledger").glob("*.jsonl") if p.name != "bureau.jsonl")
     lines = files[0].read_bytes().splitlines()
     return json.loads(lines[-1])
 

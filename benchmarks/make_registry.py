@@ -247,6 +247,9 @@ def generate(root: Path, companies: int, per_section: int, seed: int) -> dict[st
     for name in COPIED:
         shutil.copy2(REPO / "data" / name, root / "data" / name)
     shutil.copytree(REPO / "plans", root / "plans")
+    # the plans count as approved only with their plan_approval records (ssj plan approve) in the bureau ledger
+    (root / "data" / "ledger").mkdir()
+    shutil.copy2(REPO / "data" / "ledger" / "bureau.jsonl", root / "data" / "ledger" / "bureau.jsonl")
     operating = write_entities(root, rng, companies)
     inspectors = write_inspectors(root, rng, per_section, operating)
     return {"companies": companies, "inspectors": inspectors}

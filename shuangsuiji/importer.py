@@ -194,8 +194,9 @@ class RowChecker:
         if given is None:
             return  # an empty row
         record_id = given.get("id")
-        if record_id is None and "id" not in unreadable:  # an unreadable code was reported already
-            errors.append(f"缺少{self.headers['id']}")
+        if record_id is None:
+            if "id" not in unreadable:  # an unreadable code was reported already
+                errors.append(f"缺少{self.headers['id']}")
         elif record_id in self.seen:
             errors.append(f"{self.headers['id']} {record_id} 与第 {self.seen[record_id]} 行重复")
         else:

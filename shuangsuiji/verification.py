@@ -6,12 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
 
 from . import gitops, paths
 from .canonical import sha256_hex
-from .eligibility import declared_conflicts, draw_population
 from .errors import Problem, Severity
 from .files import GitObjects, GitTree
 from .kit import verify as kit
@@ -19,7 +16,7 @@ from .ledger import Record
 from .loading import Dataset, load_dataset
 from .plan_digest import annual_plan_digest, temporary_plan_digest
 from .planning import plan_label
-from .ratio import format_ratio
+from .recheck import compare_inputs, compare_population
 from .workspace import Workspace
 
 #: What the summary line claims when every check held.
@@ -255,14 +252,14 @@ class _History:
         else:
             tree = GitTree(self.objects, commit, "data", "plans")
             if record["type"] == "draw":
-                messages += _compare_inputs(tree, record.get("inputs", {}))
+                messages += compare_inputs(tree, record.get("inputs", {}))
         data = self._dataset(tree)
         if data.errors:
             return notes + [(m, "error") for m in [*messages, f"按提交 {commit[:10]} 时的数据无法复核：{data.errors[0]}"]]
         if not record.get("plan_item"):
             messages.append(f"{kind}没有注明计划事项（plan_item 为 null）：第七条规定只能按经审批的年度计划或临时计划抽取")
         else:
-            messages += _compare_population(data, record)
+            messages += compare_population(data, record)
             if record["type"] == "draw":
                 messages += self._check_plan(data, record, earlier)
         return notes + [(m, "error") for m in messages]
@@ -291,7 +288,7 @@ class _History:
         plan = data.plans.get(day.year)
         pair = next(((i, t) for i, t in plan.all_items() if i.id == record["plan_item"]), None) if plan else None
         if pair is None:
-            return []  # _compare_population has said that the item does not exist
+            return []  # compare_population has said that the item does not exist
         item, temporary = pair
         raw = data.raw_plans[day.year]
         if temporary is None:
@@ -348,62 +345,6 @@ def _draws_so_far(earlier: list[Record], item_id: str, year: int) -> int:
     voided = {r.get("draw") for r in earlier if r and r.get("type") == "void"}
     return sum(1 for r in earlier if r and r.get("type") == "draw" and r.get("plan_item") == item_id
                and str(r.get("date", "")).startswith(f"{year}-") and r.get("hash") not in voided)
-
-
-def _compare_inputs(tree: GitTree, inputs: dict[str, str]) -> list[str]:
-    messages = []
-    for path, digest in sorted(inputs.items()):
-        content = tree.read(path)
-        if content is None:
-            messages.append(f"输入文件 {path} 在所依据的提交中不存在")
-        elif sha256_hex(content) != digest:
-            messages.append(f"输入文件 {path} 的 SHA-256 与所依据的提交中的文件不符")
-    return messages
-
-
-def _compare_population(data: Dataset, record: Record) -> list[str]:
-    section = next((s for s in data.sections if s.id == record["section"]), None)
-    if section is None:
-        return [f"当时的数据中没有科室 {record['section']}"]
-    day = dt.date.fromisoformat(record["date"])
-    plan = data.plans.get(day.year)
-    item = next((i for i, _ in plan.all_items() if i.id == record["plan_item"]), None) if plan else None
-    if item is None:
-        return [f"当时的 {day.year} 年计划中没有计划事项 {record['plan_item']}"]
-    floor = Decimal(record["ratio"]) if record.get("ratio") else None
-    strata, pool = draw_population(data, section, item, floor, day)
-    if record["type"] == "announce":
-        return _compare_announcement(data, record, strata, pool)
-    expected = [(s.name, format_ratio(s.ratio), sorted(s.population)) for s in strata]
-    recorded = [(s["name"], s["ratio"], s["population"]) for s in record["strata"]]
-    messages = []
-    if expected != recorded:
-        messages.append("各层名单或比例与当时数据文件得出的不一致（分层、在营状态、黑名单或计划比例被改动）")
-    if pool != record["inspectors"]["eligible"]:
-        messages.append("符合条件的执法人员名单与当时数据文件得出的不一致")
-    selected = {a["entity"] for a in record["assignments"]}
-    conflicts = sorted((i, e) for i, e in declared_conflicts(data) if e in selected and i in set(pool))
-    if conflicts != [(c["inspector"], c["entity"]) for c in record["conflicts"]]:
-        messages.append("记录中的利害关系申报与当时 data/inspectors.yaml 中的申报不一致")
-    return messages
-
-
-def _compare_announcement(data: Dataset, record: Record, strata: list[Any], pool: list[str]) -> list[str]:
-    from .canonical import digest, id_list_digest
-
-    messages = []
-    if "conflicts_digest" in record:  # announcements before conflicts were digested have none
-        population = {i for s in strata for i in s.population}
-        conflicts = sorted((i, e) for i, e in declared_conflicts(data) if i in set(pool) and e in population)
-        if digest([[i, e] for i, e in conflicts]) != record["conflicts_digest"]:
-            messages.append("公告的利害关系申报摘要与当时 data/inspectors.yaml 中的申报不一致")
-    if id_list_digest([i for s in strata for i in s.population]) != record["population_digest"]:
-        messages.append("公告的检查对象名单摘要与当时数据文件得出的不一致")
-    if id_list_digest(pool) != record["pool_digest"]:
-        messages.append("公告的执法人员名单摘要与当时数据文件得出的不一致")
-    if digest([[s.name, format_ratio(s.ratio), sorted(s.population)] for s in strata]) != record.get("strata_digest"):
-        messages.append("公告的分层摘要与当时数据文件得出的不一致")
-    return messages
 
 
 def _first_difference(old: bytes, new: bytes) -> int:
