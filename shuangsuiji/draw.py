@@ -89,9 +89,14 @@ def _relevant_conflicts(spec: DrawInput, selected: list[Ticket]) -> list[tuple[s
 def _assign(selected: list[Ticket], teams: list[list[str]], conflicts: set[tuple[str, str]]) -> list[dict[str, Any]]:
     """Company i goes to team i mod T, or the next team without a conflict (第十七条)."""
     assignments = []
+    conflicted = {entity for _, entity in conflicts}
+    count = len(teams)
     for i, company in enumerate(selected):
-        for step in range(len(teams)):
-            team = (i + step) % len(teams)
+        if company.id not in conflicted:  # the common case: nobody declared a conflict with this company
+            assignments.append({"entity": company.id, "team": i % count})
+            continue
+        for step in range(count):
+            team = (i + step) % count
             if not any((member, company.id) in conflicts for member in teams[team]):
                 assignments.append({"entity": company.id, "team": team})
                 break
