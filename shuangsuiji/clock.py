@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from .errors import SsjError
+
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
@@ -18,9 +20,11 @@ def local_today(timezone: str = DEFAULT_TIMEZONE) -> dt.date:
     return local_now(timezone).date()
 
 
-def parse_date(text: str) -> dt.date:
-    """An ISO date such as 2026-12-01; anything else is refused in Chinese."""
+def parse_date(text: str | None) -> dt.date | None:
+    """An ISO date such as 2026-12-01 given on the command line (None when not given); refused in Chinese."""
+    if not text:
+        return None
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"日期“{text}”无效：请写成 2026-12-01 这样的格式") from None
+        raise SsjError(f"日期“{text}”无效：请写成 2026-12-01 这样的格式") from None

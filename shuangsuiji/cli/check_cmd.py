@@ -26,15 +26,11 @@ def check(
     from ..checks import check_dataset, counts_by_section
     from ..clock import parse_date
     from ..console import out, print_json, print_problems, progress
-    from ..errors import SsjError
 
     ws = workspace()
     with progress("读取数据", None) as tick:
         data = ws.load(progress=tick)
-    try:
-        today = parse_date(date) if date else ws.today(data)
-    except ValueError as exc:
-        raise SsjError(str(exc)) from None
+    today = parse_date(date) or ws.today(data)
     check_dataset(data, today)
     problems = sorted(data.problems, key=lambda p: (p.severity != "error", p.path, p.line or 0))
     errors = [p for p in problems if p.severity == "error"]

@@ -22,12 +22,8 @@ Entity = Annotated[str, typer.Argument(help="单位的统一社会信用代码",
 
 def _date(text: str | None, ws: Workspace) -> dt.date:
     from ..clock import parse_date
-    from ..errors import SsjError
 
-    try:
-        return parse_date(text) if text else ws.today(ws.load())
-    except ValueError as exc:
-        raise SsjError(str(exc)) from None
+    return parse_date(text) or ws.today(ws.load())
 
 
 @credit_app.command("add")

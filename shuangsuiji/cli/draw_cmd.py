@@ -36,14 +36,8 @@ def _load(ws: Workspace, options: DrawOptions) -> Dataset:
 def _options(**kwargs: Any) -> DrawOptions:
     from ..clock import parse_date
     from ..drawing import DrawOptions
-    from ..errors import SsjError
 
-    text = kwargs.pop("date")
-    try:
-        day = parse_date(text) if text else None
-    except ValueError as exc:
-        raise SsjError(str(exc)) from None
-    return DrawOptions(date=day, **kwargs)
+    return DrawOptions(date=parse_date(kwargs.pop("date")), **kwargs)
 
 
 @app.command("draw")
@@ -136,11 +130,8 @@ def targeted_command(
 
     if section is None:
         raise SsjError("请用 --section 指定科室")
-    try:
-        day = parse_date(date) if date else None
-    except ValueError as exc:
-        raise SsjError(str(exc)) from None
-    written = perform_targeted(workspace(), section, basis, reference, reason, entity, inspector, day, operator)
+    written = perform_targeted(workspace(), section, basis, reference, reason, entity, inspector, parse_date(date),
+                               operator)
     if as_json:
         print_json(json.dumps(written.record, ensure_ascii=False))
     return finish(written, as_json)

@@ -32,10 +32,7 @@ def status_command(
 
     ws = workspace()
     data = ws.load()
-    try:
-        today = parse_date(date) if date else ws.today(data)
-    except ValueError as exc:
-        raise SsjError(str(exc)) from None
+    today = parse_date(date) or ws.today(data)
     year = year or today.year
     if year not in data.plans:
         raise SsjError(f"{year} 年没有年度检查计划（plans/{year}.yaml）")
@@ -93,14 +90,10 @@ def approve_command(
     from ..approvals import perform_approval
     from ..clock import parse_date
     from ..console import out, print_json
-    from ..errors import SsjError
     from .output import finish as _finish
 
     ws = workspace()
-    try:
-        approved_on = parse_date(date) if date else None
-    except ValueError as exc:
-        raise SsjError(str(exc)) from None
+    approved_on = parse_date(date)
     data = ws.load()
     today = ws.today(data)
     written = perform_approval(ws, year or today.year, temporary, meeting, approved_on or today, approver, operator)

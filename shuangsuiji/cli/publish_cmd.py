@@ -27,17 +27,11 @@ def publish_command(
     from ..clock import parse_date
     from ..console import out as console
     from ..console import print_json
-    from ..errors import SsjError
     from ..publishing import perform_publish
     from .output import finish as _finish
 
     ws = workspace()
-    try:
-        start_day = parse_date(start) if start else None
-        end_day = parse_date(end) if end else None
-    except ValueError as exc:
-        raise SsjError(str(exc)) from None
-    done = perform_publish(ws, section or [], start_day, end_day, out, operator, allow_dirty)
+    done = perform_publish(ws, section or [], parse_date(start), parse_date(end), out, operator, allow_dirty)
     d = done.disclosure
     if as_json:
         print_json(json.dumps({"folder": str(done.folder), "zip": str(done.archive), "results": len(d.results),

@@ -48,14 +48,10 @@ def review_command(
     """记录重大违法行为的集中审理（第二十条）；审理前该结果不能公开。"""
     from ..clock import parse_date
     from ..console import out, print_json
-    from ..errors import SsjError
     from ..reports import record_review
 
     ws = workspace()
-    try:
-        day = parse_date(date) if date else ws.today(ws.load())
-    except ValueError as exc:
-        raise SsjError(str(exc)) from None
+    day = parse_date(date) or ws.today(ws.load())
     rel = record_review(ws, report, day, decision, penalty, signed_by)
     if as_json:
         print_json(json.dumps({"file": rel, "date": day.isoformat(), "decision": decision.strip(),
