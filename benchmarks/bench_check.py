@@ -81,10 +81,10 @@ def stages(root: Path) -> None:
     try:
         import pickle
 
-        from shuangsuiji import yamlio
-        from shuangsuiji.checks import check_dataset
-        from shuangsuiji.models import EntitiesFile
-        from shuangsuiji.models.registry import check_uscc
+        from shuangsuiji.registry import yamlio
+        from shuangsuiji.registry.checks import check_dataset
+        from shuangsuiji.registry.models import EntitiesFile
+        from shuangsuiji.registry.models.directories import check_uscc
         from shuangsuiji.workspace import Workspace
 
         entity_files = sorted((root / "data" / "entities").glob("*.yaml"))
@@ -117,7 +117,7 @@ def stages(root: Path) -> None:
 
 def profile_cold_load(root: Path, out: Path) -> None:
     """The cold load and the cross-checks, in-process, under cProfile."""
-    from shuangsuiji.checks import check_dataset
+    from shuangsuiji.registry.checks import check_dataset
     from shuangsuiji.workspace import Workspace
 
     shutil.rmtree(root / ".ssj", ignore_errors=True)

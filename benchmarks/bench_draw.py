@@ -111,14 +111,14 @@ def breakdown(master: Path, fresh: Path, section: str, bare: float) -> None:
     try:
         import datetime as dt
 
-        from shuangsuiji.canonical import canonical_json
-        from shuangsuiji.checks import check_dataset
         from shuangsuiji.cli.render import print_draw
-        from shuangsuiji.draw import DrawInput, draw
-        from shuangsuiji.drawing import DrawOptions, parameters
-        from shuangsuiji.eligibility import declared_conflicts
-        from shuangsuiji.ledger import seal
-        from shuangsuiji.recording import stamp
+        from shuangsuiji.core.canonical import canonical_json
+        from shuangsuiji.core.draw import DrawInput, draw
+        from shuangsuiji.draw.random_draw import DrawOptions, parameters
+        from shuangsuiji.ledger.store import seal
+        from shuangsuiji.ledger.writing import stamp
+        from shuangsuiji.registry.checks import check_dataset
+        from shuangsuiji.registry.eligibility import declared_conflicts
         from shuangsuiji.workspace import Workspace
     except ImportError as exc:
         print(f"  （分阶段计时跳过：{exc}）")
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     # Import what the command imports lazily, so that (b) times the draw, not first imports.
     import shuangsuiji.cli  # noqa: F401
     import shuangsuiji.cli.render  # noqa: F401
-    import shuangsuiji.drawing  # noqa: F401
+    import shuangsuiji.draw.random_draw  # noqa: F401
     from shuangsuiji.workspace import Workspace
 
     freeze_clock()

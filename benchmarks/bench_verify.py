@@ -54,8 +54,8 @@ def company_ids(count: int, seed: int = 7) -> list[str]:
 
 def draw_record(population: list[str], number: int, rng: random.Random) -> dict:
     """One draw record as ``ssj draw`` builds it (without seq/prev/hash), from the pure draw."""
-    from shuangsuiji.draw import DrawInput, Stratum, draw
-    from shuangsuiji.recording import stamp
+    from shuangsuiji.core.draw import DrawInput, Stratum, draw
+    from shuangsuiji.ledger.writing import stamp
 
     members: dict[str, list[str]] = {name: [] for name, _ in SHARES}
     for item in population:
@@ -78,8 +78,8 @@ def draw_record(population: list[str], number: int, rng: random.Random) -> dict:
 
 def write_ledger(root: Path, draws: int, size: int, pool: list[str]) -> tuple[Path, float]:
     """A bureau folder outside git holding one section ledger of ``draws`` draws of ``size`` companies."""
-    from shuangsuiji.canonical import canonical_json
-    from shuangsuiji.ledger import seal
+    from shuangsuiji.core.canonical import canonical_json
+    from shuangsuiji.ledger.store import seal
 
     started = time.perf_counter()
     (root / "data" / "ledger").mkdir(parents=True)
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             row("比值 kit/verify.py / 基线", f"{t_kit / t_base:.2f}")
 
             if args.profile:
-                from shuangsuiji.verification import verify
+                from shuangsuiji.audit.verify import verify
                 from shuangsuiji.workspace import Workspace
 
                 print(f"\n-- cProfile：verify（{label}，进程内）--")

@@ -1,5 +1,5 @@
 """``python -m shuangsuiji`` runs ssj."""
 
-from .cli import run
+from shuangsuiji.cli import run
 
 run()

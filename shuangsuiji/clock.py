@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from .errors import SsjError
+from shuangsuiji.errors import SsjError
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 

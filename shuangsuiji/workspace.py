@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import clock, paths
-from .cache import ModelCache
-from .checks import check_dataset
-from .clock import DEFAULT_TIMEZONE
-from .errors import DataError, SsjError
-from .files import WorkingTree
-from .loading import Dataset, Progress, load_dataset
+from shuangsuiji import clock, paths
+from shuangsuiji.clock import DEFAULT_TIMEZONE
+from shuangsuiji.errors import DataError, SsjError
+from shuangsuiji.registry.cache import ModelCache
+from shuangsuiji.registry.checks import check_dataset
+from shuangsuiji.registry.loading import Dataset, Progress, load_dataset
+from shuangsuiji.registry.sources import WorkingTree
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import pytest
 from conftest import copy_example
 
 from shuangsuiji.cli import main
-from shuangsuiji.words import FAIRNESS
+from shuangsuiji.core.words import FAIRNESS
 
 pytestmark = pytest.mark.browser
 

@@ -436,7 +436,7 @@ def test_second_run_reads_the_cache_and_prints_the_same(tmp_path: Path, ssj: Cal
 def test_a_warm_cache_spares_parsing_every_file_but_the_plans(
     example: Path, ssj: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shuangsuiji import yamlio
+    from shuangsuiji.registry import yamlio
 
     parsed: list[str] = []
     real_load = yamlio.load
@@ -483,7 +483,7 @@ def test_a_corrupted_cache_entry_is_ignored(
 
 def test_cache_folder_names_the_schema_it_was_written_with(tmp_path: Path) -> None:
     from shuangsuiji import __version__
-    from shuangsuiji.cache import ModelCache
+    from shuangsuiji.registry.cache import ModelCache
 
     folder = ModelCache(tmp_path).folder.name
     assert re.fullmatch(rf"models-{re.escape(__version__)}-[0-9a-f]{{12}}", folder)

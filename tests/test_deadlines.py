@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shuangsuiji.deadlines import due_date, is_working_day
-from shuangsuiji.models import Disclosure
-from shuangsuiji.plan_status import plan_status
+from shuangsuiji.plan.deadlines import due_date, is_working_day
+from shuangsuiji.plan.status import plan_status
+from shuangsuiji.registry.models import Disclosure
 from shuangsuiji.workspace import Workspace
 
 D = dt.date.fromisoformat
@@ -180,7 +180,7 @@ def test_publish_lists_what_remains_unpublished_and_published_results_leave_the_
 
 
 def test_a_year_without_an_official_holiday_schedule_is_known_to_be_estimated():
-    from shuangsuiji.deadlines import calendar_known
+    from shuangsuiji.plan.deadlines import calendar_known
 
     assert calendar_known(2026) is True  # the State Council's 2026 schedule, 调休 Saturdays included
     assert calendar_known(2099) is False

@@ -15,11 +15,11 @@ import consistent_sampler
 import pytest
 import yaml
 
-from shuangsuiji.draw import DrawInput, Stratum, current_team, draw, replacement_for
-from shuangsuiji.eligibility import declared_conflicts, draw_population
+from shuangsuiji.core.draw import DrawInput, Stratum, current_team, draw, replacement_for
 from shuangsuiji.errors import RuleError
 from shuangsuiji.kit import verify as kit
-from shuangsuiji.lookup import resolve_section
+from shuangsuiji.registry.eligibility import declared_conflicts, draw_population
+from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.workspace import Workspace
 
 COMPANIES = [f"91410482MA{n:07d}" for n in range(30)] + ["汝州市甲化工有限公司", "𠀋记商行"]

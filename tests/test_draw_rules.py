@@ -30,12 +30,27 @@ from test_draw_cli import (
     team_of_four,
 )
 
-from shuangsuiji import drawing
-from shuangsuiji.cli import draw_cmd, ledger_cmd, output, plan_cmd, publish_cmd, render
-from shuangsuiji.drawing import SEED_RULE, announced_seed, plan_years
+from shuangsuiji.cli import (
+    draw as draw_cmd,
+)
+from shuangsuiji.cli import (
+    ledger as ledger_cmd,
+)
+from shuangsuiji.cli import (
+    output,
+    render,
+)
+from shuangsuiji.cli import (
+    plan as plan_cmd,
+)
+from shuangsuiji.cli import (
+    publish as publish_cmd,
+)
+from shuangsuiji.draw import random_draw as drawing
+from shuangsuiji.draw.random_draw import SEED_RULE, announced_seed, plan_years
 from shuangsuiji.errors import RuleError, SsjError
-from shuangsuiji.ledger import append
-from shuangsuiji.recording import blob_id, git_state
+from shuangsuiji.ledger.store import append
+from shuangsuiji.ledger.writing import blob_id, git_state
 from shuangsuiji.workspace import Workspace
 
 ENTITIES = "data/entities/危险化学品.yaml"
@@ -491,7 +506,7 @@ def test_log_limit_zero_shows_everything(bureau, ssj):
 
 
 def test_describe_uses_addresses_when_given():
-    from shuangsuiji.words import describe
+    from shuangsuiji.core.words import describe
 
     void = {"type": "void", "draw": "a" * 64, "reason": "重抽"}
     assert describe(void) == "作废原因：重抽"
@@ -560,7 +575,7 @@ def test_dead_code_is_gone_and_finish_is_shared():
     for module in (draw_cmd, ledger_cmd):
         assert module.finish is output.finish
     for module in (plan_cmd, publish_cmd):
-        assert "from .output import finish" in inspect.getsource(module)
+        assert "from shuangsuiji.cli.output import finish" in inspect.getsource(module)
     assert "DrawInput(\"probe\"" not in inspect.getsource(drawing)
 
 

@@ -362,7 +362,7 @@ def test_draw_under_a_plan_whose_approval_was_only_typed_in(git_bureau, ssj):
     text = plan.read_text(encoding="utf-8")
     plan.write_text(text.replace("    frequency: 4\n    team_size: 2\n  - id: \"2026-sangu-01\"",
                                  "    frequency: 9\n    team_size: 2\n  - id: \"2026-sangu-01\""), encoding="utf-8")
-    from shuangsuiji.plan_digest import annual_plan_digest
+    from shuangsuiji.plan.digest import annual_plan_digest
     from shuangsuiji.workspace import Workspace
 
     digest = annual_plan_digest(Workspace(git_bureau).load().raw_plans[2026])
@@ -453,8 +453,8 @@ def make_dirty_draw(root: Path, ssj) -> dict:
 
 
 def test_dirty_draw_is_checked_against_the_later_commit_of_its_data(git_bureau, ssj):
-    from shuangsuiji.verification import SCOPE_IN_GIT
-    from shuangsuiji.verification import verify as core_verify
+    from shuangsuiji.audit.verify import SCOPE_IN_GIT
+    from shuangsuiji.audit.verify import verify as core_verify
     from shuangsuiji.workspace import Workspace
 
     record = make_dirty_draw(git_bureau, ssj)
@@ -478,8 +478,8 @@ def test_dirty_draw_is_checked_against_the_later_commit_of_its_data(git_bureau, 
 
 
 def test_dirty_draw_whose_data_were_never_committed(git_bureau, ssj):
-    from shuangsuiji.verification import SCOPE_IN_GIT
-    from shuangsuiji.verification import verify as core_verify
+    from shuangsuiji.audit.verify import SCOPE_IN_GIT
+    from shuangsuiji.audit.verify import verify as core_verify
     from shuangsuiji.workspace import Workspace
 
     make_dirty_draw(git_bureau, ssj)

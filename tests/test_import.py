@@ -13,9 +13,10 @@ import pytest
 from conftest import Result, snapshot
 from stdnum.cn import ric, uscc
 
-from shuangsuiji import fsutil, yamlio
-from shuangsuiji.import_columns import ENTITIES, INSPECTORS, day, normalize_header
-from shuangsuiji.importer import import_file
+from shuangsuiji import fsutil
+from shuangsuiji.registry import yamlio
+from shuangsuiji.registry.import_columns import ENTITIES, INSPECTORS, day, normalize_header
+from shuangsuiji.registry.importing import import_file
 from shuangsuiji.workspace import Workspace
 
 Ssj = Callable[..., Result]

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import Result
 
-from shuangsuiji import yamlio
-from shuangsuiji.bootstrap import default_year
-from shuangsuiji.checks import REQUIRED_SECTIONS
-from shuangsuiji.models import Bureau, Plan, SectionsFile
+from shuangsuiji.registry import yamlio
+from shuangsuiji.registry.checks import REQUIRED_SECTIONS
+from shuangsuiji.registry.models import Bureau, Plan, SectionsFile
+from shuangsuiji.registry.new_bureau import default_year
 
 NAME = "某县应急管理局"
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import copy_example, git, snapshot
 
-from shuangsuiji import ledger
 from shuangsuiji.cli import main
 from shuangsuiji.errors import LedgerError
 from shuangsuiji.kit import verify as kit
+from shuangsuiji.ledger import store as ledger
 
 ERGU = "data/ledger/ergu.jsonl"
 DAY = ("--date", "2026-12-01")

@@ -10,8 +10,9 @@ import pytest
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-import shuangsuiji.models as models
-from shuangsuiji.models import (
+import shuangsuiji.registry.models as models
+from shuangsuiji.registry.messages import _MESSAGES, translate
+from shuangsuiji.registry.models import (
     Bureau,
     Conflict,
     CreditEntry,
@@ -29,8 +30,7 @@ from shuangsuiji.models import (
     is_public,
     public_fields,
 )
-from shuangsuiji.models._base import private, public
-from shuangsuiji.schema_errors import _MESSAGES, translate
+from shuangsuiji.registry.models.base import private, public
 
 
 def _all_models() -> list[type[BaseModel]]:
@@ -40,7 +40,7 @@ def _all_models() -> list[type[BaseModel]]:
     while stack:
         cls = stack.pop()
         for sub in cls.__subclasses__():
-            if sub.__module__.startswith("shuangsuiji.models") and sub not in found:
+            if sub.__module__.startswith("shuangsuiji.registry.models") and sub not in found:
                 found.add(sub)
                 stack.append(sub)
     exported = {getattr(models, n) for n in models.__all__}

@@ -16,8 +16,8 @@ import rfc8785
 import yaml
 from conftest import snapshot
 
-from shuangsuiji.eligibility import build_strata, plan_ratios, problem_entities
-from shuangsuiji.models import PlanItem
+from shuangsuiji.registry.eligibility import build_strata, plan_ratios, problem_entities
+from shuangsuiji.registry.models import PlanItem
 from shuangsuiji.workspace import Workspace
 
 STRATA = ["重点", "黑名单", "问题", "风险A", "风险B", "风险C", "风险D", "一般"]
@@ -312,7 +312,7 @@ def test_a_typed_in_approval_line_after_a_broken_line_does_not_count(bureau, ssj
 
 
 def test_temporary_plan_approval_block_alone_is_not_an_approval(bureau, ssj):
-    from shuangsuiji.plan_digest import temporary_plan_digest
+    from shuangsuiji.plan.digest import temporary_plan_digest
 
     plan = bureau / "plans/2026.yaml"
     plan.write_text(plan.read_text(encoding="utf-8") + TEMPORARY, encoding="utf-8")

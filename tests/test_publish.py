@@ -27,9 +27,9 @@ import yaml
 from conftest import REPO, copy_example, git, snapshot
 from stdnum.cn import ric
 
-from shuangsuiji import models
 from shuangsuiji.cli import main
-from shuangsuiji.words import FAIRNESS, FAIRNESS_SHORT
+from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
+from shuangsuiji.registry import models
 
 DAY = ("--date", "2026-12-01")
 ANNOUNCED_SEED = "07 12 19 23 28 33 05"
@@ -144,7 +144,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, frozen_clock) -> dict:
     ok(root, "draw", "--announcement", "二股-2", "--seed", ANNOUNCED_SEED)  # 二股-3, announced
     with pytest.MonkeyPatch.context() as patch:  # a system seed, made known so the scenario is always the same
         digits = iter(SYSTEM_SEED)
-        patch.setattr("shuangsuiji.drawing.secrets.choice", lambda alphabet: next(digits))
+        patch.setattr("shuangsuiji.draw.random_draw.secrets.choice", lambda alphabet: next(digits))
         ok(root, "draw", "--section", "一股", "--ratio", "0.1", *DAY)  # 一股-0, system seed
     ergu, yigu = ledger(root, "ergu")[3], ledger(root, "yigu")[0]
     assert (ergu["fairness"], yigu["fairness"], yigu["seed"]) == ("announced", "system", SYSTEM_SEED)
@@ -533,7 +533,7 @@ def test_plan_is_the_one_the_draws_were_made_under_even_when_published_next_year
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from shuangsuiji.publishing import perform_publish
+    from shuangsuiji.publish.publication import perform_publish
     from shuangsuiji.workspace import Workspace
 
     root = copy_of(scenario, tmp_path)
@@ -644,7 +644,7 @@ def test_nothing_after_the_publish_record_can_fail(scenario, tmp_path, monkeypat
     def broken(*args, **kwargs):
         raise SsjError("公示期限无法计算")
 
-    monkeypatch.setattr("shuangsuiji.publishing.plan_status", broken)
+    monkeypatch.setattr("shuangsuiji.publish.publication.plan_status", broken)
     root = copy_of(scenario, tmp_path)
     assert "公示期限无法计算" in refused(root, tmp_path / "公示")
     monkeypatch.undo()

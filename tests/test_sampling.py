@@ -10,8 +10,8 @@ from decimal import Decimal
 import consistent_sampler
 import pytest
 
-from shuangsuiji import sampling
-from shuangsuiji.ratio import format_ratio, parse_ratio, sample_size
+from shuangsuiji.core import tickets as sampling
+from shuangsuiji.core.ratio import format_ratio, parse_ratio, sample_size
 
 # ---------------------------------------------------------------------------------------------------
 # The package's published doctest vectors

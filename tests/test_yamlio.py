@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Result, copy_example
 
-from shuangsuiji import yamlio
 from shuangsuiji.errors import InputError
+from shuangsuiji.registry import yamlio
 
 RESAVE = "请用记事本或 WPS 打开后“另存为”，编码选 UTF-8，再重试"
 TODAY = dt.date(2026, 11, 30)
@@ -185,7 +185,7 @@ def test_deep_nesting_is_refused_without_crashing_the_interpreter(expression: st
     script = (
         "import sys\n"
         "from shuangsuiji.errors import InputError\n"
-        "from shuangsuiji.yamlio import parse\n"
+        "from shuangsuiji.registry.yamlio import parse\n"
         "try:\n"
         f"    parse('data/x.yaml', {expression})\n"
         "except InputError as exc:\n"

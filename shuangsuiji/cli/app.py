@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from shuangsuiji.workspace import Workspace
 
 HELP = """ssj —— 应急管理局“双随机、一公开”抽查工具。
 
@@ -31,7 +31,7 @@ _repo: list[Path | None] = [None]
 
 def workspace() -> Workspace:
     """The bureau repository named by ``--repo`` or found from the current folder."""
-    from ..workspace import Workspace
+    from shuangsuiji.workspace import Workspace
 
     return Workspace.find(_repo[0])
 

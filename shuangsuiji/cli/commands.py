@@ -2,14 +2,3 @@
 
 from __future__ import annotations
 
-from . import (  # noqa: F401
-    check_cmd,
-    credit_cmd,
-    draw_cmd,
-    import_cmd,
-    init_cmd,
-    ledger_cmd,
-    plan_cmd,
-    publish_cmd,
-    report_cmd,
-)

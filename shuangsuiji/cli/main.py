@@ -6,13 +6,13 @@ import sys
 
 import typer
 
-from . import commands  # noqa: F401  (registers every command on the app)
-from .app import app, chinese_help_panels
+from shuangsuiji.cli import commands  # noqa: F401  (registers every command on the app)
+from shuangsuiji.cli.app import app, chinese_help_panels
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``ssj``; returns the exit status instead of raising."""
-    from ..errors import SsjError
+    from shuangsuiji.errors import SsjError
 
     arguments = sys.argv[1:] if argv is None else argv
     if not arguments or "--help" in arguments or "-h" in arguments:
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, prog_name="ssj", standalone_mode=False)
     except SsjError as exc:
-        from ..console import err, error, print_problems
+        from shuangsuiji.cli.console import err, error, print_problems
 
         error(exc.message)
         if exc.problems and exc.problems[0].message not in exc.message:
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:
         # A path a clerk typed that cannot be written, a file Excel or WPS holds open: the environment, not a bug.
-        from ..console import error
+        from shuangsuiji.cli.console import error
 
         error(_os_error(exc))
         return 1
@@ -59,7 +59,7 @@ def _os_error(exc: OSError) -> str:
 
 
 def _usage_error(exc: Exception) -> int:
-    from ..console import err
+    from shuangsuiji.cli.console import err
 
     text = str(getattr(exc, "format_message")())  # noqa: B009  (click's exceptions, matched by shape)
     if type(exc).__name__ == "NoArgsIsHelpError":

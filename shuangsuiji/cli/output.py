@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..recording import Written
+    from shuangsuiji.ledger.writing import Written
 
 
 def finish(written: Written, as_json: bool) -> int:
     """Say where the record went and whether git has it; exit status 3 when the commit failed (SPEC §8)."""
-    from ..console import err, out
-    from ..errors import NotCommittedError
+    from shuangsuiji.cli.console import err, out
+    from shuangsuiji.errors import NotCommittedError
 
     where = written.path.relative_to(written.path.parents[2]).as_posix()
     if written.commit_error is not None:

@@ -7,11 +7,11 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from ..console import out
-from ..loading import Dataset
-from ..lookup import address, entity_label, person_label
-from ..models import Section
-from ..words import FAIRNESS, FAIRNESS_SHORT, RECORD_TYPES
+from shuangsuiji.cli.console import out
+from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT, RECORD_TYPES
+from shuangsuiji.registry.loading import Dataset
+from shuangsuiji.registry.lookup import address, entity_label, person_label
+from shuangsuiji.registry.models import Section
 
 #: Rows of a draw shown on screen; a province-scale draw lists the rest in its sheet and JSON.
 SCREEN_ROWS = 300
@@ -37,7 +37,7 @@ def fairness_line(level: str) -> str:
 def print_draw(record: dict[str, Any], section: Section, data: Dataset, recusals: list[dict[str, Any]] | None = None,
                void: dict[str, Any] | None = None) -> None:
     """A draw as a clerk wants to see it: header, strata, then each company with its team."""
-    from ..draw import teams_after
+    from shuangsuiji.core.draw import teams_after
 
     entities, people = names(data)
     label = address(section, record["seq"])

@@ -1,0 +1,223 @@
+"""Commands on ledger records: ``void``, ``recuse``, ``log``, ``show`` and ``ledger repair``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from shuangsuiji.registry.models import Section
+
+from shuangsuiji.cli.app import JsonOption, app, workspace
+from shuangsuiji.cli.output import finish
+
+Operator = Annotated[str | None, typer.Option("--operator", help="操作人（默认：git 用户名）", show_default=False)]
+DrawAddress = Annotated[str, typer.Argument(help="记录编号，如 二股-3", show_default=False)]
+
+
+@app.command("void")
+def void_command(
+    draw: DrawAddress,
+    reason: Annotated[str, typer.Option("--reason", help="作废原因（会公开）", show_default=False)],
+    operator: Operator = None, as_json: JsonOption = False,
+) -> int:
+    """作废一次抽取或一条未使用的抽取公告（写明原因）。记录不会删除，作废和重新抽取对公众都可见。"""
+    from shuangsuiji.cli.console import print_json
+    from shuangsuiji.draw.followups import perform_void
+
+    written = perform_void(workspace(), draw, reason, operator)
+    if as_json:
+        print_json(json.dumps(written.record, ensure_ascii=False))
+    return finish(written, as_json)
+
+
+@app.command("recuse")
+def recuse_command(
+    draw: DrawAddress,
+    inspector: Annotated[str, typer.Option("--inspector", help="需要回避的执法人员：工号，或不重名时的姓名", show_default=False)],
+    entity: Annotated[str, typer.Option("--entity", help="检查对象的统一社会信用代码", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="回避类别：利害关系回避、因故不能执行检查、其他", show_default=False)],
+    operator: Operator = None, as_json: JsonOption = False,
+) -> int:
+    """执法人员回避（第十七条）：按公开规则从备选人员中替换，写入台账。"""
+    from rich.markup import escape
+
+    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.draw.followups import perform_recusal
+    from shuangsuiji.registry.lookup import entity_label, person_label
+
+    ws = workspace()
+    written, team = perform_recusal(ws, draw, inspector.strip(), entity.strip(), reason.strip(), operator)
+    record = written.record
+    if as_json:
+        print_json(json.dumps(record, ensure_ascii=False))
+    else:
+        data = ws.load()
+        people = {p.id: p for p in data.inspectors}
+        companies = {e.id: e for e in data.entities}
+        out.print(f"{escape(person_label(people, record['inspector']))}回避，由备选人员"
+                  f"[bold]{escape(person_label(people, record['replacement']))}[/]替换。")
+        out.print(escape(f"单位 {entity_label(companies, record['entity'])}的检查组现为："
+                         f"{'、'.join(person_label(people, i) for i in team)}"))
+    return finish(written, as_json)
+
+
+@app.command("log")
+def log_command(
+    section: Annotated[str | None, typer.Option("--section", "-s", help="只看一个科室", show_default=False)] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="最多显示多少条（0 表示全部）")] = 50,
+    as_json: JsonOption = False,
+) -> int:
+    """台账记录一览（最新的在前）：抽取、公告、作废、回避等。"""
+    from rich.table import Table
+
+    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.core.words import RECORD_TYPES, describe
+    from shuangsuiji.ledger.queries import all_records
+    from shuangsuiji.registry.lookup import resolve_section
+
+    ws = workspace()
+    data = ws.load()
+    only = resolve_section(data.sections, section) if section else None
+    everything = all_records(ws, data)
+    addresses = {r["hash"]: _label(s, r) for s, r in everything}
+    chosen = [(s, r) for s, r in everything if only is None or s.id == only.id]
+    rows = chosen[:limit] if limit else chosen
+    if as_json:
+        print_json(json.dumps([{"address": _label(s, r), **_brief(r), "detail": describe(r, addresses)} for s, r in rows],
+                              ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        out.print("台账中还没有记录。")
+        return 0
+    table = Table(title="台账记录（最新在前）", title_justify="left")
+    for column in ("编号", "时间", "类型", "操作人", "内容"):
+        table.add_column(column, no_wrap=column in ("编号", "时间", "类型"), overflow="fold",
+                         ratio=3 if column == "内容" else None)
+    for s, r in rows:
+        table.add_row(_label(s, r), r["at"][:16].replace("T", " "), RECORD_TYPES.get(r["type"], r["type"]),
+                      r["operator"], describe(r, addresses))
+    out.print(table)
+    if len(rows) < len(chosen):
+        out.print(f"仅显示最新的 {len(rows)} 条，共 {len(chosen)} 条；--limit 0 显示全部。")
+    return 0
+
+
+def _label(section: Section, record: dict[str, Any]) -> str:
+    from shuangsuiji.registry.lookup import address
+
+    return address(section, record["seq"])
+
+
+def _brief(record: dict[str, Any]) -> dict[str, Any]:
+    keep = ("type", "at", "operator", "date", "section", "plan_item", "fairness", "reason", "hash")
+    return {k: record[k] for k in keep if k in record}
+
+
+@app.command("show")
+def show_command(
+    record: Annotated[str, typer.Argument(help="记录编号，如 二股-3", show_default=False)],
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="另存为可打印的 HTML：抽取记录生成《抽取记录表》，抽取公告生成《抽取公告》，供公示和纸质归档签字",
+        show_default=False)] = None,
+    as_json: JsonOption = False,
+) -> int:
+    """显示一条台账记录的全部内容；--html 生成可打印的抽取记录表或抽取公告。"""
+    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.render import print_draw, print_record
+    from shuangsuiji.core.words import RECORD_TYPES
+    from shuangsuiji.draw.followups import locate, recusals_of, voided_by
+    from shuangsuiji.errors import SsjError
+
+    ws = workspace()
+    data = ws.load()
+    found = locate(ws, data, record, kind=None)
+    kind = found.record["type"]
+    if html is not None and kind not in ("draw", "announce"):
+        raise SsjError(f"{found.label} 是一条“{RECORD_TYPES.get(kind, kind)}”记录：--html 只能为抽取记录（抽取记录表）"
+                       "或抽取公告（公告）生成可打印页面")
+    if as_json:
+        print_json(json.dumps(found.record, ensure_ascii=False, indent=2))
+        return 0
+    if kind != "draw":
+        print_record(found.record, found.section, found.records, data)
+        if html is not None:
+            from shuangsuiji.publish.sheet import announcement_sheet
+
+            html.write_text(announcement_sheet(found.record, found.section, found.records, data), encoding="utf-8")
+            out.print(f"已生成抽取公告：{html}（用浏览器打开后打印，或上传到信息公开栏）")
+        return 0
+    recusals = recusals_of(found.records, found.record["hash"])
+    void = voided_by(found.records, found.record["hash"])
+    print_draw(found.record, found.section, data, recusals, void)
+    if html is not None:
+        from shuangsuiji.publish.sheet import draw_sheet
+
+        html.write_text(draw_sheet(found.record, found.section, data, recusals, void), encoding="utf-8")
+        out.print(f"已生成抽取记录表：{html}（用浏览器打开后打印）")
+    return 0
+
+
+ledger_app = typer.Typer(help="台账维护。", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+
+
+@ledger_app.command("repair")
+def repair_command(
+    section: Annotated[str, typer.Option("--section", "-s", help="要修复的科室台账（或 bureau）", show_default=False)],
+    as_json: JsonOption = False,
+) -> int:
+    """修复写入中断留下的不完整末行：保留每一条完整记录，只去掉残缺的最后一行。"""
+    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.ledger.queries import repair_ledger
+
+    kept, removed = repair_ledger(workspace(), section)
+    if as_json:
+        print_json(json.dumps({"kept": kept, "removed_bytes": len(removed)}))
+    elif not removed:
+        out.print(f"台账完好（{kept} 条完整记录），无需修复。")
+    else:
+        out.print(f"已去掉不完整的末行（{len(removed)} 字节），保留 {kept} 条完整记录。请运行 ssj verify-ledger 复核并提交 git。")
+    return 0
+
+
+@app.command("verify-ledger")
+def verify_ledger_command(as_json: JsonOption = False) -> int:
+    """核验全部台账：哈希链、每次抽取和回避从记录重算；在 git 中还核验历史只增不改、抽取与当时数据一致。"""
+    from rich.table import Table
+
+    from shuangsuiji.audit.verify import verify
+    from shuangsuiji.cli.console import out, print_json, print_problems
+    from shuangsuiji.core.words import RECORD_TYPES
+
+    result = verify(workspace())
+    if as_json:
+        print_json(json.dumps({
+            "ok": result.ok, "git": result.in_git, "unverified": result.unverified,
+            "ledgers": [{"file": s.path, "records": s.records, "types": dict(s.kinds), "problems": s.problems}
+                        for s in result.ledgers],
+            "problems": [{"file": p.path, "line": p.line, "message": p.message, "severity": p.severity}
+                         for p in result.problems],
+        }, ensure_ascii=False, indent=2))
+        return 0 if result.ok else 1
+    table = Table(title="台账核验", title_justify="left")
+    for column in ("台账文件", "记录数", "内容", "问题"):
+        table.add_column(column)
+    for s in result.ledgers:
+        kinds = "、".join(f"{RECORD_TYPES.get(k, k)} {n}" for k, n in sorted(s.kinds.items()))
+        table.add_row(s.path, str(s.records), kinds, f"[red]{s.problems}[/]" if s.problems else "0")
+    if result.ledgers:
+        out.print(table)
+    print_problems(result.problems)
+    scope = result.scope
+    if not result.ledgers:
+        out.print("还没有任何台账记录。")
+    if result.ok:
+        out.print(f"[green]核验通过[/]：{scope}。")
+        return 0
+    errors = sum(p.severity == "error" for p in result.problems)
+    out.print(f"[bold red]核验未通过：{errors} 个问题。[/]")
+    raise typer.Exit(1)

@@ -1,0 +1,117 @@
+"""``ssj report new / review / evidence / list``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from shuangsuiji.cli.app import JsonOption, app, workspace
+
+report_app = typer.Typer(help="检查报告（第十九条）与集中审理（第二十条）。", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+ReportFile = Annotated[Path, typer.Argument(help="检查报告文件，如 data/reports/ergu/ergu-3-9141….yaml", show_default=False)]
+
+
+@report_app.command("new")
+def new_command(
+    draw: Annotated[str, typer.Argument(help="抽取记录编号，如 二股-3", show_default=False)],
+    entity: Annotated[str, typer.Argument(help="被抽中单位的统一社会信用代码", show_default=False)],
+    as_json: JsonOption = False,
+) -> int:
+    """为抽中的单位新建检查报告：检查组、执法证号和检查内容已按抽取记录预先填好。"""
+    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.reports.filing import new_report
+
+    ws = workspace()
+    path = new_report(ws, draw, entity)
+    rel = path.relative_to(ws.root).as_posix()
+    if as_json:
+        print_json(json.dumps({"file": rel}, ensure_ascii=False))
+        return 0
+    out.print(f"[green]已新建[/] {rel}：请填写检查情况，完成后把 status 改为 已办结，再运行 ssj check。")
+    return 0
+
+
+@report_app.command("review")
+def review_command(
+    report: ReportFile,
+    decision: Annotated[str, typer.Option("--decision", help="集中审理意见", show_default=False)],
+    signed_by: Annotated[str, typer.Option("--signed-by", help="签发人", show_default=False)],
+    penalty: Annotated[str | None, typer.Option("--penalty", help="处罚决定（如有）", show_default=False)] = None,
+    date: Annotated[str | None, typer.Option("--date", help="审理日期（默认：今天）", show_default=False)] = None,
+    as_json: JsonOption = False,
+) -> int:
+    """记录重大违法行为的集中审理（第二十条）；审理前该结果不能公开。"""
+    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.clock import parse_date
+    from shuangsuiji.reports.filing import record_review
+
+    ws = workspace()
+    day = parse_date(date) or ws.today(ws.load())
+    rel = record_review(ws, report, day, decision, penalty, signed_by)
+    if as_json:
+        print_json(json.dumps({"file": rel, "date": day.isoformat(), "decision": decision.strip(),
+                               "penalty": (penalty or "").strip() or None}, ensure_ascii=False))
+        return 0
+    out.print(f"[green]已记录集中审理[/]：{rel}")
+    return 0
+
+
+@report_app.command("evidence")
+def evidence_command(
+    report: ReportFile,
+    file: Annotated[Path, typer.Argument(help="证据材料文件（照片、扫描件等）", show_default=False)],
+    note: Annotated[str | None, typer.Option("--note", help="说明", show_default=False)] = None,
+    as_json: JsonOption = False,
+) -> int:
+    """把证据材料复制到 data/evidence/ 并在报告中登记其 SHA-256（第十八条：留存证据）。"""
+    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.reports.filing import add_evidence
+
+    stored, digest = add_evidence(workspace(), report, file, note)
+    if as_json:
+        print_json(json.dumps({"path": stored, "sha256": digest}, ensure_ascii=False))
+        return 0
+    out.print(f"[green]已登记证据[/]：{stored}（SHA-256 {digest[:16]}…）")
+    return 0
+
+
+@report_app.command("list")
+def list_command(as_json: JsonOption = False) -> int:
+    """检查报告一览：状态、结果、是否待集中审理、是否已公开。"""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from shuangsuiji import paths
+    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.ledger.store import read
+    from shuangsuiji.plan.status import published_keys
+
+    ws = workspace()
+    data = ws.load()
+    published = published_keys(read(ws.root / paths.BUREAU_LEDGER))
+    names = {e.id: e.name for e in data.entities}
+    rows: list[dict[str, Any]] = []
+    for index, r in enumerate(data.reports):
+        waiting = r.status == "已办结" and r.major_violation and r.review is None
+        rows.append({"file": data.where[("reports", index)][0], "draw": r.draw, "entity": r.entity,
+                     "name": names.get(r.entity), "status": r.status, "result": r.result or "",
+                     "review_pending": waiting, "reviewed": r.review is not None,
+                     "published": (r.draw_hash, r.entity) in published})
+    if as_json:
+        print_json(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    table = Table(title="检查报告", title_justify="left")
+    for column in ("文件", "抽取", "单位", "状态", "结果", "集中审理", "公开"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        review = "[yellow]待审理[/]" if row["review_pending"] else ("已审理" if row["reviewed"] else "")
+        company = f"{escape(row['name'])}\n{row['entity']}" if row["name"] else row["entity"]
+        table.add_row(row["file"], escape(row["draw"]), company, row["status"], escape(row["result"]),
+                      review, "已公开" if row["published"] else "")
+    out.print(table if rows else "还没有检查报告。")
+    return 0

@@ -1,0 +1,149 @@
+"""The git operations ssj needs, as small functions over ``git`` subprocesses (SPEC §4 Git, §5)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from shuangsuiji.errors import SsjError
+
+#: Paths whose uncommitted changes make a draw refuse (the ledger itself is ssj's to write).
+INPUT_PATHSPECS = ("data", "plans")
+
+
+def _git(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args], cwd=root, capture_output=True, check=check, input=stdin
+        )
+    except FileNotFoundError:
+        raise SsjError("找不到 git 程序：请安装 Git（https://git-scm.com）后重试") from None
+
+
+def _text(result: subprocess.CompletedProcess[bytes]) -> str:
+    return result.stdout.decode("utf-8", errors="replace").strip()
+
+
+def is_repository(root: Path) -> bool:
+    """True when ``root`` is the top of a git work tree (a subfolder of another repo does not count)."""
+    result = _git(root, "rev-parse", "--show-toplevel", check=False)
+    return result.returncode == 0 and Path(_text(result)).resolve() == root.resolve()
+
+
+def head(root: Path) -> str | None:
+    """The commit HEAD points at, or None in a repository without commits."""
+    result = _git(root, "rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
+    return _text(result) or None
+
+
+def user_name(root: Path) -> str | None:
+    """git's ``user.name``, if configured."""
+    result = _git(root, "config", "user.name", check=False)
+    return _text(result) or None
+
+
+def commit_blockers(root: Path) -> list[str]:
+    """Why a commit would fail now (empty when it would succeed)."""
+    blockers = []
+    if _git(root, "var", "GIT_COMMITTER_IDENT", check=False).returncode != 0:
+        blockers.append("git 没有配置提交人：请运行 git config user.name \"姓名\" 和 git config user.email \"邮箱\"")
+    if _git(root, "rev-parse", "-q", "--verify", "MERGE_HEAD", check=False).returncode == 0:
+        blockers.append("git 正在合并（merge）中：请先完成或放弃合并")
+    if head(root) is None:
+        blockers.append("仓库还没有任何提交：请先提交数据文件（git add data plans && git commit）")
+    return blockers
+
+
+def dirty_inputs(root: Path, ignore_prefix: str) -> list[str]:
+    """Uncommitted or untracked files under data/ and plans/, except those under ``ignore_prefix``."""
+    # --no-optional-locks: a status refresh must never hold .git/index.lock while another ssj process commits
+    result = _git(root, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+                  *INPUT_PATHSPECS)
+    entries = [e for e in result.stdout.decode("utf-8", errors="replace").split("\0") if e]
+    paths = []
+    skip_next = False
+    for entry in entries:
+        if skip_next:  # the source path of a rename
+            skip_next = False
+            continue
+        status, path = entry[:2], entry[3:]
+        skip_next = "R" in status or "C" in status
+        if not path.startswith(ignore_prefix):
+            paths.append(path)
+    return sorted(paths)
+
+
+def commit(root: Path, paths: list[str], message: str) -> str:
+    """Commit exactly ``paths`` (nothing else that may be staged) and return the new commit."""
+    result = _git(root, "add", "--", *paths, check=False)
+    if result.returncode == 0:
+        result = _git(root, "commit", "-q", "-m", message, "--", *paths, check=False)
+    if result.returncode != 0:
+        raise SsjError(result.stderr.decode("utf-8", errors="replace").strip() or "git commit 失败")
+    return head(root) or ""
+
+
+def history(root: Path, path: str) -> list[str]:
+    """Commits that changed ``path``, oldest first (first-parent history of HEAD)."""
+    if head(root) is None:
+        return []
+    result = _git(root, "rev-list", "--reverse", "--first-parent", "HEAD", "--", path)
+    return _text(result).split()
+
+
+def commit_exists(root: Path, commit_id: str) -> bool:
+    """True when ``commit_id`` names a commit in this repository."""
+    return _git(root, "cat-file", "-e", f"{commit_id}^{{commit}}", check=False).returncode == 0
+
+
+def is_ancestor(root: Path, ancestor: str, descendant: str = "HEAD") -> bool:
+    """True when ``ancestor`` is in the history of ``descendant``."""
+    return _git(root, "merge-base", "--is-ancestor", ancestor, descendant, check=False).returncode == 0
+
+
+def show(root: Path, commit_id: str, path: str) -> bytes | None:
+    """The bytes of ``path`` at ``commit_id``, or None when it does not exist there."""
+    result = _git(root, "cat-file", "blob", f"{commit_id}:{path}", check=False)
+    return result.stdout if result.returncode == 0 else None
+
+
+def paths_in_history(root: Path, folder: str) -> set[str]:
+    """Every path under ``folder`` that any commit in HEAD's history added, changed or deleted."""
+    if head(root) is None:
+        return set()
+    result = _git(root, "log", "--format=", "--name-only", "--no-renames", "HEAD", "--", folder)
+    return {line for line in _text(result).splitlines() if line}
+
+
+def lost_commits(root: Path, folder: str) -> list[tuple[str, str, list[str]]]:
+    """Commits in the reflog that touch ``folder`` but are not in HEAD's history (reset, amended, rebased away).
+
+    Returns ``(commit, subject, paths under folder it changed)``, newest first.
+    """
+    if head(root) is None:
+        return []
+    result = _git(root, "log", "--reflog", "--no-renames", "--format=%x00%H%x01%s", "--name-only",
+                  "--not", "HEAD", "--", folder, check=False)
+    found = []
+    for chunk in result.stdout.decode("utf-8", errors="replace").split("\0"):
+        if "\x01" not in chunk:
+            continue
+        first, _, rest = chunk.partition("\n")
+        commit_id, subject = first.split("\x01", 1)
+        found.append((commit_id, subject, [line for line in rest.splitlines() if line]))
+    return found
+
+
+def upstream(root: Path) -> tuple[str, str] | None:
+    """``(name, commit)`` of the branch HEAD tracks (``origin/main``), or None when it tracks none."""
+    commit_id = _git(root, "rev-parse", "--verify", "-q", "@{u}^{commit}", check=False)
+    if commit_id.returncode != 0 or not _text(commit_id):
+        return None
+    name = _git(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
+    return (_text(name) or "上游分支"), _text(commit_id)
+
+
+def first_parent_after(root: Path, commit_id: str, *paths: str) -> list[str]:
+    """Commits after ``commit_id`` on HEAD's first-parent line that change ``paths``, oldest first."""
+    result = _git(root, "rev-list", "--reverse", "--first-parent", f"{commit_id}..HEAD", "--", *paths, check=False)
+    return _text(result).split() if result.returncode == 0 else []

@@ -1,0 +1,104 @@
+"""The hash-chained ledger files (SPEC §5): read, append under a lock, address, repair."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from shuangsuiji.core.canonical import canonical_json
+from shuangsuiji.errors import LedgerError, SsjError
+from shuangsuiji.kit import verify as kit
+
+ZERO_HASH = "0" * 64
+LOCK_TIMEOUT_SECONDS = 120
+
+Record = dict[str, Any]
+
+
+@contextmanager
+def locked(state_dir: Path) -> Iterator[None]:
+    """Serialise every command that writes, across processes, on Windows and Linux alike."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(state_dir / "ledger.lock"), timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise SsjError(f"另一个 ssj 命令正在写台账（已等待 {LOCK_TIMEOUT_SECONDS} 秒），请稍后再试") from None
+
+
+def read(path: Path) -> list[Record]:
+    """Every record of one ledger file; refuses a broken chain or a torn last line."""
+    if not path.exists():
+        return []
+    records, problems = kit.read_ledger(str(path))
+    if problems:
+        first = problems[0]
+        raise LedgerError(
+            f"{_label(path)}:{first[0]}: {first[1]}——台账已损坏，不能再追加记录；"
+            "请运行 ssj verify-ledger 查看全部问题（末行不完整时可用 ssj ledger repair 修复）"
+        )
+    return records
+
+
+def seal(record: Record, previous: list[Record]) -> Record:
+    """Give ``record`` its place in the chain: ``seq``, ``prev`` and ``hash``."""
+    body = dict(record)
+    body.pop("hash", None)
+    body["seq"] = len(previous)
+    body["prev"] = previous[-1]["hash"] if previous else ZERO_HASH
+    body["hash"] = kit.record_hash(body)
+    return body
+
+
+def append(path: Path, build: Callable[[list[Record]], Record]) -> Record:
+    """Build a record from the ledger as it stands and append it as one whole line, flushed and synced.
+
+    Call inside :func:`locked`, so that what ``build`` checks against the ledger still holds when the
+    line is written.
+    """
+    previous = read(path)
+    record = seal(build(previous), previous)
+    line = canonical_json(record) + b"\n"
+    created = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("ab") as handle:
+        handle.write(line)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if created:
+        _sync_folder(path.parent)
+    return record
+
+
+def _sync_folder(folder: Path) -> None:
+    if os.name == "posix":  # a new file's directory entry must survive a crash too
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def repair(path: Path) -> tuple[int, bytes]:
+    """Cut a torn last line off; returns (whole records kept, bytes removed). Nothing else changes."""
+    data = path.read_bytes()
+    keep = data.rfind(b"\n") + 1
+    torn = data[keep:]
+    if not torn:
+        return data.count(b"\n"), b""
+    with path.open("r+b") as handle:
+        handle.truncate(keep)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return data[:keep].count(b"\n"), torn
+
+
+def _label(path: Path) -> str:
+    parts = path.parts
+    return "/".join(parts[-3:]) if len(parts) >= 3 else str(path)

@@ -1,0 +1,165 @@
+"""Writing one ledger record the safe way: git pre-flight, lock, append, commit (SPEC §4 Git, §8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from shuangsuiji import git as gitops
+from shuangsuiji import paths
+from shuangsuiji.errors import RuleError, SsjError
+from shuangsuiji.fsutil import write_atomic
+from shuangsuiji.ledger.store import Record, append, locked
+from shuangsuiji.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Written:
+    """A record on disk, and what became of its commit."""
+
+    record: Record
+    path: Path
+    commit: str | None
+    commit_error: str | None
+    #: the record's address (``二股-3``), when it has one
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class GitState:
+    """What a record notes about git: the commit its inputs came from and whether they were dirty."""
+
+    in_git: bool
+    commit: str | None
+    dirty: list[str]
+
+
+def git_state(ws: Workspace, require_clean: bool, allow_dirty: bool = False,
+              inputs: Mapping[str, bytes] | None = None) -> GitState:
+    """Check that a commit will be possible and (for draws) that the inputs are committed.
+
+    With ``require_clean``, every input file must also be byte for byte what HEAD holds: ``inputs`` are the
+    raw bytes the command read (by default every YAML file HEAD holds under data/ and plans/). A file saved
+    with CRLF line ends looks unchanged to ``git status`` (``.gitattributes`` stores it with LF), yet the
+    record would hash bytes that no commit holds, and ``verify-ledger`` would fail for ever.
+    """
+    if not gitops.is_repository(ws.root):
+        return GitState(False, None, [])
+    blockers = gitops.commit_blockers(ws.root)
+    if blockers:
+        raise SsjError("无法记录：" + "；".join(blockers))
+    dirty = gitops.dirty_inputs(ws.root, ignore_prefix=paths.LEDGER_DIR + "/")
+    if dirty and require_clean and not allow_dirty:
+        raise RuleError(
+            f"数据文件有未提交的修改：{_shown(dirty)}。抽取必须基于已提交的数据（可复核）：请先 git commit；"
+            "确需基于未提交的数据抽取，加 --allow-dirty（记录中会注明）"
+        )
+    differing, untracked = _differing_from_head(ws.root, inputs, set(dirty)) if require_clean else ([], [])
+    if untracked and not allow_dirty:
+        raise RuleError(
+            f"数据文件不在 git 的最新提交中：{_shown(untracked)}（可能被 .gitignore 忽略了）。抽取必须基于已提交的数据"
+            "（可复核）：请 git add -f 后提交；确需照此抽取，加 --allow-dirty（记录中会注明）"
+        )
+    if differing and not allow_dirty:
+        files = " ".join(_quoted(differing))
+        raise RuleError(
+            f"数据文件的字节与 git 中保存的不同：{_shown(differing)}。多半是用 Windows 软件保存后行尾变成了 CRLF，"
+            "而 git 按 .gitattributes 以 LF 保存它（git status 因此看不出差别），记录中的文件哈希将与任何提交都对不上、"
+            f"永远无法核验。恢复已提交的 LF 版本：先运行 git rm --cached {files}，再运行 git checkout HEAD -- {files}"
+            "（或删除该文件后运行 git checkout -- 文件名）；如有要保留的修改，请用 LF（Unix）行尾重新保存后再提交。"
+            "确需照此抽取，加 --allow-dirty（记录中会注明）"
+        )
+    return GitState(True, gitops.head(ws.root), sorted({*dirty, *differing, *untracked}))
+
+
+def _quoted(files: list[str]) -> list[str]:
+    return [f'"{f}"' if any(c.isspace() for c in f) else f for f in files]
+
+
+def _shown(files: list[str]) -> str:
+    return "、".join(files[:5]) + ("等" if len(files) > 5 else "")
+
+
+def blob_id(data: bytes) -> str:
+    """git's object id of a blob with these bytes (SHA-1 of ``blob <size>\\0`` + bytes)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()  # noqa: S324  (git's id, not a security hash)
+
+
+def _head_blobs(root: Path) -> dict[str, str]:
+    """Path → blob id of every file HEAD holds under data/ and plans/ (one ``git ls-tree``)."""
+    try:
+        result = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "ls-tree", "-r", "-z", "HEAD", "--", *gitops.INPUT_PATHSPECS],
+            cwd=root, capture_output=True, check=False,
+        )
+    except FileNotFoundError:
+        raise SsjError("找不到 git 程序：请安装 Git（https://git-scm.com）后重试") from None
+    blobs = {}
+    for entry in result.stdout.decode("utf-8", errors="surrogateescape").split("\0"):
+        meta, _, path = entry.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3 and fields[1] == "blob":
+            blobs[path] = fields[2]
+    return blobs
+
+
+def _differing_from_head(root: Path, inputs: Mapping[str, bytes] | None,
+                         known: set[str]) -> tuple[list[str], list[str]]:
+    """Input files not already reported by ``git status``: those whose bytes are not HEAD's, and those HEAD lacks."""
+    head = _head_blobs(root)
+    if inputs is None:
+        inputs = {
+            rel: (root / rel).read_bytes() for rel in head
+            if rel.endswith(".yaml") and not rel.startswith(paths.LEDGER_DIR + "/") and (root / rel).is_file()
+        }
+    unknown = [rel for rel in inputs if rel not in known]
+    untracked = sorted(rel for rel in unknown if rel not in head)
+    differing = sorted(rel for rel in unknown if rel in head and head[rel] != blob_id(inputs[rel]))
+    return differing, untracked
+
+
+def operator_name(ws: Workspace, given: str | None) -> str:
+    """``--operator``, else git's user.name, else the login name (SPEC §4)."""
+    if given and given.strip():
+        return given.strip()
+    return gitops.user_name(ws.root) or getpass.getuser()
+
+
+def stamp(kind: str, at: dt.datetime, operator: str, **fields: object) -> Record:
+    """The fields every record has (``seq``, ``prev`` and ``hash`` are added when it is appended)."""
+    return {"type": kind, "at": at.isoformat(), "operator": operator, **fields}
+
+
+def write(
+    ws: Workspace, ledger_rel: str, build: Callable[[list[Record]], Record],
+    message: Callable[[Record], str], state: GitState, files: dict[str, bytes] | None = None,
+    label: Callable[[Record], str] | None = None,
+) -> Written:
+    """Append under the lock and commit the ledger file (and ``files``, written just before the record).
+
+    A failed commit keeps the record (exit status 3). ``label`` gives the record's address (``二股-3``).
+    """
+    path = ws.root / ledger_rel
+    files = files or {}
+
+    def build_then_write_files(previous: list[Record]) -> Record:
+        record = build(previous)  # every check passes before any file changes
+        for rel, data in files.items():
+            write_atomic(ws.root / rel, data)
+        return record
+
+    with locked(ws.state_dir):
+        record = append(path, build_then_write_files)
+        name = label(record) if label is not None else None
+        if not state.in_git:
+            return Written(record, path, None, None, name)
+        try:
+            commit = gitops.commit(ws.root, [*files, ledger_rel], message(record))
+        except SsjError as exc:
+            return Written(record, path, None, exc.message, name)
+    return Written(record, path, commit, None, name)

@@ -1,0 +1,137 @@
+"""Writing a disclosure bundle (SPEC §6): page, tables, ledgers, checklist and plan, verifier, manifest, zip."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import zipfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from shuangsuiji import paths
+from shuangsuiji.publish.page import index_page
+from shuangsuiji.publish.selection import Disclosure
+from shuangsuiji.registry.loading import Dataset
+from shuangsuiji.registry.privacy import public_dict
+
+COLUMNS = [
+    ("检查时间", lambda r: "、".join(r["check_dates"])), ("科室", lambda r: r["section"]),
+    ("抽查事项", lambda r: r["checklist_name"]), ("检查方式", lambda r: r["method"]),
+    ("单位名称", lambda r: r["entity_name"]), ("统一社会信用代码", lambda r: r["entity_id"]),
+    ("地址", lambda r: r["address"]), ("行业类别", lambda r: r["specialty"]),
+    ("检查内容", lambda r: "；".join(r["contents"])), ("检查情况", lambda r: r["findings"]),
+    ("检查结果", lambda r: r["result"]), ("处理意见", lambda r: r["handling"]), ("建议", lambda r: r["suggestions"]),
+    ("整改期限", lambda r: r["rectification_deadline"] or ""),
+    ("集中审理意见", lambda r: (r["review"] or {}).get("decision", "")),
+    ("处罚决定", lambda r: (r["review"] or {}).get("penalty") or ""),
+    ("检查人员", lambda r: "、".join(f"{p['name']}（{p['cert_no']}）" for p in r["inspectors"])),
+    ("抽取记录", lambda r: r["draw"]), ("抽取公平性", lambda r: r["fairness_text"]),
+]
+
+FILES = [
+    ("index.html", "公示网页"), ("results.csv", "抽查结果（CSV，Excel 可直接打开）"), ("results.xlsx", "抽查结果（Excel）"),
+    ("results.json", "抽查结果、抽取摘要和黑名单（JSON）"), ("checklist.json", "随机抽查事项清单"),
+    ("plan.json", "年度检查计划"), ("verify.py", "独立核验程序（只需 Python 标准库）"),
+    ("ledger/", "涉及科室的完整抽取台账"), ("manifest.json", "全部文件的 SHA-256 清单"),
+]
+
+
+def write_bundle(folder: Path, disclosure: Disclosure, data: Dataset, year: int) -> str:
+    """Write every file into ``folder`` (which must not exist); returns the SHA-256 of manifest.json."""
+    folder.mkdir(parents=True)
+    rows = [[get(r) for _, get in COLUMNS] for r in disclosure.results]
+    _write(folder / "index.html", index_page(disclosure, FILES).encode("utf-8"))
+    _write(folder / "results.csv", _csv(rows))
+    _write(folder / "results.xlsx", _xlsx(rows))
+    _write(folder / "results.json", _json({
+        "bureau": disclosure.bureau, "generated": disclosure.generated,
+        "sections": [s.name for s in disclosure.selection.sections],
+        "from": _iso(disclosure.selection.start), "to": _iso(disclosure.selection.end),
+        "results": disclosure.results, "draws": disclosure.draws, "blacklist": disclosure.credit,
+        "pending_review": len(disclosure.waiting_review),
+    }))
+    _write(folder / "checklist.json", _json([public_dict(c) for c in data.checklist]))
+    plan = data.plans.get(year)
+    _write(folder / "plan.json", _json(public_dict(plan) if plan else None))
+    for section in disclosure.selection.sections:
+        source = data.files.read(paths.ledger_path(section.id)) if data.files else None
+        _write(folder / "ledger" / f"{section.id}.jsonl", source or b"")
+    verifier = resources.files("shuangsuiji") / "kit" / "verify.py"
+    _write(folder / "verify.py", verifier.read_bytes())
+    manifest = _json({"files": {p: _sha256(folder / p) for p in _relative_files(folder)}})
+    _write(folder / "manifest.json", manifest)
+    return hashlib.sha256(manifest).hexdigest()
+
+
+def zip_path(folder: Path) -> Path:
+    """``<folder name>.zip`` beside the folder (``公示.v2`` → ``公示.v2.zip``, not ``公示.zip``)."""
+    return folder.with_name(folder.name + ".zip")
+
+
+def zip_folder(folder: Path) -> Path:
+    """``<folder name>.zip`` beside the folder, holding the folder itself."""
+    target = zip_path(folder)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for rel in [*_relative_files(folder), "manifest.json"]:
+            archive.write(folder / rel, f"{folder.name}/{rel}")
+    return target
+
+
+def _relative_files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json")
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, _ in COLUMNS])
+    writer.writerows(rows)
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")  # the BOM makes Excel read UTF-8
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "抽查结果"
+    sheet.append([name for name, _ in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for column in sheet.columns:
+        for cell in column:
+            cell.number_format = "@"  # text: 18-digit codes must never become numbers
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[column[0].column_letter].width = 18
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def remove(folder: Path) -> None:
+    """Remove a half-written bundle."""
+    shutil.rmtree(folder, ignore_errors=True)

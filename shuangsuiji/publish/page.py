@@ -1,0 +1,128 @@
+"""``index.html`` of a disclosure bundle: Chinese, static, no external resources, phone- and print-friendly."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from shuangsuiji.publish.html import page, table
+from shuangsuiji.publish.selection import Disclosure
+
+
+def bar_chart(title: str, rows: list[tuple[str, list[tuple[str, int, str]]]]) -> str:
+    """Inline SVG horizontal bars: each row has a label and one or more (name, value, colour) bars."""
+    values = [v for _, bars in rows for _, v, _ in bars] or [0]
+    top = max(values) or 1
+    row_height = 20 * max((len(b) for _, b in rows), default=1) + 22
+    height = 30 + row_height * len(rows)
+    parts = [f'<svg viewBox="0 0 460 {height}" width="100%" style="max-width:720px" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" font-size="13">',
+             f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>']
+    y = 30
+    for label, bars in rows:
+        parts.append(f'<text x="0" y="{y + 13}" font-weight="bold">{escape(label)}</text>')
+        for n, (name, value, colour) in enumerate(bars):
+            width = round(250 * value / top)
+            by = y + 18 + n * 20
+            parts.append(f'<rect x="0" y="{by}" width="{max(width, 1)}" height="15" fill="{colour}"/>')
+            parts.append(f'<text x="{6 + width}" y="{by + 12}">{escape(name)} {value}</text>')
+        y += row_height
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def index_page(d: Disclosure, files: list[tuple[str, str]]) -> str:
+    """The whole page."""
+    period = _period(d)
+    parts = [
+        f"<h1>{escape(d.bureau)}“双随机、一公开”抽查结果公示</h1>",
+        f"<p class=\"meta\">公示范围：{escape(period)}　科室：{escape('、'.join(s.name for s in d.selection.sections))}"
+        f"　生成时间：{escape(d.generated[:16].replace('T', ' '))}</p>",
+        "<p class=\"note\">本页公开随机抽查的检查时间、内容、检查情况、结果和处理意见（《细则》第二十二条），"
+        "以及每一次随机抽取的完整记录。任何人都可以下载本公示包，在电脑上运行 <code>python verify.py</code>，"
+        "独立复核每一次抽取是否按公开规则从随机种子算出、记录是否被改动。</p>",
+        "<h2>图表</h2>", _charts(d),
+        f"<h2>抽查结果（{len(d.results)} 项）</h2>", _results(d),
+        f"<h2>随机抽取记录（{len(d.draws)} 次）</h2>", _draws(d),
+        "<h2>台账全部记录（含作废、公告、回避）</h2>", _events(d),
+        f"<h2>黑名单（{len(d.credit)} 家，第二十三条）</h2>", _credit(d),
+        "<h2>公示文件</h2>", _files(files),
+    ]
+    if d.waiting_review:
+        parts.insert(4, f"<p class=\"note\">另有 {len(d.waiting_review)} 项发现重大违法行为的检查正在集中审理（第二十条），审理后公开。</p>")
+    return page(f"{d.bureau}抽查结果公示", "\n".join(parts))
+
+
+def _period(d: Disclosure) -> str:
+    start = d.selection.start.isoformat() if d.selection.start else "最早"
+    end = d.selection.end.isoformat() if d.selection.end else d.generated[:10]
+    return f"{start} 至 {end}"
+
+
+def _charts(d: Disclosure) -> str:
+    plan_rows = [(r["section"], [("计划抽取次数", r["planned_draws"], "#c9a0a0"), ("已抽取次数", r["draws"], "#b22222"),
+                                 ("已抽中单位", r["drawn"], "#e08040"), ("已公示结果", r["checked"], "#2e7d32")])
+                 for r in d.per_section]
+    counts = d.result_counts()
+    result_rows = [(name, [("", counts.get(name, 0), "#1565c0")]) for name in d.categories]
+    return (f"<div>{bar_chart(f'各科室 {d.year} 年度抽查进度（截至 {d.generated[:10]}）', plan_rows)}</div>"
+            f"<div>{bar_chart('检查结果分布', result_rows)}</div>")
+
+
+def _results(d: Disclosure) -> str:
+    if not d.results:
+        return "<p>本范围内暂无已办结的检查结果。</p>"
+    rows = []
+    for r in d.results:
+        company = f"<b>{escape(r['entity_name'])}</b><br><span class=\"mono\">{escape(r['entity_id'])}</span><br>{escape(r['address'])}"
+        people = "、".join(f"{escape(p['name'])}（{escape(p['cert_no'])}）" for p in r["inspectors"])
+        handling = escape(r["handling"]) + (f"<br>整改期限：{escape(r['rectification_deadline'])}" if r["rectification_deadline"] else "")
+        if r["review"]:
+            review = r["review"]
+            handling += f"<br>集中审理（{escape(review['date'])}）：{escape(review['decision'])}"
+            handling += f"<br>处罚决定：{escape(review['penalty'])}" if review.get("penalty") else ""
+        rows.append([escape("、".join(r["check_dates"])), f"{escape(r['checklist_name'])}<br>（{escape(r['method'])}检查）",
+                     company, escape(r["findings"]), escape(r["result"]), handling, people,
+                     f"{escape(r['draw'])}<br>{escape(r['fairness_text'])}"])
+    return table(["检查时间", "抽查事项", "检查对象", "检查情况", "检查结果", "处理意见", "检查人员（执法证号）", "抽取记录"], rows, raw=True)
+
+
+def _draws(d: Disclosure) -> str:
+    if not d.draws:
+        return "<p>无。</p>"
+    blocks = []
+    for draw in d.draws:
+        strata = "；".join(f"{s['name']} {s['k']}/{s['population']}（比例 {s['ratio']}）" for s in draw["strata"])
+        teams = "；".join(f"第{n}组：" + "、".join(f"{p['name']}（{p['cert_no']}）" for p in team)
+                         for n, team in enumerate(draw["teams"], 1))
+        void = f"<p class=\"void\">已作废：{escape(draw['voided'])}</p>" if draw["voided"] else ""
+        recusals = "".join(
+            f"<li>{escape(r['entity'])}：一名检查人员回避（{escape(r['reason'])}），由备选人员 {escape(r['replacement']['name'])}"
+            f"（{escape(r['replacement']['cert_no'])}）替换；检查组为 "
+            + escape("、".join(f"{p['name']}（{p['cert_no']}）" for p in r["team"])) + "</li>"
+            for r in draw["recusals"])
+        blocks.append(
+            f"<h3>{escape(draw['address'])}　{escape(draw['section'])}　{escape(draw['date'])}</h3>{void}"
+            f"<p>符合条件 {draw['population']} 家，抽中 {draw['selected']} 家。分层：{escape(strata)}</p>"
+            f"<p>随机种子：<span class=\"mono\">{escape(draw['seed'])}</span>；来源：{escape(draw['seed_source'])}</p>"
+            f"<p class=\"note\"><b>公平性</b>：{escape(draw['fairness_explained'])}</p>"
+            f"<p>检查组：{escape(teams)}</p>" + (f"<ul>{recusals}</ul>" if recusals else "")
+            + f"<p class=\"meta\">台账 {escape(draw['ledger'])} 第 {draw['line']} 行，记录哈希 <span class=\"mono\">{escape(draw['hash'])}</span></p>"
+        )
+    return "\n".join(blocks)
+
+
+def _events(d: Disclosure) -> str:
+    rows = [[e["address"], e["at"][:16].replace("T", " "), e["type"], e["detail"]] for e in d.events]
+    return table(["编号", "时间", "类型", "内容"], rows) if rows else "<p>无。</p>"
+
+
+def _credit(d: Disclosure) -> str:
+    rows: list[list[Any]] = [[c["entity_name"], c["entity"], c["reason"], c["listed_on"], c["until"] or "", c["source"]]
+                             for c in d.credit]
+    return table(["单位名称", "统一社会信用代码", "事由", "列入日期", "期满日期", "来源文书"], rows) if rows else "<p>无。</p>"
+
+
+def _files(files: list[tuple[str, str]]) -> str:
+    items = "".join(f"<li><a href=\"{escape(name)}\">{escape(name)}</a>：{escape(what)}</li>" for name, what in files)
+    return f"<ul>{items}</ul>"

@@ -1,0 +1,282 @@
+"""Load every file of a bureau into one :class:`Dataset`, collecting every problem on the way."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from shuangsuiji import paths
+from shuangsuiji.errors import InputError, Problem, Severity
+from shuangsuiji.kit import verify as kit
+from shuangsuiji.registry import yamlio
+from shuangsuiji.registry.cache import ModelCache
+from shuangsuiji.registry.messages import Loc, translate
+from shuangsuiji.registry.models import (
+    Bureau,
+    ChecklistFile,
+    ChecklistItem,
+    CreditEntry,
+    CreditFile,
+    DutiesFile,
+    Duty,
+    EntitiesFile,
+    Entity,
+    Inspector,
+    InspectorsFile,
+    Plan,
+    Report,
+    Section,
+    SectionsFile,
+)
+from shuangsuiji.registry.models.base import normalize_id
+from shuangsuiji.registry.sources import Files
+
+M = TypeVar("M", bound=BaseModel)
+Where = tuple[str, Loc]
+Progress = Callable[[str], None]
+
+_PLAN_NAME = re.compile(r"^plans/(\d{4})\.yaml$")
+
+
+@dataclass
+class Dataset:
+    """Everything a bureau keeps, validated, with where each record came from."""
+
+    bureau: Bureau | None = None
+    sections: list[Section] = field(default_factory=list)
+    duties: list[Duty] = field(default_factory=list)
+    checklist: list[ChecklistItem] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    inspectors: list[Inspector] = field(default_factory=list)
+    credit: list[CreditEntry] = field(default_factory=list)
+    plans: dict[int, Plan] = field(default_factory=dict)
+    reports: list[Report] = field(default_factory=list)
+    #: (collection, index) → (file, path inside the file), for pointing at lines
+    where: dict[tuple[str, int], Where] = field(default_factory=dict)
+    #: every file read → SHA-256 of its raw bytes (a draw's ``inputs``)
+    inputs: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    raw_plans: dict[int, Any] = field(default_factory=dict)
+    #: collections with a file that could not be read at all, and ids of records that failed validation:
+    #: references into them are not reported again as missing
+    unreadable: set[str] = field(default_factory=set)
+    unchecked_ids: dict[str, set[str]] = field(default_factory=dict)
+    files: Files | None = None
+    _ledgers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _raw: dict[str, bytes] = field(default_factory=dict)
+    _finders: dict[str, yamlio.LineFinder] = field(default_factory=dict)
+
+    def line_of(self, path: str, loc: Loc) -> int | None:
+        """The line of ``loc`` inside ``path`` (composed lazily, only when a problem needs it)."""
+        if path not in self._finders:
+            raw = self._raw.get(path)
+            if raw is None:
+                return None
+            self._finders[path] = yamlio.LineFinder(raw.decode("utf-8-sig", errors="replace"))
+        return self._finders[path].line_of(loc)
+
+    def report(self, where: Where, message: str, severity: Severity = "error", extra: Loc = ()) -> None:
+        """Record a problem at ``where`` (plus ``extra`` steps deeper)."""
+        path, loc = where
+        line = self.line_of(path, loc + extra)
+        if line is None and path in self._raw:
+            line = 1  # a missing key or a whole-record rule: point at the file's first line, not nowhere
+        self.problems.append(Problem(path, line, message, severity))
+
+    def report_at(self, collection: str, index: int, message: str, extra: Loc = (), severity: Severity = "error") -> None:
+        """Record a problem about the ``index``-th record of ``collection``."""
+        self.report(self.where[(collection, index)], message, severity, extra)
+
+    def ledger(self, section_id: str) -> list[dict[str, Any]]:
+        """The readable records of one section's ledger (read on first use; ``verify-ledger`` judges it)."""
+        if section_id not in self._ledgers:
+            raw = self.files.read(paths.ledger_path(section_id)) if self.files is not None else None
+            records = kit.parse_ledger(raw)[0] if raw else []
+            self._ledgers[section_id] = [r for r in records if isinstance(r, dict)]
+        return self._ledgers[section_id]
+
+    def raw_inputs(self) -> dict[str, bytes]:
+        """The raw bytes of every file read (repo-relative POSIX path → bytes), as ``inputs`` digests them."""
+        return dict(self._raw)
+
+    def may_hold(self, collection: str, record_id: str) -> bool:
+        """True when ``record_id`` may be in ``collection`` although it did not load (its file has errors)."""
+        return collection in self.unreadable or record_id in self.unchecked_ids.get(collection, set())
+
+    def section(self, section_id: str) -> Section | None:
+        """The section with this id."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+class Loader:
+    """Reads files through a :class:`Files` view into a :class:`Dataset`."""
+
+    def __init__(self, files: Files, cache: ModelCache | None = None, progress: Progress | None = None) -> None:
+        self.files = files
+        self.cache = cache
+        self.progress = progress or (lambda _path: None)
+        self.data = Dataset(files=files)
+
+    def load(self) -> Dataset:
+        """Read every file; problems are collected, never raised."""
+        # The cyclic garbage collector would walk the growing heap again and again while a province-scale
+        # registry is built (reference counting still frees everything): a third of the load time.
+        # Afterwards the loaded data are frozen out of the collector's sight, so that the draw, the checks and
+        # the output that follow do not pay for walking 100,000 records at every collection either.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._load_all()
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
+
+    def _load_all(self) -> Dataset:
+        data = self.data
+        data.bureau = self._single(paths.BUREAU, Bureau)
+        data.sections = self._list(paths.SECTIONS, SectionsFile, Section, "sections")
+        data.duties = self._list(paths.DUTIES, DutiesFile, Duty, "duties")
+        data.checklist = self._list(paths.CHECKLIST, ChecklistFile, ChecklistItem, "items", collection="checklist")
+        entity_files = self.files.list(paths.ENTITIES_DIR, ".yaml")
+        if not entity_files:
+            data.problems.append(Problem(paths.ENTITIES_DIR, None, "没有任何监管对象名录文件（data/entities/*.yaml）"))
+        for path in entity_files:
+            data.entities.extend(self._list(path, EntitiesFile, Entity, "entities", offset=len(data.entities)))
+        data.inspectors = self._list(paths.INSPECTORS, InspectorsFile, Inspector, "inspectors")
+        data.credit = self._list(paths.CREDIT, CreditFile, CreditEntry, "credit", optional=True)
+        for path in self.files.list(paths.PLANS_DIR, ".yaml"):
+            self._plan(path)
+        for path in self.files.list(paths.REPORTS_DIR, ".yaml"):
+            report = self._single(path, Report)
+            if report is not None:
+                self.data.where[("reports", len(data.reports))] = (path, ())
+                data.reports.append(report)
+        return data
+
+    # -- one file -------------------------------------------------------------------------------
+
+    def _read(self, path: str, optional: bool = False) -> tuple[str, bytes] | None:
+        raw = self.files.read(path)
+        if raw is None:
+            if not optional:
+                self.data.problems.append(Problem(path, None, "缺少此文件"))
+            return None
+        self.progress(path)
+        digest = hashlib.sha256(raw).hexdigest()
+        self.data.inputs[path] = digest
+        self.data._raw[path] = raw
+        return digest, raw
+
+    def _parse(self, path: str, raw: bytes) -> Any:
+        try:
+            return yamlio.load(path, raw)
+        except InputError as exc:
+            self.data.problems.extend(exc.problems)
+            return _UNREADABLE
+
+    def _validate(self, path: str, model: type[M], content: Any) -> M | None:
+        if content is None:
+            content = {}
+        if not isinstance(content, dict):
+            self.data.problems.append(Problem(path, 1, "文件内容应为若干“键: 值”，请对照示例文件检查"))
+            return None
+        try:
+            return model.model_validate(content)
+        except ValidationError as exc:
+            for err in exc.errors():
+                self.data.report((path, ()), translate(err, model), extra=tuple(err["loc"]))
+            return None
+
+    def _model(
+        self, path: str, model: type[M], optional: bool = False, cacheable: bool = True
+    ) -> tuple[M | None, Any]:
+        """The validated model of ``path`` and, unless it came from the cache, its raw content."""
+        found = self._read(path, optional)
+        if found is None:
+            return None, None
+        digest, raw = found
+        cached = self.cache.get(path, digest) if self.cache and cacheable else None
+        if isinstance(cached, model):
+            return cached, None
+        content = self._parse(path, raw)
+        if content is _UNREADABLE:
+            return None, None
+        result = self._validate(path, model, content)
+        if result is not None and self.cache is not None and cacheable:
+            self.cache.put(path, digest, result)
+        return result, content
+
+    def _single(self, path: str, model: type[M]) -> M | None:
+        return self._model(path, model)[0]
+
+    def _list(
+        self, path: str, model: type[BaseModel], item: type[BaseModel], key: str, *,
+        collection: str | None = None, offset: int = 0, optional: bool = False,
+    ) -> list[Any]:
+        """A registry file: its records, keeping the good ones even when some are bad."""
+        parsed, content = self._model(path, model, optional)
+        pairs = list(enumerate(getattr(parsed, key))) if parsed is not None else _salvage(item, key, content)
+        if parsed is None and path in self.data.inputs:
+            self._note_unchecked(collection or key, key, content, {i for i, _ in pairs})
+        for n, (source_index, _record) in enumerate(pairs):
+            self.data.where[(collection or key, offset + n)] = (path, (key, source_index))
+        return [record for _, record in pairs]
+
+    def _note_unchecked(self, collection: str, key: str, content: Any, good: set[int]) -> None:
+        """Remember what a bad file may hold, so references to it are not reported as missing too."""
+        items = content.get(key) if isinstance(content, dict) else None
+        if not isinstance(items, list):
+            self.data.unreadable.add(collection)
+            return
+        dropped = self.data.unchecked_ids.setdefault(collection, set())
+        for index, raw in enumerate(items):
+            raw_id = raw.get("id") if isinstance(raw, dict) else None
+            if index not in good and isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
+                dropped.add(str(normalize_id(raw_id)))
+
+    def _plan(self, path: str) -> None:
+        plan, content = self._model(path, Plan, cacheable=False)  # small, and its raw form is digested
+        if plan is None:
+            return
+        match = _PLAN_NAME.match(path)
+        if match is None or int(match.group(1)) != plan.year:
+            self.data.report((path, ("year",)), f"计划文件名应为 plans/{plan.year}.yaml（与 year: {plan.year} 一致）")
+            return
+        if plan.year in self.data.plans:
+            self.data.report((path, ("year",)), f"{plan.year} 年的计划重复")
+            return
+        self.data.plans[plan.year] = plan
+        self.data.raw_plans[plan.year] = content
+        self.data.where[("plans", plan.year)] = (path, ())
+
+
+_UNREADABLE = object()
+
+
+def _salvage(item: type[BaseModel], key: str, content: Any) -> list[tuple[int, Any]]:
+    """Validate item by item so one bad record does not hide the others from cross-checks."""
+    if not isinstance(content, dict) or not isinstance(content.get(key), list):
+        return []
+    good = []
+    for index, raw in enumerate(content[key]):
+        try:
+            good.append((index, item.model_validate(raw)))
+        except ValidationError:
+            continue  # already reported by the whole-file validation
+    return good
+
+
+def load_dataset(files: Files, cache: ModelCache | None = None, progress: Progress | None = None) -> Dataset:
+    """Load every file of the bureau behind ``files``."""
+    return Loader(files, cache, progress).load()

@@ -1,0 +1,63 @@
+"""An inspection report (检查报告, 第十九条) and its central review (集中审理, 第二十条)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from shuangsuiji.registry.models.base import Id, OptionalText, Record, Text, private, public
+from shuangsuiji.registry.models.bureau import Method
+
+ReportStatus = Literal["草稿", "已办结"]
+
+
+class Evidence(Record):
+    """A kept piece of evidence, pinned by its SHA-256 (第十八条: documents and evidence kept)."""
+
+    path: Text = private(title="文件路径")
+    sha256: str = private(title="SHA-256", pattern=r"^[0-9a-f]{64}$")
+    note: OptionalText = private(None, title="说明")
+
+
+class Review(Record):
+    """The central review of a major violation before any penalty decision is signed (第二十条)."""
+
+    date: dt.date = public(title="审理日期")
+    decision: Text = public(title="审理意见")
+    penalty: OptionalText = public(None, title="处罚决定")
+    signed_by: Text = private(title="签发人")
+
+
+class Report(Record):
+    """``data/reports/<section id>/<draw>-<company>.yaml``."""
+
+    draw: Text = public(title="抽取记录")
+    draw_hash: str = private(title="抽取记录哈希", pattern=r"^[0-9a-f]{64}$")
+    section: Id = public(title="科室")
+    entity: Id = public(title="检查对象")
+    checklist_item: Id | None = public(None, title="抽查事项")
+    status: ReportStatus = public("草稿", title="状态")
+    check_dates: list[dt.date] = public([], title="检查日期")
+    method: Method = public("现场", title="检查方式")
+    contents: list[Text] = public([], title="检查内容")
+    inspectors: list[Id] = public([], title="检查人员")
+    findings: OptionalText = public(None, title="现场检查情况")
+    result: OptionalText = public(None, title="检查结果")
+    handling: OptionalText = public(None, title="处理意见")
+    suggestions: OptionalText = public(None, title="建议")
+    rectification_deadline: dt.date | None = public(None, title="整改期限")
+    evidence: list[Evidence] = private([], title="证据材料")
+    major_violation: bool = public(False, title="重大违法行为", strict=True)
+    review: Review | None = public(None, title="集中审理")
+
+    @property
+    def finished_on(self) -> dt.date | None:
+        """The last check date of a finished report (the disclosure deadline runs from it)."""
+        return max(self.check_dates) if self.status == "已办结" and self.check_dates else None
+
+
+#: What a report must hold before it is 已办结 (第十九条: time, content, findings, handling opinion).
+REQUIRED_WHEN_FINISHED = (
+    ("check_dates", "检查日期"), ("contents", "检查内容"), ("inspectors", "检查人员"),
+    ("findings", "现场检查情况"), ("result", "检查结果"), ("handling", "处理意见"),
+)

@@ -1,0 +1,190 @@
+"""Inspection reports (第十九条): a prefilled file per drawn company, its review (第二十条) and evidence.
+
+The checks ``ssj check`` runs on reports live in :mod:`report_checks`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shuangsuiji import paths
+from shuangsuiji.core.canonical import sha256_hex
+from shuangsuiji.core.draw import current_team
+from shuangsuiji.draw.followups import locate, recusals_of, voided_by
+from shuangsuiji.errors import RuleError, SsjError
+from shuangsuiji.registry.loading import Dataset
+from shuangsuiji.registry.models import Report
+from shuangsuiji.workspace import Workspace
+
+
+def report_path(section_id: str, seq: int, entity: str) -> str:
+    """``data/reports/<section id>/<section id>-<seq>-<company id>.yaml``."""
+    return f"{paths.REPORTS_DIR}/{section_id}/{section_id}-{seq}-{entity}.yaml"
+
+
+@dataclass(frozen=True)
+class DrawnCheck:
+    """One company of one draw: what a report is about."""
+
+    section_id: str
+    seq: int
+    record: dict[str, Any]
+    entity: str
+    team: list[str]
+    label: str
+
+
+def drawn_check(ws: Workspace, data: Dataset, draw_address: str, entity: str) -> DrawnCheck:
+    """The company ``entity`` of draw ``draw_address``, with its team after recusals; refuses void draws."""
+    found = locate(ws, data, draw_address)
+    if voided_by(found.records, found.record["hash"]) is not None:
+        raise RuleError(f"{found.label} 已作废，不能为它填写检查报告")
+    if entity not in {a["entity"] for a in found.record["assignments"]}:
+        chosen = "、".join(a["entity"] for a in found.record["assignments"][:5])
+        raise SsjError(f"单位 {entity} 不在 {found.label} 的抽取结果中（例如：{chosen} …）")
+    team = current_team(found.record, entity, recusals_of(found.records, found.record["hash"]))
+    return DrawnCheck(found.section.id, found.record["seq"], found.record, entity, team, found.label)
+
+
+def new_report(ws: Workspace, draw_address: str, entity: str) -> Path:
+    """Write a report file prefilled from the draw (team, 执法证号, checklist contents); refuse to overwrite."""
+    data = ws.load()
+    check = drawn_check(ws, data, draw_address, entity.strip())
+    rel = report_path(check.section_id, check.seq, check.entity)
+    target = ws.root / rel
+    if target.exists():
+        raise SsjError(f"检查报告已存在：{rel}（直接编辑该文件即可）")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_template(data, check), encoding="utf-8", newline="\n")
+    return target
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+
+
+def _template(data: Dataset, check: DrawnCheck) -> str:
+    entity = next((e for e in data.entities if e.id == check.entity), None)
+    people = {p.id: p for p in data.inspectors}
+    item_id = check.record.get("checklist_item")
+    item = next((c for c in data.checklist if c.id == item_id), None)
+    team = "、".join(f"{people[i].name}（{people[i].cert_no}）" if i in people else i for i in check.team)
+    categories = "、".join(c.name for c in data.bureau.result_categories) if data.bureau else ""
+    name = f"{entity.name}，地址 {entity.address}" if entity else check.entity
+    lines = [
+        f"# 检查报告（《细则》第十九条）：抽取记录 {check.label}，检查对象 {name}",
+        f"# 检查组：{team}",
+        "# 填写说明：全部内容填好后把 status 改为 已办结；result 从以下类别中选一：",
+        f"#   {categories}",
+        "# major_violation 为 true（发现重大违法行为）时，须经集中审理（ssj report review）后才能公开（第二十条）。",
+        "# 证据材料用 ssj report evidence 本文件 材料文件 添加（自动计算 SHA-256）。",
+        f"draw: {_q(check.label)}",
+        f"draw_hash: {_q(check.record['hash'])}",
+        f"section: {check.section_id}",
+        f"entity: {_q(check.entity)}",
+        f"checklist_item: {_q(item_id) if item_id else 'null'}",
+        "status: 草稿                     # 草稿 / 已办结",
+        "check_dates: []                  # 检查日期，如 [2026-12-03]",
+        f"method: {item.method[0] if item else '现场'}                     # 现场 / 书面",
+        "contents:                        # 本次检查覆盖的检查内容（来自抽查事项清单，可删去未检查的）",
+        *[f"  - {_q(c)}" for c in (item.contents if item else [])],
+        "inspectors:                      # 实际参加检查的人员工号：至少 2 人，须为本组成员（含回避替补）",
+        *[f"  - {_q(i)}" for i in check.team],
+        "findings: \"\"                     # 现场检查情况",
+        "result: \"\"                       # 检查结果类别",
+        "handling: \"\"                     # 处理意见",
+        "suggestions: \"\"                  # 建议",
+        "rectification_deadline: null     # 整改期限，如 2026-12-31",
+        "evidence: []                     # 证据材料（path 与 sha256）",
+        "major_violation: false           # 是否发现重大违法行为",
+        "review: null                     # 集中审理（第二十条）：date、decision、penalty、signed_by",
+    ]
+    if not item:
+        lines.insert(13, "# 注意：这次抽取没有对应的抽查事项，请手工填写检查内容")
+    return "\n".join(lines) + "\n"
+
+
+def _edit(ws: Workspace, report_file: Path) -> tuple[str, Any]:
+    target = report_file if report_file.is_absolute() else (Path.cwd() / report_file)
+    if not report_file.is_absolute() and not target.exists() and (ws.root / report_file).exists():
+        target = ws.root / report_file  # data/reports/… as the help shows it, with --repo from elsewhere
+    try:
+        rel = target.resolve().relative_to(ws.root.resolve()).as_posix()
+    except ValueError:
+        raise SsjError(f"{report_file} 不在数据仓库 {ws.root} 中") from None
+    if not rel.startswith(paths.REPORTS_DIR + "/") or not target.is_file():
+        raise SsjError(f"{rel} 不是 {paths.REPORTS_DIR}/ 下的检查报告文件")
+    from shuangsuiji.registry import yamlio
+
+    return rel, yamlio.load_round_trip(rel, target.read_bytes())
+
+
+def _save(ws: Workspace, rel: str, document: Any, before_write: Any = None) -> None:
+    """Validate, then (``before_write``, e.g. copying evidence, and) write: a refused edit changes nothing."""
+    from pydantic import ValidationError
+
+    from shuangsuiji.fsutil import write_atomic
+    from shuangsuiji.registry import yamlio
+    from shuangsuiji.registry.messages import translate
+
+    data = yamlio.dump_round_trip(document)
+    try:
+        Report.model_validate(yamlio.load(rel, data))
+    except ValidationError as exc:
+        raise SsjError(f"{rel}：{translate(exc.errors()[0], Report)}") from None
+    if before_write is not None:
+        before_write()
+    write_atomic(ws.root / rel, data)
+
+
+def record_review(ws: Workspace, report_file: Path, day: dt.date, decision: str, penalty: str | None,
+                  signed_by: str) -> str:
+    """Write the central review (集中审理, 第二十条) into a report with a major violation."""
+    rel, document = _edit(ws, report_file)
+    if not document.get("major_violation"):
+        raise RuleError(f"{rel} 没有标记重大违法行为（major_violation: true），无需集中审理")
+    if not decision.strip() or not signed_by.strip():
+        raise SsjError("请写明审理意见（--decision）和签发人（--signed-by）")
+    review: dict[str, Any] = {"date": day, "decision": decision.strip(), "signed_by": signed_by.strip()}
+    if penalty and penalty.strip():
+        review["penalty"] = penalty.strip()
+    document["review"] = review
+    _save(ws, rel, document)
+    return rel
+
+
+def add_evidence(ws: Workspace, report_file: Path, source: Path, note: str | None) -> tuple[str, str]:
+    """Copy an evidence file into ``data/evidence/…`` (unless it is there already) and pin its SHA-256."""
+    import shutil
+
+    rel, document = _edit(ws, report_file)
+    if not source.is_file():
+        raise SsjError(f"找不到证据文件 {source}")
+    resolved = source.resolve()
+    root = ws.root.resolve()
+    content = resolved.read_bytes()
+    digest = sha256_hex(content)
+    target = resolved
+    if not resolved.is_relative_to(root / paths.EVIDENCE_DIR):
+        target = root / paths.EVIDENCE_DIR / Path(rel).parent.name / Path(rel).stem / source.name
+        if target.exists() and target.read_bytes() != content:  # kept evidence is never overwritten
+            raise SsjError(f"{target.relative_to(root).as_posix()} 已有同名文件且内容不同：已登记的证据材料不能覆盖，"
+                           "请把新文件改名后再添加")
+    stored = target.relative_to(root).as_posix()
+
+    def copy() -> None:
+        if target != resolved and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(resolved, target)
+
+    entry: dict[str, Any] = {"path": stored, "sha256": digest}
+    if note:
+        entry["note"] = note
+    evidence = document.get("evidence") or []
+    evidence.append(entry)
+    document["evidence"] = evidence
+    _save(ws, rel, document, copy)
+    return stored, digest
