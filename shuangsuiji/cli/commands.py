@@ -2,3 +2,14 @@
 
 from __future__ import annotations
 
+from shuangsuiji.cli import (  # noqa: F401
+    check,
+    credit,
+    draw,
+    importing,
+    init,
+    ledger,
+    plan,
+    publish,
+    report,
+)
