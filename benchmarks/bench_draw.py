@@ -112,7 +112,7 @@ def breakdown(master: Path, fresh: Path, section: str, bare: float) -> None:
         import datetime as dt
 
         from shuangsuiji.cli.render import print_draw
-        from shuangsuiji.core.canonical import canonical_json
+        from shuangsuiji.core.canonical import canonical
         from shuangsuiji.core.draw import DrawInput, draw
         from shuangsuiji.draw.random_draw import DrawOptions, parameters
         from shuangsuiji.ledger.store import seal
@@ -140,7 +140,7 @@ def breakdown(master: Path, fresh: Path, section: str, bare: float) -> None:
                        team_size=params.team_size, **outcome, inputs=dict(sorted(data.inputs.items())),
                        commit=None, dirty=False)
         t_seal, sealed = timed(lambda: seal(record, []))
-        t_json, line = timed(lambda: canonical_json(sealed))
+        t_json, line = timed(lambda: canonical(sealed))
         with contextlib.redirect_stdout(io.StringIO()):
             t_render, _ = timed(lambda: print_draw(sealed, params.section, data))
     except Exception as exc:  # noqa: BLE001 - internal APIs under concurrent change: report, do not fail
@@ -152,7 +152,7 @@ def breakdown(master: Path, fresh: Path, section: str, bare: float) -> None:
         ("Workspace.load（热缓存）", t_load), ("checks.check_dataset", t_check),
         ("drawing.parameters（计划、分层、资格）", t_params), ("eligibility.declared_conflicts", t_conf),
         ("draw.draw（号签、排序、分组）", t_draw), ("ledger.seal（record_hash）", t_seal),
-        ("canonical.canonical_json（RFC 8785）", t_json), ("cli.render.print_draw（rich 表格）", t_render),
+        ("canonical.canonical（RFC 8785）", t_json), ("cli.render.print_draw（rich 表格）", t_render),
     ):
         row(f"  {label}", f"{value:.3f} s")
     row("  纯抽取 draw.draw / 裸循环 (c)", f"{t_draw / bare:.2f}")

@@ -5,7 +5,7 @@ Benchmark: ``ssj verify-ledger`` and the standalone ``kit/verify.py`` over large
     python benchmarks/bench_verify.py [--county 1000] [--province 20] [--profile]
 
 Two ledgers are generated outside git with the package's own pure draw (``shuangsuiji.draw.draw`` with a
-``DrawInput``), ``shuangsuiji.ledger.seal`` and ``shuangsuiji.canonical.canonical_json`` — the same functions
+``DrawInput``), ``shuangsuiji.ledger.seal`` and ``shuangsuiji.canonical.canonical`` — the same functions
 ``ssj draw`` writes with, so they are valid ledgers (checked before timing):
 
 * county scale: 1,000 draws over 2,000 companies each (strata 重点 100 %, 风险A 0.2, 风险B–D and 一般 0.1);
@@ -78,7 +78,7 @@ def draw_record(population: list[str], number: int, rng: random.Random) -> dict:
 
 def write_ledger(root: Path, draws: int, size: int, pool: list[str]) -> tuple[Path, float]:
     """A bureau folder outside git holding one section ledger of ``draws`` draws of ``size`` companies."""
-    from shuangsuiji.core.canonical import canonical_json
+    from shuangsuiji.core.canonical import canonical
     from shuangsuiji.ledger.store import seal
 
     started = time.perf_counter()
@@ -92,7 +92,7 @@ def write_ledger(root: Path, draws: int, size: int, pool: list[str]) -> tuple[Pa
             start = (number * size) % len(pool)
             population = (pool + pool)[start:start + size] if size < len(pool) else pool
             sealed = seal(draw_record(population, number, rng), chain)
-            handle.write(canonical_json(sealed) + b"\n")
+            handle.write(canonical(sealed) + b"\n")
             chain.append({"hash": sealed["hash"]})
     return path, time.perf_counter() - started
 
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             path, made = write_ledger(root, draws, size, pool)
             print(f"{label}：{draws} 次抽取 × {size} 家，台账 {path.stat().st_size / 1e6:.1f} MB（生成用时 {made:.1f} s）")
 
-            from shuangsuiji.kit import verify as kit
+            from shuangsuiji.publish.verifier import verify as kit
 
             t_kit_in, (records, problems) = timed(lambda p=path: kit.check_ledger(str(p)))
             if problems or len(records) != draws:

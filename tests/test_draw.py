@@ -15,9 +15,9 @@ import consistent_sampler
 import pytest
 import yaml
 
-from shuangsuiji.core.draw import DrawInput, Stratum, current_team, draw, replacement_for
-from shuangsuiji.errors import RuleError
-from shuangsuiji.kit import verify as kit
+from shuangsuiji.core.draw import DrawInput, Refused, Stratum, draw
+from shuangsuiji.core.recusal import current_team, replacement_for
+from shuangsuiji.publish.verifier import verify as kit
 from shuangsuiji.registry.eligibility import declared_conflicts, draw_population
 from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.workspace import Workspace
@@ -158,33 +158,33 @@ def test_all_teams_conflict_fails_and_says_why():
     plain = draw(DrawInput(SEED, one_stratum(), INSPECTORS))
     victim = plain["assignments"][5]["entity"]
     conflicts = frozenset((team[0], victim) for team in plain["inspectors"]["teams"])
-    with pytest.raises(RuleError) as info:
+    with pytest.raises(Refused) as info:
         draw(DrawInput(SEED, one_stratum(), INSPECTORS, conflicts=conflicts))
-    assert victim in info.value.message
-    assert "所有检查组都有申报的利害关系" in info.value.message
-    assert "第十七条" in info.value.message
+    assert victim in str(info.value)
+    assert "所有检查组都有申报的利害关系" in str(info.value)
+    assert "第十七条" in str(info.value)
 
 
 @pytest.mark.parametrize("size", [1, 0, -2])
 def test_team_size_below_two_refused(size):
-    with pytest.raises(RuleError, match="每组至少 2 名执法人员（第十八条）"):
+    with pytest.raises(Refused, match="每组至少 2 名执法人员（第十八条）"):
         draw(DrawInput(SEED, one_stratum(), INSPECTORS, size))
 
 
 @pytest.mark.parametrize(("pool", "shown"), [([], "只有 0 名"), (["RZ101"], "只有 1 名"), (["RZ101", "RZ101"], "只有 1 名")])
 def test_too_few_inspectors_refused(pool, shown):
-    with pytest.raises(RuleError) as info:
+    with pytest.raises(Refused) as info:
         draw(DrawInput(SEED, one_stratum(), pool))
-    assert shown in info.value.message and "不足一组 2 人" in info.value.message
+    assert shown in str(info.value) and "不足一组 2 人" in str(info.value)
 
 
 def test_three_inspectors_for_teams_of_four_refused():
-    with pytest.raises(RuleError, match="只有 3 名.*不足一组 4 人"):
+    with pytest.raises(Refused, match="只有 3 名.*不足一组 4 人"):
         draw(DrawInput(SEED, one_stratum(), INSPECTORS[:3], 4))
 
 
 def test_no_companies_refused():
-    with pytest.raises(RuleError, match="没有符合条件的检查对象"):
+    with pytest.raises(Refused, match="没有符合条件的检查对象"):
         draw(DrawInput(SEED, [Stratum("一般", Decimal("0.1"), [])], INSPECTORS))
 
 
@@ -265,13 +265,13 @@ def test_recusal_of_someone_not_in_the_team_refused():
     record = small_draw()
     entity = record["assignments"][0]["entity"]
     other_team = record["inspectors"]["teams"][1 - record["assignments"][0]["team"]]
-    with pytest.raises(RuleError, match=f"{other_team[0]} 不在单位 {entity} 的检查组中"):
+    with pytest.raises(Refused, match=f"{other_team[0]} 不在单位 {entity} 的检查组中"):
         replacement_for(record, entity, other_team[0], [])
 
 
 def test_recusal_for_a_company_not_drawn_refused():
     record = small_draw()
-    with pytest.raises(RuleError, match="不在这次抽取的结果中"):
+    with pytest.raises(Refused, match="不在这次抽取的结果中"):
         current_team(record, "91410482MA9999999X", [])
 
 

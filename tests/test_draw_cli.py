@@ -16,7 +16,7 @@ import rfc8785
 import yaml
 from conftest import snapshot
 
-from shuangsuiji.kit import verify as kit
+from shuangsuiji.publish.verifier import verify as kit
 
 DAY = ("--date", "2026-12-01")
 SEED = "31415926535897932384"

@@ -506,7 +506,7 @@ def test_log_limit_zero_shows_everything(bureau, ssj):
 
 
 def test_describe_uses_addresses_when_given():
-    from shuangsuiji.core.words import describe
+    from shuangsuiji.ledger.summary import describe
 
     void = {"type": "void", "draw": "a" * 64, "reason": "重抽"}
     assert describe(void) == "作废原因：重抽"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import git, snapshot
 
-from shuangsuiji.kit import verify as kit
+from shuangsuiji.publish.verifier import verify as kit
 
 ERGU = "data/ledger/ergu.jsonl"
 DAY = ("--date", "2026-12-01")

@@ -15,8 +15,8 @@ from conftest import copy_example, git, snapshot
 
 from shuangsuiji.cli import main
 from shuangsuiji.errors import LedgerError
-from shuangsuiji.kit import verify as kit
 from shuangsuiji.ledger import store as ledger
+from shuangsuiji.publish.verifier import verify as kit
 
 ERGU = "data/ledger/ergu.jsonl"
 DAY = ("--date", "2026-12-01")

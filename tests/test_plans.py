@@ -291,7 +291,7 @@ def test_approval_missing_from_the_bureau_ledger(bureau, ssj):
 
 
 def test_a_typed_in_approval_line_after_a_broken_line_does_not_count(bureau, ssj):
-    from shuangsuiji.kit import verify as kit
+    from shuangsuiji.publish.verifier import verify as kit
 
     ledger = bureau / "data/ledger/bureau.jsonl"
     current = latest_recorded_approval(bureau, 2026)  # the approval of the 2026 plan as it stands

@@ -616,7 +616,7 @@ def test_a_ledger_whose_chain_does_not_verify_is_not_published(scenario, tmp_pat
 
 def test_a_ledger_that_differs_from_its_commit_is_not_published(scenario, tmp_path):
     root = copy_of(scenario, tmp_path)
-    from shuangsuiji.kit import verify as kit
+    from shuangsuiji.publish.verifier import verify as kit
 
     records = ledger(root, "ergu")
     copy = {k: v for k, v in records[2].items() if k != "hash"}  # the announcement, sealed again as a new last line

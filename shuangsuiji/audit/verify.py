@@ -11,8 +11,8 @@ from shuangsuiji import git as gitops
 from shuangsuiji import paths
 from shuangsuiji.audit.inputs import compare_inputs, compare_population
 from shuangsuiji.core.canonical import sha256_hex
+from shuangsuiji.core.records import check_ledger
 from shuangsuiji.errors import Problem, Severity
-from shuangsuiji.kit import verify as kit
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.plan.digest import annual_plan_digest, temporary_plan_digest
 from shuangsuiji.plan.rules import plan_label
@@ -111,7 +111,7 @@ def _summary(rel: str, records: list[Record], found: list[Problem]) -> LedgerSum
 
 
 def _chain(ws: Workspace, rel: str) -> tuple[list[Record], list[Problem]]:
-    records, problems = kit.check_ledger(str(ws.root / rel))
+    records, problems = check_ledger(str(ws.root / rel))
     return records, [Problem(rel, line, message) for line, message in problems]
 
 

@@ -65,9 +65,9 @@ def draw_command(
     data = _load(ws, options)
     written = perform_draw(ws, options, data=data)
     if as_json:
-        from shuangsuiji.core.canonical import canonical_json
+        from shuangsuiji.core.canonical import canonical
 
-        print_json(canonical_json(written.record).decode("utf-8"))  # exactly the line in the ledger
+        print_json(canonical(written.record).decode("utf-8"))  # exactly the line in the ledger
     else:
         from shuangsuiji.cli.render import print_draw
         from shuangsuiji.registry.lookup import resolve_section

@@ -75,8 +75,9 @@ def log_command(
     from rich.table import Table
 
     from shuangsuiji.cli.console import out, print_json
-    from shuangsuiji.core.words import RECORD_TYPES, describe
+    from shuangsuiji.core.words import RECORD_TYPES
     from shuangsuiji.ledger.queries import all_records
+    from shuangsuiji.ledger.summary import describe
     from shuangsuiji.registry.lookup import resolve_section
 
     ws = workspace()

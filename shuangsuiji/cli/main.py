@@ -12,6 +12,7 @@ from shuangsuiji.cli.app import app, chinese_help_panels
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``ssj``; returns the exit status instead of raising."""
+    from shuangsuiji.core.draw import Refused
     from shuangsuiji.errors import SsjError
 
     arguments = sys.argv[1:] if argv is None else argv
@@ -26,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         if exc.problems and exc.problems[0].message not in exc.message:
             print_problems(exc.problems, err)
         return exc.exit_code
+    except Refused as exc:  # the public rules of the draw (core/) refuse in their own words
+        from shuangsuiji.cli.console import error
+
+        error(str(exc))
+        return 1
     except typer.Exit as exc:
         return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):

@@ -37,7 +37,7 @@ def fairness_line(level: str) -> str:
 def print_draw(record: dict[str, Any], section: Section, data: Dataset, recusals: list[dict[str, Any]] | None = None,
                void: dict[str, Any] | None = None) -> None:
     """A draw as a clerk wants to see it: header, strata, then each company with its team."""
-    from shuangsuiji.core.draw import teams_after
+    from shuangsuiji.core.recusal import teams_after
 
     entities, people = names(data)
     label = address(section, record["seq"])

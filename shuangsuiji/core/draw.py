@@ -1,14 +1,26 @@
-"""One draw, pure (SPEC §4): strata and seed in; selected companies, teams and assignments out."""
+"""One draw, pure (SPEC §4): strata and seed in; selected companies, teams and assignments out.
+
+ssj makes every draw with :func:`draw`, and both verifiers re-derive every recorded draw with the same
+functions (:func:`select`, :func:`form_teams`, :func:`assign`): there is one implementation of the rules.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from fractions import Fraction
 
 from shuangsuiji.core.ratio import format_ratio, sample_size
-from shuangsuiji.core.tickets import Ticket, inspector_seed, rank, smallest
-from shuangsuiji.errors import RuleError
+from shuangsuiji.core.tickets import inspector_seed, rank, smallest
+
+
+class Refused(ValueError):
+    """A draw or recusal the public rules do not allow (the message says why, in Chinese)."""
+
+    def __init__(self, message: str, entity: str | None = None) -> None:
+        super().__init__(message)
+        #: the company the refusal is about, when it is about one
+        self.entity = entity
 
 
 @dataclass(frozen=True)
@@ -17,7 +29,7 @@ class Stratum:
 
     name: str
     ratio: Decimal
-    population: list[str]
+    population: list
 
 
 @dataclass(frozen=True)
@@ -25,123 +37,90 @@ class DrawInput:
     """Everything the algorithm needs; nothing else may influence a draw."""
 
     seed: str
-    strata: list[Stratum]
-    inspectors: list[str]
+    strata: list
+    inspectors: list
     team_size: int = 2
     #: declared (inspector, entity) conflicts of interest
-    conflicts: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    conflicts: frozenset = field(default_factory=frozenset)
 
 
-def draw(spec: DrawInput) -> dict[str, Any]:
+def draw(spec: DrawInput) -> dict:
     """The algorithmic part of a draw record: strata, inspectors, conflicts, assignments."""
     if spec.team_size < 2:
-        raise RuleError("每组至少 2 名执法人员（第十八条）")
+        raise Refused("每组至少 2 名执法人员（第十八条）")
     strata, selected = [], []
     for stratum in spec.strata:
         population = _sorted_unique(stratum.population)
-        k = sample_size(len(population), stratum.ratio)
-        chosen = smallest(population, spec.seed, k)
+        k, chosen = select(population, stratum.ratio, spec.seed)
         selected.extend(chosen)
         strata.append({
             "name": stratum.name, "ratio": format_ratio(stratum.ratio), "population": population, "k": k,
             "selected": [{"id": t.id, "ticket": t.ticket} for t in chosen],
         })
     selected.sort()
-    teams, reserve = _teams(spec, len(selected))
-    conflicts = _relevant_conflicts(spec, selected)
+    eligible = sorted(set(spec.inspectors))
+    if not selected:
+        raise Refused("没有符合条件的检查对象（在营且属于本科室监管范围），无法抽取")
+    teams, reserve = form_teams(eligible, spec.seed, spec.team_size, len(selected))
+    conflicts = relevant_conflicts(spec.conflicts, eligible, [t.id for t in selected])
     return {
         "strata": strata,
-        "inspectors": {
-            "eligible": sorted(set(spec.inspectors)), "team_size": spec.team_size, "teams": teams, "reserve": reserve,
-        },
+        "inspectors": {"eligible": eligible, "team_size": spec.team_size, "teams": teams, "reserve": reserve},
         "conflicts": [{"inspector": i, "entity": e} for i, e in conflicts],
-        "assignments": _assign(selected, teams, set(conflicts)),
+        "assignments": assign([t.id for t in selected], teams, set(conflicts)),
     }
 
 
-def _sorted_unique(ids: list[str]) -> list[str]:
+def _sorted_unique(ids: list) -> list:
     """``sorted(set(ids))``, skipping the work when the strata already come sorted (they do)."""
     if all(map(str.__lt__, ids, ids[1:])):
         return list(ids)
     return sorted(set(ids))
 
 
-def _teams(spec: DrawInput, k: int) -> tuple[list[list[str]], list[str]]:
-    pool = len(set(spec.inspectors))
-    count = min(k, pool // spec.team_size)
-    if k == 0:
-        raise RuleError("没有符合条件的检查对象（在营且属于本科室监管范围），无法抽取")
+def select(population: list, ratio: Decimal | Fraction | str, seed: str) -> tuple:
+    """(k, the k smallest tickets of ``population`` in ticket order) with k = ⌈ratio × N⌉."""
+    k = sample_size(len(population), ratio)
+    return k, (smallest(population, seed, k) if k else [])
+
+
+def team_count(companies: int, inspectors: int, team_size: int) -> int:
+    """T = min(k, ⌊E / t⌋): no more teams than companies, each of ``team_size`` people."""
+    return min(companies, inspectors // team_size)
+
+
+def form_teams(eligible: list, seed: str, team_size: int, companies: int) -> tuple:
+    """(teams, reserve): the inspectors in ticket order under ``seed|inspectors``, t at a time; the rest wait."""
+    count = team_count(companies, len(eligible), team_size)
     if count == 0:
-        raise RuleError(
-            f"符合条件的执法人员只有 {pool} 名（在岗、执法证在抽取日有效），不足一组 {spec.team_size} 人（第十八条）"
+        raise Refused(
+            f"符合条件的执法人员只有 {len(eligible)} 名（在岗、执法证在抽取日有效），不足一组 {team_size} 人（第十八条）"
         )
-    ranked = [t.id for t in rank(sorted(set(spec.inspectors)), inspector_seed(spec.seed))]
-    size = spec.team_size
-    return [ranked[j * size:(j + 1) * size] for j in range(count)], ranked[count * size:]
+    ranked = [t.id for t in rank(eligible, inspector_seed(seed))]
+    return [ranked[j * team_size:(j + 1) * team_size] for j in range(count)], ranked[count * team_size:]
 
 
-def _relevant_conflicts(spec: DrawInput, selected: list[Ticket]) -> list[tuple[str, str]]:
-    chosen = {t.id for t in selected}
-    eligible = set(spec.inspectors)
-    return sorted((i, e) for i, e in spec.conflicts if e in chosen and i in eligible)
+def relevant_conflicts(conflicts, eligible: list, selected: list) -> list:
+    """The declared (inspector, entity) pairs between the inspector pool and the selected companies, sorted."""
+    chosen, pool = set(selected), set(eligible)
+    return sorted((i, e) for i, e in conflicts if e in chosen and i in pool)
 
 
-def _assign(selected: list[Ticket], teams: list[list[str]], conflicts: set[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Company i goes to team i mod T, or the next team without a conflict (第十七条)."""
+def assign(selected: list, teams: list, conflicts: set) -> list:
+    """Company i (in ticket order) goes to team i mod T, or the next team without a conflict (第十七条)."""
     assignments = []
     conflicted = {entity for _, entity in conflicts}
     count = len(teams)
     for i, company in enumerate(selected):
-        if company.id not in conflicted:  # the common case: nobody declared a conflict with this company
-            assignments.append({"entity": company.id, "team": i % count})
+        if company not in conflicted:  # the common case: nobody declared a conflict with this company
+            assignments.append({"entity": company, "team": i % count})
             continue
         for step in range(count):
             team = (i + step) % count
-            if not any((member, company.id) in conflicts for member in teams[team]):
-                assignments.append({"entity": company.id, "team": team})
+            if not any((member, company) in conflicts for member in teams[team]):
+                assignments.append({"entity": company, "team": team})
                 break
         else:
-            raise RuleError(f"单位 {company.id} 与所有检查组都有申报的利害关系，无法分配（第十七条），请增加执法人员或调整组数")
+            raise Refused(f"单位 {company} 与所有检查组都有申报的利害关系，无法分配（第十七条），请增加执法人员或调整组数",
+                          company)
     return assignments
-
-
-def replacement_for(
-    record: dict[str, Any], entity: str, inspector: str, earlier: list[dict[str, Any]]
-) -> str | None:
-    """The reserve inspector who replaces ``inspector`` for ``entity`` (SPEC §4), or None.
-
-    Beyond SPEC §4's wording, whoever already stepped aside for ``entity`` in this draw never comes
-    back as a replacement: otherwise a second recusal could return the first one's conflicted inspector.
-    """
-    team = current_team(record, entity, earlier)
-    if inspector not in team:
-        raise RuleError(f"{inspector} 不在单位 {entity} 的检查组中（当前检查组：{'、'.join(team)}）")
-    conflicts = {(c["inspector"], c["entity"]) for c in record["conflicts"]}
-    stepped_aside = {inspector} | {r["inspector"] for r in earlier if r["entity"] == entity}
-    for candidate in record["inspectors"]["reserve"]:
-        if candidate not in team and candidate not in stepped_aside and (candidate, entity) not in conflicts:
-            return str(candidate)
-    return None
-
-
-def current_team(record: dict[str, Any], entity: str, recusals: list[dict[str, Any]]) -> list[str]:
-    """The team that checks ``entity`` after the given recusals, in order."""
-    index = next((a["team"] for a in record["assignments"] if a["entity"] == entity), None)
-    if index is None:
-        raise RuleError(f"单位 {entity} 不在这次抽取的结果中")
-    team = list(record["inspectors"]["teams"][index])
-    for recusal in recusals:
-        if recusal["entity"] == entity and recusal["inspector"] in team:
-            team[team.index(recusal["inspector"])] = recusal["replacement"]
-    return team
-
-
-def teams_after(record: dict[str, Any], recusals: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """Every selected company's team after the recusals, in one pass (large draws have thousands)."""
-    teams = record["inspectors"]["teams"]
-    current = {a["entity"]: list(teams[a["team"]]) for a in record["assignments"]}
-    for recusal in recusals:
-        team = current.get(recusal["entity"])
-        if team is not None and recusal["inspector"] in team:
-            team[team.index(recusal["inspector"])] = recusal["replacement"]
-    return current

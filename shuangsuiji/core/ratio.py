@@ -8,7 +8,10 @@ import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 
+from shuangsuiji.core.text import show
+
 _DECIMAL = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)$")
+_RECORDED = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)")
 
 
 def parse_ratio(text: str | int | float | Decimal) -> Decimal:
@@ -41,11 +44,27 @@ def format_ratio(value: Decimal) -> str:
     return text
 
 
-def sample_size(population: int, ratio: Decimal | str) -> int:
-    """k = ⌈r·N⌉ computed exactly; at least 1 when N ≥ 1."""
-    if population <= 0:
+def recorded_ratio(text: object) -> Fraction:
+    """The exact ratio a record holds: a plain decimal string in (0, 1] such as ``"0.1"`` (no exponent, no %)."""
+    if not isinstance(text, str) or not _RECORDED.fullmatch(text):
+        raise ValueError(f"比例 {show(text)} 不是小数字符串（应写成 \"0.1\" 这样的形式）")
+    value = Fraction(text)
+    if not 0 < value <= 1:
+        raise ValueError(f"比例 {show(text)} 不在 (0, 1] 范围内")
+    return value
+
+
+def sample_size(population: int, ratio: Decimal | Fraction | str) -> int:
+    """k = ⌈r·N⌉ computed exactly; at least 1 when N ≥ 1 (``ratio`` a Decimal, a Fraction or a recorded string)."""
+    if not isinstance(population, int) or isinstance(population, bool) or population < 0:
+        raise ValueError("总数必须是非负整数")
+    if population == 0:
         return 0
-    exact = Fraction(Decimal(ratio)) * population
+    if isinstance(ratio, str):
+        ratio = recorded_ratio(ratio)
+    elif not isinstance(ratio, (Decimal, Fraction)):
+        raise ValueError(f"比例 {show(ratio)} 应为小数字符串、Decimal 或 Fraction")
+    exact = (ratio if isinstance(ratio, Fraction) else Fraction(ratio)) * population
     return max(1, min(population, math.ceil(exact)))
 
 

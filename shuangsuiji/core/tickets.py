@@ -1,7 +1,5 @@
-"""The public draw algorithm (SPEC §4), pure: ids and a seed in, tickets and rankings out.
-
-Tickets are Rivest's consistent-sampling first tickets, digit for digit as the
-``consistent_sampler`` package computes them (``first_fraction(id, seed)``).
+"""Tickets (SPEC §4): Rivest's consistent-sampling first tickets, digit for digit as the
+``consistent_sampler`` package computes them (``first_fraction(id, seed)``), and rankings by ticket.
 """
 
 from __future__ import annotations
@@ -9,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import unicodedata
-from collections.abc import Iterable
 from typing import NamedTuple
 
 #: Suffix that derives the inspectors' seed from the companies' seed.
@@ -42,36 +39,36 @@ def ticket_of(item_id: str, digest: str) -> str:
     return "0." + f"{value:064d}"[::-1]
 
 
-def first_fraction(item_id: str, seed: str) -> str:
-    """The first ticket of ``item_id`` under ``seed`` (same name and result as consistent_sampler)."""
-    return ticket_of(item_id, seed_digest(seed))
+def first_fraction(id, seed) -> str:  # same parameter names as consistent_sampler.first_fraction
+    """The first ticket of ``id`` under ``seed``; like that package, both are turned into strings first."""
+    return ticket_of(str(id), seed_digest(str(seed)))
 
 
-def _ticket_list(ids: list[str], seed: str) -> list[str]:
+def _ticket_list(ids: list, seed: str) -> list:
     """The ticket of every id, in order: ``ticket_of`` inlined, since a province-scale draw computes 100,000."""
     digest = seed_digest(seed)
     sha256, from_bytes = hashlib.sha256, int.from_bytes
     return ["0." + f"{from_bytes(sha256((digest + i).encode('utf-8')).digest(), 'big'):064d}"[::-1] for i in ids]
 
 
-def _pairs(ids: Iterable[str], seed: str) -> list[tuple[str, str]]:
+def _pairs(ids, seed: str) -> list:
     """(ticket, id) for every id."""
     listed = list(ids)
-    return list(zip(_ticket_list(listed, seed), listed, strict=True))
+    return list(zip(_ticket_list(listed, seed), listed))
 
 
-def tickets(ids: Iterable[str], seed: str) -> list[Ticket]:
-    """Every id with its ticket, in input order."""
+def tickets(ids, seed: str) -> list:
+    """Every id with its :class:`Ticket`, in input order."""
     return [Ticket(*pair) for pair in _pairs(ids, seed)]
 
 
-def rank(ids: Iterable[str], seed: str) -> list[Ticket]:
-    """All ids in ticket order, smallest first."""
+def rank(ids, seed: str) -> list:
+    """All ids as :class:`Ticket`, in ticket order, smallest first."""
     return [Ticket(*pair) for pair in sorted(_pairs(ids, seed))]
 
 
-def smallest(ids: Iterable[str], seed: str, k: int) -> list[Ticket]:
-    """The ``k`` smallest tickets, in ticket order, ties broken by id.
+def smallest(ids, seed: str, k: int) -> list:
+    """The ``k`` smallest tickets as :class:`Ticket`, in ticket order, ties broken by id.
 
     Tickets are compared as plain strings (much cheaper than tuples at province scale); only when two
     tickets are equal — astronomically unlikely — does the slower (ticket, id) order decide.
@@ -79,7 +76,7 @@ def smallest(ids: Iterable[str], seed: str, k: int) -> list[Ticket]:
     if k <= 0:
         return []
     listed = list(ids)
-    owner = dict(zip(_ticket_list(listed, seed), listed, strict=True))
+    owner = dict(zip(_ticket_list(listed, seed), listed))
     if len(owner) < len(listed):
         return [Ticket(*pair) for pair in heapq.nsmallest(k, _pairs(listed, seed))]
     chosen = sorted(owner)[:k] if 32 * k >= len(owner) else heapq.nsmallest(k, owner)

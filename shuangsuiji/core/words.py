@@ -1,9 +1,9 @@
-"""Words people read: fairness levels and record types, in Chinese a citizen understands."""
+"""The public vocabulary: fairness levels, record types, strata, reasons — in Chinese a citizen understands.
+
+Everything that shows a draw (``show``, the sheet, the page, ``verify.py``) takes its words from here.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
 
 FAIRNESS = {
     "announced": "事先公告（最可信）：抽取的参数和名单在随机种子产生之前就已公告，种子来自公告指定的公开来源（如彩票开奖号码），任何人都无法事先挑选结果",
@@ -23,29 +23,19 @@ RECORD_TYPES = {
     "publish": "结果公开",
 }
 
+FAIRNESS_LEVELS = tuple(FAIRNESS_SHORT)
 
-def describe(record: dict[str, Any], addresses: Mapping[str, str] | None = None) -> str:
-    """One line about any ledger record, for ``ssj log`` and the published list of records.
+FAIRNESS_LEGEND = (
+    "公平性说明：“事先公告”＝抽取前已公告参数和名单摘要，种子取自公告写明的公开来源（最可信）；"
+    "“系统随机”＝种子由程序在抽取时用操作系统的安全随机数生成；"
+    "“人工输入”＝种子由操作员输入、事先没有公告（可信度最低，因为可能事先试算过）。"
+)
 
-    ``addresses`` maps record hashes to addresses (``二股-3``), so that a void or recusal names its draw.
-    """
-    kind = record.get("type", "")
-    known = addresses or {}
-    if kind == "draw":
-        selected = sum(s["k"] for s in record["strata"])
-        announced = known.get(record.get("announcement") or "")
-        basis = f"（按公告 {announced}）" if announced else ""
-        return (f"抽取日期 {record['date']}，抽中 {selected} 家，{len(record['inspectors']['teams'])} 组，"
-                f"{FAIRNESS_SHORT[record['fairness']]}{basis}")
-    if kind == "announce":
-        return f"公告 {record['date']} 抽取；种子来源：{record['seed_source']}"
-    if kind == "void":
-        target = known.get(record["draw"])
-        return f"作废 {target}：{record['reason']}" if target else f"作废原因：{record['reason']}"
-    if kind == "recusal":
-        target = known.get(record["draw"])
-        where = f"{target}，" if target else ""
-        return f"回避替换：{record['inspector']} → {record['replacement']}（{where}{record['entity']}，{record['reason']}）"
-    if kind == "targeted":
-        return f"非随机检查（{record['basis']}，{record['reference']}）：{len(record['entities'])} 家"
-    return RECORD_TYPES.get(kind, kind)
+#: Strata in order of precedence (SPEC §4): a company belongs to the first that applies.
+STRATUM_NAMES = ("重点", "黑名单", "问题", "风险A", "风险B", "风险C", "风险D", "一般")
+
+#: The reason categories of a recusal (第十七条); personal details are never recorded.
+RECUSAL_REASONS = ("利害关系回避", "因故不能执行检查", "其他")
+
+#: The grounds for an inspection outside the random draw (第七条).
+TARGETED_BASES = ("投诉举报", "上级交办", "移送线索")

@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from shuangsuiji import paths
-from shuangsuiji.core.draw import current_team, replacement_for
+from shuangsuiji.core.recusal import current_team, replacement_for
+from shuangsuiji.core.words import RECUSAL_REASONS
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.store import Record, read
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
@@ -22,8 +23,6 @@ from shuangsuiji.registry.lookup import (
 )
 from shuangsuiji.registry.models import Section
 from shuangsuiji.workspace import Workspace
-
-RECUSAL_REASONS = ("利害关系回避", "因故不能执行检查", "其他")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shuangsuiji import paths
+from shuangsuiji.core.words import TARGETED_BASES
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
@@ -12,16 +13,14 @@ from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import address, resolve_section
 from shuangsuiji.workspace import Workspace
 
-BASES = ("投诉举报", "上级交办", "移送线索")
-
 
 def perform_targeted(
     ws: Workspace, section_text: str, basis: str, reference: str, reason: str, entities: list[str],
     inspectors: list[str], day: dt.date | None, operator: str | None, now: dt.datetime | None = None,
 ) -> Written:
     """Record a targeted (non-random) inspection with its legal basis and document number."""
-    if basis not in BASES:
-        raise SsjError(f"非随机检查的依据只能是：{'、'.join(BASES)}（第七条）")
+    if basis not in TARGETED_BASES:
+        raise SsjError(f"非随机检查的依据只能是：{'、'.join(TARGETED_BASES)}（第七条）")
     if not reference.strip() or not reason.strip():
         raise SsjError("请写明文书编号（--reference）和事由（--reason）")
     data = ws.load_checked()

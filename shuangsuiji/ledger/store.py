@@ -10,11 +10,10 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from shuangsuiji.core.canonical import canonical_json
+from shuangsuiji.core.canonical import ZERO_HASH, canonical, record_hash
+from shuangsuiji.core.chain import read_ledger
 from shuangsuiji.errors import LedgerError, SsjError
-from shuangsuiji.kit import verify as kit
 
-ZERO_HASH = "0" * 64
 LOCK_TIMEOUT_SECONDS = 120
 
 Record = dict[str, Any]
@@ -36,7 +35,7 @@ def read(path: Path) -> list[Record]:
     """Every record of one ledger file; refuses a broken chain or a torn last line."""
     if not path.exists():
         return []
-    records, problems = kit.read_ledger(str(path))
+    records, problems = read_ledger(str(path))
     if problems:
         first = problems[0]
         raise LedgerError(
@@ -52,7 +51,7 @@ def seal(record: Record, previous: list[Record]) -> Record:
     body.pop("hash", None)
     body["seq"] = len(previous)
     body["prev"] = previous[-1]["hash"] if previous else ZERO_HASH
-    body["hash"] = kit.record_hash(body)
+    body["hash"] = record_hash(body)
     return body
 
 
@@ -64,7 +63,7 @@ def append(path: Path, build: Callable[[list[Record]], Record]) -> Record:
     """
     previous = read(path)
     record = seal(build(previous), previous)
-    line = canonical_json(record) + b"\n"
+    line = canonical(record) + b"\n"
     created = not path.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("ab") as handle:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from shuangsuiji import paths
+from shuangsuiji.core.chain import parse_ledger
 from shuangsuiji.errors import RuleError
-from shuangsuiji.kit import verify as kit
 from shuangsuiji.plan.digest import annual_plan_digest, temporary_plan_digest
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.models import Plan, PlanItem, Section, TemporaryPlan
@@ -51,7 +51,7 @@ def recorded_approvals(data: Dataset) -> list[dict[str, Any]]:
     raw = data.files.read(paths.BUREAU_LEDGER) if data.files is not None else None
     if not raw:
         return []
-    records, problems = kit.parse_ledger(raw)
+    records, problems = parse_ledger(raw)
     first_bad = min((line for line, _ in problems), default=len(records) + 1)
     return [r for r in records[: first_bad - 1] if isinstance(r, dict) and r.get("type") == "plan_approval"]
 

@@ -60,7 +60,7 @@ def write_bundle(folder: Path, disclosure: Disclosure, data: Dataset, year: int)
     for section in disclosure.selection.sections:
         source = data.files.read(paths.ledger_path(section.id)) if data.files else None
         _write(folder / "ledger" / f"{section.id}.jsonl", source or b"")
-    verifier = resources.files("shuangsuiji") / "kit" / "verify.py"
+    verifier = resources.files("shuangsuiji") / "publish" / "verifier" / "verify.py"
     _write(folder / "verify.py", verifier.read_bytes())
     manifest = _json({"files": {p: _sha256(folder / p) for p in _relative_files(folder)}})
     _write(folder / "manifest.json", manifest)

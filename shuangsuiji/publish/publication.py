@@ -8,8 +8,8 @@ from pathlib import Path
 
 from shuangsuiji import git as gitops
 from shuangsuiji import paths
+from shuangsuiji.core.records import check_ledger
 from shuangsuiji.errors import Problem, SsjError
-from shuangsuiji.kit import verify as kit
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.plan.status import PendingResult, plan_status
@@ -87,7 +87,7 @@ def _refuse_unsound_ledgers(ws: Workspace, ledgers: list[str], in_git: bool) -> 
         path = ws.root / rel
         working = path.read_bytes() if path.exists() else None
         if working is not None:
-            problems += [Problem(rel, line, message) for line, message in kit.check_ledger(str(path))[1]]
+            problems += [Problem(rel, line, message) for line, message in check_ledger(str(path))[1]]
         committed = gitops.show(ws.root, head, rel) if head is not None else working
         if (committed or b"") != (working or b""):
             problems.append(Problem(rel, None, "与 git 中最后提交的版本不同（有未提交或被改动的记录）：请先提交或恢复，"

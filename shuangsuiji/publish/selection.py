@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from shuangsuiji.core.draw import current_team
+from shuangsuiji.core.recusal import current_team
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
 from shuangsuiji.draw.followups import recusals_of, voided_by
 from shuangsuiji.errors import SsjError
@@ -143,7 +143,8 @@ def _draw(data: Dataset, record: dict[str, Any], section: Section) -> dict[str, 
 
 def _events(data: Dataset, sections: list[Section]) -> list[dict[str, Any]]:
     """Every record of the covered ledgers in a line each: voids and re-draws stay visible."""
-    from shuangsuiji.core.words import RECORD_TYPES, describe
+    from shuangsuiji.core.words import RECORD_TYPES
+    from shuangsuiji.ledger.summary import describe
 
     events = []
     for section in sections:

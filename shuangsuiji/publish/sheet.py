@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from shuangsuiji.core.draw import teams_after
+from shuangsuiji.core.recusal import teams_after
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
 from shuangsuiji.publish.html import page, table
 from shuangsuiji.registry.loading import Dataset

@@ -7,11 +7,10 @@ from decimal import Decimal
 
 from shuangsuiji.core.draw import Stratum
 from shuangsuiji.core.ratio import scale_ratio
+from shuangsuiji.core.words import STRATUM_NAMES
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.models import Entity, PlanItem, Section
 
-#: Strata in order of precedence (SPEC §4): a company belongs to the first that applies.
-STRATA = ("重点", "黑名单", "问题", "风险A", "风险B", "风险C", "风险D", "一般")
 OPERATING = "在营"
 
 
@@ -80,12 +79,12 @@ def build_strata(
             raise ValueError("没有计划事项时必须给出抽查比例")
         return [Stratum("一般", floor, sorted(e.id for e in entities))]
     ratios = plan_ratios(item)
-    members: dict[str, list[str]] = {name: [] for name in STRATA}
+    members: dict[str, list[str]] = {name: [] for name in STRATUM_NAMES}
     for entity in entities:
         members[stratum_of(entity, blacklist, problems)].append(entity.id)
     return [
         Stratum(name, min(Decimal(1), max(ratios[name], floor or ratios[name])), sorted(members[name]))
-        for name in STRATA
+        for name in STRATUM_NAMES
     ]
 
 

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from shuangsuiji import paths
+from shuangsuiji.core.chain import parse_ledger
 from shuangsuiji.errors import InputError, Problem, Severity
-from shuangsuiji.kit import verify as kit
 from shuangsuiji.registry import yamlio
 from shuangsuiji.registry.cache import ModelCache
 from shuangsuiji.registry.messages import Loc, translate
@@ -97,7 +97,7 @@ class Dataset:
         """The readable records of one section's ledger (read on first use; ``verify-ledger`` judges it)."""
         if section_id not in self._ledgers:
             raw = self.files.read(paths.ledger_path(section_id)) if self.files is not None else None
-            records = kit.parse_ledger(raw)[0] if raw else []
+            records = parse_ledger(raw)[0] if raw else []
             self._ledgers[section_id] = [r for r in records if isinstance(r, dict)]
         return self._ledgers[section_id]
 

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from shuangsuiji.core.canonical import sha256_hex
-from shuangsuiji.core.draw import current_team
+from shuangsuiji.core.recusal import current_team
 from shuangsuiji.draw.followups import recusals_of, voided_by
 from shuangsuiji.errors import Severity, SsjError
 from shuangsuiji.registry.loading import Dataset

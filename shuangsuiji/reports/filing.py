@@ -12,7 +12,7 @@ from typing import Any
 
 from shuangsuiji import paths
 from shuangsuiji.core.canonical import sha256_hex
-from shuangsuiji.core.draw import current_team
+from shuangsuiji.core.recusal import current_team
 from shuangsuiji.draw.followups import locate, recusals_of, voided_by
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.registry.loading import Dataset

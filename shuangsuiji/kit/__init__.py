@@ -1,1 +1,0 @@
-"""The verification kit: ``verify.py`` is copied verbatim into every disclosure bundle (standard library only)."""
