@@ -28,6 +28,8 @@ from pathlib import Path
 
 import yaml
 
+from shuangsuiji.registry.loading import load_bureau
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     PROVINCE,
@@ -81,8 +83,8 @@ def stages(root: Path) -> None:
     try:
         import pickle
 
+        from shuangsuiji.audit.check import check_all
         from shuangsuiji.registry import yamlio
-        from shuangsuiji.registry.checks import check_dataset
         from shuangsuiji.registry.models import EntitiesFile
         from shuangsuiji.registry.models.directories import check_uscc
         from shuangsuiji.workspace import Workspace
@@ -97,8 +99,8 @@ def stages(root: Path) -> None:
         w_dump, c_dump, blobs = timed_cpu(lambda: [pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL) for m in models])
         w_load, c_load, _ = timed_cpu(lambda: [pickle.loads(b) for b in blobs])
         ws = Workspace(root)
-        data = ws.load()  # warm (the runs above filled the cache)
-        w_check, c_check, _ = timed_cpu(lambda: check_dataset(data, ws.today(data)))
+        data = load_bureau(ws)  # warm (the runs above filled the cache)
+        w_check, c_check, _ = timed_cpu(lambda: check_all(data, data.today()))
     except Exception as exc:  # noqa: BLE001 - internal APIs under concurrent change: report, do not fail
         print(f"  （分阶段计时跳过：{type(exc).__name__}: {exc}）")
         return
@@ -110,22 +112,22 @@ def stages(root: Path) -> None:
         ("  其中 models.registry.check_uscc ×N", w_uscc, c_uscc),
         ("pickle.dumps（写缓存前的序列化）", w_dump, c_dump),
         ("pickle.loads（热缓存读取）", w_load, c_load),
-        ("checks.check_dataset", w_check, c_check),
+        ("audit.check.check_all", w_check, c_check),
     ):
         row(f"  {label}", f"{wall:.2f} s（CPU {cpu:.2f} s）")
 
 
 def profile_cold_load(root: Path, out: Path) -> None:
     """The cold load and the cross-checks, in-process, under cProfile."""
-    from shuangsuiji.registry.checks import check_dataset
+    from shuangsuiji.audit.check import check_all
     from shuangsuiji.workspace import Workspace
 
     shutil.rmtree(root / ".ssj", ignore_errors=True)
     ws = Workspace(root)
 
     def cold() -> None:
-        data = ws.load()
-        check_dataset(data, ws.today(data))
+        data = load_bureau(ws)
+        check_all(data, data.today())
 
     print("\n-- cProfile：冷启动读取 + 交叉检查（进程内）/ cold load + cross-checks, in-process --")
     profile(cold, out)

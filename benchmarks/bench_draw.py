@@ -33,6 +33,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from shuangsuiji.registry.loading import load_bureau
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     PROVINCE,
@@ -111,13 +113,13 @@ def breakdown(master: Path, fresh: Path, section: str, bare: float) -> None:
     try:
         import datetime as dt
 
+        from shuangsuiji.audit.check import check_all
         from shuangsuiji.cli.render import print_draw
         from shuangsuiji.core.canonical import canonical
         from shuangsuiji.core.draw import DrawInput, draw
         from shuangsuiji.draw.random_draw import DrawOptions, parameters
         from shuangsuiji.ledger.store import seal
         from shuangsuiji.ledger.writing import stamp
-        from shuangsuiji.registry.checks import check_dataset
         from shuangsuiji.registry.eligibility import declared_conflicts
         from shuangsuiji.workspace import Workspace
     except ImportError as exc:
@@ -126,8 +128,8 @@ def breakdown(master: Path, fresh: Path, section: str, bare: float) -> None:
     try:
         ws = Workspace(copy_bureau(master, fresh, with_state=True))
         day = dt.date.fromisoformat(DATE)
-        t_load, data = timed(ws.load)
-        t_check, _ = timed(lambda: check_dataset(data, ws.today(data)))
+        t_load, data = timed(lambda: load_bureau(ws))
+        t_check, _ = timed(lambda: check_all(data, data.today()))
         options = DrawOptions(section=section, ratio="0.1", seed=SEED, date=day)
         t_params, params = timed(lambda: parameters(data, options, day))
         t_conf, conflicts = timed(lambda: declared_conflicts(data))
@@ -149,7 +151,7 @@ def breakdown(master: Path, fresh: Path, section: str, bare: float) -> None:
     selected = sum(s["k"] for s in outcome["strata"])
     print(f"分阶段（进程内，各一次）/ stages, in-process, once each — {selected} 家抽中，记录 {len(line) / 1e6:.1f} MB")
     for label, value in (
-        ("Workspace.load（热缓存）", t_load), ("checks.check_dataset", t_check),
+        ("load_bureau（热缓存）", t_load), ("audit.check.check_all", t_check),
         ("drawing.parameters（计划、分层、资格）", t_params), ("eligibility.declared_conflicts", t_conf),
         ("draw.draw（号签、排序、分组）", t_draw), ("ledger.seal（record_hash）", t_seal),
         ("canonical.canonical（RFC 8785）", t_json), ("cli.render.print_draw（rich 表格）", t_render),
@@ -178,8 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="ssj-bench-draw-") as tmp:
         base = Path(tmp)
         master = copy_bureau(source, base / "master")
-        Workspace(master).load()  # fills master/.ssj/cache: every copy below starts warm
-        load = best_of(3, lambda: Workspace(master).load())
+        load_bureau(Workspace(master))  # fills master/.ssj/cache: every copy below starts warm
+        load = best_of(3, lambda: load_bureau(Workspace(master)))
 
         runs = []
         for n in range(max(1, args.repeat)):

@@ -1,19 +1,43 @@
-"""A bureau's repository on disk: where it is, how to load it, where ssj keeps its own state."""
+"""A bureau's repository on disk (SPEC §2): where each file lives, where ssj keeps its own state, and how a
+file is written so that a crash leaves either the old bytes or the new ones, never a mix.
+
+Paths are repo-relative POSIX strings.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import os
+import stat
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from shuangsuiji import clock, paths
-from shuangsuiji.clock import DEFAULT_TIMEZONE
-from shuangsuiji.errors import DataError, SsjError
-from shuangsuiji.registry.cache import ModelCache
-from shuangsuiji.registry.checks import check_dataset
-from shuangsuiji.registry.loading import Dataset, Progress, load_dataset
-from shuangsuiji.registry.sources import WorkingTree
+from shuangsuiji.errors import SsjError
+
+BUREAU = "data/bureau.yaml"
+SECTIONS = "data/sections.yaml"
+DUTIES = "data/duties.yaml"
+CHECKLIST = "data/checklist.yaml"
+ENTITIES_DIR = "data/entities"
+INSPECTORS = "data/inspectors.yaml"
+CREDIT = "data/credit.yaml"
+REPORTS_DIR = "data/reports"
+EVIDENCE_DIR = "data/evidence"
+LEDGER_DIR = "data/ledger"
+BUREAU_LEDGER = "data/ledger/bureau.jsonl"
+PLANS_DIR = "plans"
+STATE_DIR = ".ssj"
+
+
+def plan_path(year: int) -> str:
+    """``plans/<year>.yaml``."""
+    return f"{PLANS_DIR}/{year}.yaml"
+
+
+def ledger_path(section_id: str) -> str:
+    """``data/ledger/<section id>.jsonl``."""
+    return f"{LEDGER_DIR}/{section_id}.jsonl"
 
 
 @dataclass(frozen=True)
@@ -27,64 +51,49 @@ class Workspace:
         """The repository containing ``start`` (default: the current folder)."""
         here = (start or Path.cwd()).resolve()
         for folder in (here, *here.parents):
-            if (folder / paths.BUREAU).is_file():
+            if (folder / BUREAU).is_file():
                 return cls(folder)
         raise SsjError(
-            f"{here} 不是 ssj 的数据仓库：找不到 {paths.BUREAU}。"
+            f"{here} 不是 ssj 的数据仓库：找不到 {BUREAU}。"
             "请进入仓库目录再运行，或用 --repo 指定；新单位可用“ssj init 目录”创建"
         )
 
     @property
     def state_dir(self) -> Path:
         """``.ssj/``: caches and the lock file (git-ignored)."""
-        return self.root / paths.STATE_DIR
-
-    def load(self, progress: Progress | None = None) -> Dataset:
-        """Every file, validated (problems collected, not raised)."""
-        return load_dataset(WorkingTree(self.root), ModelCache(self.state_dir / "cache"), progress)
-
-    def load_checked(
-        self, today: dt.date | None = None, progress: Progress | None = None, plan_years: set[int] | None = None
-    ) -> Dataset:
-        """Every file, validated and cross-checked; refuses when any error remains.
-
-        With ``plan_years``, problems in the plans of other years are left to ``ssj check``: a draft of next
-        year's plan must not stop this year's draws.
-        """
-        return self.checked(self.load(progress), today, plan_years)
-
-    def checked(self, data: Dataset, today: dt.date | None = None, plan_years: set[int] | None = None) -> Dataset:
-        """``data`` (as :meth:`load` gave it) cross-checked; refuses when any error remains (see :meth:`load_checked`)."""
-        check_dataset(data, today or self.today(data))
-        ignored = {paths.plan_path(year) for year in _plan_years(data)} - {paths.plan_path(y) for y in plan_years or ()}
-        errors = [p for p in data.errors if plan_years is None or p.path not in ignored]
-        if errors:
-            raise DataError(f"数据有 {len(errors)} 处错误，请先运行 ssj check 并改正", errors)
-        return data
-
-    def timezone(self, data: Dataset) -> str:
-        """The bureau's time zone; ``ssj check`` reports a bad one, everything else uses the default."""
-        name = data.bureau.timezone if data.bureau is not None else DEFAULT_TIMEZONE
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            return DEFAULT_TIMEZONE
-        return name
-
-    def today(self, data: Dataset) -> dt.date:
-        """Today in the bureau's time zone."""
-        return clock.local_today(self.timezone(data))
-
-    def now(self, data: Dataset) -> dt.datetime:
-        """Now in the bureau's time zone."""
-        return clock.local_now(self.timezone(data))
+        return self.root / STATE_DIR
 
 
-def _plan_years(data: Dataset) -> set[int]:
-    """Years of every plan file present, loaded or not."""
-    years = set(data.plans)
-    for path in data.inputs:
-        name = path.removeprefix(paths.PLANS_DIR + "/").removesuffix(".yaml")
-        if path.startswith(paths.PLANS_DIR + "/") and name.isdigit():
-            years.add(int(name))
-    return years
+def write_temporary(target: Path, content: bytes) -> Path:
+    """``content`` synced to disk in a new hidden file beside ``target``, with ``target``'s permissions."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644
+        os.chmod(name, mode)  # mkstemp makes 0600 files; keep what the bureau's file had
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` beside ``path``, sync it, then rename it over ``path``."""
+    write_all_atomic({path: data})
+
+
+def write_all_atomic(contents: Mapping[Path, bytes]) -> None:
+    """Several files at once: every temporary file is written before any is renamed into place."""
+    temporary: list[tuple[Path, Path]] = []
+    try:
+        for target, content in contents.items():
+            temporary.append((write_temporary(target, content), target))
+        for name, target in temporary:
+            os.replace(name, target)
+    finally:
+        for name, _ in temporary:
+            name.unlink(missing_ok=True)

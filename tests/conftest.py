@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shuangsuiji.cli import main
+from shuangsuiji.registry.loading import load_bureau
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,7 +43,7 @@ def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from shuangsuiji.workspace import Workspace
 
     root = copy_example(tmp_path_factory.mktemp("warm"))
-    Workspace(root).load()
+    load_bureau(Workspace(root))
     return root / ".ssj"
 
 

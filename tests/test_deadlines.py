@@ -12,6 +12,7 @@ import yaml
 
 from shuangsuiji.plan.deadlines import due_date, is_working_day
 from shuangsuiji.plan.status import plan_status
+from shuangsuiji.registry.loading import load_bureau
 from shuangsuiji.registry.models import Disclosure
 from shuangsuiji.workspace import Workspace
 
@@ -111,7 +112,7 @@ def finished(bureau, ssj) -> tuple[Path, str, str]:
 
 def pending(root: Path, today: str) -> list[tuple[str, str, str, str, bool]]:
     ws = Workspace(root)
-    _, waiting = plan_status(ws, ws.load(), 2026, D(today))
+    _, waiting = plan_status(ws, load_bureau(ws), 2026, D(today))
     return [(p.report, p.entity, p.finished_on, p.due, p.overdue) for p in waiting]
 
 
@@ -132,12 +133,12 @@ def test_plan_status_in_calendar_days(finished):
 def test_plan_status_counts_and_falls_behind(finished):
     root, _, _ = finished
     ws = Workspace(root)
-    rows, _ = plan_status(ws, ws.load(), 2026, D("2026-10-11"))
+    rows, _ = plan_status(ws, load_bureau(ws), 2026, D("2026-10-11"))
     ergu = next(r for r in rows if r.section == "ergu")
     assert (ergu.draws, ergu.voided, ergu.reports, ergu.finished, ergu.published) == (1, 0, 1, 1, 0)
     assert ergu.companies == len(json.loads((root / "data/ledger/ergu.jsonl").read_text(encoding="utf-8"))["assignments"])
     assert ergu.overdue == ["进度滞后：按实施月份应已抽取 3 次，实际 1 次"]  # 4 a year, 9 of 12 months gone
-    rows, _ = plan_status(ws, ws.load(), 2026, D("2027-01-05"))
+    rows, _ = plan_status(ws, load_bureau(ws), 2026, D("2027-01-05"))
     assert next(r for r in rows if r.section == "ergu").overdue == ["频次未完成：计划 4 次，实际 1 次，实施期已过"]
 
 
@@ -171,7 +172,7 @@ def test_publish_lists_what_remains_unpublished_and_published_results_leave_the_
     assert yigu_rel not in published.out.split("公开 1 项检查结果")[1]
     assert [p[0] for p in pending(root, "2026-10-14")] == [rel]
     ws = Workspace(root)
-    rows, _ = plan_status(ws, ws.load(), 2026, D("2026-10-14"))
+    rows, _ = plan_status(ws, load_bureau(ws), 2026, D("2026-10-14"))
     assert next(r for r in rows if r.section == "yigu").published == 1
     # publishing the rest empties the list
     assert ssj(root, "publish", "--section", "二股", "--out", str(tmp_path / "二股公示")).code == 0

@@ -19,6 +19,7 @@ from shuangsuiji.core.draw import DrawInput, Refused, Stratum, draw
 from shuangsuiji.core.recusal import current_team, replacement_for
 from shuangsuiji.publish.verifier import verify as kit
 from shuangsuiji.registry.eligibility import declared_conflicts, draw_population
+from shuangsuiji.registry.loading import load_bureau
 from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.workspace import Workspace
 
@@ -286,7 +287,7 @@ def strata_of(data, day=dt.date(2026, 12, 1), ratio=Decimal("0.1")):
 
 
 def test_shuffled_registry_gives_the_same_strata_and_draw(bureau):
-    data = Workspace(bureau).load()
+    data = load_bureau(Workspace(bureau))
     strata, pool = strata_of(data)
     baseline = draw(DrawInput(SEED, strata, pool, 2, declared_conflicts(data)))
     for round_ in range(3):

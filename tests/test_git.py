@@ -13,6 +13,7 @@ import pytest
 from conftest import git, snapshot
 
 from shuangsuiji.publish.verifier import verify as kit
+from shuangsuiji.registry.loading import load_bureau
 
 ERGU = "data/ledger/ergu.jsonl"
 DAY = ("--date", "2026-12-01")
@@ -365,7 +366,7 @@ def test_draw_under_a_plan_whose_approval_was_only_typed_in(git_bureau, ssj):
     from shuangsuiji.plan.digest import annual_plan_digest
     from shuangsuiji.workspace import Workspace
 
-    digest = annual_plan_digest(Workspace(git_bureau).load().raw_plans[2026])
+    digest = annual_plan_digest(load_bureau(Workspace(git_bureau)).raw_plans[2026])
     assert text.count(approved["digest"]) == 1  # the approval block holds the recorded digest
     plan.write_text(plan.read_text(encoding="utf-8").replace(approved["digest"], digest), encoding="utf-8")
     commit_all(git_bureau, "手工改写审批块")

@@ -13,7 +13,7 @@ import pytest
 from conftest import Result, snapshot
 from stdnum.cn import ric, uscc
 
-from shuangsuiji import fsutil
+from shuangsuiji import workspace
 from shuangsuiji.registry import yamlio
 from shuangsuiji.registry.import_columns import ENTITIES, INSPECTORS, day, normalize_header
 from shuangsuiji.registry.importing import import_file
@@ -466,7 +466,7 @@ def test_failed_write_leaves_no_file_changed_and_no_temporary_file(
 ) -> None:
     sheet = write_csv(tmp_path / "名录.csv", [ENTITY_HEADER, company(1), company(2, specialty="冶金工贸")])
     before = snapshot(bureau)
-    real = fsutil.write_temporary
+    real = workspace.write_temporary
     written: list[Path] = []
 
     def disk_full_on_the_second_file(target: Path, content: bytes) -> Path:
@@ -475,7 +475,7 @@ def test_failed_write_leaves_no_file_changed_and_no_temporary_file(
         written.append(real(target, content))
         return written[-1]
 
-    monkeypatch.setattr(fsutil, "write_temporary", disk_full_on_the_second_file)
+    monkeypatch.setattr(workspace, "write_temporary", disk_full_on_the_second_file)
     with pytest.raises(OSError, match="disk full"):
         import_file(Workspace(bureau), "entities", sheet)
     assert len(written) == 1 and not written[0].exists()

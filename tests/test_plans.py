@@ -17,6 +17,7 @@ import yaml
 from conftest import snapshot
 
 from shuangsuiji.registry.eligibility import build_strata, plan_ratios, problem_entities
+from shuangsuiji.registry.loading import load_bureau
 from shuangsuiji.registry.models import PlanItem
 from shuangsuiji.workspace import Workspace
 
@@ -578,7 +579,7 @@ def test_problem_stratum_from_finished_reports(reported, bureau, ssj):
 
 
 def test_problem_look_back_window_is_exact(reported, bureau):
-    data = Workspace(bureau).load()
+    data = load_bureau(Workspace(bureau))
     old, recent = reported["old"], reported["recent"]
     # finished 2026-01-20; problem_lookback_days: 365
     assert problem_entities(data, dt.date(2027, 1, 20)) >= {old, recent}

@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from shuangsuiji import git as gitops
-from shuangsuiji import paths
 from shuangsuiji.audit.inputs import compare_inputs, compare_population
 from shuangsuiji.core.canonical import sha256_hex
 from shuangsuiji.core.records import check_ledger
@@ -18,7 +17,7 @@ from shuangsuiji.plan.digest import annual_plan_digest, temporary_plan_digest
 from shuangsuiji.plan.rules import plan_label
 from shuangsuiji.registry.loading import Dataset, load_dataset
 from shuangsuiji.registry.sources import GitObjects, GitTree
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import BUREAU_LEDGER, LEDGER_DIR, Workspace
 
 #: What the summary line claims when every check held.
 SCOPE_OUTSIDE_GIT = "哈希链、重算抽取与回避（不在 git 仓库中，未核验历史）"
@@ -72,7 +71,7 @@ def verify(ws: Workspace) -> Verification:
 
 
 def _verify(ws: Workspace, objects: GitObjects | None) -> Verification:
-    on_disk = {p.relative_to(ws.root).as_posix() for p in (ws.root / paths.LEDGER_DIR).glob("*.jsonl")}
+    on_disk = {p.relative_to(ws.root).as_posix() for p in (ws.root / LEDGER_DIR).glob("*.jsonl")}
     chains = {rel: _chain(ws, rel) for rel in sorted(on_disk)}
     problems: list[Problem] = []
     summaries = []
@@ -81,12 +80,12 @@ def _verify(ws: Workspace, objects: GitObjects | None) -> Verification:
             problems += chain_problems
             summaries.append(_summary(rel, chained, chain_problems))
         return Verification(problems, summaries, False)
-    approvals = [r for r in chains.get(paths.BUREAU_LEDGER, ([], []))[0] if r and r.get("type") == "plan_approval"]
+    approvals = [r for r in chains.get(BUREAU_LEDGER, ([], []))[0] if r and r.get("type") == "plan_approval"]
     head = gitops.head(ws.root)
     history = _History(ws, objects, head, approvals)
     # every ledger file git ever held, so that deleting a whole section's ledger cannot hide it (H5)
-    ever = {p for p in gitops.paths_in_history(ws.root, paths.LEDGER_DIR) if p.endswith(".jsonl")}
-    committed = {p for p in objects.tree(head, paths.LEDGER_DIR) if p.endswith(".jsonl")} if head else set()
+    ever = {p for p in gitops.paths_in_history(ws.root, LEDGER_DIR) if p.endswith(".jsonl")}
+    committed = {p for p in objects.tree(head, LEDGER_DIR) if p.endswith(".jsonl")} if head else set()
     lost = history.lost_records()
     pushed = history.upstream()
     for rel in sorted(on_disk | ever | committed | set(lost) | set(pushed)):
@@ -174,7 +173,7 @@ class _History:
         kept every record) hides nothing and is not reported.
         """
         found: dict[str, list[Problem]] = {}
-        for commit, subject, changed in gitops.lost_commits(self.ws.root, paths.LEDGER_DIR):
+        for commit, subject, changed in gitops.lost_commits(self.ws.root, LEDGER_DIR):
             for rel in changed:
                 if not rel.endswith(".jsonl"):
                     continue
@@ -196,7 +195,7 @@ class _History:
             return {}
         name, commit = tracked
         found: dict[str, list[Problem]] = {}
-        for rel, blob in sorted(self.objects.tree(commit, paths.LEDGER_DIR).items()):
+        for rel, blob in sorted(self.objects.tree(commit, LEDGER_DIR).items()):
             if not rel.endswith(".jsonl"):
                 continue
             pushed = self.objects.blob(blob)
@@ -319,13 +318,13 @@ class _History:
             return None
         if not before:
             return (f"抽取所依据的{name}（摘要 {digest[:12]}…）在抽取时（{record.get('at')}）没有审批记录："
-                    f"{paths.BUREAU_LEDGER} 中没有此前的 plan_approval（第七条）")
+                    f"{BUREAU_LEDGER} 中没有此前的 plan_approval（第七条）")
         latest = before[-1]
         return (f"抽取所依据的{name}内容（摘要 {digest[:12]}…）在抽取前从未获审批（最近一次审批为 {latest.get('approved_on')}，"
                 f"摘要 {str(latest.get('digest'))[:12]}…）：计划未经审批即被使用（第七条）")
 
     def _dataset(self, tree: GitTree) -> Dataset:
-        key = tuple(sorted((p, b) for p, b in tree.entries.items() if not p.startswith(paths.LEDGER_DIR + "/")))
+        key = tuple(sorted((p, b) for p, b in tree.entries.items() if not p.startswith(LEDGER_DIR + "/")))
         if key not in self._datasets:
             self._datasets[key] = load_dataset(tree)
         return self._datasets[key]

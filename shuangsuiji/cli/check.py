@@ -23,15 +23,17 @@ def check(
 
     列出所有问题（文件:行号: 说明），有错误时退出码为 1；警告（如执法证过期）只提示，不算失败。
     """
+    from shuangsuiji.audit.check import check_all
     from shuangsuiji.cli.console import out, print_json, print_problems, progress
     from shuangsuiji.clock import parse_date
-    from shuangsuiji.registry.checks import check_dataset, counts_by_section
+    from shuangsuiji.registry.checks import counts_by_section
+    from shuangsuiji.registry.loading import load_bureau
 
     ws = workspace()
     with progress("读取数据", None) as tick:
-        data = ws.load(progress=tick)
-    today = parse_date(date) or ws.today(data)
-    check_dataset(data, today)
+        data = load_bureau(ws, tick)
+    today = parse_date(date) or data.today()
+    check_all(data, today)
     problems = sorted(data.problems, key=lambda p: (p.severity != "error", p.path, p.line or 0))
     errors = [p for p in problems if p.severity == "error"]
     summary = counts_by_section(data, today)

@@ -22,8 +22,9 @@ Entity = Annotated[str, typer.Argument(help="单位的统一社会信用代码",
 
 def _date(text: str | None, ws: Workspace) -> dt.date:
     from shuangsuiji.clock import parse_date
+    from shuangsuiji.registry.loading import load_bureau
 
-    return parse_date(text) or ws.today(ws.load())
+    return parse_date(text) or load_bureau(ws).today()
 
 
 @credit_app.command("add")
@@ -76,10 +77,11 @@ def list_command(as_json: JsonOption = False) -> int:
     from rich.table import Table
 
     from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.registry.loading import load_bureau
 
     ws = workspace()
-    data = ws.load()
-    today = ws.today(data)
+    data = load_bureau(ws)
+    today = data.today()
     names = {e.id: e.name for e in data.entities}
     if as_json:
         print_json(json.dumps([{**c.model_dump(mode="json"), "in_force": c.in_force_on(today)} for c in data.credit],

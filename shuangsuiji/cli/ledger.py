@@ -47,6 +47,7 @@ def recuse_command(
 
     from shuangsuiji.cli.console import out, print_json
     from shuangsuiji.draw.followups import perform_recusal
+    from shuangsuiji.registry.loading import load_bureau
     from shuangsuiji.registry.lookup import entity_label, person_label
 
     ws = workspace()
@@ -55,7 +56,7 @@ def recuse_command(
     if as_json:
         print_json(json.dumps(record, ensure_ascii=False))
     else:
-        data = ws.load()
+        data = load_bureau(ws)
         people = {p.id: p for p in data.inspectors}
         companies = {e.id: e for e in data.entities}
         out.print(f"{escape(person_label(people, record['inspector']))}回避，由备选人员"
@@ -78,10 +79,11 @@ def log_command(
     from shuangsuiji.core.words import RECORD_TYPES
     from shuangsuiji.ledger.queries import all_records
     from shuangsuiji.ledger.summary import describe
+    from shuangsuiji.registry.loading import load_bureau
     from shuangsuiji.registry.lookup import resolve_section
 
     ws = workspace()
-    data = ws.load()
+    data = load_bureau(ws)
     only = resolve_section(data.sections, section) if section else None
     everything = all_records(ws, data)
     addresses = {r["hash"]: _label(s, r) for s, r in everything}
@@ -132,9 +134,10 @@ def show_command(
     from shuangsuiji.core.words import RECORD_TYPES
     from shuangsuiji.draw.followups import locate, recusals_of, voided_by
     from shuangsuiji.errors import SsjError
+    from shuangsuiji.registry.loading import load_bureau
 
     ws = workspace()
-    data = ws.load()
+    data = load_bureau(ws)
     found = locate(ws, data, record, kind=None)
     kind = found.record["type"]
     if html is not None and kind not in ("draw", "announce"):

@@ -29,10 +29,11 @@ def status_command(
     from shuangsuiji.errors import SsjError
     from shuangsuiji.plan.status import as_json as status_json
     from shuangsuiji.plan.status import plan_status
+    from shuangsuiji.registry.loading import load_bureau
 
     ws = workspace()
-    data = ws.load()
-    today = parse_date(date) or ws.today(data)
+    data = load_bureau(ws)
+    today = parse_date(date) or data.today()
     year = year or today.year
     if year not in data.plans:
         raise SsjError(f"{year} 年没有年度检查计划（plans/{year}.yaml）")
@@ -91,11 +92,12 @@ def approve_command(
     from shuangsuiji.cli.output import finish as _finish
     from shuangsuiji.clock import parse_date
     from shuangsuiji.plan.approval import perform_approval
+    from shuangsuiji.registry.loading import load_bureau
 
     ws = workspace()
     approved_on = parse_date(date)
-    data = ws.load()
-    today = ws.today(data)
+    data = load_bureau(ws)
+    today = data.today()
     written = perform_approval(ws, year or today.year, temporary, meeting, approved_on or today, approver, operator)
     if as_json:
         print_json(json.dumps(written.record, ensure_ascii=False))

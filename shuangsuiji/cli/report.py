@@ -48,10 +48,11 @@ def review_command(
     """记录重大违法行为的集中审理（第二十条）；审理前该结果不能公开。"""
     from shuangsuiji.cli.console import out, print_json
     from shuangsuiji.clock import parse_date
+    from shuangsuiji.registry.loading import load_bureau
     from shuangsuiji.reports.filing import record_review
 
     ws = workspace()
-    day = parse_date(date) or ws.today(ws.load())
+    day = parse_date(date) or load_bureau(ws).today()
     rel = record_review(ws, report, day, decision, penalty, signed_by)
     if as_json:
         print_json(json.dumps({"file": rel, "date": day.isoformat(), "decision": decision.strip(),
@@ -86,14 +87,15 @@ def list_command(as_json: JsonOption = False) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from shuangsuiji import paths
     from shuangsuiji.cli.console import out, print_json
     from shuangsuiji.ledger.store import read
     from shuangsuiji.plan.status import published_keys
+    from shuangsuiji.registry.loading import load_bureau
+    from shuangsuiji.workspace import BUREAU_LEDGER
 
     ws = workspace()
-    data = ws.load()
-    published = published_keys(read(ws.root / paths.BUREAU_LEDGER))
+    data = load_bureau(ws)
+    published = published_keys(read(ws.root / BUREAU_LEDGER))
     names = {e.id: e.name for e in data.entities}
     rows: list[dict[str, Any]] = []
     for index, r in enumerate(data.reports):

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from shuangsuiji import paths
 from shuangsuiji.core.recusal import current_team, replacement_for
 from shuangsuiji.core.words import RECUSAL_REASONS
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.store import Record, read
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.plan.status import published_keys
-from shuangsuiji.registry.loading import Dataset
+from shuangsuiji.registry.loading import Dataset, load_bureau
 from shuangsuiji.registry.lookup import (
     address,
     entity_label,
@@ -22,7 +21,7 @@ from shuangsuiji.registry.lookup import (
     resolve_section,
 )
 from shuangsuiji.registry.models import Section
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import BUREAU_LEDGER, REPORTS_DIR, Workspace, ledger_path
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def locate(ws: Workspace, data: Dataset, text: str, kind: str | None = "draw") -
     """The record addressed as ``二股-3``; with ``kind``, refuse records of another type."""
     name, seq = parse_address(text)
     section = resolve_section(data.sections, name)
-    records = read(ws.root / paths.ledger_path(section.id))
+    records = read(ws.root / ledger_path(section.id))
     if seq >= len(records):
         last = f"最后一条是 {address(section, len(records) - 1)}" if records else "台账还是空的"
         raise SsjError(f"没有记录 {address(section, seq)}（{section.name}{last}）")
@@ -71,7 +70,7 @@ def _refuse_if_void(found: Located, records: list[Record]) -> None:
 def reports_of(ws: Workspace, data: Dataset, found: Located) -> list[str]:
     """Every report file about the draw: those that loaded, and any other file named after it."""
     files = {data.where[("reports", n)][0] for n, r in enumerate(data.reports) if r.draw_hash == found.record["hash"]}
-    folder = ws.root / paths.REPORTS_DIR / found.section.id
+    folder = ws.root / REPORTS_DIR / found.section.id
     if folder.is_dir():
         prefix = f"{found.section.id}-{found.record['seq']}-"
         files |= {p.relative_to(ws.root).as_posix() for p in folder.glob("*.yaml") if p.name.startswith(prefix)}
@@ -80,7 +79,7 @@ def reports_of(ws: Workspace, data: Dataset, found: Located) -> list[str]:
 
 def published_of(ws: Workspace, draw_hash: str) -> set[str]:
     """The companies of a draw whose results a ``publish`` record has put out."""
-    return {entity for h, entity in published_keys(read(ws.root / paths.BUREAU_LEDGER)) if h == draw_hash}
+    return {entity for h, entity in published_keys(read(ws.root / BUREAU_LEDGER)) if h == draw_hash}
 
 
 def _refuse_if_checked(ws: Workspace, data: Dataset, found: Located) -> None:
@@ -104,14 +103,14 @@ def perform_void(ws: Workspace, draw_address: str, reason: str, operator: str | 
     """Abandon a draw (or an unused announcement), with its reason; it stays in the ledger for everyone to see."""
     if not reason.strip():
         raise SsjError("作废必须写明原因（--reason），原因会公开")
-    data = ws.load()
+    data = load_bureau(ws)
     found = locate(ws, data, draw_address, kind=None)
     if found.record["type"] not in ("draw", "announce"):
         raise SsjError(f"{found.label} 是一条“{found.record['type']}”记录：只能作废抽取或抽取公告")
     if found.record["type"] == "draw":
         _refuse_if_checked(ws, data, found)
     state = git_state(ws, require_clean=False)
-    at = now or ws.now(data)
+    at = now or data.now()
 
     def build(previous: list[Record]) -> Record:
         _refuse_if_void(found, previous)
@@ -123,7 +122,7 @@ def perform_void(ws: Workspace, draw_address: str, reason: str, operator: str | 
     def message(record: Record) -> str:
         return f"作废 {found.label}（{address(found.section, record['seq'])}）：{record['reason']}"
 
-    return write(ws, paths.ledger_path(found.section.id), build, message, state,
+    return write(ws, ledger_path(found.section.id), build, message, state,
                  label=lambda r: address(found.section, r["seq"]))
 
 
@@ -135,7 +134,7 @@ def perform_recusal(ws: Workspace, draw_address: str, inspector: str, entity: st
     """
     if reason not in RECUSAL_REASONS:
         raise SsjError(f"回避原因只能选：{'、'.join(RECUSAL_REASONS)}（个人情况不写入台账）")
-    data = ws.load()
+    data = load_bureau(ws)
     found = locate(ws, data, draw_address)
     people = {p.id: p for p in data.inspectors}
     companies = {e.id: e for e in data.entities}
@@ -143,7 +142,7 @@ def perform_recusal(ws: Workspace, draw_address: str, inspector: str, entity: st
     who, company = person_label(people, inspector), entity_label(companies, entity)
     _refuse_if_done(ws, data, found, entity, company)
     state = git_state(ws, require_clean=False)
-    at = now or ws.now(data)
+    at = now or data.now()
 
     def build(previous: list[Record]) -> Record:
         _refuse_if_void(found, previous)
@@ -165,7 +164,7 @@ def perform_recusal(ws: Workspace, draw_address: str, inspector: str, entity: st
     def message(record: Record) -> str:
         return f"回避 {found.label}：{record['inspector']} → {record['replacement']}（{record['entity']}，{record['reason']}）"
 
-    written = write(ws, paths.ledger_path(found.section.id), build, message, state,
+    written = write(ws, ledger_path(found.section.id), build, message, state,
                     label=lambda r: address(found.section, r["seq"]))
     team = current_team(found.record, entity, [*recusals_of(found.records, found.record["hash"]), written.record])
     return written, team

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from shuangsuiji import paths
+from shuangsuiji.audit.check import checked
 from shuangsuiji.core.canonical import digest, id_list_digest
 from shuangsuiji.core.draw import DrawInput, Stratum, draw
 from shuangsuiji.core.ratio import format_ratio, parse_ratio
@@ -20,10 +20,10 @@ from shuangsuiji.ledger.store import Record, read
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.plan.rules import PlanChoice, choose_item, draws_used
 from shuangsuiji.registry.eligibility import declared_conflicts, draw_population
-from shuangsuiji.registry.loading import Dataset, Progress
+from shuangsuiji.registry.loading import Dataset, Progress, load_bureau
 from shuangsuiji.registry.lookup import address, parse_address, resolve_section
 from shuangsuiji.registry.models import PlanItem, Section
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import Workspace, ledger_path
 
 SYSTEM_SEED_SOURCE = "系统随机数：抽取时由操作系统安全随机数生成器（Python secrets）产生的 20 位十进制数"
 OPERATOR_SEED_SOURCE = "操作员输入"
@@ -99,9 +99,9 @@ def plan_years(today: dt.date, day: dt.date | None) -> set[int]:
 
 def load_for_draw(ws: Workspace, day: dt.date | None, progress: Progress | None = None) -> Dataset:
     """The checked data for a draw or announcement on ``day``, judged on today in the bureau's time zone."""
-    data = ws.load(progress)
-    today = ws.today(data)
-    return ws.checked(data, today, plan_years(today, day))
+    data = load_bureau(ws, progress)
+    today = data.today()
+    return checked(data, today, plan_years(today, day))
 
 
 def parameters(data: Dataset, options: DrawOptions, today: dt.date, announcing: bool = False) -> Parameters:
@@ -149,7 +149,7 @@ def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = 
                  data: Dataset | None = None) -> Written:
     """Draw, append the record to the section's ledger and commit it."""
     data = data or load_for_draw(ws, options.date)
-    at = now or ws.now(data)
+    at = now or data.now()
     announced = _announcement(ws, data, options) if options.announcement else None
     if announced is not None:
         options = _from_announcement(data, options, announced)
@@ -175,7 +175,7 @@ def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = 
             commit=state.commit, dirty=bool(state.dirty),
         )
 
-    return write(ws, paths.ledger_path(params.section.id), build, lambda r: _draw_message(params.section, r), state,
+    return write(ws, ledger_path(params.section.id), build, lambda r: _draw_message(params.section, r), state,
                  label=lambda r: address(params.section, r["seq"]))
 
 
@@ -212,7 +212,7 @@ def _announcement(ws: Workspace, data: Dataset, options: DrawOptions) -> Record:
     """The announce record a draw fulfils, looked up by its address (``二股-5``)."""
     name, seq = parse_address(options.announcement or "")
     section = resolve_section(data.sections, name)
-    records = read(ws.root / paths.ledger_path(section.id))
+    records = read(ws.root / ledger_path(section.id))
     if seq >= len(records) or records[seq]["type"] != "announce":
         raise RuleError(f"{address(section, seq)} 不是一条抽取公告（announce）记录")
     return records[seq]
@@ -303,7 +303,7 @@ def perform_announce(ws: Workspace, options: DrawOptions, seed_source: str, now:
     if options.allow_dirty:
         raise RuleError("抽取公告不能加 --allow-dirty：公告的名单摘要必须来自已提交、可复核的数据，请先提交数据文件")
     data = data or load_for_draw(ws, options.date)
-    at = now or ws.now(data)
+    at = now or data.now()
     params = parameters(data, options, at.date(), announcing=True)
     state = git_state(ws, require_clean=True, inputs=data.raw_inputs())
     if not any(s.population for s in params.strata):
@@ -335,5 +335,5 @@ def perform_announce(ws: Workspace, options: DrawOptions, seed_source: str, now:
     def message(record: Record) -> str:
         return f"公告 {address(params.section, record['seq'])}：{record['date']} 抽取，种子来源 {record['seed_source']}"
 
-    return write(ws, paths.ledger_path(params.section.id), build, message, state,
+    return write(ws, ledger_path(params.section.id), build, message, state,
                  label=lambda r: address(params.section, r["seq"]))

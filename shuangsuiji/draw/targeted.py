@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shuangsuiji import paths
+from shuangsuiji.audit.check import load_checked
 from shuangsuiji.core.words import TARGETED_BASES
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import address, resolve_section
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import Workspace, ledger_path
 
 
 def perform_targeted(
@@ -23,9 +23,9 @@ def perform_targeted(
         raise SsjError(f"非随机检查的依据只能是：{'、'.join(TARGETED_BASES)}（第七条）")
     if not reference.strip() or not reason.strip():
         raise SsjError("请写明文书编号（--reference）和事由（--reason）")
-    data = ws.load_checked()
+    data = load_checked(ws)
     section = resolve_section(data.sections, section_text)
-    at = now or ws.now(data)
+    at = now or data.now()
     day = day or at.date()
     known = {e.id: e for e in data.entities}
     for entity in entities:
@@ -44,7 +44,7 @@ def perform_targeted(
     def message(record: Record) -> str:
         return f"非随机检查 {address(section, record['seq'])}（{basis}，{record['reference']}）"
 
-    return write(ws, paths.ledger_path(section.id), build, message, state, label=lambda r: address(section, r["seq"]))
+    return write(ws, ledger_path(section.id), build, message, state, label=lambda r: address(section, r["seq"]))
 
 
 def _check_team(data: Dataset, inspectors: list[str], entities: list[str], day: dt.date) -> None:

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from shuangsuiji import paths
 from shuangsuiji.errors import SsjError
 from shuangsuiji.ledger.store import Record, locked, read, repair
-from shuangsuiji.registry.loading import Dataset
+from shuangsuiji.registry.loading import Dataset, load_bureau
 from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.registry.models import Section
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import BUREAU_LEDGER, Workspace, ledger_path
 
 
 def all_records(ws: Workspace, data: Dataset) -> list[tuple[Section, Record]]:
     """Every record of every section's ledger, newest first."""
     rows = []
     for section in data.sections:
-        rows += [(section, r) for r in read(ws.root / paths.ledger_path(section.id))]
+        rows += [(section, r) for r in read(ws.root / ledger_path(section.id))]
     return sorted(rows, key=lambda row: (row[1]["at"], row[1]["seq"]), reverse=True)
 
 
 def repair_ledger(ws: Workspace, section_text: str) -> tuple[int, bytes]:
     """Cut a torn last line off one ledger (``bureau`` for the bureau-wide ledger)."""
     if section_text.strip() in ("bureau", "局"):
-        rel = paths.BUREAU_LEDGER
+        rel = BUREAU_LEDGER
     else:
-        rel = paths.ledger_path(resolve_section(ws.load().sections, section_text).id)
+        rel = ledger_path(resolve_section(load_bureau(ws).sections, section_text).id)
     path = ws.root / rel
     if not path.exists():
         raise SsjError(f"{rel} 不存在")

@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shuangsuiji import git as gitops
-from shuangsuiji import paths
 from shuangsuiji.errors import RuleError, SsjError
-from shuangsuiji.fsutil import write_atomic
 from shuangsuiji.ledger.store import Record, append, locked
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import LEDGER_DIR, Workspace, write_atomic
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,7 @@ def git_state(ws: Workspace, require_clean: bool, allow_dirty: bool = False,
     blockers = gitops.commit_blockers(ws.root)
     if blockers:
         raise SsjError("无法记录：" + "；".join(blockers))
-    dirty = gitops.dirty_inputs(ws.root, ignore_prefix=paths.LEDGER_DIR + "/")
+    dirty = gitops.dirty_inputs(ws.root, ignore_prefix=LEDGER_DIR + "/")
     if dirty and require_clean and not allow_dirty:
         raise RuleError(
             f"数据文件有未提交的修改：{_shown(dirty)}。抽取必须基于已提交的数据（可复核）：请先 git commit；"
@@ -115,7 +113,7 @@ def _differing_from_head(root: Path, inputs: Mapping[str, bytes] | None,
     if inputs is None:
         inputs = {
             rel: (root / rel).read_bytes() for rel in head
-            if rel.endswith(".yaml") and not rel.startswith(paths.LEDGER_DIR + "/") and (root / rel).is_file()
+            if rel.endswith(".yaml") and not rel.startswith(LEDGER_DIR + "/") and (root / rel).is_file()
         }
     unknown = [rel for rel in inputs if rel not in known]
     untracked = sorted(rel for rel in unknown if rel not in head)

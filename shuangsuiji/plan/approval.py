@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from shuangsuiji import paths
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
+from shuangsuiji.plan.checks import check_plans
 from shuangsuiji.plan.digest import annual_plan_digest, temporary_plan_digest
 from shuangsuiji.plan.rules import APPROVAL_PHRASES, approval_problem
 from shuangsuiji.registry import yamlio
-from shuangsuiji.registry.loading import Dataset
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.registry.checks import check_registry
+from shuangsuiji.registry.loading import Dataset, load_bureau
+from shuangsuiji.workspace import BUREAU_LEDGER, Workspace, plan_path
 
 
 def perform_approval(
@@ -23,8 +24,8 @@ def perform_approval(
     """Pin the plan's current content with its digest; refuse a plan that does not pass its checks."""
     if not meeting.strip() or not approver.strip():
         raise SsjError("请写明审批会议（--meeting）和批准人（--approver）")
-    data = ws.load()
-    rel = paths.plan_path(year)
+    data = load_bureau(ws)
+    rel = plan_path(year)
     _refuse_broken_plan(ws, data, rel, year)
     raw = data.raw_plans[year]
     target, digest = _target(raw, year, temporary)
@@ -36,7 +37,7 @@ def perform_approval(
     editable["approval"] = {"meeting": meeting.strip(), "date": approved_on, "approver": approver.strip(),
                             "digest": yamlio.quoted(digest)}
     state = git_state(ws, require_clean=False)
-    at = now or ws.now(data)
+    at = now or data.now()
 
     def build(previous: list[Record]) -> Record:
         return stamp("plan_approval", at, operator_name(ws, operator), year=year, plan=temporary,
@@ -46,17 +47,16 @@ def perform_approval(
         return f"审批 {_name(year, temporary)}：{record['meeting']}（{record['approved_on']}）"
 
     files = {rel: yamlio.dump_round_trip(document)}
-    return write(ws, paths.BUREAU_LEDGER, build, message, state, files=files)
+    return write(ws, BUREAU_LEDGER, build, message, state, files=files)
 
 
 def _refuse_broken_plan(ws: Workspace, data: Dataset, rel: str, year: int) -> None:
-    from shuangsuiji.registry.checks import check_dataset
 
     if year not in data.plans:
         problems = [p for p in data.problems if p.path == rel]
         detail = "；".join(str(p) for p in problems[:3]) or f"没有 {rel}"
         raise SsjError(f"无法审批 {year} 年度计划：{detail}")
-    check_dataset(data, ws.today(data))
+    check_plans(check_registry(data, data.today()), data.today())
     blocking = [p for p in data.errors if p.path == rel and not any(words in p.message for words in APPROVAL_PHRASES)]
     if blocking:
         raise SsjError(f"计划文件有 {len(blocking)} 处错误，改正后才能审批", blocking)

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from shuangsuiji import paths
 from shuangsuiji.core.chain import parse_ledger
 from shuangsuiji.errors import RuleError
 from shuangsuiji.plan.digest import annual_plan_digest, temporary_plan_digest
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.models import Plan, PlanItem, Section, TemporaryPlan
+from shuangsuiji.workspace import BUREAU_LEDGER
 
 #: Words of every problem about a plan's approval state, which ``ssj plan approve`` itself resolves.
 APPROVAL_PHRASES = ("审批后被修改", "审批没有记入局台账", "最近一次审批")
@@ -48,7 +48,7 @@ def recorded_approvals(data: Dataset) -> list[dict[str, Any]]:
     Only the records before the ledger's first broken line count: an approval is what ``ssj plan approve``
     appended to an intact chain, not a line typed into the file.
     """
-    raw = data.files.read(paths.BUREAU_LEDGER) if data.files is not None else None
+    raw = data.files.read(BUREAU_LEDGER) if data.files is not None else None
     if not raw:
         return []
     records, problems = parse_ledger(raw)
@@ -70,7 +70,7 @@ def approval_problem(data: Dataset, year: int, temporary: str | None, digest: st
     name = plan_label(year, temporary)
     found = [r for r in recorded_approvals(data) if r.get("year") == year and r.get("plan") == temporary]
     if not found:
-        return (f"{name}的审批没有记入局台账（{paths.BUREAU_LEDGER}），审批块可能是手工填写的：第七条要求计划经班子会议审批，"
+        return (f"{name}的审批没有记入局台账（{BUREAU_LEDGER}），审批块可能是手工填写的：第七条要求计划经班子会议审批，"
                 "请用 ssj plan approve 记录审批")
     latest = found[-1]
     if latest.get("digest") != digest:

@@ -6,12 +6,11 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from shuangsuiji import paths
 from shuangsuiji.ledger.store import Record, read
 from shuangsuiji.plan.deadlines import calendar_known, due_date
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.models import PlanItem, Report
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import BUREAU_LEDGER, Workspace, ledger_path
 
 
 @dataclass
@@ -52,8 +51,8 @@ def published_keys(bureau_records: list[Record]) -> set[tuple[str, str]]:
 
 def plan_status(ws: Workspace, data: Dataset, year: int, today: dt.date) -> tuple[list[ItemStatus], list[PendingResult]]:
     """Progress of every item of ``year``'s plan, and the finished results still waiting for publication."""
-    ledgers = {s.id: read(ws.root / paths.ledger_path(s.id)) for s in data.sections}
-    published = published_keys(read(ws.root / paths.BUREAU_LEDGER))
+    ledgers = {s.id: read(ws.root / ledger_path(s.id)) for s in data.sections}
+    published = published_keys(read(ws.root / BUREAU_LEDGER))
     reports = {(r.draw_hash, r.entity): (path, r) for path, r in _reports(data)}
     plan = data.plans.get(year)
     rows = []

@@ -12,11 +12,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from shuangsuiji import paths
 from shuangsuiji.publish.page import index_page
 from shuangsuiji.publish.selection import Disclosure
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.privacy import public_dict
+from shuangsuiji.workspace import ledger_path
 
 COLUMNS = [
     ("检查时间", lambda r: "、".join(r["check_dates"])), ("科室", lambda r: r["section"]),
@@ -58,7 +58,7 @@ def write_bundle(folder: Path, disclosure: Disclosure, data: Dataset, year: int)
     plan = data.plans.get(year)
     _write(folder / "plan.json", _json(public_dict(plan) if plan else None))
     for section in disclosure.selection.sections:
-        source = data.files.read(paths.ledger_path(section.id)) if data.files else None
+        source = data.files.read(ledger_path(section.id)) if data.files else None
         _write(folder / "ledger" / f"{section.id}.jsonl", source or b"")
     verifier = resources.files("shuangsuiji") / "publish" / "verifier" / "verify.py"
     _write(folder / "verify.py", verifier.read_bytes())

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shuangsuiji import git as gitops
-from shuangsuiji import paths
+from shuangsuiji.audit.check import load_checked
 from shuangsuiji.core.records import check_ledger
 from shuangsuiji.errors import Problem, SsjError
 from shuangsuiji.ledger.store import Record
@@ -17,7 +17,7 @@ from shuangsuiji.publish.bundle import remove, write_bundle, zip_folder, zip_pat
 from shuangsuiji.publish.selection import Disclosure, Selection, collect
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import resolve_section
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import BUREAU_LEDGER, Workspace, ledger_path
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ def perform_publish(
     Everything that can fail happens before the ``publish`` record is written: after it, only the staged
     folder is renamed and zipped.
     """
-    data = ws.load_checked()
-    at = now or ws.now(data)
+    data = load_checked(ws)
+    at = now or data.now()
     chosen = [resolve_section(data.sections, s) for s in sections] if sections else list(data.sections)
     if start and end and start > end:
         raise SsjError(f"起始日期 {start} 晚于截止日期 {end}")
@@ -54,8 +54,8 @@ def perform_publish(
         covered = {r["section"] for r in disclosure.results}
         disclosure = collect(data, Selection([s for s in chosen if s.name in covered], start, end), at)
     state = git_state(ws, require_clean=True, allow_dirty=allow_dirty)
-    ledgers = [paths.ledger_path(s.id) for s in disclosure.selection.sections]
-    _refuse_unsound_ledgers(ws, [*ledgers, paths.BUREAU_LEDGER], state.in_git)
+    ledgers = [ledger_path(s.id) for s in disclosure.selection.sections]
+    _refuse_unsound_ledgers(ws, [*ledgers, BUREAU_LEDGER], state.in_git)
     folder = _target(ws, out, at)
     pending = _still_pending(ws, data, disclosure, at.date())
     staging = folder.with_name(folder.name + ".part")
@@ -71,7 +71,7 @@ def perform_publish(
         return f"公开 {record['results']} 项抽查结果（清单摘要 {digest[:12]}）"
 
     try:
-        written = write(ws, paths.BUREAU_LEDGER, build, message, state)
+        written = write(ws, BUREAU_LEDGER, build, message, state)
     except BaseException:
         remove(staging)
         raise

@@ -6,13 +6,8 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from shuangsuiji.core.ratio import format_ratio
-from shuangsuiji.plan.digest import annual_plan_digest, temporary_plan_digest
-from shuangsuiji.plan.rules import approval_problem
-from shuangsuiji.registry.eligibility import plan_ratios
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.messages import Loc
-from shuangsuiji.registry.models import Plan, PlanItem
 
 #: The six sections of 第十一条, by full name.
 REQUIRED_SECTIONS = ("安全监管一股", "安全监管二股", "安全监管三股", "办公室", "应急救援指挥中心", "执法大队")
@@ -20,11 +15,10 @@ REQUIRED_SECTIONS = ("安全监管一股", "安全监管二股", "安全监管�
 CERT_WARNING_DAYS = 30
 
 
-def check_dataset(data: Dataset, today: dt.date) -> Dataset:
-    """Run every cross-reference rule; problems are appended to ``data.problems``."""
+def check_registry(data: Dataset, today: dt.date) -> Dataset:
+    """Run every cross-reference rule of the registry files; problems are appended to ``data.problems``."""
     for rule in (
-        _bureau, _sections, _entities, _inspectors, _certified_per_section,
-        _duties_and_checklist, _credit, _plans, _reports,
+        _bureau, _sections, _entities, _inspectors, _certified_per_section, _duties_and_checklist, _credit,
     ):
         rule(data, today)
     return data
@@ -167,79 +161,6 @@ def _credit(data: Dataset, today: dt.date) -> None:
             data.report_at("credit", index, f"单位 {entry.entity} 不在监管对象名录库中", ("entity",))
         if entry.until is not None and entry.until <= entry.listed_on:
             data.report_at("credit", index, "期满日期应晚于列入日期", ("until",))
-
-
-def _plans(data: Dataset, today: dt.date) -> None:
-    sections = {s.id: s for s in data.sections}
-    checklist = {c.id: c for c in data.checklist}
-    for year, plan in sorted(data.plans.items()):
-        path, _ = data.where[("plans", year)]
-        raw = data.raw_plans[year]
-        if plan.approval is None:
-            data.report((path, ()), f"{year} 年度检查计划尚未经班子会议审批（第七条），审批前不能按计划抽取", "warning")
-        elif plan.approval.digest != annual_plan_digest(raw):
-            data.report((path, ("approval",)), f"{year} 年度检查计划在审批后被修改，需要重新审批（ssj plan approve）")
-        else:
-            _recorded(data, path, ("approval",), year, None, plan.approval.digest)
-        ids: Counter[str] = Counter(item.id for item, _ in plan.all_items())
-        for t, temp in enumerate(plan.temporary):
-            if temp.approval is None:
-                data.report((path, ("temporary", t)), f"临时检查计划 {temp.id} 尚未审批", "warning")
-            elif temp.approval.digest != temporary_plan_digest(raw["temporary"][t]):
-                data.report((path, ("temporary", t, "approval")), f"临时检查计划 {temp.id} 在审批后被修改，需要重新审批")
-            else:
-                _recorded(data, path, ("temporary", t, "approval"), year, temp.id, temp.approval.digest)
-        for loc, item in _item_locations(plan):
-            where = (path, loc)
-            if ids[item.id] > 1:
-                data.report(where, f"计划事项编号 {item.id} 重复", extra=("id",))
-            section = sections.get(item.section)
-            if data.sections and section is None:
-                data.report(where, f"科室“{item.section}”不存在", extra=("section",))
-            target = checklist.get(item.checklist_item)
-            if data.checklist and target is None:
-                data.report(where, f"抽查事项 {item.checklist_item} 不在 data/checklist.yaml 中", extra=("checklist_item",))
-            elif target is not None and target.subject != item.section:
-                data.report(where, f"抽查事项 {target.id} 的检查主体是 {target.subject}，不是 {item.section}", extra=("checklist_item",))
-            if section is not None:
-                outside = [s for s in item.specialties or [] if s not in section.specialties]
-                if outside:
-                    data.report(where, f"行业“{'、'.join(outside)}”不归{section.name}监管（第十五条：不得跨行业抽查）",
-                                extra=("specialties",))
-            _raised_ratio(data, where, item)
-
-
-def _recorded(data: Dataset, path: str, loc: Loc, year: int, temporary: str | None, digest: str) -> None:
-    """An approval block that matches the content must also be recorded in the bureau ledger (第七条)."""
-    problem = approval_problem(data, year, temporary, digest)
-    if problem is not None:
-        data.report((path, loc), problem)
-
-
-def _raised_ratio(data: Dataset, where: tuple[str, Loc], item: PlanItem) -> None:
-    """黑名单 and 问题 companies are checked at ratio × multiplier: never less often than a risk class."""
-    ratios = plan_ratios(item)
-    raised = ratios["黑名单"]
-    higher = [f"{name} 的比例 {format_ratio(ratios[name])}" for name in ("风险A", "风险B", "风险C", "风险D")
-              if ratios[name] > raised]
-    if higher:
-        data.report(where, f"计划事项 {item.id}：黑名单和问题单位的比例 {format_ratio(raised)} 低于{'、'.join(higher)}："
-                    "第十六、二十三条要求提高而不是降低（请提高 multiplier 或 ratio）", "warning", ("multiplier",))
-
-
-def _reports(data: Dataset, today: dt.date) -> None:
-    from shuangsuiji.reports.checks import (
-        check_reports,  # reads ledgers; imported here to keep start-up light
-    )
-
-    check_reports(data, today)
-
-
-def _item_locations(plan: Plan) -> list[tuple[Loc, PlanItem]]:
-    locations: list[tuple[Loc, PlanItem]] = [(("items", i), item) for i, item in enumerate(plan.items)]
-    for t, temp in enumerate(plan.temporary):
-        locations += [(("temporary", t, "items", i), item) for i, item in enumerate(temp.items)]
-    return locations
 
 
 def counts_by_section(data: Dataset, today: dt.date) -> list[dict[str, object]]:

@@ -5,23 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from shuangsuiji import paths
 from shuangsuiji.errors import SsjError
-from shuangsuiji.fsutil import write_atomic
 from shuangsuiji.registry import yamlio
-from shuangsuiji.registry.loading import Dataset
+from shuangsuiji.registry.loading import Dataset, load_bureau
 from shuangsuiji.registry.models import CreditEntry, CreditFile
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import CREDIT, Workspace, write_atomic
 
 HEADER = "# 诚信档案（《细则》第二十三条）：黑名单和失信记录。用 ssj credit add / remove 维护。\ncredit: []\n"
 
 
 def _load(ws: Workspace) -> Any:
-    path = ws.root / paths.CREDIT
+    path = ws.root / CREDIT
     raw = path.read_bytes() if path.exists() else HEADER.encode("utf-8")
-    document = yamlio.load_round_trip(paths.CREDIT, raw)
+    document = yamlio.load_round_trip(CREDIT, raw)
     if document is None or "credit" not in document:
-        raise SsjError(f"{paths.CREDIT} 缺少顶层的 credit: 列表")
+        raise SsjError(f"{CREDIT} 缺少顶层的 credit: 列表")
     return document
 
 
@@ -32,10 +30,10 @@ def _save(ws: Workspace, document: Any) -> None:
 
     data = yamlio.dump_round_trip(document)
     try:
-        CreditFile.model_validate(yamlio.load(paths.CREDIT, data))
+        CreditFile.model_validate(yamlio.load(CREDIT, data))
     except ValidationError as exc:
-        raise SsjError(f"{paths.CREDIT}：{translate(exc.errors()[0], CreditFile)}") from None
-    write_atomic(ws.root / paths.CREDIT, data)
+        raise SsjError(f"{CREDIT}：{translate(exc.errors()[0], CreditFile)}") from None
+    write_atomic(ws.root / CREDIT, data)
 
 
 def _validated(entry: dict[str, Any]) -> CreditEntry:
@@ -50,15 +48,15 @@ def _validated(entry: dict[str, Any]) -> CreditEntry:
 
 
 def _refuse_broken_file(data: Dataset) -> None:
-    broken = [p for p in data.errors if p.path == paths.CREDIT]
+    broken = [p for p in data.errors if p.path == CREDIT]
     if broken:
-        raise SsjError(f"{paths.CREDIT} 有 {len(broken)} 处错误，请先改正", broken)
+        raise SsjError(f"{CREDIT} 有 {len(broken)} 处错误，请先改正", broken)
 
 
 def add_entry(ws: Workspace, entity: str, kind: str, reason: str, source: str, listed_on: dt.date,
               until: dt.date | None) -> CreditEntry:
     """List a company (黑名单 or 失信记录); it must be in the registry."""
-    data = ws.load()
+    data = load_bureau(ws)
     _refuse_broken_file(data)
     known = {e.id: e for e in data.entities}
     if entity not in known:
@@ -81,7 +79,7 @@ def remove_entries(ws: Workspace, entity: str, day: dt.date, reason: str, kind: 
     """Mark the company's entries in force on ``day`` as removed (history is kept, never deleted)."""
     if not reason.strip():
         raise SsjError("请写明移出原因（--reason），如“信用修复”“期满”")
-    data = ws.load()
+    data = load_bureau(ws)
     _refuse_broken_file(data)
     document = _load(ws)
     changed = 0

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shuangsuiji.fsutil import write_all_atomic
 from shuangsuiji.registry import yamlio
+from shuangsuiji.workspace import write_all_atomic
 
 _ENTITY_HEADER = """\
 # 监管对象名录库：{name}（《细则》第六条；由 ssj import 新建）

@@ -15,9 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from shuangsuiji import paths
 from shuangsuiji.errors import Problem, SsjError
-from shuangsuiji.registry.checks import check_dataset
+from shuangsuiji.registry.checks import check_registry
 from shuangsuiji.registry.edits import Existing, RegistryChanges
 from shuangsuiji.registry.import_columns import (
     KINDS,
@@ -27,10 +26,10 @@ from shuangsuiji.registry.import_columns import (
     normalize_header,
     one_letter_apart,
 )
-from shuangsuiji.registry.loading import Dataset
+from shuangsuiji.registry.loading import Dataset, load_bureau
 from shuangsuiji.registry.messages import translate
 from shuangsuiji.registry.tables import Table, is_blank, read_table
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import ENTITIES_DIR, INSPECTORS, SECTIONS, Workspace
 
 Tick = Callable[[], None]
 
@@ -111,7 +110,7 @@ def import_table(
 
     kind, table = prepared.kind, prepared.table
     with locked(ws.state_dir):
-        data = ws.load()
+        data = load_bureau(ws)
         _refuse_broken_registry(ws, data, kind)
         checker = RowChecker(kind, data, prepared.columns)
         for number, cells in table.rows:
@@ -285,8 +284,8 @@ def existing_records(kind: Kind, data: Dataset) -> dict[str, Existing]:
 
 def _refuse_broken_registry(ws: Workspace, data: Dataset, kind: Kind) -> None:
     """Import edits files that must load and check cleanly first; otherwise the result could not pass."""
-    check_dataset(data, ws.today(data))
-    ours = (paths.SECTIONS, paths.INSPECTORS) if kind.name == "inspectors" else (paths.SECTIONS, paths.ENTITIES_DIR + "/")
+    check_registry(data, data.today())
+    ours = (SECTIONS, INSPECTORS) if kind.name == "inspectors" else (SECTIONS, ENTITIES_DIR + "/")
     blocking = [p for p in data.errors if p.path == ours[0] or p.path.startswith(ours[1])]
     if blocking:
         raise SsjError(f"数据仓库中的{kind.noun}名录或科室文件有 {len(blocking)} 处错误，请先改正（ssj check）再导入", blocking)
@@ -314,8 +313,8 @@ def plan_changes(ws: Workspace, kind: Kind, data: Dataset, rows: list[GoodRow]) 
 def target_file(kind: Kind, record: Any) -> str:
     """Where a new record goes: ``data/entities/<行业类别>.yaml`` or ``data/inspectors.yaml``."""
     if kind.name == "inspectors":
-        return paths.INSPECTORS
-    return f"{paths.ENTITIES_DIR}/{record.specialty}.yaml"
+        return INSPECTORS
+    return f"{ENTITIES_DIR}/{record.specialty}.yaml"
 
 
 def _moves(kind: Kind, old: Existing, record: Any) -> bool:

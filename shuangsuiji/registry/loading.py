@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ValidationError
 
-from shuangsuiji import paths
+from shuangsuiji import clock
 from shuangsuiji.core.chain import parse_ledger
 from shuangsuiji.errors import InputError, Problem, Severity
 from shuangsuiji.registry import yamlio
@@ -35,7 +37,20 @@ from shuangsuiji.registry.models import (
     SectionsFile,
 )
 from shuangsuiji.registry.models.base import normalize_id
-from shuangsuiji.registry.sources import Files
+from shuangsuiji.registry.sources import Files, WorkingTree
+from shuangsuiji.workspace import (
+    BUREAU,
+    CHECKLIST,
+    CREDIT,
+    DUTIES,
+    ENTITIES_DIR,
+    INSPECTORS,
+    PLANS_DIR,
+    REPORTS_DIR,
+    SECTIONS,
+    Workspace,
+    ledger_path,
+)
 
 M = TypeVar("M", bound=BaseModel)
 Where = tuple[str, Loc]
@@ -96,7 +111,7 @@ class Dataset:
     def ledger(self, section_id: str) -> list[dict[str, Any]]:
         """The readable records of one section's ledger (read on first use; ``verify-ledger`` judges it)."""
         if section_id not in self._ledgers:
-            raw = self.files.read(paths.ledger_path(section_id)) if self.files is not None else None
+            raw = self.files.read(ledger_path(section_id)) if self.files is not None else None
             records = parse_ledger(raw)[0] if raw else []
             self._ledgers[section_id] = [r for r in records if isinstance(r, dict)]
         return self._ledgers[section_id]
@@ -116,6 +131,24 @@ class Dataset:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def timezone(self) -> str:
+        """The bureau's time zone; ``ssj check`` reports a bad one, everything else uses the default."""
+        name = self.bureau.timezone if self.bureau is not None else clock.DEFAULT_TIMEZONE
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return clock.DEFAULT_TIMEZONE
+        return name
+
+    def today(self) -> dt.date:
+        """Today in the bureau's time zone."""
+        return clock.local_today(self.timezone)
+
+    def now(self) -> dt.datetime:
+        """Now in the bureau's time zone."""
+        return clock.local_now(self.timezone)
 
 
 class Loader:
@@ -144,20 +177,20 @@ class Loader:
 
     def _load_all(self) -> Dataset:
         data = self.data
-        data.bureau = self._single(paths.BUREAU, Bureau)
-        data.sections = self._list(paths.SECTIONS, SectionsFile, Section, "sections")
-        data.duties = self._list(paths.DUTIES, DutiesFile, Duty, "duties")
-        data.checklist = self._list(paths.CHECKLIST, ChecklistFile, ChecklistItem, "items", collection="checklist")
-        entity_files = self.files.list(paths.ENTITIES_DIR, ".yaml")
+        data.bureau = self._single(BUREAU, Bureau)
+        data.sections = self._list(SECTIONS, SectionsFile, Section, "sections")
+        data.duties = self._list(DUTIES, DutiesFile, Duty, "duties")
+        data.checklist = self._list(CHECKLIST, ChecklistFile, ChecklistItem, "items", collection="checklist")
+        entity_files = self.files.list(ENTITIES_DIR, ".yaml")
         if not entity_files:
-            data.problems.append(Problem(paths.ENTITIES_DIR, None, "没有任何监管对象名录文件（data/entities/*.yaml）"))
+            data.problems.append(Problem(ENTITIES_DIR, None, "没有任何监管对象名录文件（data/entities/*.yaml）"))
         for path in entity_files:
             data.entities.extend(self._list(path, EntitiesFile, Entity, "entities", offset=len(data.entities)))
-        data.inspectors = self._list(paths.INSPECTORS, InspectorsFile, Inspector, "inspectors")
-        data.credit = self._list(paths.CREDIT, CreditFile, CreditEntry, "credit", optional=True)
-        for path in self.files.list(paths.PLANS_DIR, ".yaml"):
+        data.inspectors = self._list(INSPECTORS, InspectorsFile, Inspector, "inspectors")
+        data.credit = self._list(CREDIT, CreditFile, CreditEntry, "credit", optional=True)
+        for path in self.files.list(PLANS_DIR, ".yaml"):
             self._plan(path)
-        for path in self.files.list(paths.REPORTS_DIR, ".yaml"):
+        for path in self.files.list(REPORTS_DIR, ".yaml"):
             report = self._single(path, Report)
             if report is not None:
                 self.data.where[("reports", len(data.reports))] = (path, ())
@@ -280,3 +313,8 @@ def _salvage(item: type[BaseModel], key: str, content: Any) -> list[tuple[int, A
 def load_dataset(files: Files, cache: ModelCache | None = None, progress: Progress | None = None) -> Dataset:
     """Load every file of the bureau behind ``files``."""
     return Loader(files, cache, progress).load()
+
+
+def load_bureau(ws: Workspace, progress: Progress | None = None) -> Dataset:
+    """Every file of the bureau's working tree, validated (problems collected, not raised), through the cache."""
+    return load_dataset(WorkingTree(ws.root), ModelCache(ws.state_dir / "cache"), progress)

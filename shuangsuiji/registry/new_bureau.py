@@ -9,8 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 from shuangsuiji import git as gitops
-from shuangsuiji import paths
 from shuangsuiji.errors import SsjError
+from shuangsuiji.workspace import BUREAU, plan_path
 
 _RENAMED = {"gitattributes.txt": ".gitattributes", "gitignore.txt": ".gitignore"}
 
@@ -28,8 +28,8 @@ def create_bureau(target: Path, name: str | None, region: str | None, year: int)
     for old, new in _RENAMED.items():
         (target / old).rename(target / new)
     bureau_name = name or "某某县应急管理局"
-    _fill(target / paths.BUREAU, {"某某县应急管理局": bureau_name, "某某省某某县": region or "某某省某某县"})
-    (target / paths.plan_path(year)).write_text(plan_text.format(year=year, name=bureau_name), encoding="utf-8", newline="\n")
+    _fill(target / BUREAU, {"某某县应急管理局": bureau_name, "某某省某某县": region or "某某省某某县"})
+    (target / plan_path(year)).write_text(plan_text.format(year=year, name=bureau_name), encoding="utf-8", newline="\n")
     return _git_init(target)
 
 

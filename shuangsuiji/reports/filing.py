@@ -10,19 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shuangsuiji import paths
 from shuangsuiji.core.canonical import sha256_hex
 from shuangsuiji.core.recusal import current_team
 from shuangsuiji.draw.followups import locate, recusals_of, voided_by
 from shuangsuiji.errors import RuleError, SsjError
-from shuangsuiji.registry.loading import Dataset
+from shuangsuiji.registry.loading import Dataset, load_bureau
 from shuangsuiji.registry.models import Report
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import EVIDENCE_DIR, REPORTS_DIR, Workspace
 
 
 def report_path(section_id: str, seq: int, entity: str) -> str:
     """``data/reports/<section id>/<section id>-<seq>-<company id>.yaml``."""
-    return f"{paths.REPORTS_DIR}/{section_id}/{section_id}-{seq}-{entity}.yaml"
+    return f"{REPORTS_DIR}/{section_id}/{section_id}-{seq}-{entity}.yaml"
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def drawn_check(ws: Workspace, data: Dataset, draw_address: str, entity: str) ->
 
 def new_report(ws: Workspace, draw_address: str, entity: str) -> Path:
     """Write a report file prefilled from the draw (team, 执法证号, checklist contents); refuse to overwrite."""
-    data = ws.load()
+    data = load_bureau(ws)
     check = drawn_check(ws, data, draw_address, entity.strip())
     rel = report_path(check.section_id, check.seq, check.entity)
     target = ws.root / rel
@@ -115,8 +114,8 @@ def _edit(ws: Workspace, report_file: Path) -> tuple[str, Any]:
         rel = target.resolve().relative_to(ws.root.resolve()).as_posix()
     except ValueError:
         raise SsjError(f"{report_file} 不在数据仓库 {ws.root} 中") from None
-    if not rel.startswith(paths.REPORTS_DIR + "/") or not target.is_file():
-        raise SsjError(f"{rel} 不是 {paths.REPORTS_DIR}/ 下的检查报告文件")
+    if not rel.startswith(REPORTS_DIR + "/") or not target.is_file():
+        raise SsjError(f"{rel} 不是 {REPORTS_DIR}/ 下的检查报告文件")
     from shuangsuiji.registry import yamlio
 
     return rel, yamlio.load_round_trip(rel, target.read_bytes())
@@ -126,9 +125,9 @@ def _save(ws: Workspace, rel: str, document: Any, before_write: Any = None) -> N
     """Validate, then (``before_write``, e.g. copying evidence, and) write: a refused edit changes nothing."""
     from pydantic import ValidationError
 
-    from shuangsuiji.fsutil import write_atomic
     from shuangsuiji.registry import yamlio
     from shuangsuiji.registry.messages import translate
+    from shuangsuiji.workspace import write_atomic
 
     data = yamlio.dump_round_trip(document)
     try:
@@ -168,8 +167,8 @@ def add_evidence(ws: Workspace, report_file: Path, source: Path, note: str | Non
     content = resolved.read_bytes()
     digest = sha256_hex(content)
     target = resolved
-    if not resolved.is_relative_to(root / paths.EVIDENCE_DIR):
-        target = root / paths.EVIDENCE_DIR / Path(rel).parent.name / Path(rel).stem / source.name
+    if not resolved.is_relative_to(root / EVIDENCE_DIR):
+        target = root / EVIDENCE_DIR / Path(rel).parent.name / Path(rel).stem / source.name
         if target.exists() and target.read_bytes() != content:  # kept evidence is never overwritten
             raise SsjError(f"{target.relative_to(root).as_posix()} 已有同名文件且内容不同：已登记的证据材料不能覆盖，"
                            "请把新文件改名后再添加")
