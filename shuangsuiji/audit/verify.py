@@ -12,6 +12,7 @@ from shuangsuiji.audit.inputs import compare_inputs, compare_population
 from shuangsuiji.core.canonical import sha256_hex
 from shuangsuiji.core.records import check_ledger
 from shuangsuiji.errors import Problem, Severity
+from shuangsuiji.ledger.queries import draws_used
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.plan.digest import annual_plan_digest, temporary_plan_digest
 from shuangsuiji.plan.rules import plan_label
@@ -302,7 +303,7 @@ class _History:
         if not item.open_on(day):
             months = "、".join(f"{m}月" for m in item.open_months())
             messages.append(f"抽取日期 {day} 不在计划事项 {item.id} 的实施时间（{months}）内（第十二条）")
-        count = _draws_so_far(earlier, item.id, day.year) + 1
+        count = draws_used(earlier, item.id, day.year) + 1
         if count > item.frequency:
             messages.append(f"计划事项 {item.id} 的 {day.year} 年频次为 {item.frequency} 次，这已是当年第 {count} 次有效抽取"
                             "（第十六条）：超出频次须报批临时检查计划")
@@ -339,12 +340,6 @@ def _moment(value: object) -> dt.datetime | None:
         return None
     return moment if moment.tzinfo is not None else None
 
-
-def _draws_so_far(earlier: list[Record], item_id: str, year: int) -> int:
-    """Draws against ``item_id`` in ``year`` before this one and not voided before it (what ``draw`` counted)."""
-    voided = {r.get("draw") for r in earlier if r and r.get("type") == "void"}
-    return sum(1 for r in earlier if r and r.get("type") == "draw" and r.get("plan_item") == item_id
-               and str(r.get("date", "")).startswith(f"{year}-") and r.get("hash") not in voided)
 
 
 def _first_difference(old: bytes, new: bytes) -> int:

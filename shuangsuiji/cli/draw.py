@@ -91,7 +91,8 @@ def announce_command(
     from shuangsuiji.cli.console import out, print_json
     from shuangsuiji.draw.random_draw import perform_announce
     from shuangsuiji.errors import SsjError
-    from shuangsuiji.registry.lookup import address, resolve_section
+    from shuangsuiji.ledger.addresses import address
+    from shuangsuiji.registry.lookup import resolve_section
 
     if section is None:
         raise SsjError("请用 --section 指定科室，例如 --section 二股")

@@ -26,7 +26,7 @@ def void_command(
 ) -> int:
     """作废一次抽取或一条未使用的抽取公告（写明原因）。记录不会删除，作废和重新抽取对公众都可见。"""
     from shuangsuiji.cli.console import print_json
-    from shuangsuiji.draw.followups import perform_void
+    from shuangsuiji.draw.void import perform_void
 
     written = perform_void(workspace(), draw, reason, operator)
     if as_json:
@@ -46,7 +46,7 @@ def recuse_command(
     from rich.markup import escape
 
     from shuangsuiji.cli.console import out, print_json
-    from shuangsuiji.draw.followups import perform_recusal
+    from shuangsuiji.draw.recusal import perform_recusal
     from shuangsuiji.registry.loading import load_bureau
     from shuangsuiji.registry.lookup import entity_label, person_label
 
@@ -110,7 +110,7 @@ def log_command(
 
 
 def _label(section: Section, record: dict[str, Any]) -> str:
-    from shuangsuiji.registry.lookup import address
+    from shuangsuiji.ledger.addresses import address
 
     return address(section, record["seq"])
 
@@ -132,8 +132,9 @@ def show_command(
     from shuangsuiji.cli.console import out, print_json
     from shuangsuiji.cli.render import print_draw, print_record
     from shuangsuiji.core.words import RECORD_TYPES
-    from shuangsuiji.draw.followups import locate, recusals_of, voided_by
     from shuangsuiji.errors import SsjError
+    from shuangsuiji.ledger.addresses import locate
+    from shuangsuiji.ledger.queries import recusals_of, voided_by
     from shuangsuiji.registry.loading import load_bureau
 
     ws = workspace()
@@ -176,7 +177,7 @@ def repair_command(
 ) -> int:
     """修复写入中断留下的不完整末行：保留每一条完整记录，只去掉残缺的最后一行。"""
     from shuangsuiji.cli.console import out, print_json
-    from shuangsuiji.ledger.queries import repair_ledger
+    from shuangsuiji.ledger.store import repair_ledger
 
     kept, removed = repair_ledger(workspace(), section)
     if as_json:

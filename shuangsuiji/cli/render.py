@@ -9,8 +9,9 @@ from rich.table import Table
 
 from shuangsuiji.cli.console import out
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT, RECORD_TYPES
+from shuangsuiji.ledger.addresses import address
 from shuangsuiji.registry.loading import Dataset
-from shuangsuiji.registry.lookup import address, entity_label, person_label
+from shuangsuiji.registry.lookup import entity_label, person_label
 from shuangsuiji.registry.models import Section
 
 #: Rows of a draw shown on screen; a province-scale draw lists the rest in its sheet and JSON.

@@ -88,8 +88,8 @@ def list_command(as_json: JsonOption = False) -> int:
     from rich.table import Table
 
     from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.ledger.queries import published_keys
     from shuangsuiji.ledger.store import read
-    from shuangsuiji.plan.status import published_keys
     from shuangsuiji.registry.loading import load_bureau
     from shuangsuiji.workspace import BUREAU_LEDGER
 

@@ -16,13 +16,15 @@ from shuangsuiji.core.ratio import format_ratio, parse_ratio
 from shuangsuiji.core.tickets import normalize_seed
 from shuangsuiji.core.words import FAIRNESS_SHORT
 from shuangsuiji.errors import RuleError, SsjError
+from shuangsuiji.ledger.addresses import address, parse_address
+from shuangsuiji.ledger.queries import pending_announcements
 from shuangsuiji.ledger.store import Record, read
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
-from shuangsuiji.plan.rules import PlanChoice, choose_item, draws_used
+from shuangsuiji.plan.rules import PlanChoice, check_frequency, choose_item
 from shuangsuiji.registry.eligibility import declared_conflicts, draw_population
 from shuangsuiji.registry.loading import Dataset, Progress, load_bureau
-from shuangsuiji.registry.lookup import address, parse_address, resolve_section
-from shuangsuiji.registry.models import PlanItem, Section
+from shuangsuiji.registry.lookup import resolve_section
+from shuangsuiji.registry.models import Section
 from shuangsuiji.workspace import Workspace, ledger_path
 
 SYSTEM_SEED_SOURCE = "系统随机数：抽取时由操作系统安全随机数生成器（Python secrets）产生的 20 位十进制数"
@@ -163,7 +165,7 @@ def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = 
         if announced is not None:
             _check_announcement(previous, announced, params)
         if params.choice:
-            _check_frequency(previous, params.section, params.choice.item, params.day,
+            check_frequency(previous, params.section, params.choice.item, params.day,
                              announced["hash"] if announced else None)
         return stamp(
             "draw", at, operator_name(ws, options.operator),
@@ -263,29 +265,6 @@ _CHANGED = {
 }
 
 
-def pending_announcements(records: list[Record], plan_item: str | None = None) -> list[Record]:
-    """Announcements not yet drawn on and not voided (of ``plan_item``, when given)."""
-    done = {r["draw"] for r in records if r["type"] == "void"}
-    done |= {r["announcement"] for r in records if r["type"] == "draw" and r.get("announcement")}
-    return [r for r in records if r["type"] == "announce" and r["hash"] not in done
-            and (plan_item is None or r.get("plan_item") == plan_item)]
-
-
-def _check_frequency(previous: list[Record], section: Section, item: PlanItem, day: dt.date,
-                     fulfilling: str | None = None) -> None:
-    """Refuse once the item's frequency for the year is used up (第十六条); a pending announcement counts."""
-    used = draws_used(previous, item.id, day.year)
-    pending = [r for r in pending_announcements(previous, item.id)
-               if r["hash"] != fulfilling and r["date"].startswith(f"{day.year}-")]
-    if used + len(pending) >= item.frequency:
-        waiting = ""
-        if pending:
-            waiting = (f"，另有待抽取的公告 {'、'.join(address(section, r['seq']) for r in pending)}"
-                       "（也占用频次；不再按它抽取的，可用 ssj void 作废）")
-        raise RuleError(
-            f"计划事项 {item.id} 的 {day.year} 年频次已用完（{item.frequency} 次/年，已抽取 {used} 次{waiting}，第十六条）；"
-            "如确需增加，请报批临时检查计划"
-        )
 
 
 def _draw_message(section: Section, record: Record) -> str:
@@ -323,7 +302,7 @@ def perform_announce(ws: Workspace, options: DrawOptions, seed_source: str, now:
                 f"待抽取的公告。请先按它抽取（ssj draw --announcement {label} --seed …），或作废它（ssj void {label} --reason …）"
             )
         if params.choice:
-            _check_frequency(previous, params.section, params.choice.item, params.day)
+            check_frequency(previous, params.section, params.choice.item, params.day)
         return stamp(
             "announce", at, operator_name(ws, options.operator), section=params.section.id,
             plan_item=params.plan_item, date=params.day.isoformat(), ratio=_text(params.floor),

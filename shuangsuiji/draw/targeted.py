@@ -7,10 +7,11 @@ import datetime as dt
 from shuangsuiji.audit.check import load_checked
 from shuangsuiji.core.words import TARGETED_BASES
 from shuangsuiji.errors import RuleError, SsjError
+from shuangsuiji.ledger.addresses import address
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.registry.loading import Dataset
-from shuangsuiji.registry.lookup import address, resolve_section
+from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.workspace import Workspace, ledger_path
 
 

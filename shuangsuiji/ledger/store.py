@@ -13,6 +13,9 @@ from filelock import FileLock, Timeout
 from shuangsuiji.core.canonical import ZERO_HASH, canonical, record_hash
 from shuangsuiji.core.chain import read_ledger
 from shuangsuiji.errors import LedgerError, SsjError
+from shuangsuiji.registry.loading import load_bureau
+from shuangsuiji.registry.lookup import resolve_section
+from shuangsuiji.workspace import BUREAU_LEDGER, Workspace, ledger_path
 
 LOCK_TIMEOUT_SECONDS = 120
 
@@ -101,3 +104,16 @@ def repair(path: Path) -> tuple[int, bytes]:
 def _label(path: Path) -> str:
     parts = path.parts
     return "/".join(parts[-3:]) if len(parts) >= 3 else str(path)
+
+
+def repair_ledger(ws: Workspace, section_text: str) -> tuple[int, bytes]:
+    """Cut a torn last line off one ledger (``bureau`` for the bureau-wide ledger)."""
+    if section_text.strip() in ("bureau", "局"):
+        rel = BUREAU_LEDGER
+    else:
+        rel = ledger_path(resolve_section(load_bureau(ws).sections, section_text).id)
+    path = ws.root / rel
+    if not path.exists():
+        raise SsjError(f"{rel} 不存在")
+    with locked(ws.state_dir):
+        return repair(path)

@@ -8,6 +8,9 @@ from typing import Any
 
 from shuangsuiji.core.chain import parse_ledger
 from shuangsuiji.errors import RuleError
+from shuangsuiji.ledger.addresses import address
+from shuangsuiji.ledger.queries import draws_used, pending_announcements
+from shuangsuiji.ledger.store import Record
 from shuangsuiji.plan.digest import annual_plan_digest, temporary_plan_digest
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.models import Plan, PlanItem, Section, TemporaryPlan
@@ -132,22 +135,18 @@ def _admit(data: Dataset, plan: Plan, item: PlanItem, temporary: TemporaryPlan |
 def _ids(pairs: list[tuple[PlanItem, TemporaryPlan | None]], section: Section) -> str:
     return "、".join(i.id for i, _ in pairs if i.section == section.id) or "无"
 
-
-def draws_used(records: list[dict[str, Any]], item_id: str, year: int) -> int:
-    """Non-void draws made against ``item_id`` in calendar year ``year`` (第十六条 frequency)."""
-    voided = {r["draw"] for r in records if r["type"] == "void"}
-    return sum(
-        1 for r in records
-        if r["type"] == "draw" and r.get("plan_item") == item_id and r["date"].startswith(f"{year}-")
-        and r["hash"] not in voided
-    )
-
-
-def check_frequency(records: list[dict[str, Any]], item: PlanItem, day: dt.date) -> None:
-    """Refuse a draw once the item's frequency for the year is used up (第十六条)."""
-    used = draws_used(records, item.id, day.year)
-    if used >= item.frequency:
+def check_frequency(previous: list[Record], section: Section, item: PlanItem, day: dt.date,
+                     fulfilling: str | None = None) -> None:
+    """Refuse once the item's frequency for the year is used up (第十六条); a pending announcement counts."""
+    used = draws_used(previous, item.id, day.year)
+    pending = [r for r in pending_announcements(previous, item.id)
+               if r["hash"] != fulfilling and r["date"].startswith(f"{day.year}-")]
+    if used + len(pending) >= item.frequency:
+        waiting = ""
+        if pending:
+            waiting = (f"，另有待抽取的公告 {'、'.join(address(section, r['seq']) for r in pending)}"
+                       "（也占用频次；不再按它抽取的，可用 ssj void 作废）")
         raise RuleError(
-            f"计划事项 {item.id} 的 {day.year} 年频次已用完（{item.frequency} 次/年，已抽取 {used} 次，第十六条）；"
+            f"计划事项 {item.id} 的 {day.year} 年频次已用完（{item.frequency} 次/年，已抽取 {used} 次{waiting}，第十六条）；"
             "如确需增加，请报批临时检查计划"
         )

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from shuangsuiji.ledger.queries import published_keys
 from shuangsuiji.ledger.store import Record, read
 from shuangsuiji.plan.deadlines import calendar_known, due_date
 from shuangsuiji.registry.loading import Dataset
@@ -43,10 +44,6 @@ class PendingResult:
     #: the official holiday schedule of a year involved is not in the calendar package yet
     estimated: bool = False
 
-
-def published_keys(bureau_records: list[Record]) -> set[tuple[str, str]]:
-    """(draw hash, entity) of every result a ``publish`` record has put out."""
-    return {(p["draw"], p["entity"]) for r in bureau_records if r["type"] == "publish" for p in r.get("published", [])}
 
 
 def plan_status(ws: Workspace, data: Dataset, year: int, today: dt.date) -> tuple[list[ItemStatus], list[PendingResult]]:

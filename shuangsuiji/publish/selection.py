@@ -12,10 +12,10 @@ from typing import Any
 
 from shuangsuiji.core.recusal import current_team
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
-from shuangsuiji.draw.followups import recusals_of, voided_by
 from shuangsuiji.errors import SsjError
+from shuangsuiji.ledger.addresses import address
+from shuangsuiji.ledger.queries import Ledgers, recusals_of, voided_by
 from shuangsuiji.registry.loading import Dataset
-from shuangsuiji.registry.lookup import address
 from shuangsuiji.registry.models import Report, Section
 from shuangsuiji.registry.privacy import public_dict
 
@@ -62,6 +62,7 @@ def collect(data: Dataset, selection: Selection, now: dt.datetime) -> Disclosure
     disclosure = Disclosure(data.bureau.name, now.isoformat(), selection,
                             categories=[c.name for c in data.bureau.result_categories])
     wanted = {s.id for s in selection.sections}
+    ledgers = Ledgers(data.files)
     behind: dict[str, dict[str, Any]] = {}
     for index, report in enumerate(data.reports):
         if report.section not in wanted or not _in_period(report, selection):
@@ -70,7 +71,7 @@ def collect(data: Dataset, selection: Selection, now: dt.datetime) -> Disclosure
         if report.major_violation and report.review is None:
             disclosure.waiting_review.append(path)
             continue
-        record = next((r for r in data.ledger(report.section) if r.get("hash") == report.draw_hash), None)
+        record = next((r for r in ledgers.of(report.section) if r.get("hash") == report.draw_hash), None)
         if record is None:
             raise SsjError(f"{path}：找不到它的抽取记录，请先运行 ssj check")
         section = data.section(report.section)
@@ -78,12 +79,12 @@ def collect(data: Dataset, selection: Selection, now: dt.datetime) -> Disclosure
         disclosure.results.append(_result(data, report, record, section))
         behind[record["hash"]] = {"record": record, "section": section}
     disclosure.results.sort(key=lambda r: (r["finished_on"], r["draw"], r["entity_id"]))
-    disclosure.draws = [_draw(data, v["record"], v["section"]) for v in behind.values()]
+    disclosure.draws = [_draw(data, ledgers, v["record"], v["section"]) for v in behind.values()]
     disclosure.draws.sort(key=lambda d: (d["date"], d["address"]))
-    disclosure.events = _events(data, selection.sections)
+    disclosure.events = _events(ledgers, selection.sections)
     disclosure.credit = _credit(data, now.date())
     disclosure.year = max((int(d["date"][:4]) for d in disclosure.draws), default=now.year)
-    disclosure.per_section = _per_section(data, selection.sections, disclosure, disclosure.year)
+    disclosure.per_section = _per_section(data, ledgers, selection.sections, disclosure, disclosure.year)
     return disclosure
 
 
@@ -115,8 +116,8 @@ def _result(data: Dataset, report: Report, record: dict[str, Any], section: Sect
     }
 
 
-def _draw(data: Dataset, record: dict[str, Any], section: Section) -> dict[str, Any]:
-    records = data.ledger(section.id)
+def _draw(data: Dataset, ledgers: Ledgers, record: dict[str, Any], section: Section) -> dict[str, Any]:
+    records = ledgers.of(section.id)
     recusals = recusals_of(records, record["hash"])
     void = voided_by(records, record["hash"])
     people = {p.id: p for p in data.inspectors}
@@ -141,14 +142,14 @@ def _draw(data: Dataset, record: dict[str, Any], section: Section) -> dict[str, 
     }
 
 
-def _events(data: Dataset, sections: list[Section]) -> list[dict[str, Any]]:
+def _events(ledgers: Ledgers, sections: list[Section]) -> list[dict[str, Any]]:
     """Every record of the covered ledgers in a line each: voids and re-draws stay visible."""
     from shuangsuiji.core.words import RECORD_TYPES
     from shuangsuiji.ledger.summary import describe
 
     events = []
     for section in sections:
-        for record in data.ledger(section.id):
+        for record in ledgers.of(section.id):
             kind = record.get("type", "")
             events.append({"address": address(section, record["seq"]), "at": record.get("at", ""),
                            "type": RECORD_TYPES.get(kind, kind), "detail": describe(record)})
@@ -161,12 +162,13 @@ def _credit(data: Dataset, today: dt.date) -> list[dict[str, Any]]:
             if c.kind == "黑名单" and c.in_force_on(today)]
 
 
-def _per_section(data: Dataset, sections: list[Section], disclosure: Disclosure, year: int) -> list[dict[str, Any]]:
+def _per_section(data: Dataset, ledgers: Ledgers, sections: list[Section], disclosure: Disclosure,
+                 year: int) -> list[dict[str, Any]]:
     plan = data.plans.get(year)
     rows = []
     for section in sections:
         planned = sum(i.frequency for i, _ in plan.all_items() if i.section == section.id) if plan else 0
-        records = data.ledger(section.id)
+        records = ledgers.of(section.id)
         voided = {r["draw"] for r in records if r.get("type") == "void"}
         draws = [r for r in records if r.get("type") == "draw" and r["hash"] not in voided
                  and r["date"].startswith(f"{year}-")]

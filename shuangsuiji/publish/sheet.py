@@ -8,9 +8,10 @@ from typing import Any
 
 from shuangsuiji.core.recusal import teams_after
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
+from shuangsuiji.ledger.addresses import address
 from shuangsuiji.publish.html import page, table
 from shuangsuiji.registry.loading import Dataset
-from shuangsuiji.registry.lookup import address, entity_label, person_label
+from shuangsuiji.registry.lookup import entity_label, person_label
 from shuangsuiji.registry.models import Section
 
 #: Codes stay on one line (a 统一社会信用代码 broken in two is misread on paper); the 64-digit tickets and the

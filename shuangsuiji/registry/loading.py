@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ValidationError
 
 from shuangsuiji import clock
-from shuangsuiji.core.chain import parse_ledger
 from shuangsuiji.errors import InputError, Problem, Severity
 from shuangsuiji.registry import yamlio
 from shuangsuiji.registry.cache import ModelCache
@@ -49,7 +48,6 @@ from shuangsuiji.workspace import (
     REPORTS_DIR,
     SECTIONS,
     Workspace,
-    ledger_path,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -83,7 +81,6 @@ class Dataset:
     unreadable: set[str] = field(default_factory=set)
     unchecked_ids: dict[str, set[str]] = field(default_factory=dict)
     files: Files | None = None
-    _ledgers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _raw: dict[str, bytes] = field(default_factory=dict)
     _finders: dict[str, yamlio.LineFinder] = field(default_factory=dict)
 
@@ -107,14 +104,6 @@ class Dataset:
     def report_at(self, collection: str, index: int, message: str, extra: Loc = (), severity: Severity = "error") -> None:
         """Record a problem about the ``index``-th record of ``collection``."""
         self.report(self.where[(collection, index)], message, severity, extra)
-
-    def ledger(self, section_id: str) -> list[dict[str, Any]]:
-        """The readable records of one section's ledger (read on first use; ``verify-ledger`` judges it)."""
-        if section_id not in self._ledgers:
-            raw = self.files.read(ledger_path(section_id)) if self.files is not None else None
-            records = parse_ledger(raw)[0] if raw else []
-            self._ledgers[section_id] = [r for r in records if isinstance(r, dict)]
-        return self._ledgers[section_id]
 
     def raw_inputs(self) -> dict[str, bytes]:
         """The raw bytes of every file read (repo-relative POSIX path → bytes), as ``inputs`` digests them."""

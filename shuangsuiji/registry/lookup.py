@@ -1,14 +1,11 @@
-"""Finding sections and ledger records by the names people use: 二股, 安全监管二股, ergu, 二股-3."""
+"""Finding sections and people by the names clerks use: 二股, 安全监管二股, ergu; a 工号 or a name."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from shuangsuiji.errors import SsjError
 from shuangsuiji.registry.models import Entity, Inspector, Section
-
-_ADDRESS = re.compile(r"^(?P<section>.+?)[-－](?P<seq>\d+)$")
 
 
 def resolve_section(sections: list[Section], text: str) -> Section:
@@ -19,20 +16,6 @@ def resolve_section(sections: list[Section], text: str) -> Section:
             return section
     valid = "；".join(f"{s.name}（{'、'.join([*s.short_names, s.id])}）" for s in sections)
     raise SsjError(f"没有科室“{wanted}”。可用的科室：{valid}")
-
-
-def parse_address(text: str) -> tuple[str, int]:
-    """Split ``二股-3`` into (``二股``, 3)."""
-    match = _ADDRESS.match(text.strip())
-    if match is None:
-        raise SsjError(f"记录编号“{text}”格式不对：应写成“科室简称-序号”，例如 二股-3")
-    return match.group("section"), int(match.group("seq"))
-
-
-def address(section: Section, seq: int) -> str:
-    """The address people see: the first short name (or the id) and the sequence number."""
-    name = section.short_names[0] if section.short_names else section.id
-    return f"{name}-{seq}"
 
 
 def person_label(people: Mapping[str, Inspector], inspector_id: str) -> str:

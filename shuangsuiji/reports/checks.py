@@ -8,10 +8,11 @@ from typing import Any
 
 from shuangsuiji.core.canonical import sha256_hex
 from shuangsuiji.core.recusal import current_team
-from shuangsuiji.draw.followups import recusals_of, voided_by
 from shuangsuiji.errors import Severity, SsjError
+from shuangsuiji.ledger.addresses import address, parse_address
+from shuangsuiji.ledger.queries import Ledgers, recusals_of, voided_by
 from shuangsuiji.registry.loading import Dataset
-from shuangsuiji.registry.lookup import address, parse_address, resolve_section
+from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.registry.models import Report
 from shuangsuiji.registry.models.report import REQUIRED_WHEN_FINISHED
 
@@ -22,6 +23,7 @@ Finding = tuple[tuple[Any, ...], str, Severity]
 def check_reports(data: Dataset, today: dt.date) -> None:
     """Cross-checks of every report against its draw, the team, certificates, evidence and categories."""
     seen: dict[tuple[str, str], int] = {}
+    ledgers = Ledgers(data.files)
     for index, report in enumerate(data.reports):
         key = (report.draw_hash, report.entity)
         if key in seen:
@@ -29,16 +31,16 @@ def check_reports(data: Dataset, today: dt.date) -> None:
             data.report_at("reports", index, f"同一抽取、同一单位已有检查报告：{path}", ("entity",))
             continue
         seen[key] = index
-        for loc, message, severity in _report_problems(data, report, today):
+        for loc, message, severity in _report_problems(data, ledgers, report, today):
             data.report_at("reports", index, message, loc, severity)
 
 
-def _report_problems(data: Dataset, report: Report, today: dt.date) -> list[Finding]:
+def _report_problems(data: Dataset, ledgers: Ledgers, report: Report, today: dt.date) -> list[Finding]:
     problems = _completeness(report)
     section = data.section(report.section)
     if section is None:
         return [*problems, (("section",), f"科室“{report.section}”不存在", "error")]
-    records = data.ledger(section.id)
+    records = ledgers.of(section.id)
     record = next((r for r in records if r.get("hash") == report.draw_hash and r.get("type") == "draw"), None)
     if record is None:
         return [*problems, (("draw_hash",), f"{section.name}的台账中没有这条抽取记录（draw_hash 不符）", "error")]

@@ -12,8 +12,9 @@ from typing import Any
 
 from shuangsuiji.core.canonical import sha256_hex
 from shuangsuiji.core.recusal import current_team
-from shuangsuiji.draw.followups import locate, recusals_of, voided_by
 from shuangsuiji.errors import RuleError, SsjError
+from shuangsuiji.ledger.addresses import locate
+from shuangsuiji.ledger.queries import recusals_of, voided_by
 from shuangsuiji.registry.loading import Dataset, load_bureau
 from shuangsuiji.registry.models import Report
 from shuangsuiji.workspace import EVIDENCE_DIR, REPORTS_DIR, Workspace

@@ -1,0 +1,73 @@
+"""``ssj void``: abandon a draw (or an unused announcement) with its reason; it stays in the ledger for all to see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from shuangsuiji.errors import RuleError, SsjError
+from shuangsuiji.ledger.addresses import Located, address, locate
+from shuangsuiji.ledger.queries import published_of, voided_by
+from shuangsuiji.ledger.store import Record
+from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
+from shuangsuiji.registry.loading import Dataset, load_bureau
+from shuangsuiji.workspace import REPORTS_DIR, Workspace, ledger_path
+
+
+def refuse_if_void(found: Located, records: list[Record]) -> None:
+    void = voided_by(records, found.record["hash"])
+    if void is not None:
+        raise RuleError(f"{found.label} 已于 {void['at'][:10]} 作废（{void['reason']}），不能再操作")
+
+
+def reports_of(ws: Workspace, data: Dataset, found: Located) -> list[str]:
+    """Every report file about the draw: those that loaded, and any other file named after it."""
+    files = {data.where[("reports", n)][0] for n, r in enumerate(data.reports) if r.draw_hash == found.record["hash"]}
+    folder = ws.root / REPORTS_DIR / found.section.id
+    if folder.is_dir():
+        prefix = f"{found.section.id}-{found.record['seq']}-"
+        files |= {p.relative_to(ws.root).as_posix() for p in folder.glob("*.yaml") if p.name.startswith(prefix)}
+    return sorted(files)
+
+
+def _refuse_if_checked(ws: Workspace, data: Dataset, found: Located) -> None:
+    """A draw whose checks have begun (a report exists) or whose results were published stays."""
+    published = published_of(ws, found.record["hash"])
+    if published:
+        raise RuleError(
+            f"{found.label} 已有 {len(published)} 家单位的检查结果公开，不能作废：公开的结果和它所依据的抽取都要保留"
+        )
+    reports = reports_of(ws, data, found)
+    if reports:
+        shown = "、".join(reports[:3]) + ("等" if len(reports) > 3 else "")
+        raise RuleError(
+            f"{found.label} 已有检查报告（{shown}），检查已经开展，不能作废；"
+            "如报告是误建的，请先删除报告文件并提交 git，再作废"
+        )
+
+
+def perform_void(ws: Workspace, draw_address: str, reason: str, operator: str | None,
+                 now: dt.datetime | None = None) -> Written:
+    """Abandon a draw (or an unused announcement), with its reason; it stays in the ledger for everyone to see."""
+    if not reason.strip():
+        raise SsjError("作废必须写明原因（--reason），原因会公开")
+    data = load_bureau(ws)
+    found = locate(ws, data, draw_address, kind=None)
+    if found.record["type"] not in ("draw", "announce"):
+        raise SsjError(f"{found.label} 是一条“{found.record['type']}”记录：只能作废抽取或抽取公告")
+    if found.record["type"] == "draw":
+        _refuse_if_checked(ws, data, found)
+    state = git_state(ws, require_clean=False)
+    at = now or data.now()
+
+    def build(previous: list[Record]) -> Record:
+        refuse_if_void(found, previous)
+        used = [r for r in previous if r["type"] == "draw" and r.get("announcement") == found.record["hash"]]
+        if used:
+            raise RuleError(f"公告 {found.label} 已用于抽取 {address(found.section, used[0]['seq'])}：请作废那次抽取")
+        return stamp("void", at, operator_name(ws, operator), draw=found.record["hash"], reason=reason.strip())
+
+    def message(record: Record) -> str:
+        return f"作废 {found.label}（{address(found.section, record['seq'])}）：{record['reason']}"
+
+    return write(ws, ledger_path(found.section.id), build, message, state,
+                 label=lambda r: address(found.section, r["seq"]))
