@@ -13,18 +13,18 @@ import yaml
 from shuangsuiji.plan.deadlines import due_date, is_working_day
 from shuangsuiji.plan.status import plan_status
 from shuangsuiji.registry.loading import load_bureau
-from shuangsuiji.registry.models import Disclosure
+from shuangsuiji.registry.models import DisclosureDeadline
 from shuangsuiji.workspace import Workspace
 
 D = dt.date.fromisoformat
 
 
-def working(days: int) -> Disclosure:
-    return Disclosure(days=days, unit="工作日")
+def working(days: int) -> DisclosureDeadline:
+    return DisclosureDeadline(days=days, unit="工作日")
 
 
-def calendar(days: int) -> Disclosure:
-    return Disclosure(days=days, unit="自然日")
+def calendar(days: int) -> DisclosureDeadline:
+    return DisclosureDeadline(days=days, unit="自然日")
 
 
 # -- the calendar --------------------------------------------------------------------------------------------

@@ -16,14 +16,14 @@ from shuangsuiji.registry.models import (
     Bureau,
     Conflict,
     CreditEntry,
-    Disclosure,
+    DisclosureDeadline,
     EntitiesFile,
     Entity,
     Inspector,
+    Model,
     Plan,
     PlanApproval,
     PlanItem,
-    Record,
     Report,
     ResultCategory,
     Section,
@@ -34,9 +34,9 @@ from shuangsuiji.registry.models.base import private, public
 
 
 def _all_models() -> list[type[BaseModel]]:
-    """Every schema: the exported models and every subclass of Record, wherever it is defined."""
+    """Every schema: the exported models and every subclass of Model, wherever it is defined."""
     found: set[type[BaseModel]] = set()
-    stack: list[type[BaseModel]] = [Record]
+    stack: list[type[BaseModel]] = [Model]
     while stack:
         cls = stack.pop()
         for sub in cls.__subclasses__():
@@ -44,7 +44,7 @@ def _all_models() -> list[type[BaseModel]]:
                 found.add(sub)
                 stack.append(sub)
     exported = {getattr(models, n) for n in models.__all__}
-    found |= {m for m in exported if isinstance(m, type) and issubclass(m, BaseModel) and m is not Record}
+    found |= {m for m in exported if isinstance(m, type) and issubclass(m, BaseModel) and m is not Model}
     return sorted(found, key=lambda m: m.__name__)
 
 
@@ -100,7 +100,7 @@ def test_public_fields_in_schema_order() -> None:
 def test_unmarked_counts_as_private() -> None:
     from pydantic import Field
 
-    class Loose(Record):
+    class Loose(Model):
         marked: str = public("x", title="公开")
         hidden: str = private("y", title="不公开")
         bare: str = Field("z", title="没有标记")
@@ -127,7 +127,7 @@ INSPECTOR = {"id": "R1", "name": "甲", "section": "yigu", "cert_no": "1", "cert
 ITEM = {"id": "P1", "section": "yigu", "checklist_item": "C01", "ratio": "0.1", "frequency": 1}
 
 
-class Probe(Record):
+class Probe(Model):
     """Field kinds the bureau's schemas do not have yet."""
 
     small: int = public(0, title="小数", lt=10)
@@ -177,7 +177,7 @@ CASES: list[tuple[str, type[BaseModel], Any, str]] = [
      "multiplier（问题和黑名单单位的比例倍数）应不大于 10，而不是“11”"),
     ("less_than", Probe, {"small": 10}, "small（小数）应小于 10，而不是“10”"),
     ("missing", Entity, {k: v for k, v in ENTITY.items() if k != "address"}, "缺少必填字段 address（地址）"),
-    ("extra_forbidden", Disclosure, {"days": 5, "uint": "工作日"},
+    ("extra_forbidden", DisclosureDeadline, {"days": 5, "uint": "工作日"},
      "未知字段 uint：请检查拼写（这里允许的字段：days、unit）"),
     ("value_error", Entity, {**ENTITY, "id": "91410482MA9XA00017"},
      "统一社会信用代码“91410482MA9XA00017”校验位错误，请核对原始证照"),

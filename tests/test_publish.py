@@ -686,7 +686,7 @@ def every_private_field() -> set[tuple[str, str]]:
     found = set()
     for name in models.__all__:
         model = getattr(models, name)
-        if isinstance(model, type) and issubclass(model, models.Record):
+        if isinstance(model, type) and issubclass(model, models.Model):
             found |= {(name, field) for field, info in model.model_fields.items() if not models.is_public(info)}
     return found
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import holidays
 
-from shuangsuiji.registry.models import Disclosure
+from shuangsuiji.registry.models import DisclosureDeadline
 
 
 @lru_cache(maxsize=32)
@@ -29,7 +29,7 @@ def calendar_known(year: int) -> bool:
     return any(day.year == year for day in getattr(_calendar(year), "weekend_workdays", ()))
 
 
-def due_date(finished: dt.date, rule: Disclosure) -> dt.date:
+def due_date(finished: dt.date, rule: DisclosureDeadline) -> dt.date:
     """The last day on which a result finished on ``finished`` may still be published."""
     if rule.unit == "自然日":
         return finished + dt.timedelta(days=rule.days)

@@ -913,7 +913,7 @@ TARGETED_BASES = ("投诉举报", "上级交办", "移送线索")
 
 
 # --------------------------------------------------------------------------------------------------
-# shuangsuiji/core/records.py: The meaning of a ledger's records (SPEC §5): every draw and recusal re-derived, voids and announcements
+# shuangsuiji/core/rederive.py: Re-deriving a recorded draw (SPEC §4, §5) with the very functions that made it: strata, selections, teams,
 # --------------------------------------------------------------------------------------------------
 
 
@@ -921,20 +921,11 @@ DRAW_FIELDS = (
     "section", "plan_item", "checklist_item", "date", "seed", "seed_source", "fairness", "announcement",
     "ratio", "team_size", "strata", "inspectors", "conflicts", "assignments", "inputs", "commit", "dirty",
 )
-ANNOUNCE_FIELDS = (
-    "section", "plan_item", "date", "ratio", "team_size", "seed_source",
-    "population_digest", "pool_digest", "strata_digest",
-)
-VOID_FIELDS = ("draw", "reason")
-RECUSAL_FIELDS = ("draw", "entity", "inspector", "replacement", "reason")
-TARGETED_FIELDS = ("section", "date", "basis", "reference", "reason", "entities", "inspectors")
-PLAN_APPROVAL_FIELDS = ("year", "plan", "meeting", "approved_on", "approver", "digest")
-PUBLISH_FIELDS = ("manifest_digest", "sections", "from", "to", "results")
 ANNOUNCE_MATCHED = ("section", "plan_item", "date", "ratio", "team_size", "seed_source")
 SYSTEM_SEED_DIGITS = 20
 
 
-class _Draw:
+class DrawFacts:
     """What later records need of a draw: where it is, and its re-derived teams (None if not derivable)."""
 
     def __init__(self, line: int, record: dict) -> None:
@@ -954,8 +945,10 @@ def same_json(left, right) -> bool:
         return False
 
 
-class RecordChecker:
-    """Checks one ledger file's records in order; ``problems`` collects ``(line, message)``."""
+
+class DrawChecks:
+    """What every record check shares (problems found, what earlier records left), and the checks of ``draw``
+    records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
 
     def __init__(self) -> None:
         self.problems: list = []
@@ -989,28 +982,8 @@ class RecordChecker:
                 f"每个科室一个台账文件：本文件第 {self.section_line} 行起属于 {show(self.section)}，这条记录却属于 {show(section)}"
             )
 
-    def run(self, records) -> list:
-        handlers = {
-            "draw": self.draw, "announce": self.announce, "void": self.void, "recusal": self.recusal,
-            "targeted": self.targeted, "plan_approval": self.plan_approval, "publish": self.publish,
-        }
-        for index, record in enumerate(records):
-            if record is None:
-                continue
-            self.line = index + 1
-            kind = record.get("type")
-            handler = handlers.get(kind) if isinstance(kind, str) else None
-            if handler is None:
-                if "type" in record:
-                    self.add(f"未知的记录类型 {show(kind)}")
-                continue
-            handler(record)
-        return self.problems
-
-    # -- draw ---------------------------------------------------------------------------------------
-
     def draw(self, record: dict) -> None:
-        info = _Draw(self.line, record)
+        info = DrawFacts(self.line, record)
         if is_hex64(record.get("hash")) and record["hash"] not in self.draws:
             self.draws[record["hash"]] = info
         if not self.require(record, DRAW_FIELDS):
@@ -1222,7 +1195,7 @@ class RecordChecker:
             if announce.get(name) != value:
                 self.add(f"{words[name]}摘要（{name}）与第 {announce_line} 行公告的不符：名单在公告之后被改动过")
 
-    def derive_teams(self, record: dict, info: _Draw, merged: list, eligible: list) -> None:
+    def derive_teams(self, record: dict, info: DrawFacts, merged: list, eligible: list) -> None:
         team_size = record["team_size"]
         inspectors = record["inspectors"]
         selected = [item for _, item in merged]
@@ -1308,6 +1281,44 @@ class RecordChecker:
                 return
         if len(recorded) > len(expected):
             self.add(f"应有 {len(expected)} 条分组（assignments），记录却有 {len(recorded)} 条")
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/records.py: The meaning of a ledger's records (SPEC §5): every draw and recusal re-derived, voids and announcements
+# --------------------------------------------------------------------------------------------------
+
+
+ANNOUNCE_FIELDS = (
+    "section", "plan_item", "date", "ratio", "team_size", "seed_source",
+    "population_digest", "pool_digest", "strata_digest",
+)
+VOID_FIELDS = ("draw", "reason")
+RECUSAL_FIELDS = ("draw", "entity", "inspector", "replacement", "reason")
+TARGETED_FIELDS = ("section", "date", "basis", "reference", "reason", "entities", "inspectors")
+PLAN_APPROVAL_FIELDS = ("year", "plan", "meeting", "approved_on", "approver", "digest")
+PUBLISH_FIELDS = ("manifest_digest", "sections", "from", "to", "results")
+
+
+class RecordChecker(DrawChecks):
+    """Checks one ledger file's records in order; ``problems`` collects ``(line, message)``."""
+
+    def run(self, records) -> list:
+        handlers = {
+            "draw": self.draw, "announce": self.announce, "void": self.void, "recusal": self.recusal,
+            "targeted": self.targeted, "plan_approval": self.plan_approval, "publish": self.publish,
+        }
+        for index, record in enumerate(records):
+            if record is None:
+                continue
+            self.line = index + 1
+            kind = record.get("type")
+            handler = handlers.get(kind) if isinstance(kind, str) else None
+            if handler is None:
+                if "type" in record:
+                    self.add(f"未知的记录类型 {show(kind)}")
+                continue
+            handler(record)
+        return self.problems
 
     # -- other record types -------------------------------------------------------------------------
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from shuangsuiji.registry.models.base import Record, is_public, public_fields
+from shuangsuiji.registry.models.base import Model, is_public, public_fields
 from shuangsuiji.registry.models.bureau import (
     Approval,
     Bureau,
     ChecklistFile,
     ChecklistItem,
-    Disclosure,
+    DisclosureDeadline,
     DutiesFile,
     Duty,
     ResultCategory,
@@ -29,7 +29,7 @@ from shuangsuiji.registry.models.report import Evidence, Report, Review
 
 __all__ = [
     "Approval", "Bureau", "ChecklistFile", "ChecklistItem", "Conflict", "CreditEntry", "CreditFile",
-    "Disclosure", "Duty", "DutiesFile", "EntitiesFile", "Entity", "Inspector", "InspectorsFile",
-    "Plan", "PlanApproval", "PlanItem", "Record", "ResultCategory", "Section", "SectionsFile",
+    "DisclosureDeadline", "Duty", "DutiesFile", "EntitiesFile", "Entity", "Inspector", "InspectorsFile",
+    "Plan", "PlanApproval", "PlanItem", "Model", "ResultCategory", "Section", "SectionsFile",
     "TemporaryPlan", "is_public", "public_fields", "Evidence", "Report", "Review",
 ]

@@ -13,8 +13,8 @@ from pydantic.fields import FieldInfo
 from shuangsuiji.core.ratio import format_ratio, parse_ratio
 
 
-class Record(BaseModel):
-    """A strict record: unknown keys are errors, so a typo is never silently ignored (SPEC §7)."""
+class Model(BaseModel):
+    """A strict schema: unknown keys are errors, so a typo is never silently ignored (SPEC §7)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from shuangsuiji.registry.models.base import Id, OptionalText, RatioValue, Record, Text, public
+from shuangsuiji.registry.models.base import Id, Model, OptionalText, RatioValue, Text, public
 
 DeadlineUnit = Literal["工作日", "自然日"]
 Method = Literal["现场", "书面"]
 DutySource = Literal["权力清单", "责任清单"]
 
 
-class ResultCategory(Record):
+class ResultCategory(Model):
     """One result category of a check, as published (e.g. 发现问题已责令改正)."""
 
     name: Text = public(title="结果类别")
@@ -30,27 +30,27 @@ DEFAULT_RESULT_CATEGORIES = [
 ]
 
 
-class Disclosure(Record):
+class DisclosureDeadline(Model):
     """How soon results must be published (第二十二条)."""
 
     days: int = public(title="公示期限", gt=0, le=366)
     unit: DeadlineUnit = public("工作日", title="期限单位")
 
 
-class Bureau(Record):
+class Bureau(Model):
     """``data/bureau.yaml``."""
 
     name: Text = public(title="单位名称")
     region: Text = public(title="行政区划")
     timezone: Text = public("Asia/Shanghai", title="时区")
-    disclosure: Disclosure = public(title="结果公示期限")
+    disclosure: DisclosureDeadline = public(title="结果公示期限")
     result_categories: list[ResultCategory] = public(
         DEFAULT_RESULT_CATEGORIES, title="检查结果类别", min_length=1
     )
     problem_lookback_days: int = public(365, title="“问题”层回溯天数", gt=0)
 
 
-class Section(Record):
+class Section(Model):
     """A section (科室) of 第十一条 and the specialties it supervises."""
 
     id: Id = public(title="科室编号", pattern=r"^[a-z][a-z0-9_-]*$")
@@ -60,7 +60,7 @@ class Section(Record):
     remit: OptionalText = public(None, title="职责")
 
 
-class Duty(Record):
+class Duty(Model):
     """A supervision duty from the 权力清单 / 责任清单."""
 
     id: Id = public(title="职责编号")
@@ -69,7 +69,7 @@ class Duty(Record):
     basis: OptionalText = public(None, title="设定依据")
 
 
-class Approval(Record):
+class Approval(Model):
     """Who approved something, when, and by which document or meeting."""
 
     by: Text = public(title="批准人")
@@ -77,7 +77,7 @@ class Approval(Record):
     document: Text = public(title="文号或会议")
 
 
-class ChecklistItem(Record):
+class ChecklistItem(Model):
     """One item of the 随机抽查事项清单, with every field 第九条 asks for."""
 
     id: Id = public(title="事项编号")
@@ -95,14 +95,14 @@ class ChecklistItem(Record):
     approval: Approval = public(title="审批")
 
 
-class SectionsFile(Record):
+class SectionsFile(Model):
     sections: list[Section] = public(title="科室")
 
 
-class DutiesFile(Record):
+class DutiesFile(Model):
     duties: list[Duty] = public(title="职责")
 
 
-class ChecklistFile(Record):
+class ChecklistFile(Model):
     name: OptionalText = public(None, title="清单名称")
     items: list[ChecklistItem] = public(title="抽查事项")

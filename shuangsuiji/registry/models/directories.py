@@ -10,7 +10,7 @@ from pydantic import AfterValidator
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
-from shuangsuiji.registry.models.base import Id, OptionalText, Record, Text, check_phone, private, public
+from shuangsuiji.registry.models.base import Id, Model, OptionalText, Text, check_phone, private, public
 
 Risk = Literal["A", "B", "C", "D"]
 Status = Literal["在营", "停业", "注销", "吊销"]
@@ -41,7 +41,7 @@ Uscc = Annotated[Id, AfterValidator(check_uscc)]
 Phone = Annotated[OptionalText, AfterValidator(check_phone)]
 
 
-class Entity(Record):
+class Entity(Model):
     """A company under supervision (监管对象)."""
 
     id: Uscc = public(title="统一社会信用代码")
@@ -57,7 +57,7 @@ class Entity(Record):
 
 
 
-class Conflict(Record):
+class Conflict(Model):
     """A declared conflict of interest (第十七条): the pair is public, the reason is not."""
 
     entity: Id = public(title="回避单位")
@@ -78,7 +78,7 @@ def check_id_card(value: str | None) -> str | None:
 IdCard = Annotated[OptionalText, AfterValidator(check_id_card)]
 
 
-class Inspector(Record):
+class Inspector(Model):
     """An enforcement officer (执法检查人员)."""
 
     id: Id = public(title="工号")
@@ -97,7 +97,7 @@ class Inspector(Record):
         return self.active and self.cert_expires >= day
 
 
-class CreditEntry(Record):
+class CreditEntry(Model):
     """An entry of the 诚信档案: a blacklisting (黑名单) or another record of bad faith (第二十三条)."""
 
     entity: Id = public(title="单位")
@@ -115,19 +115,19 @@ class CreditEntry(Record):
         return self.listed_on <= day and all(day < end for end in ended)
 
 
-class EntitiesFile(Record):
+class EntitiesFile(Model):
     """``data/entities/*.yaml``: one file per specialty (or however the bureau splits it)."""
 
     entities: list[Entity] = public([], title="监管对象")
 
 
-class InspectorsFile(Record):
+class InspectorsFile(Model):
     """``data/inspectors.yaml``."""
 
     inspectors: list[Inspector] = public([], title="执法检查人员")
 
 
-class CreditFile(Record):
+class CreditFile(Model):
     """``data/credit.yaml``."""
 
     credit: list[CreditEntry] = public([], title="诚信档案")

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from pydantic import model_validator
 
-from shuangsuiji.registry.models.base import Id, OptionalText, RatioValue, Record, Text, public
+from shuangsuiji.registry.models.base import Id, Model, OptionalText, RatioValue, Text, public
 from shuangsuiji.registry.models.directories import Risk
 
 
-class PlanApproval(Record):
+class PlanApproval(Model):
     """Approval by the 班子会议; ``digest`` pins the content that was approved."""
 
     meeting: Text = public(title="会议")
@@ -20,7 +20,7 @@ class PlanApproval(Record):
     digest: str = public(title="审批内容摘要", pattern=r"^[0-9a-f]{64}$")
 
 
-class PlanItem(Record):
+class PlanItem(Model):
     """One line of a plan: what a section checks, how much, how often and when."""
 
     id: Id = public(title="计划事项编号")
@@ -56,7 +56,7 @@ class PlanItem(Record):
         return day.month in self.open_months()
 
 
-class TemporaryPlan(Record):
+class TemporaryPlan(Model):
     """A 临时检查计划 with its own approval."""
 
     id: Id = public(title="临时计划编号")
@@ -66,7 +66,7 @@ class TemporaryPlan(Record):
     items: list[PlanItem] = public(title="计划事项", min_length=1)
 
 
-class Plan(Record):
+class Plan(Model):
     """The annual plan of one year."""
 
     year: int = public(title="年度", ge=2000, le=2100)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from shuangsuiji.registry.models.base import Id, OptionalText, Record, Text, private, public
+from shuangsuiji.registry.models.base import Id, Model, OptionalText, Text, private, public
 from shuangsuiji.registry.models.bureau import Method
 
 ReportStatus = Literal["草稿", "已办结"]
 
 
-class Evidence(Record):
+class Evidence(Model):
     """A kept piece of evidence, pinned by its SHA-256 (第十八条: documents and evidence kept)."""
 
     path: Text = private(title="文件路径")
@@ -19,7 +19,7 @@ class Evidence(Record):
     note: OptionalText = private(None, title="说明")
 
 
-class Review(Record):
+class Review(Model):
     """The central review of a major violation before any penalty decision is signed (第二十条)."""
 
     date: dt.date = public(title="审理日期")
@@ -28,7 +28,7 @@ class Review(Record):
     signed_by: Text = private(title="签发人")
 
 
-class Report(Record):
+class Report(Model):
     """``data/reports/<section id>/<draw>-<company>.yaml``."""
 
     draw: Text = public(title="抽取记录")
