@@ -1,5 +1,6 @@
-"""A bureau's repository on disk (SPEC §2): where each file lives, where ssj keeps its own state, and how a
-file is written so that a crash leaves either the old bytes or the new ones, never a mix.
+"""A bureau's repository on disk (SPEC §2): where each file lives, where ssj keeps its own state, the lock that
+serialises every command that writes, and how a file is written so that a crash leaves either the old bytes or
+the new ones, never a mix.
 
 Paths are repo-relative POSIX strings.
 """
@@ -9,9 +10,12 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from shuangsuiji.errors import SsjError
 
@@ -28,6 +32,7 @@ LEDGER_DIR = "data/ledger"
 BUREAU_LEDGER = "data/ledger/bureau.jsonl"
 PLANS_DIR = "plans"
 STATE_DIR = ".ssj"
+LOCK_TIMEOUT_SECONDS = 120
 
 
 def plan_path(year: int) -> str:
@@ -62,6 +67,18 @@ class Workspace:
     def state_dir(self) -> Path:
         """``.ssj/``: caches and the lock file (git-ignored)."""
         return self.root / STATE_DIR
+
+
+@contextmanager
+def locked(state_dir: Path) -> Iterator[None]:
+    """Serialise every command that writes, across processes, on Windows and Linux alike."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(state_dir / "ledger.lock"), timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise SsjError(f"另一个 ssj 命令正在写台账（已等待 {LOCK_TIMEOUT_SECONDS} 秒），请稍后再试") from None
 
 
 def write_temporary(target: Path, content: bytes) -> Path:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,26 +12,7 @@ import pytest
 
 from shuangsuiji.cli import main
 from shuangsuiji.registry.loading import load_bureau
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-def copy_example(root: Path) -> Path:
-    """The shipped example bureau's data/ and plans/ under ``root``: without its reports, evidence and section
-    ledgers, but with the bureau ledger, whose ``plan_approval`` records (made with ``ssj plan approve``) are
-    what makes the plans approved (第七条)."""
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    (root / "data" / "ledger").mkdir()
-    shutil.copyfile(REPO / "data" / "ledger" / "bureau.jsonl", root / "data" / "ledger" / "bureau.jsonl")
-    shutil.copytree(REPO / "plans", root / "plans")
-    return root
+from tests.helpers import Result, copy_example, git
 
 
 @pytest.fixture(scope="session")
@@ -65,12 +43,6 @@ def git_bureau(bureau: Path) -> Path:
     git(bureau, "add", "-A")
     git(bureau, "commit", "-q", "-m", "示例数据")
     return bureau
-
-
-def git(root: Path, *args: str) -> str:
-    """Run git in ``root`` and return its output."""
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"}
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True, env=env).stdout
 
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -133,11 +105,3 @@ def ssj(capsys: pytest.CaptureFixture[str], clock: Clock) -> Callable[..., Resul
         return Result(code, captured.out, captured.err)
 
     return run
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under data/ and plans/, byte for byte (to prove a failed command changed nothing)."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for folder in ("data", "plans") for p in sorted((root / folder).rglob("*")) if p.is_file()
-    }

@@ -3,35 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from filelock import FileLock, Timeout
 
 from shuangsuiji.core.canonical import ZERO_HASH, canonical, record_hash
 from shuangsuiji.core.chain import read_ledger
 from shuangsuiji.errors import LedgerError, SsjError
 from shuangsuiji.registry.loading import load_bureau
 from shuangsuiji.registry.lookup import resolve_section
-from shuangsuiji.workspace import BUREAU_LEDGER, Workspace, ledger_path
-
-LOCK_TIMEOUT_SECONDS = 120
+from shuangsuiji.workspace import BUREAU_LEDGER, Workspace, ledger_path, locked
 
 Record = dict[str, Any]
-
-
-@contextmanager
-def locked(state_dir: Path) -> Iterator[None]:
-    """Serialise every command that writes, across processes, on Windows and Linux alike."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(state_dir / "ledger.lock"), timeout=LOCK_TIMEOUT_SECONDS)
-    try:
-        with lock:
-            yield
-    except Timeout:
-        raise SsjError(f"另一个 ssj 命令正在写台账（已等待 {LOCK_TIMEOUT_SECONDS} 秒），请稍后再试") from None
 
 
 def read(path: Path) -> list[Record]:

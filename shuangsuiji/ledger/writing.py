@@ -12,8 +12,8 @@ from pathlib import Path
 
 from shuangsuiji import git as gitops
 from shuangsuiji.errors import RuleError, SsjError
-from shuangsuiji.ledger.store import Record, append, locked
-from shuangsuiji.workspace import LEDGER_DIR, Workspace, write_atomic
+from shuangsuiji.ledger.store import Record, append
+from shuangsuiji.workspace import LEDGER_DIR, Workspace, locked, write_atomic
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from shuangsuiji.registry.import_columns import (
 from shuangsuiji.registry.loading import Dataset, load_bureau
 from shuangsuiji.registry.messages import translate
 from shuangsuiji.registry.tables import Table, is_blank, read_table
-from shuangsuiji.workspace import ENTITIES_DIR, INSPECTORS, SECTIONS, Workspace
+from shuangsuiji.workspace import ENTITIES_DIR, INSPECTORS, SECTIONS, Workspace, locked
 
 Tick = Callable[[], None]
 
@@ -106,8 +106,6 @@ def import_table(
     ws: Workspace, prepared: Prepared, *, skip_bad: bool = False, dry_run: bool = False, tick: Tick | None = None,
 ) -> ImportResult:
     """Check every row, then merge and write, unless a row is bad (and not skipped) or it is a dry run."""
-    from shuangsuiji.ledger.store import locked
-
     kind, table = prepared.kind, prepared.table
     with locked(ws.state_dir):
         data = load_bureau(ws)

@@ -73,7 +73,7 @@ def _defined_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def _ordered(command: _Source) -> list[_Source]:
+def _ordered(command: _Source, core: Path) -> list[_Source]:
     """The core modules ``command`` needs, each after the modules it needs."""
     done: dict[str, _Source] = {}
     visiting: set[str] = set()
@@ -84,7 +84,7 @@ def _ordered(command: _Source) -> list[_Source]:
         if name in visiting:
             raise BuildError(f"core/ 中的模块互相导入：{name}")
         visiting.add(name)
-        source = _Source(CORE / f"{name}.py")
+        source = _Source(core / f"{name}.py")
         for needed in source.needs:
             visit(needed)
         done[name] = source
@@ -94,10 +94,10 @@ def _ordered(command: _Source) -> list[_Source]:
     return list(done.values())
 
 
-def build_verifier() -> str:
-    """The text of the standalone ``verify.py``."""
-    command = _Source(COMMAND)
-    sources = [*_ordered(command), command]
+def build_verifier(core: Path = CORE, command_path: Path = COMMAND) -> str:
+    """The text of the standalone ``verify.py``: the modules of ``core`` that ``command_path`` needs, then it."""
+    command = _Source(command_path)
+    sources = [*_ordered(command, core), command]
     seen: dict[str, str] = {}
     for source in sources:
         for name in sorted(source.names):
@@ -108,7 +108,7 @@ def build_verifier() -> str:
     parts = ["#!/usr/bin/env python3\n", f'"""{command.docstring}"""\n\n', NOTICE, "\n",
              "from __future__ import annotations\n\n", "\n".join(imports), "\n"]
     for source in sources:
-        where = source.path.relative_to(PACKAGE.parent).as_posix()
+        where = f"shuangsuiji/core/{source.path.name}" if source is not command else "shuangsuiji/publish/verifier/command.py"
         title = (source.docstring or "").strip().splitlines()[0] if source is not command else "命令行"
         parts += ["\n\n# ", "-" * 98, f"\n# {where}: {title}\n# ", "-" * 98, "\n\n\n", source.body]
     return "".join(parts)

@@ -14,9 +14,9 @@ import consistent_sampler
 import pytest
 import rfc8785
 import yaml
-from conftest import snapshot
 
 from shuangsuiji.publish.verifier import verify as kit
+from tests.helpers import snapshot
 
 DAY = ("--date", "2026-12-01")
 SEED = "31415926535897932384"

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import rfc8785
 import yaml
-from conftest import snapshot
 
 from shuangsuiji.registry.eligibility import build_strata, plan_ratios, problem_entities
 from shuangsuiji.registry.loading import load_bureau
 from shuangsuiji.registry.models import PlanItem
 from shuangsuiji.workspace import Workspace
+from tests.helpers import snapshot
 
 STRATA = ["重点", "黑名单", "问题", "风险A", "风险B", "风险C", "风险D", "一般"]
 ERGU_2026 = {"重点": "1", "黑名单": "0.1", "问题": "0.1", "风险A": "0.1", "风险B": "0.08", "风险C": "0.05",

@@ -9,7 +9,8 @@ import math
 from pathlib import Path
 
 import yaml
-from conftest import snapshot
+
+from tests.helpers import snapshot
 
 COMPANY = "914104821733149136"  # 汝州市协昌涂料有限公司: 危险化学品, not 重点, no risk class (一般), 在营, never listed
 LISTED = "91410482MA40RRDH73"  # 汝州市润远加油站: on the shipped blacklist 2025-09-18 … 2027-09-17

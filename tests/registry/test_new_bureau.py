@@ -8,12 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Result
 
 from shuangsuiji.registry import yamlio
 from shuangsuiji.registry.checks import REQUIRED_SECTIONS
 from shuangsuiji.registry.models import Bureau, Plan, SectionsFile
 from shuangsuiji.registry.new_bureau import default_year
+from tests.helpers import Result
 
 NAME = "某县应急管理局"
 

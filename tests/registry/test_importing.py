@@ -10,7 +10,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import Result, snapshot
 from stdnum.cn import ric, uscc
 
 from shuangsuiji import workspace
@@ -18,6 +17,7 @@ from shuangsuiji.registry import yamlio
 from shuangsuiji.registry.import_columns import ENTITIES, INSPECTORS, day, normalize_header
 from shuangsuiji.registry.importing import import_file
 from shuangsuiji.workspace import Workspace
+from tests.helpers import REPO, Result, snapshot
 
 Ssj = Callable[..., Result]
 
@@ -524,7 +524,7 @@ def test_dates(cell: Any, expected: dt.date | None) -> None:
 
 
 def test_every_accepted_column_name_is_in_the_docs() -> None:
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "import.md").read_text(encoding="utf-8")
+    docs = (REPO / "docs" / "import.md").read_text(encoding="utf-8")
     for kind in (ENTITIES, INSPECTORS):
         for name in [n for column in kind.columns for n in column.names] + sorted(kind.neighbours):
             assert f"`{name}`" in docs

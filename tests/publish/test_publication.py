@@ -24,12 +24,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, copy_example, git, snapshot
 from stdnum.cn import ric
 
 from shuangsuiji.cli import main
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
 from shuangsuiji.registry import models
+from tests.helpers import REPO, copy_example, git, snapshot
 
 DAY = ("--date", "2026-12-01")
 ANNOUNCED_SEED = "07 12 19 23 28 33 05"

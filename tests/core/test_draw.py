@@ -22,11 +22,11 @@ from shuangsuiji.registry.eligibility import declared_conflicts, draw_population
 from shuangsuiji.registry.loading import load_bureau
 from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.workspace import Workspace
+from tests.helpers import REPO
 
 COMPANIES = [f"91410482MA{n:07d}" for n in range(30)] + ["汝州市甲化工有限公司", "𠀋记商行"]
 INSPECTORS = ["RZ101", "RZ102", "RZ103", "RZ104", "RZ105", "RZ106", "RZ107"]
 SEED = "48213907651238475609"
-REPO = Path(__file__).resolve().parent.parent
 #: The record types of the example's bureau ledger, which every test bureau starts from (its plan approvals).
 EXAMPLE_BUREAU_KINDS = [json.loads(line)["type"]
                         for line in (REPO / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()]

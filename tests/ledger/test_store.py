@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_example, git, snapshot
 
 from shuangsuiji.cli import main
 from shuangsuiji.errors import LedgerError
 from shuangsuiji.ledger import store as ledger
 from shuangsuiji.publish.verifier import verify as kit
+from tests.helpers import copy_example, git, snapshot
 
 ERGU = "data/ledger/ergu.jsonl"
 DAY = ("--date", "2026-12-01")

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Result, copy_example
 
 from shuangsuiji.errors import InputError
 from shuangsuiji.registry import yamlio
+from tests.helpers import REPO, Result, copy_example
 
 RESAVE = "请用记事本或 WPS 打开后“另存为”，编码选 UTF-8，再重试"
 TODAY = dt.date(2026, 11, 30)

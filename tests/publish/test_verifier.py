@@ -962,3 +962,30 @@ def test_an_announced_seed_must_follow_the_announced_seed_rule(tmp_path):
     assert ledger_with("03081219253107") == []
     assert ledger_with("03 08 12 19 25 31 + 07") == [
         (2, "第 1 行的公告规定种子只取公布号码中的数字，记录的种子 “03 08 12 19 25 31 + 07” 不符合")]
+
+
+def test_a_one_person_team_is_refused(tmp_path):
+    """第十八条: a team of one, re-derived consistently by a forger, still fails (team_size 1 is never valid)."""
+    ledger = Ledger()
+    ledger.add(build_draw("7", [("一般", "0.5", COMPANIES[:6])], INSPECTORS[:6], team_size=1))
+    problems = problems_of(ledger.write(tmp_path / "ergu.jsonl"))
+    assert problems == [(1, "team_size 应为不小于 2 的整数（第十八条：每组至少 2 名检查人员）")]
+
+
+def test_a_team_of_one_inspector_twice_is_refused(tmp_path):
+    def doubled(body, _):
+        first = body["inspectors"]["teams"][0][0]
+        body["inspectors"]["teams"][0] = [first, first]
+
+    problems = _resealed(tmp_path, standard_ledger(), 2, doubled)
+    assert [line for line, _ in problems] == [3]
+    assert problems[0][1].startswith("检查组 0 应为 ")
+
+
+def test_an_inspector_listed_twice_in_the_pool_is_refused(tmp_path):
+    def twice(body, _):
+        body["inspectors"]["eligible"].append(body["inspectors"]["eligible"][0])
+
+    problems = _resealed(tmp_path, standard_ledger(), 2, twice)
+    assert problems == [(3, "inspectors.eligible 中有重复的检查人员"),
+                        (4, "所指的第 3 行抽取本身无法复核，这次回避换人也无法复核")]

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_example, snapshot
+
+from tests.helpers import copy_example, snapshot
 
 DAY = ("--date", "2026-12-01")
 CHECK_DAY = "2026-12-03"

@@ -16,19 +16,6 @@ from pathlib import Path
 import pytest
 import rfc8785
 import yaml
-from conftest import git, snapshot
-from test_draw_cli import (
-    DAY,
-    ERGU_INSPECTORS,
-    KEY_COMPANY,
-    SEED,
-    draw,
-    edit_yaml,
-    records_of,
-    refused,
-    set_inspector,
-    team_of_four,
-)
 
 from shuangsuiji.cli import (
     draw as draw_cmd,
@@ -52,10 +39,22 @@ from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.store import append
 from shuangsuiji.ledger.writing import blob_id, git_state
 from shuangsuiji.workspace import Workspace
+from tests.draw.test_draw_command import (
+    DAY,
+    ERGU_INSPECTORS,
+    KEY_COMPANY,
+    SEED,
+    draw,
+    edit_yaml,
+    records_of,
+    refused,
+    set_inspector,
+    team_of_four,
+)
+from tests.helpers import REPO, git, snapshot
 
 ENTITIES = "data/entities/危险化学品.yaml"
 LOTTERY = "福彩双色球第2026140期开奖号码"
-REPO = Path(__file__).resolve().parent.parent
 
 
 def announce(ssj, root, *extra, source=LOTTERY, date="2026-12-01"):

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import Result, copy_example
 
 from shuangsuiji.cli import main
+from tests.helpers import REPO, Result, copy_example
 
-EXAMPLES = Path(__file__).parent / "example-files"
+EXAMPLES = REPO / "tests" / "example-files"
 #: The date every test here runs on (the example's certificates and plans are written for it).
 TODAY = dt.date(2026, 11, 30)
 

@@ -10,10 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import git, snapshot
 
 from shuangsuiji.publish.verifier import verify as kit
 from shuangsuiji.registry.loading import load_bureau
+from tests.helpers import git, snapshot
 
 ERGU = "data/ledger/ergu.jsonl"
 DAY = ("--date", "2026-12-01")

@@ -19,10 +19,10 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import copy_example
 
 from shuangsuiji.cli import main
 from shuangsuiji.core.words import FAIRNESS
+from tests.helpers import copy_example
 
 pytestmark = pytest.mark.browser
 
