@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -12,6 +11,7 @@ if TYPE_CHECKING:
     from shuangsuiji.registry.loading import Dataset
 
 from shuangsuiji.cli.app import JsonOption, app, workspace
+from shuangsuiji.cli.output import print_data
 
 
 @app.command("check")
@@ -24,7 +24,7 @@ def check(
     列出所有问题（文件:行号: 说明），有错误时退出码为 1；警告（如执法证过期）只提示，不算失败。
     """
     from shuangsuiji.audit.check import check_all
-    from shuangsuiji.cli.console import out, print_json, print_problems, progress
+    from shuangsuiji.cli.console import out, print_problems, progress
     from shuangsuiji.clock import parse_date
     from shuangsuiji.registry.checks import counts_by_section
     from shuangsuiji.registry.loading import load_bureau
@@ -38,13 +38,13 @@ def check(
     errors = [p for p in problems if p.severity == "error"]
     summary = counts_by_section(data, today)
     if as_json:
-        print_json(json.dumps({
+        print_data({
             "ok": not errors,
             "date": today.isoformat(),
             "errors": [_problem_json(p) for p in errors],
             "warnings": [_problem_json(p) for p in problems if p.severity == "warning"],
             "sections": summary,
-        }, ensure_ascii=False, indent=2))
+        }, indent=2)
         raise typer.Exit(1 if errors else 0)
     print_problems(problems)
     if errors:

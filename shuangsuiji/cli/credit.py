@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,6 +12,7 @@ if TYPE_CHECKING:
     from shuangsuiji.workspace import Workspace
 
 from shuangsuiji.cli.app import JsonOption, app, workspace
+from shuangsuiji.cli.output import print_data
 
 credit_app = typer.Typer(help="诚信档案：黑名单和失信记录（第二十三条）。", no_args_is_help=True)
 app.add_typer(credit_app, name="credit")
@@ -38,13 +38,13 @@ def add_command(
     as_json: JsonOption = False,
 ) -> int:
     """把单位列入黑名单或记入失信记录；黑名单单位在抽取时按更高比例抽取。"""
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.registry.credit import add_entry
 
     ws = workspace()
     entry = add_entry(ws, entity.strip(), kind, reason, source, _date(date, ws), _date(until, ws) if until else None)
     if as_json:
-        print_json(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False))
+        print_data(entry.model_dump(mode="json"))
         return 0
     out.print(f"[green]已记入诚信档案[/]：{entry.entity}（{entry.kind}，{entry.listed_on} 起）。请提交 git。")
     return 0
@@ -59,13 +59,13 @@ def remove_command(
     as_json: JsonOption = False,
 ) -> int:
     """把单位移出黑名单或失信记录（记录保留，注明移出日期和原因）。"""
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.registry.credit import remove_entries
 
     ws = workspace()
     count = remove_entries(ws, entity.strip(), _date(date, ws), reason, kind)
     if as_json:
-        print_json(json.dumps({"entity": entity.strip(), "removed": count}, ensure_ascii=False))
+        print_data({"entity": entity.strip(), "removed": count})
         return 0
     out.print(f"[green]已移出[/] {count} 条记录。请提交 git。")
     return 0
@@ -76,7 +76,7 @@ def list_command(as_json: JsonOption = False) -> int:
     """诚信档案一览（含已移出的历史记录）。"""
     from rich.table import Table
 
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.registry.loading import load_bureau
 
     ws = workspace()
@@ -84,8 +84,7 @@ def list_command(as_json: JsonOption = False) -> int:
     today = data.today()
     names = {e.id: e.name for e in data.entities}
     if as_json:
-        print_json(json.dumps([{**c.model_dump(mode="json"), "in_force": c.in_force_on(today)} for c in data.credit],
-                              ensure_ascii=False, indent=2))
+        print_data([{**c.model_dump(mode="json"), "in_force": c.in_force_on(today)} for c in data.credit], indent=2)
         return 0
     table = Table(title="诚信档案", title_justify="left")
     for column in ("单位", "类别", "事由", "列入", "期满", "状态", "来源"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -53,8 +52,9 @@ def draw_command(
 
     例：ssj draw --section 二股 --ratio 0.1
     """
-    from shuangsuiji.cli.console import print_json
+    from shuangsuiji.cli.render import print_draw
     from shuangsuiji.draw.random_draw import perform_draw
+    from shuangsuiji.registry.lookup import resolve_section
 
     if section is None and announcement is None:
         raise UsageProblem("请用 --section 指定科室（如 --section 二股），或用 --announcement 指定公告", "ssj draw")
@@ -64,16 +64,8 @@ def draw_command(
     ws = workspace()
     data = _load(ws, options)
     written = perform_draw(ws, options, data=data)
-    if as_json:
-        from shuangsuiji.core.canonical import canonical
-
-        print_json(canonical(written.record).decode("utf-8"))  # exactly the line in the ledger
-    else:
-        from shuangsuiji.cli.render import print_draw
-        from shuangsuiji.registry.lookup import resolve_section
-
-        print_draw(written.record, resolve_section(data.sections, written.record["section"]), data)
-    return finish(written, as_json)
+    record = written.record
+    return finish(written, as_json, lambda: print_draw(record, resolve_section(data.sections, record["section"]), data))
 
 
 @app.command("announce")
@@ -88,7 +80,8 @@ def announce_command(
 
     之后用 ssj draw --announcement 编号 --seed 公开的号码 完成抽取。
     """
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
+    from shuangsuiji.cli.render import print_announcement
     from shuangsuiji.draw.random_draw import perform_announce
     from shuangsuiji.errors import SsjError
     from shuangsuiji.ledger.addresses import address
@@ -102,16 +95,14 @@ def announce_command(
     data = _load(ws, options)
     written = perform_announce(ws, options, seed_source, data=data)
     record = written.record
-    if as_json:
-        print_json(json.dumps(record, ensure_ascii=False))
-    else:
-        from shuangsuiji.cli.render import print_announcement
 
+    def show() -> None:
         label = address(resolve_section(data.sections, record["section"]), record["seq"])
         print_announcement(record, resolve_section(data.sections, record["section"]), data)
         out.print(f"请公开本公告（可打印：ssj show {label} --html 公告.html）；种子公布后运行："
                   f"ssj draw --announcement {label} --seed <公布的号码>")
-    return finish(written, as_json)
+
+    return finish(written, as_json, show)
 
 
 @app.command("targeted")
@@ -124,7 +115,6 @@ def targeted_command(
     section: Section = None, date: DrawDate = None, operator: Operator = None, as_json: JsonOption = False,
 ) -> int:
     """记录非随机的检查（投诉举报、上级交办、移送线索，第七条）：单独记录，绝不伪装成随机抽取。"""
-    from shuangsuiji.cli.console import print_json
     from shuangsuiji.clock import parse_date
     from shuangsuiji.draw.targeted import perform_targeted
     from shuangsuiji.errors import SsjError
@@ -133,6 +123,4 @@ def targeted_command(
         raise SsjError("请用 --section 指定科室")
     written = perform_targeted(workspace(), section, basis, reference, reason, entity, inspector, parse_date(date),
                                operator)
-    if as_json:
-        print_json(json.dumps(written.record, ensure_ascii=False))
     return finish(written, as_json)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from shuangsuiji.cli.app import JsonOption, app, workspace
+from shuangsuiji.cli.output import print_data
 
 if TYPE_CHECKING:
     from shuangsuiji.registry.importing import ImportResult
@@ -47,7 +47,7 @@ def inspectors_command(file: File, sheet: Sheet = None, skip_bad: SkipBad = Fals
 
 
 def _run(kind: str, file: Path, sheet: str | None, skip_bad: bool, dry_run: bool, as_json: bool) -> int:
-    from shuangsuiji.cli.console import print_json, progress
+    from shuangsuiji.cli.console import progress
     from shuangsuiji.registry.importing import failed, import_table, prepare_import
 
     ws = workspace()
@@ -55,7 +55,7 @@ def _run(kind: str, file: Path, sheet: str | None, skip_bad: bool, dry_run: bool
     with progress(f"导入 {prepared.table.label}", prepared.table.size) as tick:
         result = import_table(ws, prepared, skip_bad=skip_bad, dry_run=dry_run, tick=tick)
     if as_json:
-        print_json(json.dumps(_as_json(result), ensure_ascii=False, indent=2))
+        print_data(_as_json(result), indent=2)
         return 1 if failed(result) else 0
     _print(result)
     return 0

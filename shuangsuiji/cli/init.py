@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from shuangsuiji.cli.app import app
+from shuangsuiji.cli.output import print_data
 
 
 @app.command("init")
@@ -25,11 +26,9 @@ def init_command(
 
     notes = create_bureau(directory, name, region, year or default_year(local_today()))
     if as_json:
-        import json
 
-        from shuangsuiji.cli.console import print_json
 
-        print_json(json.dumps({"directory": str(directory), "notes": notes}, ensure_ascii=False))
+        print_data({"directory": str(directory), "notes": notes})
         return 0
     out.print(f"[green]已创建[/] {directory}")
     for note in notes:

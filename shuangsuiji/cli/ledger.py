@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,7 +11,7 @@ if TYPE_CHECKING:
     from shuangsuiji.registry.models import Section
 
 from shuangsuiji.cli.app import JsonOption, app, workspace
-from shuangsuiji.cli.output import finish
+from shuangsuiji.cli.output import finish, print_data
 
 Operator = Annotated[str | None, typer.Option("--operator", help="操作人（默认：git 用户名）", show_default=False)]
 DrawAddress = Annotated[str, typer.Argument(help="记录编号，如 二股-3", show_default=False)]
@@ -25,13 +24,9 @@ def void_command(
     operator: Operator = None, as_json: JsonOption = False,
 ) -> int:
     """作废一次抽取或一条未使用的抽取公告（写明原因）。记录不会删除，作废和重新抽取对公众都可见。"""
-    from shuangsuiji.cli.console import print_json
     from shuangsuiji.draw.void import perform_void
 
-    written = perform_void(workspace(), draw, reason, operator)
-    if as_json:
-        print_json(json.dumps(written.record, ensure_ascii=False))
-    return finish(written, as_json)
+    return finish(perform_void(workspace(), draw, reason, operator), as_json)
 
 
 @app.command("recuse")
@@ -45,7 +40,7 @@ def recuse_command(
     """执法人员回避（第十七条）：按公开规则从备选人员中替换，写入台账。"""
     from rich.markup import escape
 
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.draw.recusal import perform_recusal
     from shuangsuiji.registry.loading import load_bureau
     from shuangsuiji.registry.lookup import entity_label, person_label
@@ -53,9 +48,8 @@ def recuse_command(
     ws = workspace()
     written, team = perform_recusal(ws, draw, inspector.strip(), entity.strip(), reason.strip(), operator)
     record = written.record
-    if as_json:
-        print_json(json.dumps(record, ensure_ascii=False))
-    else:
+
+    def show() -> None:
         data = load_bureau(ws)
         people = {p.id: p for p in data.inspectors}
         companies = {e.id: e for e in data.entities}
@@ -63,7 +57,8 @@ def recuse_command(
                   f"[bold]{escape(person_label(people, record['replacement']))}[/]替换。")
         out.print(escape(f"单位 {entity_label(companies, record['entity'])}的检查组现为："
                          f"{'、'.join(person_label(people, i) for i in team)}"))
-    return finish(written, as_json)
+
+    return finish(written, as_json, show)
 
 
 @app.command("log")
@@ -75,7 +70,7 @@ def log_command(
     """台账记录一览（最新的在前）：抽取、公告、作废、回避等。"""
     from rich.table import Table
 
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.core.words import RECORD_TYPES
     from shuangsuiji.ledger.queries import all_records
     from shuangsuiji.ledger.summary import describe
@@ -90,8 +85,7 @@ def log_command(
     chosen = [(s, r) for s, r in everything if only is None or s.id == only.id]
     rows = chosen[:limit] if limit else chosen
     if as_json:
-        print_json(json.dumps([{"address": _label(s, r), **_brief(r), "detail": describe(r, addresses)} for s, r in rows],
-                              ensure_ascii=False, indent=2))
+        print_data([{"address": _label(s, r), **_brief(r), "detail": describe(r, addresses)} for s, r in rows], indent=2)
         return 0
     if not rows:
         out.print("台账中还没有记录。")
@@ -129,7 +123,7 @@ def show_command(
     as_json: JsonOption = False,
 ) -> int:
     """显示一条台账记录的全部内容；--html 生成可打印的抽取记录表或抽取公告。"""
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.cli.render import print_draw, print_record
     from shuangsuiji.core.words import RECORD_TYPES
     from shuangsuiji.errors import SsjError
@@ -145,7 +139,7 @@ def show_command(
         raise SsjError(f"{found.label} 是一条“{RECORD_TYPES.get(kind, kind)}”记录：--html 只能为抽取记录（抽取记录表）"
                        "或抽取公告（公告）生成可打印页面")
     if as_json:
-        print_json(json.dumps(found.record, ensure_ascii=False, indent=2))
+        print_data(found.record, indent=2)
         return 0
     if kind != "draw":
         print_record(found.record, found.section, found.records, data)
@@ -176,12 +170,12 @@ def repair_command(
     as_json: JsonOption = False,
 ) -> int:
     """修复写入中断留下的不完整末行：保留每一条完整记录，只去掉残缺的最后一行。"""
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.ledger.store import repair_ledger
 
     kept, removed = repair_ledger(workspace(), section)
     if as_json:
-        print_json(json.dumps({"kept": kept, "removed_bytes": len(removed)}))
+        print_data({"kept": kept, "removed_bytes": len(removed)})
     elif not removed:
         out.print(f"台账完好（{kept} 条完整记录），无需修复。")
     else:
@@ -195,18 +189,18 @@ def verify_ledger_command(as_json: JsonOption = False) -> int:
     from rich.table import Table
 
     from shuangsuiji.audit.verify import verify
-    from shuangsuiji.cli.console import out, print_json, print_problems
+    from shuangsuiji.cli.console import out, print_problems
     from shuangsuiji.core.words import RECORD_TYPES
 
     result = verify(workspace())
     if as_json:
-        print_json(json.dumps({
+        print_data({
             "ok": result.ok, "git": result.in_git, "unverified": result.unverified,
             "ledgers": [{"file": s.path, "records": s.records, "types": dict(s.kinds), "problems": s.problems}
                         for s in result.ledgers],
             "problems": [{"file": p.path, "line": p.line, "message": p.message, "severity": p.severity}
                          for p in result.problems],
-        }, ensure_ascii=False, indent=2))
+        }, indent=2)
         return 0 if result.ok else 1
     table = Table(title="台账核验", title_justify="left")
     for column in ("台账文件", "记录数", "内容", "问题"):

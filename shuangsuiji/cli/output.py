@@ -1,16 +1,30 @@
-"""What every command that writes a ledger record says at the end, and usage errors raised by commands."""
+"""How commands end: data as JSON or in words, a written record with its commit's fate, usage errors."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from shuangsuiji.ledger.writing import Written
 
 
-def finish(written: Written, as_json: bool) -> int:
-    """Say where the record went and whether git has it; exit status 3 when the commit failed (SPEC §8)."""
+def print_data(value: Any, indent: int | None = None) -> None:
+    """Machine output (``--json``): ``value`` as JSON on stdout, Chinese written as is."""
+    from shuangsuiji.cli.console import print_json
+
+    print_json(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
+def finish(written: Written, as_json: bool, show: Callable[[], None] | None = None, data: Any = None) -> int:
+    """The end of every command that writes a ledger record (SPEC §4 Git, §8).
+
+    A failed commit comes first: the record stays, nothing of it is shown, exit status 3 says how to commit it.
+    Otherwise ``data`` or the record exactly as the ledger holds it (``--json``), or ``show`` in words; then
+    where it went.
+    """
     from shuangsuiji.cli.console import err, out
     from shuangsuiji.errors import NotCommittedError
 
@@ -20,6 +34,15 @@ def finish(written: Written, as_json: bool) -> int:
             f"记录已写入 {where}，但 git 提交失败：{written.commit_error}。"
             f"记录不会删除；请处理后运行：git add {where} && git commit -m \"补交台账记录\""
         )
+    if as_json and data is not None:
+        print_data(data, indent=2)
+    elif as_json:
+        from shuangsuiji.cli.console import print_json
+        from shuangsuiji.core.canonical import canonical
+
+        print_json(canonical(written.record).decode("utf-8"))
+    elif show is not None:
+        show()
     console = err if as_json else out
     line = f"{where} 第 {written.record['seq'] + 1} 行"
     place = f"记录 {written.label}（{line}）" if written.label else f"记录：{line}"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from shuangsuiji.cli.app import JsonOption, app, workspace
+from shuangsuiji.cli.output import print_data
 
 plan_app = typer.Typer(help="年度检查计划：进度和审批。", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
@@ -24,7 +24,7 @@ def status_command(
     """各计划事项的进度：已抽取次数/频次、抽中单位、报告、公开情况，以及逾期事项。"""
     from rich.table import Table
 
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.clock import parse_date
     from shuangsuiji.errors import SsjError
     from shuangsuiji.plan.status import as_json as status_json
@@ -39,7 +39,7 @@ def status_command(
         raise SsjError(f"{year} 年没有年度检查计划（plans/{year}.yaml）")
     rows, pending = plan_status(ws, data, year, today)
     if as_json:
-        print_json(json.dumps(status_json(rows, pending, year), ensure_ascii=False, indent=2))
+        print_data(status_json(rows, pending, year), indent=2)
         return 0
     short = {s.id: (s.short_names[0] if s.short_names else s.name) for s in data.sections}
     table = Table(title=f"{year} 年度检查计划执行情况（{today}）", title_justify="left")
@@ -88,8 +88,8 @@ def approve_command(
     as_json: JsonOption = False,
 ) -> int:
     """记录班子会议对年度计划（或临时计划）的审批：写入计划文件和局台账。计划之后若被改动需重新审批。"""
-    from shuangsuiji.cli.console import out, print_json
-    from shuangsuiji.cli.output import finish as _finish
+    from shuangsuiji.cli.console import out
+    from shuangsuiji.cli.output import finish
     from shuangsuiji.clock import parse_date
     from shuangsuiji.plan.approval import perform_approval
     from shuangsuiji.registry.loading import load_bureau
@@ -99,8 +99,4 @@ def approve_command(
     data = load_bureau(ws)
     today = data.today()
     written = perform_approval(ws, year or today.year, temporary, meeting, approved_on or today, approver, operator)
-    if as_json:
-        print_json(json.dumps(written.record, ensure_ascii=False))
-    else:
-        out.print(f"已审批：摘要 {written.record['digest']}")
-    return _finish(written, as_json)
+    return finish(written, as_json, lambda: out.print(f"已审批：摘要 {written.record['digest']}"))

@@ -21,24 +21,21 @@ def publish_command(
     as_json: JsonOption = False,
 ) -> int:
     """生成公开材料包：网页、CSV/Excel/JSON 结果、抽查事项清单和计划、完整台账、独立核验程序和文件清单。"""
-    import json
     from dataclasses import asdict
 
     from shuangsuiji.cli.console import out as console
-    from shuangsuiji.cli.console import print_json
-    from shuangsuiji.cli.output import finish as _finish
+    from shuangsuiji.cli.output import finish
     from shuangsuiji.clock import parse_date
     from shuangsuiji.publish.publication import perform_publish
 
     ws = workspace()
     done = perform_publish(ws, section or [], parse_date(start), parse_date(end), out, operator, allow_dirty)
     d = done.disclosure
-    if as_json:
-        print_json(json.dumps({"folder": str(done.folder), "zip": str(done.archive), "results": len(d.results),
-                               "draws": len(d.draws), "waiting_review": d.waiting_review,
-                               "unpublished": [asdict(p) for p in done.pending],
-                               "manifest_digest": done.written.record["manifest_digest"]}, ensure_ascii=False, indent=2))
-    else:
+    summary = {"folder": str(done.folder), "zip": str(done.archive), "results": len(d.results), "draws": len(d.draws),
+               "waiting_review": d.waiting_review, "unpublished": [asdict(p) for p in done.pending],
+               "manifest_digest": done.written.record["manifest_digest"]}
+
+    def show() -> None:
         console.print(f"[green]已生成公开材料[/]：{done.folder}（压缩包 {done.archive.name}）")
         console.print(f"公开 {len(d.results)} 项检查结果，涉及 {len(d.draws)} 次抽取；清单摘要 {done.written.record['manifest_digest']}")
         for path in d.waiting_review:
@@ -48,4 +45,5 @@ def publish_command(
             flag += "；该年节假日安排尚未收录，期限为估算" if p.estimated else ""
             console.print(f"尚未公开：{p.report}（办结 {p.finished_on}，{flag}）")
         console.print("在公示包里运行 python verify.py 可独立核验。")
-    return _finish(done.written, as_json)
+
+    return finish(done.written, as_json, show, summary)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from shuangsuiji.cli.app import JsonOption, app, workspace
+from shuangsuiji.cli.output import print_data
 
 report_app = typer.Typer(help="检查报告（第十九条）与集中审理（第二十条）。", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -23,14 +23,14 @@ def new_command(
     as_json: JsonOption = False,
 ) -> int:
     """为抽中的单位新建检查报告：检查组、执法证号和检查内容已按抽取记录预先填好。"""
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.reports.filing import new_report
 
     ws = workspace()
     path = new_report(ws, draw, entity)
     rel = path.relative_to(ws.root).as_posix()
     if as_json:
-        print_json(json.dumps({"file": rel}, ensure_ascii=False))
+        print_data({"file": rel})
         return 0
     out.print(f"[green]已新建[/] {rel}：请填写检查情况，完成后把 status 改为 已办结，再运行 ssj check。")
     return 0
@@ -46,7 +46,7 @@ def review_command(
     as_json: JsonOption = False,
 ) -> int:
     """记录重大违法行为的集中审理（第二十条）；审理前该结果不能公开。"""
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.clock import parse_date
     from shuangsuiji.registry.loading import load_bureau
     from shuangsuiji.reports.filing import record_review
@@ -55,8 +55,8 @@ def review_command(
     day = parse_date(date) or load_bureau(ws).today()
     rel = record_review(ws, report, day, decision, penalty, signed_by)
     if as_json:
-        print_json(json.dumps({"file": rel, "date": day.isoformat(), "decision": decision.strip(),
-                               "penalty": (penalty or "").strip() or None}, ensure_ascii=False))
+        print_data({"file": rel, "date": day.isoformat(), "decision": decision.strip(),
+                               "penalty": (penalty or "").strip() or None})
         return 0
     out.print(f"[green]已记录集中审理[/]：{rel}")
     return 0
@@ -70,12 +70,12 @@ def evidence_command(
     as_json: JsonOption = False,
 ) -> int:
     """把证据材料复制到 data/evidence/ 并在报告中登记其 SHA-256（第十八条：留存证据）。"""
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.reports.filing import add_evidence
 
     stored, digest = add_evidence(workspace(), report, file, note)
     if as_json:
-        print_json(json.dumps({"path": stored, "sha256": digest}, ensure_ascii=False))
+        print_data({"path": stored, "sha256": digest})
         return 0
     out.print(f"[green]已登记证据[/]：{stored}（SHA-256 {digest[:16]}…）")
     return 0
@@ -87,7 +87,7 @@ def list_command(as_json: JsonOption = False) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from shuangsuiji.cli.console import out, print_json
+    from shuangsuiji.cli.console import out
     from shuangsuiji.ledger.queries import published_keys
     from shuangsuiji.ledger.store import read
     from shuangsuiji.registry.loading import load_bureau
@@ -105,7 +105,7 @@ def list_command(as_json: JsonOption = False) -> int:
                      "review_pending": waiting, "reviewed": r.review is not None,
                      "published": (r.draw_hash, r.entity) in published})
     if as_json:
-        print_json(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_data(rows, indent=2)
         return 0
     table = Table(title="检查报告", title_justify="left")
     for column in ("文件", "抽取", "单位", "状态", "结果", "集中审理", "公开"):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import json
 import re
 import subprocess
@@ -17,23 +16,6 @@ import pytest
 import rfc8785
 import yaml
 
-from shuangsuiji.cli import (
-    draw as draw_cmd,
-)
-from shuangsuiji.cli import (
-    ledger as ledger_cmd,
-)
-from shuangsuiji.cli import (
-    output,
-    render,
-)
-from shuangsuiji.cli import (
-    plan as plan_cmd,
-)
-from shuangsuiji.cli import (
-    publish as publish_cmd,
-)
-from shuangsuiji.draw import random_draw as drawing
 from shuangsuiji.draw.random_draw import SEED_RULE, announced_seed, plan_years
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.store import append
@@ -566,17 +548,6 @@ def test_targeted_reason_help_says_it_is_published(bureau, ssj):
 # ---------------------------------------------------------------------------------------------------
 # 9. Structure: one output helper, the plan years decided in the core in the bureau's time zone
 # ---------------------------------------------------------------------------------------------------
-
-def test_dead_code_is_gone_and_finish_is_shared():
-    assert not hasattr(drawing, "summary")
-    assert "private" not in inspect.signature(render.print_draw).parameters
-    assert not hasattr(draw_cmd, "_finish")
-    for module in (draw_cmd, ledger_cmd):
-        assert module.finish is output.finish
-    for module in (plan_cmd, publish_cmd):
-        assert "from shuangsuiji.cli.output import finish" in inspect.getsource(module)
-    assert "DrawInput(\"probe\"" not in inspect.getsource(drawing)
-
 
 def test_plan_years():
     assert plan_years(dt.date(2026, 12, 1), None) == {2026}
