@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""基准：ssj verify-ledger 与独立核验程序 kit/verify.py 核验大台账的速度。
-Benchmark: ``ssj verify-ledger`` and the standalone ``kit/verify.py`` over large ledgers.
+"""基准：ssj verify-ledger 与独立核验程序 verify.py 核验大台账的速度。
+Benchmark: ``ssj verify-ledger`` and the standalone ``verify.py`` over large ledgers.
 
     python benchmarks/bench_verify.py [--county 1000] [--province 20] [--profile]
 
@@ -11,7 +11,7 @@ Two ledgers are generated outside git with the package's own pure draw (``shuang
 * county scale: 1,000 draws over 2,000 companies each (strata 重点 100 %, 风险A 0.2, 风险B–D and 一般 0.1);
 * province scale: 20 draws over 100,000 companies each.
 
-For each: ``ssj verify-ledger`` and ``python shuangsuiji/kit/verify.py <folder>`` as fresh subprocesses, in
+For each: ``ssj verify-ledger`` and ``python shuangsuiji/publish/verifier/verify.py <folder>`` as fresh subprocesses, in
 records per second, against a baseline measured in this process: the least work any verifier must do —
 ``json.loads`` and SHA-256 of every line, and the bare ticket loop over every population id.
 No timing is asserted; a ledger that does not verify stops the script.
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import REPO, header, profile, row, run, ssj_command, timed  # noqa: E402
 from make_registry import make_uscc  # noqa: E402
 
-KIT = REPO / "shuangsuiji" / "kit" / "verify.py"
+KIT = REPO / "shuangsuiji" / "publish" / "verifier" / "verify.py"
 SECTION = "zhihui"
 INSPECTORS = [f"HN{n:05d}" for n in range(1, 41)]
 RATIOS = {"重点": "1", "黑名单": "0.2", "问题": "0.2", "风险A": "0.2", "风险B": "0.1", "风险C": "0.1", "风险D": "0.1", "一般": "0.1"}
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--province", type=int, default=20, help="省级台账的抽取次数（每次 10 万家）")
     parser.add_argument("--profile", action="store_true", help="另外在进程内用 cProfile 剖析 verify-ledger")
     args = parser.parse_args(argv)
-    header("ssj verify-ledger 与 kit/verify.py（台账核验 / ledger verification）")
+    header("ssj verify-ledger 与 verify.py（台账核验 / ledger verification）")
     pool = company_ids(100_000)
 
     with tempfile.TemporaryDirectory(prefix="ssj-bench-verify-") as tmp:
@@ -135,14 +135,14 @@ def main(argv: list[str] | None = None) -> int:
             t_ssj, c_ssj, _ = run([*ssj_command(), "verify-ledger"], cwd=root)
             t_kit, c_kit, result = run([sys.executable, str(KIT), str(root)], cwd=root)
             if "核验通过" not in result.stdout.decode("utf-8", "replace"):
-                raise SystemExit("kit/verify.py 没有报告核验通过")
+                raise SystemExit("verify.py 没有报告核验通过")
             t_base = min(baseline(path) for _ in range(2))
             row("ssj verify-ledger（子进程）", f"{t_ssj:.2f} s（CPU {c_ssj:.2f} s），{draws / t_ssj:,.1f} 条/秒 records/s")
-            row("python kit/verify.py（子进程）", f"{t_kit:.2f} s（CPU {c_kit:.2f} s），{draws / t_kit:,.1f} 条/秒 records/s")
+            row("python verify.py（子进程）", f"{t_kit:.2f} s（CPU {c_kit:.2f} s），{draws / t_kit:,.1f} 条/秒 records/s")
             row("kit.check_ledger（进程内 / in-process）", f"{t_kit_in:.2f} s，{draws / t_kit_in:,.1f} 条/秒")
             row("基线：解析+哈希+裸号签 / baseline", f"{t_base:.2f} s，{draws / t_base:,.1f} 条/秒")
             row("比值 ssj verify-ledger / 基线", f"{t_ssj / t_base:.2f}")
-            row("比值 kit/verify.py / 基线", f"{t_kit / t_base:.2f}")
+            row("比值 verify.py / 基线", f"{t_kit / t_base:.2f}")
 
             if args.profile:
                 from shuangsuiji.audit.verify import verify
