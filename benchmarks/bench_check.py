@@ -100,7 +100,7 @@ def stages(root: Path) -> None:
         w_load, c_load, _ = timed_cpu(lambda: [pickle.loads(b) for b in blobs])
         ws = Workspace(root)
         data = load_bureau(ws)  # warm (the runs above filled the cache)
-        w_check, c_check, _ = timed_cpu(lambda: check_all(data, data.today()))
+        w_check, c_check, _ = timed_cpu(lambda: check_all(ws, data, data.today()))
     except Exception as exc:  # noqa: BLE001 - internal APIs under concurrent change: report, do not fail
         print(f"  （分阶段计时跳过：{type(exc).__name__}: {exc}）")
         return
@@ -127,7 +127,7 @@ def profile_cold_load(root: Path, out: Path) -> None:
 
     def cold() -> None:
         data = load_bureau(ws)
-        check_all(data, data.today())
+        check_all(ws, data, data.today())
 
     print("\n-- cProfile：冷启动读取 + 交叉检查（进程内）/ cold load + cross-checks, in-process --")
     profile(cold, out)

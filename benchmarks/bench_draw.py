@@ -129,7 +129,7 @@ def breakdown(master: Path, fresh: Path, section: str, bare: float) -> None:
         ws = Workspace(copy_bureau(master, fresh, with_state=True))
         day = dt.date.fromisoformat(DATE)
         t_load, data = timed(lambda: load_bureau(ws))
-        t_check, _ = timed(lambda: check_all(data, data.today()))
+        t_check, _ = timed(lambda: check_all(ws, data, data.today()))
         options = DrawOptions(section=section, ratio="0.1", seed=SEED, date=day)
         t_params, params = timed(lambda: parameters(data, options, day))
         t_conf, conflicts = timed(lambda: declared_conflicts(data))

@@ -51,7 +51,35 @@ def commit_blockers(root: Path) -> list[str]:
         blockers.append("git 正在合并（merge）中：请先完成或放弃合并")
     if head(root) is None:
         blockers.append("仓库还没有任何提交：请先提交数据文件（git add data plans && git commit）")
+    for lock in stale_locks(root):
+        blockers.append(f"git 的锁文件 {lock} 还在：另一个 git 程序正在运行，或上次中断后留下了它。确认没有 git 程序在运行后，"
+                        f"删除这个文件再重试（Linux：rm {lock}；Windows：del {lock.replace('/', chr(92))}）")
     return blockers
+
+
+def stale_locks(root: Path) -> list[str]:
+    """``.git/*.lock`` and ``.git/refs/**/*.lock`` files (repo-relative): while one exists, a commit fails."""
+    result = _git(root, "rev-parse", "--git-dir", check=False)
+    if result.returncode != 0:
+        return []
+    git_dir = (root / _text(result)).resolve()
+    found = [*git_dir.glob("*.lock"), *git_dir.glob("refs/**/*.lock")]
+    return sorted(_shown_path(root, p) for p in found if p.is_file())
+
+
+def _shown_path(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def uncommitted(root: Path, pathspec: str) -> list[str]:
+    """Files under ``pathspec`` whose working-tree state is not HEAD's (changed, new or deleted)."""
+    result = _git(root, "--no-optional-locks", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+                  pathspec)
+    entries = [e for e in result.stdout.decode("utf-8", errors="replace").split("\0") if e]
+    return sorted(entry[3:] for entry in entries if len(entry) > 3)
 
 
 def dirty_inputs(root: Path, ignore_prefix: str) -> list[str]:
@@ -73,13 +101,20 @@ def dirty_inputs(root: Path, ignore_prefix: str) -> list[str]:
     return sorted(paths)
 
 
-def commit(root: Path, paths: list[str], message: str) -> str:
-    """Commit exactly ``paths`` (nothing else that may be staged) and return the new commit."""
+def commit(root: Path, paths: list[str], message: str, no_hooks: Path) -> str:
+    """Commit exactly ``paths`` (nothing else that may be staged), no hook run, and return the new commit.
+
+    Hooks are bypassed (``core.hooksPath`` set to the empty folder ``no_hooks``): a hook must never be able to
+    refuse a record after it was drawn, nor rewrite what is committed (SPEC §4 Git).
+    """
+    no_hooks.mkdir(parents=True, exist_ok=True)
     result = _git(root, "add", "--", *paths, check=False)
     if result.returncode == 0:
-        result = _git(root, "commit", "-q", "-m", message, "--", *paths, check=False)
+        result = _git(root, "-c", f"core.hooksPath={no_hooks}", "commit", "--no-verify", "-q", "-m", message, "--",
+                      *paths, check=False)
     if result.returncode != 0:
         raise SsjError(result.stderr.decode("utf-8", errors="replace").strip() or "git commit 失败")
+    _git(root, "-c", "gc.auto=64", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet", check=False)
     return head(root) or ""
 
 
@@ -89,6 +124,13 @@ def history(root: Path, path: str) -> list[str]:
         return []
     result = _git(root, "rev-list", "--reverse", "--first-parent", "HEAD", "--", path)
     return _text(result).split()
+
+
+def ancestors(root: Path) -> list[str]:
+    """Every commit in HEAD's history (one ``git rev-list``)."""
+    if head(root) is None:
+        return []
+    return _text(_git(root, "rev-list", "HEAD")).split()
 
 
 def commit_exists(root: Path, commit_id: str) -> bool:

@@ -29,7 +29,9 @@ CREDIT = "data/credit.yaml"
 REPORTS_DIR = "data/reports"
 EVIDENCE_DIR = "data/evidence"
 LEDGER_DIR = "data/ledger"
-BUREAU_LEDGER = "data/ledger/bureau.jsonl"
+LISTS_DIR = "data/ledger/lists"
+#: the ledger of the bureau's own records (plan and checklist approvals, publications, document numbers)
+BUREAU_LEDGER = "bureau"
 PLANS_DIR = "plans"
 STATE_DIR = ".ssj"
 LOCK_TIMEOUT_SECONDS = 120
@@ -40,9 +42,14 @@ def plan_path(year: int) -> str:
     return f"{PLANS_DIR}/{year}.yaml"
 
 
-def ledger_path(section_id: str) -> str:
-    """``data/ledger/<section id>.jsonl``."""
-    return f"{LEDGER_DIR}/{section_id}.jsonl"
+def ledger_file(ledger: str, year: int) -> str:
+    """``data/ledger/<section id or bureau>/<year>.jsonl``: one year of one chain (SPEC §5)."""
+    return f"{LEDGER_DIR}/{ledger}/{year}.jsonl"
+
+
+def list_file(digest: str) -> str:
+    """``data/ledger/lists/<sha256>.json``: a content-addressed id list."""
+    return f"{LISTS_DIR}/{digest}.json"
 
 
 @dataclass(frozen=True)

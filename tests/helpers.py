@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +21,60 @@ class Result:
 
 
 def copy_example(root: Path) -> Path:
-    """The shipped example bureau's data/ and plans/ under ``root``: without its reports, evidence and section
-    ledgers, but with the bureau ledger, whose ``plan_approval`` records (made with ``ssj plan approve``) are
-    what makes the plans approved (第七条)."""
-    shutil.copytree(REPO / "data", root / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
-    (root / "data" / "ledger").mkdir()
-    shutil.copyfile(REPO / "data" / "ledger" / "bureau.jsonl", root / "data" / "ledger" / "bureau.jsonl")
-    shutil.copytree(REPO / "plans", root / "plans")
+    """The shipped example bureau's data/ and plans/ under ``root``, without its history (ledgers, reports,
+    evidence), its plans approved afresh with ``ssj plan approve`` at the tests' frozen clock (第七条): the same
+    meetings and approvers as the shipped approval blocks, recorded in a new bureau ledger."""
+    template = _template()
+    shutil.copytree(template / "data", root / "data")
+    shutil.copytree(template / "plans", root / "plans")
     return root
+
+
+_TEMPLATES: list[Path] = []
+
+
+def _template() -> Path:
+    """The approved example, made once per test session (the clock is frozen by then)."""
+    if _TEMPLATES:
+        return _TEMPLATES[0]
+    base = Path(tempfile.mkdtemp(prefix="ssj-example-"))
+    atexit.register(shutil.rmtree, base, True)
+    shutil.copytree(REPO / "data", base / "data", ignore=shutil.ignore_patterns("ledger", "reports", "evidence"))
+    shutil.copytree(REPO / "plans", base / "plans")
+    for plan in sorted((base / "plans").glob("*.yaml")):
+        for year, temporary, block in _unapprove(plan):
+            _ssj(base, "plan", "approve", "--year", str(year), *(["--temporary", temporary] if temporary else []),
+                 "--meeting", block["meeting"], "--approver", block["approver"], "--date", str(block["date"]))
+    _TEMPLATES.append(base)
+    return base
+
+
+def _unapprove(path: Path) -> list[tuple[int, str | None, dict]]:
+    """Remove the approval blocks of a plan file; returns what they said, to approve it again."""
+    from shuangsuiji.registry import yamlio
+
+    document = yamlio.load_round_trip(path.name, path.read_bytes())
+    found = []
+    if "approval" in document:
+        found.append((int(document["year"]), None, dict(document.pop("approval"))))
+    for temporary in document.get("temporary") or []:
+        if "approval" in temporary:
+            found.append((int(document["year"]), str(temporary["id"]), dict(temporary.pop("approval"))))
+    path.write_bytes(yamlio.dump_round_trip(document))
+    return found
+
+
+def _ssj(root: Path, *args: str) -> None:
+    import contextlib
+    import io
+
+    from shuangsuiji.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main(["--repo", str(root), *args])
+    if code != 0:
+        raise RuntimeError(f"ssj {' '.join(args)} failed: {out.getvalue()}")
 
 
 def git(root: Path, *args: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shuangsuiji.errors import DataError
+from shuangsuiji.ledger.queries import open_index
 from shuangsuiji.plan.checks import check_plans
 from shuangsuiji.registry.checks import check_registry
 from shuangsuiji.registry.loading import Dataset, Progress, load_bureau
@@ -13,21 +14,25 @@ from shuangsuiji.reports.checks import check_reports
 from shuangsuiji.workspace import PLANS_DIR, Workspace, plan_path
 
 
-def check_all(data: Dataset, today: dt.date) -> Dataset:
+def check_all(ws: Workspace, data: Dataset, today: dt.date) -> Dataset:
     """Run every rule; problems are appended to ``data.problems``."""
     check_registry(data, today)
     check_plans(data, today)
-    check_reports(data, today)
+    index = open_index(ws)
+    try:
+        check_reports(data, today, index)
+    finally:
+        index.close()
     return data
 
 
-def checked(data: Dataset, today: dt.date | None = None, plan_years: set[int] | None = None) -> Dataset:
+def checked(ws: Workspace, data: Dataset, today: dt.date | None = None, plan_years: set[int] | None = None) -> Dataset:
     """``data`` cross-checked; refuses when any error remains.
 
     With ``plan_years``, problems in the plans of other years are left to ``ssj check``: a draft of next
     year's plan must not stop this year's draws.
     """
-    check_all(data, today or data.today())
+    check_all(ws, data, today or data.today())
     ignored = {plan_path(year) for year in _plan_years(data)} - {plan_path(y) for y in plan_years or ()}
     errors = [p for p in data.errors if plan_years is None or p.path not in ignored]
     if errors:
@@ -38,7 +43,7 @@ def checked(data: Dataset, today: dt.date | None = None, plan_years: set[int] | 
 def load_checked(ws: Workspace, today: dt.date | None = None, progress: Progress | None = None,
                  plan_years: set[int] | None = None) -> Dataset:
     """Every file of the bureau, validated and cross-checked; refuses when any error remains (see :func:`checked`)."""
-    return checked(load_bureau(ws, progress), today, plan_years)
+    return checked(ws, load_bureau(ws, progress), today, plan_years)
 
 
 def _plan_years(data: Dataset) -> set[int]:

@@ -33,7 +33,7 @@ def check(
     with progress("读取数据", None) as tick:
         data = load_bureau(ws, tick)
     today = parse_date(date) or data.today()
-    check_all(data, today)
+    check_all(ws, data, today)
     problems = sorted(data.problems, key=lambda p: (p.severity != "error", p.path, p.line or 0))
     errors = [p for p in problems if p.severity == "error"]
     summary = counts_by_section(data, today)

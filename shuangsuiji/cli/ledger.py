@@ -35,9 +35,12 @@ def recuse_command(
     inspector: Annotated[str, typer.Option("--inspector", help="需要回避的执法人员：工号，或不重名时的姓名", show_default=False)],
     entity: Annotated[str, typer.Option("--entity", help="检查对象的统一社会信用代码", show_default=False)],
     reason: Annotated[str, typer.Option("--reason", help="回避类别：利害关系回避、因故不能执行检查、其他", show_default=False)],
+    from_section: Annotated[str | None, typer.Option(
+        "--from-section", help="从另一个科室抽调替补（如 执法大队）：按同一种子在该科室符合条件的人员中排序产生",
+        show_default=False)] = None,
     operator: Operator = None, as_json: JsonOption = False,
 ) -> int:
-    """执法人员回避（第十七条）：按公开规则从备选人员中替换，写入台账。"""
+    """执法人员回避（第十七条）：按公开规则从后备人员（或 --from-section 指定科室的人员）中替换，写入台账。"""
     from rich.markup import escape
 
     from shuangsuiji.cli.console import out
@@ -46,14 +49,16 @@ def recuse_command(
     from shuangsuiji.registry.lookup import entity_label, person_label
 
     ws = workspace()
-    written, team = perform_recusal(ws, draw, inspector.strip(), entity.strip(), reason.strip(), operator)
+    written, team = perform_recusal(ws, draw, inspector.strip(), entity.strip(), reason.strip(), operator,
+                                    from_section=from_section)
     record = written.record
 
     def show() -> None:
         data = load_bureau(ws)
         people = {p.id: p for p in data.inspectors}
         companies = {e.id: e for e in data.entities}
-        out.print(f"{escape(person_label(people, record['inspector']))}回避，由备选人员"
+        source = f"{record['from_section']} 抽调的" if record["from_section"] else "后备人员"
+        out.print(f"{escape(person_label(people, record['inspector']))}回避，由{escape(source)}"
                   f"[bold]{escape(person_label(people, record['replacement']))}[/]替换。")
         out.print(escape(f"单位 {entity_label(companies, record['entity'])}的检查组现为："
                          f"{'、'.join(person_label(people, i) for i in team)}"))
@@ -72,7 +77,7 @@ def log_command(
 
     from shuangsuiji.cli.console import out
     from shuangsuiji.core.words import RECORD_TYPES
-    from shuangsuiji.ledger.queries import all_records
+    from shuangsuiji.ledger.queries import all_records, open_index
     from shuangsuiji.ledger.summary import describe
     from shuangsuiji.registry.loading import load_bureau
     from shuangsuiji.registry.lookup import resolve_section
@@ -80,7 +85,11 @@ def log_command(
     ws = workspace()
     data = load_bureau(ws)
     only = resolve_section(data.sections, section) if section else None
-    everything = all_records(ws, data)
+    index = open_index(ws)
+    try:
+        everything = all_records(index, data)
+    finally:
+        index.close()
     addresses = {r["hash"]: _label(s, r) for s, r in everything}
     chosen = [(s, r) for s, r in everything if only is None or s.id == only.id]
     rows = chosen[:limit] if limit else chosen
@@ -124,38 +133,48 @@ def show_command(
 ) -> int:
     """显示一条台账记录的全部内容；--html 生成可打印的抽取记录表或抽取公告。"""
     from shuangsuiji.cli.console import out
-    from shuangsuiji.cli.render import print_draw, print_record
+    from shuangsuiji.cli.render import announcement_status, print_announcement, print_draw, print_record
     from shuangsuiji.core.words import RECORD_TYPES
     from shuangsuiji.errors import SsjError
     from shuangsuiji.ledger.addresses import locate
-    from shuangsuiji.ledger.queries import recusals_of, voided_by
+    from shuangsuiji.ledger.queries import open_index, population_changes
     from shuangsuiji.registry.loading import load_bureau
 
     ws = workspace()
     data = load_bureau(ws)
-    found = locate(ws, data, record, kind=None)
-    kind = found.record["type"]
-    if html is not None and kind not in ("draw", "announce"):
-        raise SsjError(f"{found.label} 是一条“{RECORD_TYPES.get(kind, kind)}”记录：--html 只能为抽取记录（抽取记录表）"
-                       "或抽取公告（公告）生成可打印页面")
+    index = open_index(ws)
+    try:
+        found = locate(index, data, record, kind=None)
+        kind, digest = found.record["type"], found.record["hash"]
+        if html is not None and kind not in ("draw", "failed", "announce"):
+            raise SsjError(f"{found.label} 是一条“{RECORD_TYPES.get(kind, kind)}”记录：--html 只能为抽取记录（抽取记录表）"
+                           "或抽取公告（公告）生成可打印页面")
+        recusals, void = index.follows(digest, "recusal"), index.voided(digest)
+        status = announcement_status(found.record, found.section, index.follows(digest, "void")
+                                     + index.follows(digest, "draw") + index.follows(digest, "failed"))
+        target = index.by_hash(found.record.get("draw", "")) if kind in ("void", "recusal") else None
+        changes = population_changes(ws, index, found.record) if kind in ("draw", "failed") else []
+    finally:
+        index.close()
     if as_json:
         print_data(found.record, indent=2)
         return 0
-    if kind != "draw":
-        print_record(found.record, found.section, found.records, data)
+    if kind == "announce":
+        print_announcement(found.record, found.section, data, status)
         if html is not None:
             from shuangsuiji.publish.sheet import announcement_sheet
 
-            html.write_text(announcement_sheet(found.record, found.section, found.records, data), encoding="utf-8")
+            html.write_text(announcement_sheet(found.record, found.section, status, data), encoding="utf-8")
             out.print(f"已生成抽取公告：{html}（用浏览器打开后打印，或上传到信息公开栏）")
         return 0
-    recusals = recusals_of(found.records, found.record["hash"])
-    void = voided_by(found.records, found.record["hash"])
-    print_draw(found.record, found.section, data, recusals, void)
+    if kind not in ("draw", "failed"):
+        print_record(found.record, found.section, target[1] if target else None, data)
+        return 0
+    print_draw(found.record, found.section, data, recusals, void, changes)
     if html is not None:
         from shuangsuiji.publish.sheet import draw_sheet
 
-        html.write_text(draw_sheet(found.record, found.section, data, recusals, void), encoding="utf-8")
+        html.write_text(draw_sheet(found.record, found.section, data, recusals, void, changes), encoding="utf-8")
         out.print(f"已生成抽取记录表：{html}（用浏览器打开后打印）")
     return 0
 
@@ -165,21 +184,18 @@ app.add_typer(ledger_app, name="ledger")
 
 
 @ledger_app.command("repair")
-def repair_command(
-    section: Annotated[str, typer.Option("--section", "-s", help="要修复的科室台账（或 bureau）", show_default=False)],
-    as_json: JsonOption = False,
-) -> int:
+def repair_command(as_json: JsonOption = False) -> int:
     """修复写入中断留下的不完整末行：保留每一条完整记录，只去掉残缺的最后一行。"""
     from shuangsuiji.cli.console import out
-    from shuangsuiji.ledger.store import repair_ledger
+    from shuangsuiji.ledger.store import repair_ledgers
 
-    kept, removed = repair_ledger(workspace(), section)
+    repaired = repair_ledgers(workspace())
     if as_json:
-        print_data({"kept": kept, "removed_bytes": len(removed)})
-    elif not removed:
-        out.print(f"台账完好（{kept} 条完整记录），无需修复。")
-    else:
-        out.print(f"已去掉不完整的末行（{len(removed)} 字节），保留 {kept} 条完整记录。请运行 ssj verify-ledger 复核并提交 git。")
+        print_data([{"file": rel, "kept": kept, "removed_bytes": len(removed)} for rel, kept, removed in repaired])
+        return 0
+    for rel, kept, removed in repaired:
+        out.print(f"{rel}：已去掉不完整的末行（{len(removed)} 字节），保留 {kept} 条完整记录。")
+    out.print("请运行 ssj verify-ledger 复核。")
     return 0
 
 

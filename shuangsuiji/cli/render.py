@@ -36,48 +36,70 @@ def fairness_line(level: str) -> str:
 
 
 def print_draw(record: dict[str, Any], section: Section, data: Dataset, recusals: list[dict[str, Any]] | None = None,
-               void: dict[str, Any] | None = None) -> None:
-    """A draw as a clerk wants to see it: header, strata, then each company with its team."""
-    from shuangsuiji.core.recusal import teams_after
+               void: dict[str, Any] | None = None, changes: list[str] | None = None) -> None:
+    """A draw as a clerk wants to see it: header, strata, who rested, then each company with its team."""
+    from shuangsuiji.core.recusal import apply_recusals
+    from shuangsuiji.ledger.summary import draw_rows
 
     entities, people = names(data)
     label = address(section, record["seq"])
-    out.print(f"[bold]抽取记录 {escape(label)}[/]  {escape(section.name)}  抽取日期 {record['date']}  "
+    failed = record["type"] == "failed"
+    title = "抽取未成" if failed else "抽取记录"
+    out.print(f"[bold]{title} {escape(label)}[/]  {escape(section.name)}  抽取日期 {record['date']}  "
               f"计划事项 {escape(record['plan_item'] or '无')}")
+    if failed:
+        out.print(f"[bold red]这次抽取没有成功[/]：{escape(record['reason'])}（尝试已记入台账并公开）")
     if void is not None:
         out.print(f"[bold red]已作废[/]（{void['at'][:10]}）：{escape(void['reason'])}")
+    if record.get("dirty"):
+        out.print("[bold yellow]注意：这次抽取基于未提交的数据文件（--allow-dirty），公开时会注明[/]")
     out.print(f"随机种子：{escape(record['seed'])}（来源：{escape(record['seed_source'])}）")
+    for witness in record.get("witnesses") or []:
+        out.print(f"  见证人 {escape(witness['name'])} 输入：{escape(witness['value'])}")
     out.print(fairness_line(record["fairness"]))
+    if record.get("again"):
+        out.print(f"再次抽取的原因：{escape(record['again'])}")
     strata = Table(title="分层", title_justify="left")
     for column in ("分层", "比例", "符合条件", "抽取"):
         strata.add_column(column, justify="left" if column == "分层" else "right")
     for s in record["strata"]:
-        if s["population"]:
-            strata.add_row(s["name"], s["ratio"], str(len(s["population"])), str(s["k"]))
+        if s["count"]:
+            strata.add_row(s["name"], s["ratio"], str(s["count"]), str(s["k"]))
     out.print(strata)
-    stratum_of = {sel["id"]: (s["name"], sel["ticket"]) for s in record["strata"] for sel in s["selected"]}
+    rested = sum(g["count"] for g in record["rested"])
+    if rested:
+        out.print(f"休息期（{record['rest_days']} 天内已被检查）未进入风险层、一般层的单位：{rested} 家（第十六条：防止检查过多）")
+    for line in changes or []:
+        out.print(escape(line))
+    if failed:
+        return
     table = Table(title="抽中单位及检查组", title_justify="left",
                   caption="检查人员写作 姓名（工号，执法证号）；回避时 ssj recuse --inspector 填工号", caption_justify="left")
     for column in ("序", "单位名称", "统一社会信用代码", "分层", "组", "检查人员", "号签"):
         table.add_column(column, overflow="fold", no_wrap=column in ("统一社会信用代码", "分层", "号签"),
                          min_width=16 if column == "检查人员" else None)
-    teams = teams_after(record, recusals or [])
-    for n, assignment in enumerate(record["assignments"][:SCREEN_ROWS], 1):
-        entity = assignment["entity"]
-        members = "\n".join(member(people, i) for i in teams[entity])
-        name = entities[entity].name if entity in entities else "（已不在名录库）"
-        stratum, ticket = stratum_of[entity]
-        table.add_row(str(n), escape(name), entity, stratum, str(assignment["team"] + 1), escape(members),
-                      short_ticket(ticket))
+    rows = draw_rows(record)
+    teams = record["inspectors"]["teams"]
+    for n, row in enumerate(rows[:SCREEN_ROWS], 1):
+        team = apply_recusals(teams[row.team], row.entity, recusals or [])
+        members = "\n".join(member(people, i) for i in team)
+        name = entities[row.entity].name if row.entity in entities else "（已不在名录库）"
+        mark = "*" if row.rotation_ignored else ""
+        table.add_row(str(n), escape(name), row.entity, row.stratum, f"{row.team + 1}{mark}", escape(members),
+                      short_ticket(row.ticket))
     out.print(table)
-    hidden = len(record["assignments"]) - SCREEN_ROWS
+    if any(r.rotation_ignored for r in rows):
+        out.print("* 每个检查组都有人在一年内检查过该单位，按一般规则分组（第十七条轮换无法满足）")
+    hidden = len(rows) - SCREEN_ROWS
     if hidden > 0:
         out.print(f"……另有 {hidden} 家未在屏幕上列出：完整名单见 ssj show {label} --html 记录表.html 或 --json")
     reserve = "、".join(member(people, i) for i in record["inspectors"]["reserve"]) or "无"
-    out.print(f"备选人员（按号签顺序）：{escape(reserve)}")
+    out.print(f"后备人员（按号签顺序，共 {len(record['inspectors']['reserve'])} 名，其中预留 "
+              f"{record['inspectors']['reserve_size']} 名）：{escape(reserve)}")
     for r in recusals or []:
+        borrowed = f"，从 {r['from_section']} 抽调" if r.get("from_section") else ""
         out.print(escape(f"回避：{person_label(people, r['inspector'])} → {person_label(people, r['replacement'])}"
-                         f"（单位 {r['entity']}，{r['reason']}）"))
+                         f"（单位 {r['entity']}，{r['reason']}{borrowed}）"))
 
 
 def member(people: dict[str, Any], inspector_id: str) -> str:
@@ -86,66 +108,56 @@ def member(people: dict[str, Any], inspector_id: str) -> str:
     return f"{person.name}（{inspector_id}，{person.cert_no}）" if person is not None else inspector_id
 
 
-def print_announcement(record: dict[str, Any], section: Section, data: Dataset,
-                       records: list[dict[str, Any]] | None = None) -> None:
-    """An announce record in words: what will be drawn, when, from which public seed, and its digests."""
+def print_announcement(record: dict[str, Any], section: Section, data: Dataset, status: str | None = None) -> None:
+    """An announce record in words: what will be drawn, when, from which public results."""
     label = address(section, record["seq"])
+    sources = "、".join(f"{s['game']}第 {s['period']} 期" for s in record["sources"])
+    inspectors = record["inspectors"]
     lines = [
         f"[bold]抽取公告 {escape(label)}[/]  {escape(section.name)}  公告时间 {_when(record['at'])}  操作人 {escape(record['operator'])}",
         f"计划事项：{escape(record['plan_item'] or '无')}",
         f"抽取日期：{record['date']}",
-        f"抽查比例下限：{record['ratio'] or '按计划比例'}；每组 {record['team_size']} 人",
-        f"种子来源：{escape(record['seed_source'])}",
+        f"抽查比例下限：{record['ratio'] or '按计划比例'}；每组 {inspectors['team_size']} 人，后备 {inspectors['reserve_size']} 人",
+        f"随机种子：取自 {escape(sources)} 的开奖号码（{_when(record['not_before'])} 之后开奖）",
+        "分层：" + "；".join(f"{s['name']} {s['count']} 家（比例 {s['ratio']}）" for s in record["strata"] if s["count"]),
+        f"执法人员：{len(inspectors['eligible'])} 名；休息期排除 {sum(g['count'] for g in record['rested'])} 家",
     ]
-    if record.get("seed_rule"):
-        lines.append(f"种子规则：{escape(record['seed_rule'])}")
-    lines += [f"{words}：{record[key]}" for key, words in DIGESTS if key in record]
-    if records is not None:
-        lines.append(f"状态：{escape(announcement_status(record, section, records))}")
+    if status is not None:
+        lines.append(f"状态：{escape(status)}")
     for line in lines:
         out.print(line)
 
 
-#: The digests of an announcement, in the order people read them.
-DIGESTS = (
-    ("population_digest", "检查对象名单摘要"), ("pool_digest", "执法人员名单摘要"),
-    ("strata_digest", "分层摘要"), ("conflicts_digest", "利害关系申报摘要"),
-)
-
-
-def announcement_status(record: dict[str, Any], section: Section, records: list[dict[str, Any]]) -> str:
-    """待抽取, 已用于抽取 二股-1, or 已作废（reason）."""
-    for r in records:
-        if r["type"] == "draw" and r.get("announcement") == record["hash"]:
+def announcement_status(record: dict[str, Any], section: Section, follows: list[dict[str, Any]]) -> str:
+    """待抽取, 已用于抽取 二股-1, or 已作废（reason）: from the records that point at the announcement."""
+    for r in follows:
+        if r["type"] in ("draw", "failed"):
             return f"已用于抽取 {address(section, r['seq'])}"
-        if r["type"] == "void" and r["draw"] == record["hash"]:
+        if r["type"] == "void":
             return f"已作废（{r['at'][:10]}）：{r['reason']}"
-    return "待抽取：种子公布后按本公告抽取"
+    return "待抽取：开奖后按本公告抽取（ssj draw --announcement " + address(section, record["seq"]) + " --seed 开奖号码）"
 
 
-def print_record(record: dict[str, Any], section: Section, records: list[dict[str, Any]], data: Dataset) -> None:
-    """A record other than a draw, in Chinese lines (``--json`` shows the raw record)."""
+def print_record(record: dict[str, Any], section: Section, target: dict[str, Any] | None, data: Dataset) -> None:
+    """A void, recusal or targeted record in Chinese lines (``--json`` shows the raw record); ``target`` is the
+    record it points at."""
     kind = record["type"]
-    if kind == "announce":
-        print_announcement(record, section, data, records)
-        return
     entities, people = names(data)
     label = address(section, record["seq"])
-    by_hash = {r["hash"]: r for r in records}
     head = f"[bold]{escape(RECORD_TYPES.get(kind, kind))} {escape(label)}[/]  {escape(section.name)}  " \
            f"时间 {_when(record['at'])}  操作人 {escape(record['operator'])}"
     lines = [head]
     if kind == "void":
-        target = by_hash.get(record["draw"])
         lines.append(f"作废：{escape(_target(target, section))}")
         lines.append(f"原因：{escape(record['reason'])}")
     elif kind == "recusal":
-        target = by_hash.get(record["draw"])
+        source = (f"从 {record['from_section']} 的人员中按号签顺序抽调" if record.get("from_section")
+                  else "从后备人员中按号签顺序产生")
         lines += [
             f"所属抽取：{escape(_target(target, section))}",
             f"检查对象：{escape(entity_label(entities, record['entity']))}",
             f"回避人员：{escape(member(people, record['inspector']))}",
-            f"替换人员：{escape(member(people, record['replacement']))}（从备选人员中按号签顺序产生）",
+            f"替换人员：{escape(member(people, record['replacement']))}（{source}）",
             f"回避类别：{escape(record['reason'])}",
         ]
     elif kind == "targeted":

@@ -88,14 +88,16 @@ def list_command(as_json: JsonOption = False) -> int:
     from rich.table import Table
 
     from shuangsuiji.cli.console import out
-    from shuangsuiji.ledger.queries import published_keys
-    from shuangsuiji.ledger.store import read
+    from shuangsuiji.ledger.queries import open_index, published_keys
     from shuangsuiji.registry.loading import load_bureau
-    from shuangsuiji.workspace import BUREAU_LEDGER
 
     ws = workspace()
     data = load_bureau(ws)
-    published = published_keys(read(ws.root / BUREAU_LEDGER))
+    ledgers = open_index(ws)
+    try:
+        published = published_keys(ledgers)
+    finally:
+        ledgers.close()
     names = {e.id: e.name for e in data.entities}
     rows: list[dict[str, Any]] = []
     for index, r in enumerate(data.reports):

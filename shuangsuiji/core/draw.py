@@ -1,4 +1,4 @@
-"""One draw, pure (SPEC §4): strata and seed in; selected companies, teams and assignments out.
+"""One draw, pure (SPEC §4): strata and seed in; selected companies, teams, reserve and assignments out.
 
 ssj makes every draw with :func:`draw`, and both verifiers re-derive every recorded draw with the same
 functions (:func:`select`, :func:`form_teams`, :func:`assign`): there is one implementation of the rules.
@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from shuangsuiji.core.ratio import format_ratio, sample_size
+from shuangsuiji.core.ratio import sample_size
 from shuangsuiji.core.tickets import inspector_seed, rank, smallest
+
+MIN_TEAM_SIZE = 2
 
 
 class Refused(ValueError):
@@ -19,13 +21,16 @@ class Refused(ValueError):
 
     def __init__(self, message: str, entity: str | None = None) -> None:
         super().__init__(message)
-        #: the company the refusal is about, when it is about one
+        #: the company the refusal is about, when it is about one (a company every team conflicts with)
         self.entity = entity
+        #: when the seed made the draw fail (every team conflicts with a company): the draw as far as it got,
+        #: to be recorded as a failed attempt
+        self.partial: Drawn | None = None
 
 
 @dataclass(frozen=True)
 class Stratum:
-    """A named part of the eligible population, drawn at its own ratio."""
+    """A named part of the eligible population (after the rest rule), drawn at its own ratio."""
 
     name: str
     ratio: Decimal
@@ -39,43 +44,72 @@ class DrawInput:
     seed: str
     strata: list
     inspectors: list
-    team_size: int = 2
+    team_size: int = MIN_TEAM_SIZE
+    #: R: inspectors kept out of the teams so that a recusal can be replaced (when the section has enough)
+    reserve: int = 0
     #: declared (inspector, entity) conflicts of interest
     conflicts: frozenset = field(default_factory=frozenset)
+    #: (inspector, entity): the inspector inspected the company within the rotation period
+    recent: frozenset = field(default_factory=frozenset)
 
 
-def draw(spec: DrawInput) -> dict:
-    """The algorithmic part of a draw record: strata, inspectors, conflicts, assignments."""
-    if spec.team_size < 2:
-        raise Refused("每组至少 2 名执法人员（第十八条）")
-    strata, selected = [], []
-    for stratum in spec.strata:
-        population = _sorted_unique(stratum.population)
-        k, chosen = select(population, stratum.ratio, spec.seed)
-        selected.extend(chosen)
-        strata.append({
-            "name": stratum.name, "ratio": format_ratio(stratum.ratio), "population": population, "k": k,
-            "selected": [{"id": t.id, "ticket": t.ticket} for t in chosen],
-        })
-    selected.sort()
-    eligible = sorted(set(spec.inspectors))
-    if not selected:
+@dataclass(frozen=True)
+class Drawn:
+    """The outcome: each stratum's selection, the teams, and where each selected company goes."""
+
+    #: per stratum, (k, selected ids in ticket order)
+    selections: list
+    #: every selected id, strata merged in (ticket, id) order: the order of ``assignments``
+    order: list
+    eligible: list
+    team_size: int
+    reserve_size: int
+    teams: list
+    reserve: list
+    #: the declared conflicts between the pool and the selected companies, sorted
+    conflicts: list
+    #: the rotation pairs between team members and selected companies, sorted
+    recent: list
+    #: team index per company of ``order``
+    assignments: list
+    #: companies assigned by the plain rule because every team had inspected them recently
+    rotation_ignored: list
+
+
+def select_strata(strata: list, seed: str) -> tuple:
+    """(per stratum (k, selected ids in ticket order), every selected id in merged (ticket, id) order)."""
+    selections, merged = [], []
+    for stratum in strata:
+        k, chosen = select(stratum.population, stratum.ratio, seed)
+        selections.append((k, [t.id for t in chosen]))
+        merged.extend(chosen)
+    return selections, [t.id for t in sorted(merged)]
+
+
+def draw(spec: DrawInput, selected: tuple | None = None) -> Drawn:
+    """Select, form teams and assign (SPEC §4); raises :class:`Refused` when the draw cannot be made.
+
+    ``selected`` is :func:`select_strata`'s result when the caller needed it first (to look up rotation).
+    """
+    if spec.team_size < MIN_TEAM_SIZE:
+        raise Refused(f"每组至少 {MIN_TEAM_SIZE} 名执法人员（第十八条）")
+    selections, order = selected if selected is not None else select_strata(spec.strata, spec.seed)
+    if not order:
         raise Refused("没有符合条件的检查对象（在营且属于本科室监管范围），无法抽取")
-    teams, reserve = form_teams(eligible, spec.seed, spec.team_size, len(selected))
-    conflicts = relevant_conflicts(spec.conflicts, eligible, [t.id for t in selected])
-    return {
-        "strata": strata,
-        "inspectors": {"eligible": eligible, "team_size": spec.team_size, "teams": teams, "reserve": reserve},
-        "conflicts": [{"inspector": i, "entity": e} for i, e in conflicts],
-        "assignments": assign([t.id for t in selected], teams, set(conflicts)),
-    }
-
-
-def _sorted_unique(ids: list) -> list:
-    """``sorted(set(ids))``, skipping the work when the strata already come sorted (they do)."""
-    if all(map(str.__lt__, ids, ids[1:])):
-        return list(ids)
-    return sorted(set(ids))
+    eligible = sorted(set(spec.inspectors))
+    reserve_size = reserve_size_for(len(eligible), spec.team_size, spec.reserve)
+    teams, reserve = form_teams(eligible, spec.seed, spec.team_size, len(order), reserve_size)
+    conflicts = relevant_pairs(spec.conflicts, eligible, order)
+    members = [member for team in teams for member in team]
+    recent = relevant_pairs(spec.recent, members, order)
+    drawn = Drawn(selections, order, eligible, spec.team_size, reserve_size, teams, reserve, conflicts, recent, [], [])
+    try:
+        assignments, ignored = assign(order, teams, set(conflicts), set(recent))
+    except Refused as refusal:
+        refusal.partial = drawn
+        raise
+    return Drawn(selections, order, eligible, spec.team_size, reserve_size, teams, reserve, conflicts, recent,
+                 assignments, ignored)
 
 
 def select(population: list, ratio: Decimal | Fraction | str, seed: str) -> tuple:
@@ -84,15 +118,20 @@ def select(population: list, ratio: Decimal | Fraction | str, seed: str) -> tupl
     return k, (smallest(population, seed, k) if k else [])
 
 
-def team_count(companies: int, inspectors: int, team_size: int) -> int:
-    """T = min(k, ⌊E / t⌋): no more teams than companies, each of ``team_size`` people."""
-    return min(companies, inspectors // team_size)
+def reserve_size_for(eligible: int, team_size: int, planned: int) -> int:
+    """R = min(planned, max(0, E − t)): the reserve never leaves the section without one team."""
+    return min(planned, max(0, eligible - team_size))
 
 
-def form_teams(eligible: list, seed: str, team_size: int, companies: int) -> tuple:
+def team_count(companies: int, inspectors: int, team_size: int, reserve: int = 0) -> int:
+    """T = min(k, ⌊(E − R) / t⌋): no more teams than companies, each of ``team_size`` people."""
+    return min(companies, (inspectors - reserve) // team_size)
+
+
+def form_teams(eligible: list, seed: str, team_size: int, companies: int, reserve: int = 0) -> tuple:
     """(teams, reserve): the inspectors in ticket order under ``seed|inspectors``, t at a time; the rest wait."""
-    count = team_count(companies, len(eligible), team_size)
-    if count == 0:
+    count = team_count(companies, len(eligible), team_size, reserve)
+    if count <= 0:
         raise Refused(
             f"符合条件的执法人员只有 {len(eligible)} 名（在岗、执法证在抽取日有效），不足一组 {team_size} 人（第十八条）"
         )
@@ -100,27 +139,42 @@ def form_teams(eligible: list, seed: str, team_size: int, companies: int) -> tup
     return [ranked[j * team_size:(j + 1) * team_size] for j in range(count)], ranked[count * team_size:]
 
 
-def relevant_conflicts(conflicts, eligible: list, selected: list) -> list:
-    """The declared (inspector, entity) pairs between the inspector pool and the selected companies, sorted."""
-    chosen, pool = set(selected), set(eligible)
-    return sorted((i, e) for i, e in conflicts if e in chosen and i in pool)
+def relevant_pairs(pairs, inspectors: list, entities: list) -> list:
+    """The (inspector, entity) pairs between ``inspectors`` and ``entities``, sorted, each once."""
+    chosen, pool = set(entities), set(inspectors)
+    return sorted({(i, e) for i, e in pairs if e in chosen and i in pool})
 
 
-def assign(selected: list, teams: list, conflicts: set) -> list:
-    """Company i (in ticket order) goes to team i mod T, or the next team without a conflict (第十七条)."""
-    assignments = []
-    conflicted = {entity for _, entity in conflicts}
+def assign(order: list, teams: list, conflicts: set, recent: set | frozenset = frozenset()) -> tuple:
+    """(team per company, companies assigned ignoring rotation), SPEC §4 and 第十七条.
+
+    Company i goes to team i mod T, or to the next team none of whose members declared a conflict with it or
+    inspected it recently (i+1, i+2 … mod T). When rotation alone blocks every team it is ignored for that
+    company; when conflicts alone do, the draw cannot be made.
+    """
+    blocked = {entity for _, entity in conflicts} | {entity for _, entity in recent}
     count = len(teams)
-    for i, company in enumerate(selected):
-        if company not in conflicted:  # the common case: nobody declared a conflict with this company
-            assignments.append({"entity": company, "team": i % count})
+    assignments, ignored = [], []
+    for i, company in enumerate(order):
+        if company not in blocked:  # the common case: nobody declared a conflict with it or saw it lately
+            assignments.append(i % count)
             continue
-        for step in range(count):
-            team = (i + step) % count
-            if not any((member, company) in conflicts for member in teams[team]):
-                assignments.append({"entity": company, "team": team})
-                break
-        else:
-            raise Refused(f"单位 {company} 与所有检查组都有申报的利害关系，无法分配（第十七条），请增加执法人员或调整组数",
-                          company)
-    return assignments
+        team = _first_free(i, company, teams, conflicts | recent)
+        if team is None:
+            team = _first_free(i, company, teams, conflicts)
+            if team is None:
+                raise Refused(
+                    f"单位 {company} 与所有检查组都有申报的利害关系，无法分配（第十七条），请增加执法人员或调整组数", company)
+            ignored.append(company)
+        assignments.append(team)
+    return assignments, sorted(ignored)
+
+
+def _first_free(i: int, company: str, teams: list, blocking: set):
+    count = len(teams)
+    for step in range(count):
+        team = (i + step) % count
+        if not any((member, company) in blocking for member in teams[team]):
+            return team
+    return None
+

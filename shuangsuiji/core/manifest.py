@@ -25,9 +25,7 @@ def files_under(folder: str, skip_hidden: bool) -> dict:
     """{NFC relative POSIX path: real path} of every file below ``folder``."""
     found = {}
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(
-            name for name in dirs if name != "__pycache__" and not (skip_hidden and name.startswith("."))
-        )
+        dirs[:] = sorted(name for name in dirs if not (skip_hidden and name.startswith(".")))
         for name in files:
             real = os.path.join(root, name)
             relative = os.path.relpath(real, folder).replace(os.sep, "/")

@@ -68,6 +68,23 @@ def sample_size(population: int, ratio: Decimal | Fraction | str) -> int:
     return max(1, min(population, math.ceil(exact)))
 
 
-def scale_ratio(ratio: Decimal, multiplier: Decimal) -> Decimal:
-    """ratio × multiplier, capped at 1 (第十六条: companies with problems are checked more often)."""
-    return min(Decimal(1), ratio * multiplier)
+
+RISK_CLASSES = ("A", "B", "C", "D")
+
+
+def stratum_ratios(item_ratio: Decimal, risk_ratios: dict, multiplier: Decimal,
+                   floor: Decimal | None = None) -> dict:
+    """Each stratum's ratio under a plan item (SPEC §4, 第十六条), exact and capped at 1.
+
+    ``floor`` (``--ratio``) raises the base before the multiplier applies and never lowers a plan ratio:
+    b = max(item ratio, floor); 一般 b; 风险X max(plan ratio for X, floor); 黑名单 and 问题 min(1, m × b), never
+    below the largest 风险 ratio so computed; 重点 1.
+    """
+    one = Decimal(1)
+    base = min(one, max(item_ratio, floor) if floor is not None else item_ratio)
+    risks = {}
+    for risk in RISK_CLASSES:
+        planned = risk_ratios.get(risk, item_ratio)
+        risks[f"风险{risk}"] = min(one, max(planned, floor) if floor is not None else planned)
+    raised = max(min(one, multiplier * base), *risks.values())
+    return {"重点": one, "黑名单": raised, "问题": raised, **risks, "一般": base}

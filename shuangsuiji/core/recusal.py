@@ -7,11 +7,19 @@ verifiers refuse a recorded ``replacement`` of null.
 from __future__ import annotations
 
 from shuangsuiji.core.draw import Refused
+from shuangsuiji.core.tickets import inspector_seed, rank, smallest
 
 
-def team_index(record: dict, entity: str):
-    """The team number ``entity`` was assigned to in a draw record, or None when it was not selected."""
-    return next((a.get("team") for a in record.get("assignments", []) if a.get("entity") == entity), None)
+def assignment_order(record: dict) -> list:
+    """Every selected company of a draw record, strata merged in ticket order (the order of ``assignments``)."""
+    chosen = [t for stratum in record["strata"] for t in smallest(stratum["selected"], record["seed"],
+                                                                   len(stratum["selected"]))]
+    return [t.id for t in sorted(chosen)]
+
+
+def team_map(record: dict) -> dict:
+    """``{entity: team index}`` of a draw record."""
+    return dict(zip(assignment_order(record), record["assignments"]))
 
 
 def apply_recusals(team: list, entity: str, recusals: list) -> list:
@@ -23,9 +31,9 @@ def apply_recusals(team: list, entity: str, recusals: list) -> list:
     return team
 
 
-def current_team(record: dict, entity: str, recusals: list) -> list:
+def current_team(record: dict, entity: str, recusals: list, teams_of: dict | None = None) -> list:
     """The team that checks ``entity`` after the given recusals of this draw, in order."""
-    index = team_index(record, entity)
+    index = (teams_of if teams_of is not None else team_map(record)).get(entity)
     if index is None:
         raise Refused(f"单位 {entity} 不在这次抽取的结果中")
     return apply_recusals(record["inspectors"]["teams"][index], entity, recusals)
@@ -34,7 +42,7 @@ def current_team(record: dict, entity: str, recusals: list) -> list:
 def teams_after(record: dict, recusals: list) -> dict:
     """Every selected company's team after the recusals, in one pass (large draws have thousands)."""
     teams = record["inspectors"]["teams"]
-    current = {a["entity"]: list(teams[a["team"]]) for a in record["assignments"]}
+    current = {entity: list(teams[index]) for entity, index in team_map(record).items()}
     for recusal in recusals:
         team = current.get(recusal["entity"])
         if team is not None and recusal["inspector"] in team:
@@ -42,18 +50,33 @@ def teams_after(record: dict, recusals: list) -> dict:
     return current
 
 
-def replacement_for(record: dict, entity: str, inspector: str, earlier: list):
-    """The reserve inspector who replaces ``inspector`` for ``entity`` (SPEC §4), or None.
+def borrowed_ranking(pool: list, seed: str, section: str) -> list:
+    """Another section's eligible inspectors in ticket order under ``seed|inspectors|<section id>``."""
+    return [t.id for t in rank(sorted(set(pool)), inspector_seed(seed) + "|" + section)]
 
-    Beyond SPEC §4's wording, whoever already stepped aside for ``entity`` in this draw never comes
-    back as a replacement: otherwise a second recusal could return the first one's conflicted inspector.
+
+def replacement_for(record: dict, entity: str, inspector: str, earlier: list, borrowed: dict | None = None,
+                    teams_of: dict | None = None):
+    """The inspector who replaces ``inspector`` for ``entity`` (SPEC §4), or None when nobody can.
+
+    Candidates are the draw's reserve in ticket order or, with ``borrowed`` (``{"section", "pool",
+    "conflicts"}``: another section's eligible inspectors and their declared conflicts with ``entity``), that
+    pool ranked under ``seed|inspectors|<section>``. The first who is not in the company's team as it stands,
+    has not stepped aside for it in this draw and declared no conflict with it is the one. Beyond SPEC §4's
+    wording, whoever already stepped aside for ``entity`` in this draw never comes back: otherwise a second
+    recusal could return the first one's conflicted inspector.
     """
-    team = current_team(record, entity, earlier)
+    team = current_team(record, entity, earlier, teams_of)
     if inspector not in team:
         raise Refused(f"{inspector} 不在单位 {entity} 的检查组中（当前检查组：{'、'.join(map(str, team))}）")
     conflicts = {(c["inspector"], c["entity"]) for c in record["conflicts"]}
+    if borrowed is None:
+        candidates = record["inspectors"]["reserve"]
+    else:
+        candidates = borrowed_ranking(borrowed["pool"], record["seed"], borrowed["section"])
+        conflicts |= {(c["inspector"], c["entity"]) for c in borrowed["conflicts"]}
     stepped_aside = {inspector} | {r["inspector"] for r in earlier if r["entity"] == entity}
-    for candidate in record["inspectors"]["reserve"]:
+    for candidate in candidates:
         if candidate not in team and candidate not in stepped_aside and (candidate, entity) not in conflicts:
             return str(candidate)
     return None

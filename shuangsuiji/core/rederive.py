@@ -1,62 +1,126 @@
-"""Re-deriving a recorded draw (SPEC §4, §5) with the very functions that made it: strata, selections, teams,
-reserve and assignments; and an announced draw against its announcement."""
+"""Re-deriving a recorded draw (SPEC §4, §5) with the very functions that made it — strata, selections, teams,
+reserve, rest, rotation and assignments — and checking a failed draw and an announcement the same way."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import unicodedata
+from typing import NamedTuple
 
-from shuangsuiji.core.canonical import canonical, digest
-from shuangsuiji.core.draw import Refused, assign, form_teams, relevant_conflicts, select
+from shuangsuiji.core.chain import Entry
+from shuangsuiji.core.draw import MIN_TEAM_SIZE, DrawInput, Refused, Stratum, draw
+from shuangsuiji.core.inspections import (
+    ANNOUNCED_DRAW_LAG_DAYS,
+    RESTING_STRATA,
+    ROTATION_DAYS,
+    InspectionLog,
+    day_number,
+    justified,
+    recent_pairs,
+    resting,
+)
+from shuangsuiji.core.lists import ListError, ListFolder
 from shuangsuiji.core.ratio import recorded_ratio
-from shuangsuiji.core.text import is_date, is_hex64, is_int, short_ticket, show, show_ids
+from shuangsuiji.core.seeds import (
+    SeedError,
+    check_announced_seed,
+    check_witnesses,
+    is_system_seed,
+    witnessed_seed,
+)
+from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, show, show_ids
 from shuangsuiji.core.words import FAIRNESS_LEVELS, STRATUM_NAMES
 
 DRAW_FIELDS = (
-    "section", "plan_item", "checklist_item", "date", "seed", "seed_source", "fairness", "announcement",
-    "ratio", "team_size", "strata", "inspectors", "conflicts", "assignments", "inputs", "commit", "dirty",
+    "section", "plan_item", "plan_digest", "checklist_item", "checklist", "date", "fairness", "seed", "seed_source",
+    "announcement", "again", "ratio", "rest_days", "strata", "rested", "inspectors", "conflicts", "recent",
+    "assignments", "rotation_ignored", "inputs", "commit", "dirty",
 )
-ANNOUNCE_MATCHED = ("section", "plan_item", "date", "ratio", "team_size", "seed_source")
-SYSTEM_SEED_DIGITS = 20
+FAILED_FIELDS = tuple(f for f in DRAW_FIELDS if f not in ("assignments", "rotation_ignored")) + ("entity", "reason")
+ANNOUNCE_FIELDS = (
+    "section", "plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "sources",
+    "not_before", "strata", "rested", "inspectors", "conflicts", "recent", "commit",
+)
+#: what an announced draw takes over from its announcement, unchanged
+ANNOUNCED = ("plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "rested")
 
 
-class DrawFacts:
-    """What later records need of a draw: where it is, and its re-derived teams (None if not derivable)."""
+class Known(NamedTuple):
+    """What later records need of an earlier one, and where to read it again."""
 
-    def __init__(self, line: int, record: dict) -> None:
-        self.line = line
-        self.record = record
-        self.teams: list | None = None  # list of lists of inspector ids, once re-derived
-        self.reserve: list = []
-        self.team_of: dict = {}  # entity -> team index
-        self.conflicts: set = set()  # (inspector, entity)
+    ledger: str
+    seq: int
+    type: str
+    path: str
+    offset: int
+    line: int
 
 
-def same_json(left, right) -> bool:
-    """Equal as JSON values (so that 1 and true, or 1 and "1", never count as the same)."""
-    try:
-        return canonical(left) == canonical(right)
-    except ValueError:
-        return False
+class Population(NamedTuple):
+    """One stratum as recorded, with its list file read."""
 
+    name: str
+    ratio: object
+    ids: list
+
+
+def selected_ids(record: dict) -> list:
+    """Every company a draw record selected (all strata)."""
+    return [entity for stratum in record.get("strata", []) for entity in stratum.get("selected", [])]
+
+
+def _sorted_pairs(entries) -> list:
+    return sorted((e["inspector"], e["entity"]) for e in entries)
 
 
 class DrawChecks:
-    """What every record check shares (problems found, what earlier records left), and the checks of ``draw``
-    records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
+    """The state every record check shares (what earlier records left), and the checks of ``draw``, ``failed``
+    and ``announce`` records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
 
-    def __init__(self) -> None:
+    def __init__(self, lists: ListFolder) -> None:
+        self.lists = lists
         self.problems: list = []
-        self.line = 0
-        self.draws: dict = {}  # hash -> _Draw
-        self.announces: dict = {}  # hash -> (line, record)
-        self.announcement_used: dict = {}  # announce hash -> line of the draw that used it
-        self.voided: dict = {}  # draw hash -> line of the void
-        self.recusals: dict = {}  # (draw hash, entity) -> [recusal records], in order
-        self.section: str | None = None
-        self.section_line = 0
+        self.entry: Entry | None = None
+        self.known: dict = {}  # hash -> Known
+        self.pending: dict = {}  # hash of an announcement not yet drawn on -> the record
+        self.announcement_used: dict = {}  # announce hash -> where the draw that used it is
+        self.voided: dict = {}  # hash -> where its void is
+        self.underivable: set = set()  # draws whose record could not be re-derived
+        self.recusals: dict = {}  # (draw hash, entity) -> recusals so far
+        self.documents: dict = {}  # document number -> where
+        self.approved_plans: set = set()
+        self.approved_checklists: set = set()
+        self.log = InspectionLog()
+        self._teams_of: tuple = (None, {})
+
+    # -- bookkeeping ---------------------------------------------------------------------------------
+
+    def begin(self, entry: Entry) -> None:
+        self.entry = entry
+
+    def remember(self, entry: Entry) -> None:
+        """Make the record known to later ones (by its hash)."""
+        record = entry.record
+        if is_hex64(record.get("hash")) and record["hash"] not in self.known:
+            self.known[record["hash"]] = Known(entry.ledger, record.get("seq", -1), str(record.get("type")),
+                                               entry.path, entry.offset, entry.line)
+
+    @property
+    def ledger(self) -> str:
+        """The ledger of the record being checked."""
+        assert self.entry is not None
+        return self.entry.ledger
+
+    def here(self) -> str:
+        assert self.entry is not None
+        return f"{self.ledger}-{self.entry.record.get('seq')}"
+
+    def place(self, info: Known) -> str:
+        return f"{info.ledger}-{info.seq}"
 
     def add(self, message: str) -> None:
-        self.problems.append((self.line, message))
+        assert self.entry is not None
+        self.problems.append((self.entry.path, self.entry.line, message))
 
     def require(self, record: dict, fields) -> bool:
         missing = [name for name in fields if name not in record]
@@ -64,40 +128,98 @@ class DrawChecks:
             self.add("{} 记录缺少字段 {}".format(record.get("type"), "、".join(missing)))
         return not missing
 
-    def check_section(self, record: dict) -> None:
-        section = record.get("section")
-        if not isinstance(section, str) or not section:
-            self.add("section 应为非空字符串")
-            return
-        if self.section is None:
-            self.section, self.section_line = section, self.line
-        elif section != self.section:
-            self.add(
-                f"每个科室一个台账文件：本文件第 {self.section_line} 行起属于 {show(self.section)}，这条记录却属于 {show(section)}"
-            )
+    # -- draw and failed -------------------------------------------------------------------------------
 
-    def draw(self, record: dict) -> None:
-        info = DrawFacts(self.line, record)
-        if is_hex64(record.get("hash")) and record["hash"] not in self.draws:
-            self.draws[record["hash"]] = info
+    def on_draw(self, record: dict) -> None:
         if not self.require(record, DRAW_FIELDS):
+            self.underivable.add(record.get("hash"))
             return
-        self.check_section(record)
-        self.draw_fields(record)
-        derived = self.derive(record)
-        if derived is None:
+        outcome = self.rederive(record)
+        if outcome is None:
+            self.underivable.add(record.get("hash"))
+            self.log.add(record["hash"], day_number(record["date"]) if is_date(record["date"]) else 0,
+                         self._visits_as_recorded(record))
             return
-        strata, merged, eligible = derived
-        self.check_fairness(record, strata, eligible)
-        self.derive_teams(record, info, merged, eligible)
+        if isinstance(outcome, Refused):
+            self.add(f"{outcome}：这次抽取本不应成立")
+            self.underivable.add(record["hash"])
+            return
+        self.compare_outcome(record, outcome)
+        teams = outcome.teams
+        self.log.add(record["hash"], day_number(record["date"]),
+                     [(e, tuple(teams[t])) for e, t in zip(outcome.order, outcome.assignments)])
 
-    def draw_fields(self, record: dict) -> None:
-        if record["plan_item"] is not None and not isinstance(record["plan_item"], str):
-            self.add("plan_item 应为字符串或 null")
-        if record["checklist_item"] is not None and not isinstance(record["checklist_item"], str):
-            self.add("checklist_item 应为字符串或 null")
+    def on_failed(self, record: dict) -> None:
+        if not self.require(record, FAILED_FIELDS):
+            return
+        if not isinstance(record["reason"], str) or not record["reason"].strip():
+            self.add("失败的抽取必须写明原因（reason）")
+        outcome = self.rederive(record)
+        if outcome is None:
+            return
+        if not isinstance(outcome, Refused):
+            self.add("按记录重新计算，这次抽取本可以成立：不应记为失败")
+        elif outcome.entity != record["entity"]:
+            self.add(f"抽取失败的原因是单位 {show(outcome.entity)}，记录为 {show(record['entity'])}")
+
+    @staticmethod
+    def _visits_as_recorded(record: dict) -> list:
+        """When a draw cannot be re-derived, later rest checks still see whom it selected (nobody's team)."""
+        return [(entity, ()) for entity in selected_ids(record) if isinstance(entity, str)]
+
+    def rederive(self, record: dict):
+        """The draw's outcome re-derived (a :class:`~shuangsuiji.core.draw.Drawn`, or the :class:`Refused`
+        the rules give), or None when the record is too malformed to re-derive."""
+        if not self.draw_fields(record):
+            return None
+        strata = self.populations(record["strata"], record["ratio"], with_selection=True)
+        pool = self.pool(record["inspectors"], full=True)
+        if strata is None or pool is None:
+            return None
+        announce = self.announcement_of(record)
+        self.check_seed(record, announce)
+        conflicts = self.pair_list(record["conflicts"], "conflicts")
+        recent = self.recent_of(record["recent"])
+        if conflicts is None or recent is None:
+            return None
+        announced_recent = None
+        if announce is not None:
+            announced_recent = self.compare_with_announcement(record, announce, strata, pool, conflicts)
+        else:
+            self.check_rest(record, strata)
+        spec = DrawInput(record["seed"], [Stratum(p.name, p.ratio, p.ids) for p in strata], pool[0], pool[1],
+                         pool[2], frozenset(conflicts), frozenset(recent))
+        try:
+            outcome = draw(spec)
+        except Refused as refusal:
+            return refusal
+        if announced_recent is None:
+            self.check_rotation(record, outcome)
+        else:
+            members = {m for team in outcome.teams for m in team}
+            chosen = set(outcome.order)
+            if set(recent) != {(i, e) for i, e in announced_recent if i in members and e in chosen}:
+                self.add("近一年检查关系（recent）应为公告所列关系中本次检查组成员与被抽中企业之间的那些")
+        return outcome
+
+    def draw_fields(self, record: dict) -> bool:
+        ok = True
+        for name in ("plan_item", "checklist_item", "again"):
+            if record[name] is not None and not (isinstance(record[name], str) and record[name].strip()):
+                self.add(f"{name} 应为非空字符串或 null")
+        for name in ("checklist", "plan_digest"):
+            if record[name] is not None and not is_hex64(record[name]):
+                self.add(f"{name} 应为 64 位十六进制摘要或 null")
+        if record["plan_digest"] is not None and record["plan_digest"] not in self.approved_plans:
+            self.add("抽取所依据的计划内容（plan_digest）在此之前没有审批记录（第七条）")
+        if record["checklist"] is not None and record["checklist"] not in self.approved_checklists:
+            self.add("抽取所用的抽查事项清单（checklist）在此之前没有审批记录（第八、十条）")
         if not is_date(record["date"]):
             self.add("date 不是有效日期（YYYY-MM-DD）：{}".format(show(record["date"])))
+            ok = False
+        if not is_int(record["rest_days"]) or record["rest_days"] < 0:
+            self.add("rest_days 应为不小于 0 的整数")
+            ok = False
         if not isinstance(record["seed_source"], str):
             self.add("seed_source 应为字符串")
         inputs = record["inputs"]
@@ -107,271 +229,292 @@ class DrawChecks:
             self.add("commit 应为字符串或 null")
         if not isinstance(record["dirty"], bool):
             self.add("dirty 应为 true 或 false")
-
-    def derive(self, record: dict):
-        """Check the strata and re-derive their selections; returns (strata, merged, eligible) or None."""
         seed = record["seed"]
         if not isinstance(seed, str) or not seed:
             self.add("seed 应为非空字符串")
-            return None
+            return False
         if seed != unicodedata.normalize("NFC", seed.strip()):
             self.add("seed 未去掉首尾空白或不是 NFC 形式（记录的应是实际使用的种子）")
+        return ok
+
+    def populations(self, strata, floor_text, with_selection: bool):
+        """The recorded strata with their list files read and checked; None when they cannot be."""
         floor = None
-        if record["ratio"] is not None:
+        if floor_text is not None:
             try:
-                floor = recorded_ratio(record["ratio"])
+                floor = recorded_ratio(floor_text)
             except ValueError as error:
                 self.add(f"ratio：{error}")
-        team_size = record["team_size"]
-        if not is_int(team_size) or team_size < 2:
-            self.add("team_size 应为不小于 2 的整数（第十八条：每组至少 2 名检查人员）")
-            return None
-        strata = record["strata"]
         if not isinstance(strata, list) or not strata:
             self.add("strata 应为非空列表")
             return None
-        merged: list = []
-        seen_ids: dict = {}
-        names: set = set()
+        fields = ("name", "ratio", "population", "count") + (("k", "selected") if with_selection else ())
+        found: list = []
+        seen: dict = {}
         ok = True
         for number, stratum in enumerate(strata, 1):
-            chosen = self.derive_stratum(number, stratum, (floor, record["ratio"]), seed, seen_ids, names)
-            if chosen is None:
+            label = f"第 {number} 层"
+            if not isinstance(stratum, dict) or not all(name in stratum for name in fields):
+                self.add(f"{label} 应含 {'、'.join(fields)}")
                 ok = False
                 continue
-            merged.extend(chosen)
-        if not ok:
-            return None
-        merged.sort()
-        eligible = self.inspector_pool(record, team_size)
-        return None if eligible is None else (strata, merged, eligible)
-
-    def derive_stratum(self, number: int, stratum, floor: tuple, seed: str, seen_ids: dict, names: set):
-        """One stratum's checks and re-derived selection (``None`` when it cannot be re-derived)."""
-        label = f"第 {number} 层"
-        if not isinstance(stratum, dict) or not all(
-            name in stratum for name in ("name", "ratio", "population", "k", "selected")
-        ):
-            self.add(f"{label} 应含 name、ratio、population、k、selected")
-            return None
-        name = stratum["name"]
-        label = f"第 {number} 层（{name}）"
-        if name not in STRATUM_NAMES:
-            self.add("{}：层名 {} 不是 {} 之一".format(label, show(name), "、".join(STRATUM_NAMES)))
-        elif name in names:
-            self.add(f"{label}：层名重复")
-        names.add(name if isinstance(name, str) else repr(name))
-        try:
-            ratio = recorded_ratio(stratum["ratio"])
-        except ValueError as error:
-            self.add(f"{label}：{error}")
-            return None
-        if floor[0] is not None and ratio < floor[0]:
-            self.add("{}：比例 {} 低于本次抽取的比例下限 {}".format(label, stratum["ratio"], floor[1]))
-        population = stratum["population"]
-        if not isinstance(population, list) or not all(isinstance(item, str) for item in population):
-            self.add(f"{label}：population 应为编号（字符串）列表")
-            return None
-        ordered = self.check_population(label, population, seen_ids)
-        k, chosen = select(population, ratio, seed)
-        if stratum["k"] != k or not is_int(stratum["k"]):
-            self.add(
-                "{}：k 应为 {}（⌈{} × {}⌉），记录为 {}".format(label, k, stratum["ratio"], len(population), show(stratum["k"]))
-            )
-        self.compare_selected(label, chosen, stratum["selected"])
-        return chosen if ordered else None
-
-    def check_population(self, label: str, population: list, seen_ids: dict) -> bool:
-        """Sorted, without repeats, and no company in two strata; reports and returns False otherwise."""
-        ok = True
-        for position in range(1, len(population)):
-            if not population[position - 1] < population[position]:
-                self.add(
-                    f"{label}：population 未按编号排序或有重复（{show(population[position - 1])} 与 {show(population[position])}）"
-                )
+            label = f"第 {number} 层（{stratum['name']}）"
+            if stratum["name"] not in STRATUM_NAMES or any(p.name == stratum["name"] for p in found):
+                self.add("{}：层名应为 {} 之一且不重复".format(label, "、".join(STRATUM_NAMES)))
+            try:
+                ratio = recorded_ratio(stratum["ratio"])
+                ids = self.lists.get(stratum["population"])
+            except (ValueError, ListError) as error:
+                self.add(f"{label}：{error}")
                 ok = False
-                break
-        for item in population:
-            if item in seen_ids:
-                self.add(f"{label}：企业 {item} 同时出现在{seen_ids[item]}，一家企业只能属于一层")
-                return False
-            seen_ids[item] = label
-        return ok
+                continue
+            if floor is not None and ratio < floor:
+                self.add("{}：比例 {} 低于本次抽取的比例下限 {}".format(label, stratum["ratio"], floor_text))
+            if stratum["count"] != len(ids) or not is_int(stratum["count"]):
+                self.add(f"{label}：count 应为名单中的 {len(ids)} 家，记录为 {show(stratum['count'])}")
+            for entity in ids:
+                if entity in seen:
+                    self.add(f"{label}：企业 {entity} 同时出现在{seen[entity]}，一家企业只能属于一层")
+                    ok = False
+                    break
+                seen[entity] = label
+            found.append(Population(stratum["name"], ratio, ids))
+        return found if ok else None
 
-    def inspector_pool(self, record: dict, team_size: int):
-        """The recorded inspector pool, once its shape holds (None otherwise)."""
-        inspectors = record["inspectors"]
-        if not isinstance(inspectors, dict) or not all(
-            name in inspectors for name in ("eligible", "team_size", "teams", "reserve")
-        ):
-            self.add("inspectors 应含 eligible、team_size、teams、reserve")
+    def pool(self, inspectors, full: bool):
+        """(eligible, team size, reserve size) as recorded, once their shape holds; None otherwise."""
+        fields = ("eligible", "team_size", "reserve_size") + (("teams", "reserve") if full else ())
+        if not isinstance(inspectors, dict) or not all(name in inspectors for name in fields):
+            self.add(f"inspectors 应含 {'、'.join(fields)}")
             return None
-        eligible = inspectors["eligible"]
+        eligible, size, reserve = inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]
         if not isinstance(eligible, list) or not all(isinstance(item, str) for item in eligible):
             self.add("inspectors.eligible 应为检查人员编号（字符串）列表")
             return None
         if len(set(eligible)) != len(eligible):
             self.add("inspectors.eligible 中有重复的检查人员")
             return None
-        if inspectors["team_size"] != team_size or not is_int(inspectors["team_size"]):
-            self.add("inspectors.team_size（{}）与 team_size（{}）不一致".format(show(inspectors["team_size"]), team_size))
-        return eligible
+        if eligible != sorted(eligible):
+            self.add("inspectors.eligible 应按编号排序")
+        if not is_int(size) or size < MIN_TEAM_SIZE:
+            self.add(f"team_size 应为不小于 {MIN_TEAM_SIZE} 的整数（第十八条：每组至少 {MIN_TEAM_SIZE} 名检查人员）")
+            return None
+        if not is_int(reserve) or reserve < 0 or reserve > max(0, len(eligible) - size):
+            self.add(f"reserve_size 应为 0 到 {max(0, len(eligible) - size)} 之间的整数（后备人员不能使本科室组不成一组）")
+            return None
+        return eligible, size, reserve
 
-    def compare_selected(self, label: str, chosen: list, recorded) -> None:
-        if not isinstance(recorded, list):
-            self.add(f"{label}：selected 应为列表")
-            return
-        for position, (ticket, item) in enumerate(chosen):
-            if position >= len(recorded):
-                self.add(f"{label}：应抽中 {len(chosen)} 家企业，记录只有 {len(recorded)} 家")
-                return
-            entry = recorded[position]
-            if not isinstance(entry, dict) or entry.get("id") != item or entry.get("ticket") != ticket:
-                got = (
-                    "{}（票号 {}）".format(show(entry.get("id")), short_ticket(entry.get("ticket")))
-                    if isinstance(entry, dict) else show(entry)
-                )
-                self.add(
-                    f"{label}：被抽中的第 {position + 1} 家应为 {show(item)}（票号 {short_ticket(ticket)}），记录为 {got}"
-                )
-                return
-        if len(recorded) > len(chosen):
-            self.add(f"{label}：应抽中 {len(chosen)} 家企业，记录却有 {len(recorded)} 家")
+    def pair_list(self, entries, name: str):
+        if not isinstance(entries, list) or not all(
+                isinstance(e, dict) and set(e) == {"inspector", "entity"} and all(isinstance(v, str) for v in e.values())
+                for e in entries):
+            self.add(f"{name} 应为 {{inspector, entity}} 列表")
+            return None
+        pairs = _sorted_pairs(entries)
+        if [(e["inspector"], e["entity"]) for e in entries] != pairs or len(set(pairs)) != len(pairs):
+            self.add(f"{name} 未按检查人员、企业排序或有重复")
+        return pairs
 
-    def check_fairness(self, record: dict, strata: list, eligible: list) -> None:
-        fairness = record["fairness"]
-        announcement = record["announcement"]
-        if fairness not in FAIRNESS_LEVELS:
-            self.add(f"fairness 应为 announced、system 或 operator 之一，记录为 {show(fairness)}")
-            return
-        seed = record["seed"]
-        if fairness == "system" and not (len(seed) == SYSTEM_SEED_DIGITS and seed.isascii() and seed.isdigit()):
-            self.add("fairness 为 system（系统随机）时种子应为 20 位数字")
-        if fairness != "announced":
-            if announcement is not None:
-                self.add("不是“事先公告”的抽取，announcement 应为 null")
-            return
-        if not is_hex64(announcement):
-            self.add("“事先公告”的抽取必须写明所依据公告的 hash（announcement）")
-            return
-        found = self.announces.get(announcement)
+    def recent_of(self, groups):
+        """The rotation pairs a record lists (``[{inspector, by, entities, count}]``) as ``{(inspector, entity): by}``."""
+        found = self.groups(groups, "recent", ("inspector", "by", "entities", "count"))
         if found is None:
-            self.add(f"所依据的公告不存在（本文件在这一行之前没有 hash 为 {announcement[:12]}… 的公告记录）")
+            return None
+        pairs = {}
+        for group, ids in found:
+            for entity in ids:
+                pairs[(group["inspector"], entity)] = group["by"]
+        return pairs
+
+    def groups(self, groups, name: str, fields: tuple):
+        """[(group, ids)] of a grouped list (``rested``, ``recent``), list files read; None when malformed."""
+        if not isinstance(groups, list) or not all(isinstance(g, dict) and set(g) == set(fields) for g in groups):
+            self.add(f"{name} 应为 {{{', '.join(fields)}}} 列表")
+            return None
+        found = []
+        for group in groups:
+            if not is_hex64(group["by"]) or group["by"] not in self.known:
+                self.add(f"{name} 引用的记录 {show(group['by'], 20)} 不在此前的台账中")
+                return None
+            try:
+                ids = self.lists.get(group["entities"])
+            except ListError as error:
+                self.add(f"{name}：{error}")
+                return None
+            if group["count"] != len(ids):
+                self.add(f"{name}：count 应为 {len(ids)}")
+            found.append((group, ids))
+        keys = [tuple(g[f] for f in fields if f in ("inspector", "by")) for g, _ in found]
+        if keys != sorted(keys) or len(set(keys)) != len(keys):
+            self.add(f"{name} 未按顺序排列或有重复")
+        return found
+
+    def rested_of(self, groups):
+        found = self.groups(groups, "rested", ("by", "entities", "count"))
+        if found is None:
+            return None
+        return {entity: group["by"] for group, ids in found for entity in ids}
+
+    def check_rest(self, record: dict, strata: list) -> None:
+        """第十六条: exactly the companies inspected within ``rest_days`` were left out, each with its reason."""
+        rested = self.rested_of(record["rested"])
+        if rested is None:
             return
-        self.check_announced(record, found, strata, eligible)
+        day, days = day_number(record["date"]), record["rest_days"]
+        for entity, by in rested.items():
+            if not justified(self.log.of([entity]), entity, by, day, days):
+                self.add(f"企业 {entity} 被按休息期排除，但记录 {by[:12]}… 不能证明它在 {days} 天内被检查过")
+        inside = [e for p in strata for e in p.ids]
+        also = sorted(set(rested) & set(inside))
+        if also:
+            self.add(f"企业 {show_ids(also)} 既被排除又在名单中")
+        checkable = [e for p in strata if p.name in RESTING_STRATA for e in p.ids]
+        missed = sorted(resting(self.log.of(checkable), day, days))
+        if missed:
+            self.add(f"企业 {show_ids(missed)} 在 {days} 天内已被检查过，本应按休息期排除（第十六条：防止检查过多）")
 
-    def check_announced(self, record: dict, found: tuple, strata: list, eligible: list) -> None:
-        announce_line, announce = found
-        announcement = record["announcement"]
-        if announcement in self.voided:
-            self.add(f"所依据的公告已在第 {self.voided[announcement]} 行作废，不能再按它抽取")
-        used = self.announcement_used.get(announcement)
-        if used is not None:
-            self.add(f"第 {announce_line} 行的公告已被第 {used} 行的抽取用过；一份公告只能用于一次抽取（重抽需要新的公告）")
-        else:
-            self.announcement_used[announcement] = self.line
-        seed = record.get("seed")
-        if announce.get("seed_rule") and not (isinstance(seed, str) and seed.isascii() and seed.isdigit()):
-            self.add(f"第 {announce_line} 行的公告规定种子只取公布号码中的数字，记录的种子 {show(seed)} 不符合")
-        for name in ANNOUNCE_MATCHED:
-            if name in announce and not same_json(record.get(name), announce[name]):
-                self.add(
-                    f"{name} 与第 {announce_line} 行的公告不一致：公告为 {show(announce[name])}，抽取为 {show(record.get(name))}"
-                )
-        population = sorted(item for stratum in strata for item in stratum["population"])
-        expected = {
-            "population_digest": digest(population),
-            "pool_digest": digest(sorted(eligible)),
-            "strata_digest": digest([[s["name"], s["ratio"], s["population"]] for s in strata]),
-        }
-        words = {"population_digest": "企业名单", "pool_digest": "检查人员名单", "strata_digest": "分层"}
-        for name, value in expected.items():
-            if announce.get(name) != value:
-                self.add(f"{words[name]}摘要（{name}）与第 {announce_line} 行公告的不符：名单在公告之后被改动过")
+    def check_rotation(self, record: dict, outcome) -> None:
+        """Rotation: exactly the pairs of team members and selected companies seen within a year, each justified."""
+        recorded = self.recent_of(record["recent"]) or {}
+        day = day_number(record["date"])
+        members = [m for team in outcome.teams for m in team]
+        should = recent_pairs(self.log.of(outcome.order), members, day)
+        missing = sorted(set(should) - set(recorded))
+        extra = sorted(set(recorded) - set(should))
+        if missing:
+            self.add(f"检查人员与企业的近一年检查关系漏记了 {len(missing)} 对（如 {missing[0][0]} → {missing[0][1]}）：轮换规则没有按记录执行")
+        for inspector, entity in extra:
+            by = recorded[(inspector, entity)]
+            if not justified(self.log.of([entity]), entity, by, day, ROTATION_DAYS, inspector):
+                self.add(f"记录 {by[:12]}… 不能证明 {inspector} 在一年内检查过企业 {entity}")
+                break
 
-    def derive_teams(self, record: dict, info: DrawFacts, merged: list, eligible: list) -> None:
-        team_size = record["team_size"]
+    def compare_outcome(self, record: dict, outcome) -> None:
+        for number, (stratum, (k, chosen)) in enumerate(zip(record["strata"], outcome.selections), 1):
+            label = f"第 {number} 层（{stratum['name']}）"
+            if stratum["k"] != k or not is_int(stratum["k"]):
+                self.add(f"{label}：k 应为 {k}（⌈{stratum['ratio']} × {stratum['count']}⌉），记录为 {show(stratum['k'])}")
+            self.compare_list(f"{label}：被抽中的企业", chosen, stratum["selected"])
         inspectors = record["inspectors"]
-        selected = [item for _, item in merged]
-        try:
-            teams, reserve = form_teams(eligible, record["seed"], team_size, len(selected))
-        except Refused:
-            self.add(
-                f"无法组成检查组（抽中 {len(selected)} 家企业，符合条件的检查人员 {len(eligible)} 名，每组 {team_size} 名），这次抽取本不应成立"
-            )
-            teams, reserve = [], sorted(eligible)
-        self.compare_teams(teams, inspectors["teams"])
-        if teams and inspectors["reserve"] != reserve:
-            self.add("后备人员（reserve）应为 {}，记录为 {}".format(show_ids(reserve), show(inspectors["reserve"])))
-        conflicts = self.conflicts(record["conflicts"], set(eligible), set(selected))
-        info.conflicts = conflicts
-        if not teams:
-            return
-        relevant = set(relevant_conflicts(conflicts, eligible, selected))
-        try:
-            expected = assign(selected, teams, relevant)
-        except Refused as refusal:
-            self.add(f"企业 {refusal.entity} 与所有检查组都有利害冲突，这次抽取本不应成立")
-            return
-        self.compare_assignments(expected, record["assignments"])
-        info.teams, info.reserve = teams, reserve
-        info.team_of = {a["entity"]: a["team"] for a in expected}
-
-    def compare_teams(self, teams: list, recorded_teams) -> None:
-        if not isinstance(recorded_teams, list):
-            self.add("inspectors.teams 应为列表")
-            return
-        for j in range(max(len(teams), len(recorded_teams))):
-            want = teams[j] if j < len(teams) else None
-            got = recorded_teams[j] if j < len(recorded_teams) else None
+        for j in range(max(len(outcome.teams), len(inspectors["teams"]) if isinstance(inspectors["teams"], list) else 0)):
+            want = outcome.teams[j] if j < len(outcome.teams) else None
+            got = inspectors["teams"][j] if isinstance(inspectors["teams"], list) and j < len(inspectors["teams"]) else None
             if want != got:
-                if want is None:
-                    self.add(f"应只有 {len(teams)} 个检查组，记录却有 {len(recorded_teams)} 个")
-                elif got is None:
-                    self.add(f"应有 {len(teams)} 个检查组，记录只有 {len(recorded_teams)} 个")
-                else:
-                    self.add(f"检查组 {j} 应为 {show_ids(want)}，记录为 {show(got)}")
-                return
+                self.add(f"应有 {len(outcome.teams)} 个检查组" if want is None or got is None
+                         else f"检查组 {j} 应为 {show_ids(want)}，记录为 {show(got)}")
+                break
+        if inspectors["reserve"] != outcome.reserve:
+            self.add("后备人员（reserve）应为 {}，记录为 {}".format(show_ids(outcome.reserve), show(inspectors["reserve"])))
+        if _sorted_pairs(record["conflicts"]) != outcome.conflicts:
+            self.add("conflicts 应只列出符合条件的检查人员与被抽中企业之间申报的利害关系")
+        self.compare_list("分组（assignments）", outcome.assignments, record["assignments"])
+        self.compare_list("忽略轮换的企业（rotation_ignored）", outcome.rotation_ignored, record["rotation_ignored"])
 
-    def conflicts(self, recorded, eligible: set, selected: set) -> set:
-        result: set = set()
-        if not isinstance(recorded, list):
-            self.add("conflicts 应为列表")
-            return result
-        previous = None
-        for entry in recorded:
-            if not (
-                isinstance(entry, dict)
-                and isinstance(entry.get("inspector"), str)
-                and isinstance(entry.get("entity"), str)
-            ):
-                self.add(f"conflicts 的每一项应为 {{inspector, entity}}：{show(entry)}")
-                continue
-            pair = (entry["inspector"], entry["entity"])
-            if pair[0] not in eligible:
-                self.add(f"利害冲突中的检查人员 {pair[0]} 不在符合条件的检查人员名单里")
-            if pair[1] not in selected:
-                self.add(f"利害冲突中的企业 {pair[1]} 不是这次被抽中的企业")
-            if previous is not None and not previous < pair:
-                self.add("conflicts 未按检查人员、企业排序或有重复（{} / {}）".format(*pair))
-            previous = pair
-            result.add(pair)
-        return result
-
-    def compare_assignments(self, expected: list, recorded) -> None:
-        if not isinstance(recorded, list):
-            self.add("assignments 应为列表")
+    def compare_list(self, label: str, want: list, got) -> None:
+        if got == want:
             return
-        for index, want in enumerate(expected):
-            if index >= len(recorded):
-                self.add(f"应有 {len(expected)} 条分组（assignments），记录只有 {len(recorded)} 条")
-                return
-            got = recorded[index]
-            team = got.get("team") if isinstance(got, dict) else None
-            if not isinstance(got, dict) or got.get("entity") != want["entity"] or not same_json(team, want["team"]):
-                self.add(
-                    "分组第 {} 条应为企业 {} → 检查组 {}，记录为 {}".format(index + 1, want["entity"], want["team"], show(got))
-                )
-                return
-        if len(recorded) > len(expected):
-            self.add(f"应有 {len(expected)} 条分组（assignments），记录却有 {len(recorded)} 条")
+        if not isinstance(got, list):
+            self.add(f"{label} 应为列表")
+            return
+        first = next((n for n, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+        if first < min(len(want), len(got)):
+            self.add(f"{label}：第 {first + 1} 项应为 {show(want[first])}，记录为 {show(got[first])}")
+        else:
+            self.add(f"{label}：应有 {len(want)} 项，记录为 {len(got)} 项")
+
+    # -- seeds ------------------------------------------------------------------------------------
+
+    def announcement_of(self, record: dict):
+        """The pending announcement an announced draw fulfils (None for other levels or when it is missing)."""
+        if record["fairness"] != "announced":
+            if record["announcement"] is not None:
+                self.add("不是“事先公告”的抽取，announcement 应为 null")
+            return None
+        target = record["announcement"]
+        if not is_hex64(target) or target not in self.known:
+            self.add("“事先公告”的抽取必须写明此前一条公告记录的 hash（announcement）")
+            return None
+        info = self.known[target]
+        if info.type != "announce" or info.ledger != self.ledger:
+            self.add(f"announcement 指向的 {self.place(info)} 不是本科室的抽取公告")
+            return None
+        if target in self.voided:
+            self.add(f"所依据的公告 {self.place(info)} 已在 {self.voided[target]} 作废，不能再按它抽取")
+        if target in self.announcement_used:
+            self.add(f"公告 {self.place(info)} 已被 {self.announcement_used[target]} 用过；一份公告只能用于一次抽取")
+            return None
+        self.announcement_used[target] = self.here()
+        return self.pending.pop(target, None)
+
+    def check_seed(self, record: dict, announce) -> None:
+        fairness, seed = record["fairness"], record["seed"]
+        if fairness not in FAIRNESS_LEVELS:
+            self.add(f"fairness 应为 {'、'.join(FAIRNESS_LEVELS)} 之一，记录为 {show(fairness)}")
+            return
+        if ("witnesses" in record) != (fairness == "witnessed"):
+            self.add("只有“现场见证”的抽取才有 witnesses，且必须有")
+        try:
+            if fairness == "system" and not is_system_seed(seed):
+                raise SeedError("fairness 为 system（系统随机）时种子应为 20 位数字")
+            if fairness == "witnessed":
+                check_witnesses(record.get("witnesses"))
+                if witnessed_seed(record["witnesses"]) != seed:
+                    raise SeedError("种子不是见证人输入值的 SHA-256（见证人的输入与种子对不上）")
+            if fairness == "announced" and announce is not None:
+                check_announced_seed(seed, announce["sources"])
+                if _moment(record["at"]) < _moment(announce["not_before"]):
+                    raise SeedError(f"抽取时间 {record['at']} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
+                if day_number(record["at"][:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
+                    raise SeedError(f"抽取比公告的日期晚了 {ANNOUNCED_DRAW_LAG_DAYS} 天以上，公告已失效")
+        except SeedError as error:
+            self.add(str(error))
+
+    def compare_with_announcement(self, record, announce, strata, pool, conflicts) -> set:
+        """An announced draw is its announcement plus the seed: nothing else may differ. Returns the announced
+        rotation pairs (the draw keeps those of its teams and selected companies)."""
+        for name in ANNOUNCED:
+            if record.get(name) != announce.get(name):
+                self.add(f"{name} 与公告不一致：公告为 {show(announce.get(name))}，抽取为 {show(record.get(name))}")
+        recorded = [[s["name"], s["ratio"], s["population"], s["count"]] for s in record["strata"]]
+        if recorded != [[s["name"], s["ratio"], s["population"], s["count"]] for s in announce["strata"]]:
+            self.add("分层名单或比例与公告不一致：名单在公告之后被改动过")
+        inspectors = announce["inspectors"]
+        if list(pool) != [inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]]:
+            self.add("检查人员名单、每组人数或后备人数与公告不一致")
+        if not set(conflicts) <= set(_sorted_pairs(announce["conflicts"])):
+            self.add("利害关系申报与公告不一致")
+        return set(self.recent_of(announce["recent"]) or {})
+
+    # -- announce ---------------------------------------------------------------------------------
+
+    def on_announce(self, record: dict) -> None:
+        if not self.require(record, ANNOUNCE_FIELDS):
+            return
+        for name in ("plan_item", "checklist_item"):
+            if record[name] is not None and not isinstance(record[name], str):
+                self.add(f"{name} 应为字符串或 null")
+        if not is_date(record["date"]) or not is_int(record["rest_days"]):
+            self.add("date 应为有效日期，rest_days 应为整数")
+            return
+        if not is_at(record["not_before"]) or _moment(record["not_before"]) <= _moment(record["at"]):
+            self.add("not_before（开奖时间）应晚于公告时间：公告必须在号码产生之前发布")
+        sources = record["sources"]
+        if not (isinstance(sources, list) and sources and all(isinstance(s, dict) and set(s) == {"game", "period"}
+                                                             for s in sources)):
+            self.add("sources 应为 [{game, period}, …]（至少一个开奖来源）")
+        strata = self.populations(record["strata"], record["ratio"], with_selection=False)
+        pool = self.pool(record["inspectors"], full=False)
+        if strata is None or pool is None or self.pair_list(record["conflicts"], "conflicts") is None:
+            return
+        self.check_rest(record, strata)
+        recorded = self.recent_of(record["recent"])
+        population = [e for p in strata for e in p.ids]
+        should = recent_pairs(self.log.of(population), pool[0], day_number(record["date"]))
+        if recorded is not None and set(recorded) != set(should):
+            self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
+        self.pending[record["hash"]] = record
+
+
+def _moment(text: str) -> _dt.datetime:
+    """A comparable moment for ISO 8601 times with offsets (Python 3.8 reads no ``Z``)."""
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))

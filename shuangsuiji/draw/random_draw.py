@@ -1,318 +1,188 @@
-"""``ssj draw`` and ``ssj announce``: from the bureau's files and a seed to a ledger record."""
+"""``ssj draw``: from the bureau's files and a seed to a committed ledger record (SPEC §4, §5).
+
+Everything that could stop the draw is checked before the seed exists; once it exists the draw is recorded,
+whether it succeeds or fails (a company every team conflicts with), so that no attempt leaves no trace.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import secrets
-import unicodedata
-from dataclasses import dataclass, replace
-from decimal import Decimal
 
-from shuangsuiji.audit.check import checked
-from shuangsuiji.core.canonical import digest, id_list_digest
-from shuangsuiji.core.draw import DrawInput, Stratum, draw
-from shuangsuiji.core.ratio import format_ratio, parse_ratio
-from shuangsuiji.core.tickets import normalize_seed
+from shuangsuiji.core.draw import DrawInput, Drawn, Refused, draw, select_strata
+from shuangsuiji.core.inspections import ROTATION_DAYS, grouped_pairs, recent_pairs
+from shuangsuiji.core.lists import list_digest
 from shuangsuiji.core.words import FAIRNESS_SHORT
-from shuangsuiji.errors import RuleError, SsjError
-from shuangsuiji.ledger.addresses import address, parse_address
-from shuangsuiji.ledger.queries import pending_announcements
-from shuangsuiji.ledger.store import Record, read
-from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
-from shuangsuiji.plan.rules import PlanChoice, check_frequency, choose_item
-from shuangsuiji.registry.eligibility import declared_conflicts, draw_population
-from shuangsuiji.registry.loading import Dataset, Progress, load_bureau
-from shuangsuiji.registry.lookup import resolve_section
-from shuangsuiji.registry.models import Section
-from shuangsuiji.workspace import Workspace, ledger_path
-
-SYSTEM_SEED_SOURCE = "系统随机数：抽取时由操作系统安全随机数生成器（Python secrets）产生的 20 位十进制数"
-OPERATOR_SEED_SOURCE = "操作员输入"
-
-#: How the seed of an announced draw is read from the public numbers (recorded in the announcement).
-SEED_RULE = (
-    "种子取公布号码中的全部数字：先做 Unicode NFKC 规范化（全角数字变为半角），再去掉 0–9 以外的一切字符"
-    "（空格、逗号、加号、文字等），其余数字按原顺序连接。"
-    "例如“03 08 12 19 25 31 + 07”与“03,08,12,19,25,31,07”都得到种子“03081219253107”"
+from shuangsuiji.draw.parameters import (
+    DrawOptions,
+    Parameters,
+    from_announcement,
+    load_for_draw,
+    parameters,
+    strata_fields,
 )
-_NOT_DIGIT = re.compile(r"[^0-9]")
+from shuangsuiji.draw.seeds import Seed, choose_seed, require_level
+from shuangsuiji.errors import RuleError
+from shuangsuiji.ledger.addresses import address, locate
+from shuangsuiji.ledger.index import Index
+from shuangsuiji.ledger.queries import open_index
+from shuangsuiji.ledger.store import Record
+from shuangsuiji.ledger.writing import Draft, GitState, Written, git_state, operator_name, stamp, write
+from shuangsuiji.plan.rules import check_frequency, check_spacing
+from shuangsuiji.registry.loading import Dataset
+from shuangsuiji.registry.lookup import resolve_section
+from shuangsuiji.workspace import Workspace
+
+Pairs = dict[tuple[str, str], str]
 
 
-@dataclass(frozen=True)
-class DrawOptions:
-    """What a clerk asks for; everything optional has the default SPEC §4 gives."""
+class DrawFailed(RuleError):
+    """The seed made the draw impossible (every team conflicts with a company): recorded as a failed attempt."""
 
-    section: str
-    ratio: str | None = None
-    seed: str | None = None
-    seed_source: str | None = None
-    plan_item: str | None = None
-    team_size: int | None = None
-    date: dt.date | None = None
-    operator: str | None = None
-    announcement: str | None = None
-    allow_dirty: bool = False
-
-
-@dataclass(frozen=True)
-class Parameters:
-    """A draw's inputs once the rules have been applied: what an announcement pins down."""
-
-    section: Section
-    day: dt.date
-    choice: PlanChoice | None
-    floor: Decimal | None
-    team_size: int
-    strata: list[Stratum]
-    inspectors: list[str]
-    #: declared (inspector, entity) conflicts between the inspector pool and the eligible companies
-    conflicts: list[tuple[str, str]]
-
-    @property
-    def population_digest(self) -> str:
-        return id_list_digest([i for s in self.strata for i in s.population])
-
-    @property
-    def pool_digest(self) -> str:
-        return id_list_digest(self.inspectors)
-
-    @property
-    def strata_digest(self) -> str:
-        return digest([[s.name, format_ratio(s.ratio), sorted(s.population)] for s in self.strata])
-
-    @property
-    def conflicts_digest(self) -> str:
-        """SHA-256 of the RFC 8785 form of the sorted ``[inspector, entity]`` pairs."""
-        return digest([[i, e] for i, e in sorted(self.conflicts)])
-
-    @property
-    def plan_item(self) -> str | None:
-        return self.choice.item.id if self.choice else None
-
-
-def plan_years(today: dt.date, day: dt.date | None) -> set[int]:
-    """The years whose plans must be in order for a draw or announcement on ``day`` (default: today).
-
-    Only those: a draft of next year's plan must not stop this year's draws.
-    """
-    return {today.year} | ({day.year} if day is not None else set())
-
-
-def load_for_draw(ws: Workspace, day: dt.date | None, progress: Progress | None = None) -> Dataset:
-    """The checked data for a draw or announcement on ``day``, judged on today in the bureau's time zone."""
-    data = load_bureau(ws, progress)
-    today = data.today()
-    return checked(data, today, plan_years(today, day))
-
-
-def parameters(data: Dataset, options: DrawOptions, today: dt.date, announcing: bool = False) -> Parameters:
-    """Apply the plan, the strata and eligibility rules to the request."""
-    section = resolve_section(data.sections, options.section)
-    day = options.date or today
-    if options.announcement is None:
-        _check_date(day, today, announcing)
-    elif day > today:
-        raise RuleError(f"公告的抽取日期是 {day}，今天（{today}）还不能按它抽取：请在公告的日期、种子公布之后再抽取")
-    floor = _floor(options.ratio)
-    choice = choose_item(data, section, day, options.plan_item)
-    team_size = options.team_size if options.team_size is not None else choice.item.team_size
-    if team_size < 2:
-        raise RuleError("每组至少 2 名执法人员（第十八条），--team-size 不能小于 2")
-    strata, inspectors = draw_population(data, section, choice.item, floor, day)
-    population = {i for s in strata for i in s.population}
-    pool = set(inspectors)
-    conflicts = sorted((i, e) for i, e in declared_conflicts(data) if i in pool and e in population)
-    return Parameters(section, day, choice, floor, team_size, strata, inspectors, conflicts)
-
-
-def _check_date(day: dt.date, today: dt.date, announcing: bool) -> None:
-    """No back-dating; a draw (not an announcement) also stays in this year's plan."""
-    if day < today:
-        what = "公告的抽取日期" if announcing else "抽取日期"
-        raise RuleError(f"{what} {day} 早于今天（{today}）：不得补录或倒签抽取（第十五条：全程记录、全程留痕）")
-    if not announcing and day.year != today.year:
-        raise RuleError(
-            f"抽取日期 {day} 不在今年（{today.year} 年）：不得提前抽取 {day.year} 年计划的事项；"
-            f"请到 {day.year} 年再抽取，或现在用 ssj announce 事先公告那次抽取"
-        )
-
-
-def _floor(ratio: str | None) -> Decimal | None:
-    if ratio is None:
-        return None
-    try:
-        return parse_ratio(ratio)
-    except ValueError as exc:
-        raise SsjError(str(exc)) from None
+    def __init__(self, message: str, written: Written) -> None:
+        super().__init__(message)
+        self.written = written
 
 
 def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = None,
                  data: Dataset | None = None) -> Written:
-    """Draw, append the record to the section's ledger and commit it."""
+    """Draw, append the record to the section's ledger and commit it; a failed attempt is recorded too."""
     data = data or load_for_draw(ws, options.date)
     at = now or data.now()
-    announced = _announcement(ws, data, options) if options.announcement else None
-    if announced is not None:
-        options = _from_announcement(data, options, announced)
-    params = parameters(data, options, at.date())
     state = git_state(ws, require_clean=True, allow_dirty=options.allow_dirty, inputs=data.raw_inputs())
-    seed, source, fairness = _seed(options, announced)
-    spec = DrawInput(seed, params.strata, params.inspectors, params.team_size, declared_conflicts(data))
-    outcome = draw(spec)  # before the lock: a draw that cannot be made writes nothing
+    announced = _announcement(ws, data, options)
+    section = resolve_section(data.sections, announced["section"] if announced else options.section)
+    seed = choose_seed(options, announced)
+    failures: list[Refused] = []
 
-    def build(previous: list[Record]) -> Record:
-        if announced is not None:
-            _check_announcement(previous, announced, params)
-        if params.choice:
-            check_frequency(previous, params.section, params.choice.item, params.day,
-                             announced["hash"] if announced else None)
-        return stamp(
-            "draw", at, operator_name(ws, options.operator),
-            section=params.section.id, plan_item=params.plan_item,
-            checklist_item=params.choice.item.checklist_item if params.choice else None,
-            date=params.day.isoformat(), seed=seed, seed_source=source, fairness=fairness,
-            announcement=announced["hash"] if announced else None, ratio=_text(params.floor),
-            team_size=params.team_size, **outcome, inputs=dict(sorted(data.inputs.items())),
-            commit=state.commit, dirty=bool(state.dirty),
-        )
+    def build(index: Index) -> Draft:
+        params = _parameters(ws, data, options, announced, at, index)
+        item = params.choice.item if params.choice else None
+        require_level(item, seed.fairness)
+        if item is not None:
+            check_frequency(index, params.section, item, params.day, announced["hash"] if announced else None)
+            check_spacing(index, params.section, item, params.day, options.again)
+        fields = _fields(ws, options, params, seed, announced, at, state, data)
+        try:
+            drawn, by = _make(params, seed, index)
+        except Refused as refusal:
+            if refusal.partial is None:  # nothing the seed did: too few inspectors, nobody to draw
+                raise RuleError(str(refusal)) from None
+            failures.append(refusal)
+            drawn, by = refusal.partial, _pairs_of(refusal.partial, params, index)
+            return Draft({**fields, **_outcome(params, drawn, by, failed=True), "type": "failed",
+                          "entity": refusal.entity, "reason": str(refusal)}, _lists(params, drawn, by))
+        return Draft({**fields, **_outcome(params, drawn, by)}, _lists(params, drawn, by))
 
-    return write(ws, ledger_path(params.section.id), build, lambda r: _draw_message(params.section, r), state,
-                 label=lambda r: address(params.section, r["seq"]))
-
-
-def _text(value: Decimal | None) -> str | None:
-    return format_ratio(value) if value is not None else None
-
-
-def announced_seed(text: str) -> str:
-    """The seed of an announced draw under :data:`SEED_RULE`: the ASCII digits of the NFKC form, in order."""
-    digits = _NOT_DIGIT.sub("", unicodedata.normalize("NFKC", text))
-    if not digits:
-        raise SsjError(f"公布的号码“{text.strip()}”中没有数字：按公告的种子规则，种子由公布号码中的全部数字组成")
-    return digits
+    written = write(ws, section.id, build, lambda r: _message(data, r), state,
+                    label=lambda r: address(section, r["seq"]))
+    if failures:
+        raise DrawFailed(f"这次抽取无法完成：{failures[0]}。这次尝试已作为“抽取未成”记入台账（{written.label}），"
+                         "种子和原因都会公开；请调整人员或利害关系申报后重新抽取", written)
+    return written
 
 
-def _seed(options: DrawOptions, announced: Record | None) -> tuple[str, str, str]:
-    """The seed, its source in words, and the fairness level (SPEC §4)."""
-    if options.seed is None:
-        if announced is not None:
-            raise SsjError(f"按公告抽取必须用 --seed 给出公告指定来源公布的随机数（{announced['seed_source']}）")
-        return "".join(secrets.choice("0123456789") for _ in range(20)), SYSTEM_SEED_SOURCE, "system"
-    if announced is not None and announced.get("seed_rule"):
-        return announced_seed(options.seed), str(announced["seed_source"]), "announced"
-    try:
-        seed = normalize_seed(options.seed)
-    except ValueError as exc:
-        raise SsjError(f"{exc}：请给出非空的种子，或不写 --seed 让系统生成") from None
-    if announced is not None:  # an announcement made before seeds were normalised to digits
-        return seed, str(announced["seed_source"]), "announced"
-    return seed, (options.seed_source or OPERATOR_SEED_SOURCE).strip(), "operator"
+def _parameters(ws: Workspace, data: Dataset, options: DrawOptions, announced: Record | None, at: dt.datetime,
+                index: Index) -> Parameters:
+    if announced is None:
+        return parameters(data, options, at.date(), index)
+    _still_pending(index, announced, data)
+    if at.isoformat() < announced["not_before"]:
+        raise RuleError(f"公告规定的开奖时间是 {announced['not_before']}，现在（{at.isoformat()}）号码还未公布，不能抽取")
+    params = from_announcement(ws, data, announced, index)
+    if at.date() < params.day:
+        raise RuleError(f"公告的抽取日期是 {params.day}，今天（{at.date()}）还不能按它抽取")
+    return params
 
 
-def _announcement(ws: Workspace, data: Dataset, options: DrawOptions) -> Record:
+def _make(params: Parameters, seed: Seed, index: Index) -> tuple[Drawn, Pairs]:
+    """Select, look up who saw the selected companies within a year (rotation), form teams and assign."""
+    selected = select_strata(params.strata, seed.seed)
+    if params.recent is not None:  # an announced draw: the rotation pairs its announcement fixed
+        known = params.recent
+    else:
+        visits = index.inspections(selected[1], params.day_number - ROTATION_DAYS + 1)
+        known = recent_pairs(visits, params.inspectors, params.day_number)
+    spec = DrawInput(seed.seed, params.strata, params.inspectors, params.team_size, params.reserve,
+                     frozenset(params.conflicts), frozenset(known))
+    drawn = draw(spec, selected)
+    return drawn, {pair: known[pair] for pair in drawn.recent}
+
+
+def _pairs_of(drawn: Drawn, params: Parameters, index: Index) -> Pairs:
+    """The justifying records of a failed draw's rotation pairs."""
+    if params.recent is not None:
+        return {pair: params.recent[pair] for pair in drawn.recent}
+    visits = index.inspections(drawn.order, params.day_number - ROTATION_DAYS + 1)
+    known = recent_pairs(visits, params.inspectors, params.day_number)
+    return {pair: known[pair] for pair in drawn.recent}
+
+
+def _fields(ws: Workspace, options: DrawOptions, params: Parameters, seed: Seed, announced: Record | None,
+            at: dt.datetime, state: GitState, data: Dataset) -> Record:
+    fields = stamp("draw", at, operator_name(ws, options.operator), **params.fields(), fairness=seed.fairness,
+                   seed=seed.seed, seed_source=seed.source, announcement=announced["hash"] if announced else None,
+                   again=options.again.strip() if options.again and options.again.strip() else None,
+                   inputs=dict(sorted(data.inputs.items())), commit=state.commit, dirty=bool(state.dirty))
+    if seed.witnesses is not None:
+        fields["witnesses"] = seed.witnesses
+    return fields
+
+
+def _outcome(params: Parameters, drawn: Drawn, by: Pairs, failed: bool = False) -> Record:
+    strata = [{**s, "k": k, "selected": chosen} for s, (k, chosen) in zip(strata_fields(params.strata), drawn.selections, strict=True)]
+    result: Record = {
+        "strata": strata,
+        "inspectors": {"eligible": drawn.eligible, "team_size": drawn.team_size, "reserve_size": drawn.reserve_size,
+                       "teams": drawn.teams, "reserve": drawn.reserve},
+        "conflicts": [{"inspector": i, "entity": e} for i, e in drawn.conflicts],
+        "recent": [{"inspector": i, "by": record, "entities": list_digest(ids), "count": len(ids)}
+                   for i, record, ids in grouped_pairs(by)],
+    }
+    if not failed:
+        result.update(assignments=drawn.assignments, rotation_ignored=drawn.rotation_ignored)
+    return result
+
+
+def _lists(params: Parameters, drawn: Drawn, by: Pairs) -> list[list[str]]:
+    return [*params.lists(), *(ids for _, _, ids in grouped_pairs(by))]
+
+
+def _announcement(ws: Workspace, data: Dataset, options: DrawOptions) -> Record | None:
     """The announce record a draw fulfils, looked up by its address (``二股-5``)."""
-    name, seq = parse_address(options.announcement or "")
-    section = resolve_section(data.sections, name)
-    records = read(ws.root / ledger_path(section.id))
-    if seq >= len(records) or records[seq]["type"] != "announce":
-        raise RuleError(f"{address(section, seq)} 不是一条抽取公告（announce）记录")
-    return records[seq]
+    if options.announcement is None:
+        return None
+    index = open_index(ws)
+    try:
+        found = locate(index, data, options.announcement, kind="announce")
+    finally:
+        index.close()
+    if options.section and resolve_section(data.sections, options.section).id != found.section.id:
+        raise RuleError(f"--section 与公告不一致（公告的科室为 {found.section.name}）：按公告抽取时可不写 --section")
+    for given, name in ((options.ratio, "--ratio"), (options.plan_item, "--plan-item"), (options.team_size, "--team-size"),
+                        (options.date, "--date")):
+        if given is not None:
+            raise RuleError(f"按公告抽取时参数以公告为准，请不要写 {name}")
+    return found.record
 
 
-def _from_announcement(data: Dataset, options: DrawOptions, note: Record) -> DrawOptions:
-    """Take section, plan item, date, ratio and team size from the announcement; refuse contradictions."""
-    announced = {
-        "plan_item": note["plan_item"], "date": dt.date.fromisoformat(note["date"]),
-        "ratio": note["ratio"], "team_size": note["team_size"],
-    }
-    if options.section and resolve_section(data.sections, options.section).id != note["section"]:
-        raise RuleError(f"--section 与公告不一致（公告的科室为 {note['section']}）：按公告抽取时可不写 --section")
-    for key, value in announced.items():
-        given = getattr(options, key)
-        if given is not None and not _same_value(key, given, value):
-            raise RuleError(f"--{key.replace('_', '-')} 与公告不一致（公告为 {value}）：按公告抽取时参数以公告为准，可不写")
-    return replace(options, **announced, section=note["section"])
-
-
-def _same_value(key: str, given: object, announced: object) -> bool:
-    if key == "ratio" and announced is not None:
-        return _floor(str(given)) == parse_ratio(str(announced))  # 10% is the announced 0.1
-    return str(given) == str(announced)
-
-
-def _check_announcement(previous: list[Record], note: Record, params: Parameters) -> None:
-    """Nothing changed since the announcement, and it was not used before (no seed shopping)."""
-    label = address(params.section, note["seq"])
-    if any(r["type"] == "void" and r["draw"] == note["hash"] for r in previous):
+def _still_pending(index: Index, note: Record, data: Dataset) -> None:
+    """Not voided, not drawn on before (no seed shopping with one announcement)."""
+    label = address(resolve_section(data.sections, note["section"]), note["seq"])
+    if index.voided(note["hash"]) is not None:
         raise RuleError(f"公告 {label} 已作废，不能再按它抽取")
-    used = [r for r in previous if r["type"] == "draw" and r.get("announcement") == note["hash"]]
+    used = index.follows(note["hash"], "draw") + index.follows(note["hash"], "failed")
     if used:
-        raise RuleError(f"公告 {label} 已用于抽取 {address(params.section, used[0]['seq'])}；重新抽取需要发布新的公告")
-    expected = {
-        "population_digest": params.population_digest, "pool_digest": params.pool_digest,
-        "strata_digest": params.strata_digest, "conflicts_digest": params.conflicts_digest,
-    }
-    # an announcement made before conflicts were digested has no conflicts_digest: nothing to compare
-    changed = [k for k, v in expected.items() if (k in note or k != "conflicts_digest") and note.get(k) != v]
-    if changed:
-        raise RuleError(f"与公告 {label} 不一致（{'、'.join(_CHANGED[k] for k in changed)}自公告后有变化），不能按该公告抽取")
+        raise RuleError(f"公告 {label} 已用于抽取 {address(resolve_section(data.sections, note['section']), used[0]['seq'])}；"
+                        "重新抽取需要发布新的公告")
 
 
-_CHANGED = {
-    "population_digest": "检查对象名单", "pool_digest": "执法人员名单", "strata_digest": "分层名单或比例",
-    "conflicts_digest": "申报的利害关系",
-}
-
-
-
-
-def _draw_message(section: Section, record: Record) -> str:
+def _message(data: Dataset, record: Record) -> str:
+    section = data.section(record["section"])
+    label = address(section, record["seq"]) if section else str(record["seq"])
+    if record["type"] == "failed":
+        return f"抽取未成 {label}：{record['date']}（{FAIRNESS_SHORT[record['fairness']]}）：{record['reason']}"
     selected = sum(s["k"] for s in record["strata"])
     teams = len(record["inspectors"]["teams"])
-    return (f"抽取 {address(section, record['seq'])}：{record['date']}，{selected} 家单位，{teams} 个检查组"
-            f"（{FAIRNESS_SHORT[record['fairness']]}）")
+    return f"抽取 {label}：{record['date']}，{selected} 家单位，{teams} 个检查组（{FAIRNESS_SHORT[record['fairness']]}）"
 
 
-def perform_announce(ws: Workspace, options: DrawOptions, seed_source: str, now: dt.datetime | None = None,
-                     data: Dataset | None = None) -> Written:
-    """Publish a draw's parameters and digests before its seed exists (RFC 3797 style)."""
-    if not seed_source.strip():
-        raise SsjError("请用 --seed-source 写明将来种子的公开来源，例如“中国福利彩票双色球第2026140期开奖号码”")
-    if options.allow_dirty:
-        raise RuleError("抽取公告不能加 --allow-dirty：公告的名单摘要必须来自已提交、可复核的数据，请先提交数据文件")
-    data = data or load_for_draw(ws, options.date)
-    at = now or data.now()
-    params = parameters(data, options, at.date(), announcing=True)
-    state = git_state(ws, require_clean=True, inputs=data.raw_inputs())
-    if not any(s.population for s in params.strata):
-        raise RuleError("没有符合条件的检查对象（在营且属于本科室监管范围），无法公告")
-    if len(params.inspectors) < params.team_size:
-        raise RuleError(
-            f"符合条件的执法人员只有 {len(params.inspectors)} 名（在岗、执法证在抽取日有效），"
-            f"不足一组 {params.team_size} 人（第十八条），无法公告"
-        )
-
-    def build(previous: list[Record]) -> Record:
-        waiting = pending_announcements(previous, params.plan_item)
-        if waiting:
-            label = address(params.section, waiting[0]["seq"])
-            raise RuleError(
-                f"计划事项 {params.plan_item} 已有一条待抽取的公告 {label}（{waiting[0]['date']} 抽取）：同一事项同时只能有一条"
-                f"待抽取的公告。请先按它抽取（ssj draw --announcement {label} --seed …），或作废它（ssj void {label} --reason …）"
-            )
-        if params.choice:
-            check_frequency(previous, params.section, params.choice.item, params.day)
-        return stamp(
-            "announce", at, operator_name(ws, options.operator), section=params.section.id,
-            plan_item=params.plan_item, date=params.day.isoformat(), ratio=_text(params.floor),
-            team_size=params.team_size, seed_source=seed_source.strip(), seed_rule=SEED_RULE,
-            population_digest=params.population_digest, pool_digest=params.pool_digest,
-            strata_digest=params.strata_digest, conflicts_digest=params.conflicts_digest, commit=state.commit,
-        )
-
-    def message(record: Record) -> str:
-        return f"公告 {address(params.section, record['seq'])}：{record['date']} 抽取，种子来源 {record['seed_source']}"
-
-    return write(ws, ledger_path(params.section.id), build, message, state,
-                 label=lambda r: address(params.section, r["seq"]))

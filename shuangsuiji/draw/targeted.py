@@ -8,11 +8,12 @@ from shuangsuiji.audit.check import load_checked
 from shuangsuiji.core.words import TARGETED_BASES
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.addresses import address
+from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import resolve_section
-from shuangsuiji.workspace import Workspace, ledger_path
+from shuangsuiji.workspace import Workspace
 
 
 def perform_targeted(
@@ -28,6 +29,8 @@ def perform_targeted(
     section = resolve_section(data.sections, section_text)
     at = now or data.now()
     day = day or at.date()
+    if day != at.date():
+        raise RuleError(f"非随机检查的日期应为今天（{at.date()}）：不得补录或提前记录（第十五条：全程记录、全程留痕）")
     known = {e.id: e for e in data.entities}
     for entity in entities:
         if entity not in known:
@@ -37,7 +40,7 @@ def perform_targeted(
     _check_team(data, inspectors, entities, day)
     state = git_state(ws, require_clean=True, inputs=data.raw_inputs())
 
-    def build(previous: list[Record]) -> Record:
+    def build(index: Index) -> Record:
         return stamp("targeted", at, operator_name(ws, operator), section=section.id, date=day.isoformat(),
                       basis=basis, reference=reference.strip(), reason=reason.strip(),
                       entities=sorted(set(entities)), inspectors=list(dict.fromkeys(inspectors)), commit=state.commit)
@@ -45,7 +48,7 @@ def perform_targeted(
     def message(record: Record) -> str:
         return f"非随机检查 {address(section, record['seq'])}（{basis}，{record['reference']}）"
 
-    return write(ws, ledger_path(section.id), build, message, state, label=lambda r: address(section, r["seq"]))
+    return write(ws, section.id, build, message, state, label=lambda r: address(section, r["seq"]))
 
 
 def _check_team(data: Dataset, inspectors: list[str], entities: list[str], day: dt.date) -> None:

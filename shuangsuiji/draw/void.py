@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from shuangsuiji.core.words import RECORD_TYPES
 from shuangsuiji.errors import RuleError, SsjError
-from shuangsuiji.ledger.addresses import Located, address, locate
-from shuangsuiji.ledger.queries import published_of, voided_by
+from shuangsuiji.ledger.addresses import Located, address, locate, parse_address
+from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.registry.loading import Dataset, load_bureau
-from shuangsuiji.workspace import REPORTS_DIR, Workspace, ledger_path
+from shuangsuiji.registry.lookup import resolve_section
+from shuangsuiji.workspace import REPORTS_DIR, Workspace
 
 
-def refuse_if_void(found: Located, records: list[Record]) -> None:
-    void = voided_by(records, found.record["hash"])
+def refuse_if_void(found: Located, index: Index) -> None:
+    """Nothing more may follow a voided draw."""
+    void = index.voided(found.record["hash"])
     if void is not None:
         raise RuleError(f"{found.label} 已于 {void['at'][:10]} 作废（{void['reason']}），不能再操作")
 
@@ -29,9 +32,9 @@ def reports_of(ws: Workspace, data: Dataset, found: Located) -> list[str]:
     return sorted(files)
 
 
-def _refuse_if_checked(ws: Workspace, data: Dataset, found: Located) -> None:
+def _refuse_if_checked(ws: Workspace, data: Dataset, found: Located, index: Index) -> None:
     """A draw whose checks have begun (a report exists) or whose results were published stays."""
-    published = published_of(ws, found.record["hash"])
+    published = index.published(found.record["hash"])
     if published:
         raise RuleError(
             f"{found.label} 已有 {len(published)} 家单位的检查结果公开，不能作废：公开的结果和它所依据的抽取都要保留"
@@ -51,23 +54,27 @@ def perform_void(ws: Workspace, draw_address: str, reason: str, operator: str | 
     if not reason.strip():
         raise SsjError("作废必须写明原因（--reason），原因会公开")
     data = load_bureau(ws)
-    found = locate(ws, data, draw_address, kind=None)
-    if found.record["type"] not in ("draw", "announce"):
-        raise SsjError(f"{found.label} 是一条“{found.record['type']}”记录：只能作废抽取或抽取公告")
-    if found.record["type"] == "draw":
-        _refuse_if_checked(ws, data, found)
     state = git_state(ws, require_clean=False)
     at = now or data.now()
 
-    def build(previous: list[Record]) -> Record:
-        refuse_if_void(found, previous)
-        used = [r for r in previous if r["type"] == "draw" and r.get("announcement") == found.record["hash"]]
+    def build(index: Index) -> Record:
+        found = locate(index, data, draw_address, kind=None)
+        if found.record["type"] not in ("draw", "announce"):
+            what = RECORD_TYPES.get(found.record["type"], found.record["type"])
+            raise SsjError(f"{found.label} 是一条“{what}”记录：只能作废抽取或抽取公告")
+        if found.record["type"] == "draw":
+            _refuse_if_checked(ws, data, found, index)
+        refuse_if_void(found, index)
+        used = index.follows(found.record["hash"], "draw") + index.follows(found.record["hash"], "failed")
         if used:
             raise RuleError(f"公告 {found.label} 已用于抽取 {address(found.section, used[0]['seq'])}：请作废那次抽取")
+        targets.append(found)
         return stamp("void", at, operator_name(ws, operator), draw=found.record["hash"], reason=reason.strip())
 
-    def message(record: Record) -> str:
-        return f"作废 {found.label}（{address(found.section, record['seq'])}）：{record['reason']}"
+    targets: list[Located] = []
 
-    return write(ws, ledger_path(found.section.id), build, message, state,
-                 label=lambda r: address(found.section, r["seq"]))
+    def message(record: Record) -> str:
+        return f"作废 {targets[0].label}（{address(targets[0].section, record['seq'])}）：{record['reason']}"
+
+    section = resolve_section(data.sections, parse_address(draw_address)[0])
+    return write(ws, section.id, build, message, state, label=lambda r: address(section, r["seq"]))

@@ -5,17 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from shuangsuiji.core.words import RECORD_TYPES
 from shuangsuiji.errors import SsjError
-from shuangsuiji.ledger.store import Record, read
+from shuangsuiji.ledger.index import Index
+from shuangsuiji.ledger.store import Record
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.registry.models import Section
-from shuangsuiji.workspace import Workspace, ledger_path
 
 _ADDRESS = re.compile(r"^(?P<section>.+?)[-－](?P<seq>\d+)$")
 
-#: The words a refusal uses for a record of each type.
-_KIND_WORDS = {"draw": "抽取（draw）", "announce": "抽取公告（announce）"}
 
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -34,26 +33,26 @@ def address(section: Section, seq: int) -> str:
 
 @dataclass(frozen=True)
 class Located:
-    """A record found by its address, with the section it belongs to and its whole ledger."""
+    """A record found by its address, with the section it belongs to."""
 
     section: Section
     record: Record
-    records: list[Record]
 
     @property
     def label(self) -> str:
         return address(self.section, self.record["seq"])
 
 
-def locate(ws: Workspace, data: Dataset, text: str, kind: str | None = "draw") -> Located:
+def locate(index: Index, data: Dataset, text: str, kind: str | None = "draw") -> Located:
     """The record addressed as ``二股-3``; with ``kind``, refuse records of another type."""
     name, seq = parse_address(text)
     section = resolve_section(data.sections, name)
-    records = read(ws.root / ledger_path(section.id))
-    if seq >= len(records):
-        last = f"最后一条是 {address(section, len(records) - 1)}" if records else "台账还是空的"
+    record = index.record(section.id, seq)
+    if record is None:
+        count = index.count(section.id)
+        last = f"最后一条是 {address(section, count - 1)}" if count else "台账还是空的"
         raise SsjError(f"没有记录 {address(section, seq)}（{section.name}{last}）")
-    record = records[seq]
     if kind is not None and record["type"] != kind:
-        raise SsjError(f"{address(section, seq)} 是一条“{record['type']}”记录，不是{_KIND_WORDS.get(kind, kind)}记录")
-    return Located(section, record, records)
+        what = RECORD_TYPES.get(record["type"], record["type"])
+        raise SsjError(f"{address(section, seq)} 是一条“{what}”记录，不是{RECORD_TYPES.get(kind, kind)}记录")
+    return Located(section, record)

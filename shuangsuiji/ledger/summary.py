@@ -1,10 +1,12 @@
-"""One line about any ledger record, for ``ssj log`` and the published list of records."""
+"""Ledger records in words: one line about any record (``ssj log``, the published list of records), and a
+draw's companies row by row with their strata, tickets and teams (``ssj show``, the sheet, the page)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
+from shuangsuiji.core.tickets import smallest
 from shuangsuiji.core.words import FAIRNESS_SHORT, RECORD_TYPES
 
 
@@ -21,15 +23,40 @@ def describe(record: dict[str, Any], addresses: Mapping[str, str] | None = None)
         basis = f"（按公告 {announced}）" if announced else ""
         return (f"抽取日期 {record['date']}，抽中 {selected} 家，{len(record['inspectors']['teams'])} 组，"
                 f"{FAIRNESS_SHORT[record['fairness']]}{basis}")
+    if kind == "failed":
+        return f"抽取未成（{FAIRNESS_SHORT.get(record.get('fairness', ''), '')}，种子 {record.get('seed')}）：{record.get('reason')}"
     if kind == "announce":
-        return f"公告 {record['date']} 抽取；种子来源：{record['seed_source']}"
+        sources = "、".join(f"{s['game']}第{s['period']}期" for s in record.get("sources", []))
+        return f"公告 {record['date']} 抽取；种子取自 {sources}（{record.get('not_before', '')[:16].replace('T', ' ')} 后开奖）"
     if kind == "void":
         target = known.get(record["draw"])
         return f"作废 {target}：{record['reason']}" if target else f"作废原因：{record['reason']}"
     if kind == "recusal":
         target = known.get(record["draw"])
         where = f"{target}，" if target else ""
-        return f"回避替换：{record['inspector']} → {record['replacement']}（{where}{record['entity']}，{record['reason']}）"
+        borrowed = f"，从 {record['from_section']} 抽调" if record.get("from_section") else ""
+        return (f"回避替换：{record['inspector']} → {record['replacement']}"
+                f"（{where}{record['entity']}，{record['reason']}{borrowed}）")
     if kind == "targeted":
         return f"非随机检查（{record['basis']}，{record['reference']}）：{len(record['entities'])} 家"
     return RECORD_TYPES.get(kind, kind)
+
+
+class DrawRow(NamedTuple):
+    """One selected company of a draw, as people read it."""
+
+    entity: str
+    stratum: str
+    ticket: str
+    team: int
+    #: every team had inspected the company within a year: assigned by the plain rule
+    rotation_ignored: bool
+
+
+def draw_rows(record: dict[str, Any]) -> list[DrawRow]:
+    """Every company a draw selected, in assignment (merged ticket) order; tickets are recomputed, not stored."""
+    stratum_of = {entity: s["name"] for s in record["strata"] for entity in s["selected"]}
+    ordered = sorted(t for s in record["strata"] for t in smallest(s["selected"], record["seed"], len(s["selected"])))
+    teams = record.get("assignments") or [-1] * len(ordered)
+    ignored = set(record.get("rotation_ignored") or ())
+    return [DrawRow(t.id, stratum_of[t.id], t.ticket, team, t.id in ignored) for t, team in zip(ordered, teams, strict=True)]

@@ -7,12 +7,13 @@ import getpass
 import hashlib
 import subprocess
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from shuangsuiji import git as gitops
-from shuangsuiji.errors import RuleError, SsjError
-from shuangsuiji.ledger.store import Record, append
+from shuangsuiji.errors import LedgerError, RuleError, SsjError
+from shuangsuiji.ledger.index import Index
+from shuangsuiji.ledger.store import Record, append_line, seal, torn_tail, write_lists
 from shuangsuiji.workspace import LEDGER_DIR, Workspace, locked, write_atomic
 
 
@@ -51,6 +52,12 @@ def git_state(ws: Workspace, require_clean: bool, allow_dirty: bool = False,
     blockers = gitops.commit_blockers(ws.root)
     if blockers:
         raise SsjError("无法记录：" + "；".join(blockers))
+    pending = gitops.uncommitted(ws.root, LEDGER_DIR)
+    if pending:
+        raise LedgerError(
+            f"台账中有尚未提交到 git 的内容：{_shown(pending)}。在它提交之前不能再写入新记录（记录不会被丢弃）："
+            f"请先运行 git add {LEDGER_DIR} && git commit -m \"补交台账记录\"；若不是 ssj 写入的内容，请运行 ssj verify-ledger 查明"
+        )
     dirty = gitops.dirty_inputs(ws.root, ignore_prefix=LEDGER_DIR + "/")
     if dirty and require_clean and not allow_dirty:
         raise RuleError(
@@ -129,35 +136,60 @@ def operator_name(ws: Workspace, given: str | None) -> str:
 
 
 def stamp(kind: str, at: dt.datetime, operator: str, **fields: object) -> Record:
-    """The fields every record has (``seq``, ``prev`` and ``hash`` are added when it is appended)."""
+    """The fields every record has besides its place in the chain (``format``, ``seq``, ``prev``, ``heads``, ``hash``)."""
     return {"type": kind, "at": at.isoformat(), "operator": operator, **fields}
 
 
+@dataclass
+class Draft:
+    """A record about to be written: its fields, and the id lists its digests name (written as list files)."""
+
+    fields: Record
+    lists: list[list[str]] = field(default_factory=list)
+
+
 def write(
-    ws: Workspace, ledger_rel: str, build: Callable[[list[Record]], Record],
-    message: Callable[[Record], str], state: GitState, files: dict[str, bytes] | None = None,
-    label: Callable[[Record], str] | None = None,
+    ws: Workspace, ledger: str, build: Callable[[Index], Draft | Record], message: Callable[[Record], str],
+    state: GitState, files: dict[str, bytes] | None = None, label: Callable[[Record], str] | None = None,
 ) -> Written:
-    """Append under the lock and commit the ledger file (and ``files``, written just before the record).
+    """Under the lock: bring the index up to date, build the record (every check passes before any file
+    changes), pin the other ledgers' heads, write its list files and ``files``, append it, commit them.
 
-    A failed commit keeps the record (exit status 3). ``label`` gives the record's address (``二股-3``).
+    A failed commit keeps the record (exit status 3): nothing of it is shown, and writers refuse until it is
+    committed. ``label`` gives the record's address (``二股-3``).
     """
-    path = ws.root / ledger_rel
     files = files or {}
-
-    def build_then_write_files(previous: list[Record]) -> Record:
-        record = build(previous)  # every check passes before any file changes
-        for rel, data in files.items():
-            write_atomic(ws.root / rel, data)
-        return record
-
     with locked(ws.state_dir):
-        record = append(path, build_then_write_files)
+        index = Index(ws).refresh()
+        try:
+            torn = torn_tail(ws)
+            if torn is not None:
+                raise LedgerError(f"{torn} 的最后一行不完整（写入被中断）：请先运行 ssj ledger repair，再运行 ssj verify-ledger 核验")
+            built = build(index)
+            draft = built if isinstance(built, Draft) else Draft(built)
+            record = _sealed(index, ledger, draft.fields)
+            written_lists = write_lists(ws, draft.lists)
+            for rel, data in files.items():
+                write_atomic(ws.root / rel, data)
+            rel = append_line(ws, ledger, record)
+            index.appended(ledger, str(ws.root / rel), record)
+        finally:
+            index.close()
         name = label(record) if label is not None else None
+        path = ws.root / rel
         if not state.in_git:
             return Written(record, path, None, None, name)
         try:
-            commit = gitops.commit(ws.root, [*files, ledger_rel], message(record))
+            commit = gitops.commit(ws.root, [*written_lists, *files, rel], message(record), ws.state_dir / "no-hooks")
         except SsjError as exc:
             return Written(record, path, None, exc.message, name)
     return Written(record, path, commit, None, name)
+
+
+def _sealed(index: Index, ledger: str, fields: Record) -> Record:
+    """``fields`` as the next record of ``ledger``, with the heads of every other ledger as they stand now."""
+    tip = index.tip(ledger)
+    if tip is not None and fields["at"][:4] < tip[2][:4]:
+        raise LedgerError(f"记录时间 {fields['at']} 早于本台账最后一条记录所在的 {tip[2][:4]} 年：请检查电脑的日期和时间")
+    record = {**fields, "heads": index.heads(except_ledger=ledger)}
+    return seal(record, tip[0] + 1 if tip else 0, tip[1] if tip else None)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from shuangsuiji.errors import RuleError, SsjError
+from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.plan.checks import check_plans
@@ -39,7 +40,7 @@ def perform_approval(
     state = git_state(ws, require_clean=False)
     at = now or data.now()
 
-    def build(previous: list[Record]) -> Record:
+    def build(index: Index) -> Record:
         return stamp("plan_approval", at, operator_name(ws, operator), year=year, plan=temporary,
                      meeting=meeting.strip(), approved_on=approved_on.isoformat(), approver=approver.strip(), digest=digest)
 

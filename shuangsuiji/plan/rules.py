@@ -6,15 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from shuangsuiji.core.chain import parse_ledger
+from shuangsuiji.core.chain import intact_records
 from shuangsuiji.errors import RuleError
 from shuangsuiji.ledger.addresses import address
-from shuangsuiji.ledger.queries import draws_used, pending_announcements
-from shuangsuiji.ledger.store import Record
+from shuangsuiji.ledger.index import Index
 from shuangsuiji.plan.digest import annual_plan_digest, temporary_plan_digest
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.models import Plan, PlanItem, Section, TemporaryPlan
-from shuangsuiji.workspace import BUREAU_LEDGER
+from shuangsuiji.workspace import BUREAU_LEDGER, LEDGER_DIR
 
 #: Words of every problem about a plan's approval state, which ``ssj plan approve`` itself resolves.
 APPROVAL_PHRASES = ("审批后被修改", "审批没有记入局台账", "最近一次审批")
@@ -46,17 +45,16 @@ def approved_plan(data: Dataset, year: int) -> Plan:
 
 
 def recorded_approvals(data: Dataset) -> list[dict[str, Any]]:
-    """The ``plan_approval`` records of ``data/ledger/bureau.jsonl``, in ledger order.
+    """The ``plan_approval`` records of the bureau ledger (``data/ledger/bureau/<year>.jsonl``), in order.
 
     Only the records before the ledger's first broken line count: an approval is what ``ssj plan approve``
     appended to an intact chain, not a line typed into the file.
     """
-    raw = data.files.read(BUREAU_LEDGER) if data.files is not None else None
-    if not raw:
+    if data.files is None:
         return []
-    records, problems = parse_ledger(raw)
-    first_bad = min((line for line, _ in problems), default=len(records) + 1)
-    return [r for r in records[: first_bad - 1] if isinstance(r, dict) and r.get("type") == "plan_approval"]
+    paths = data.files.list(f"{LEDGER_DIR}/{BUREAU_LEDGER}", ".jsonl")
+    blobs = [data.files.read(path) or b"" for path in paths]
+    return [r for r in intact_records(blobs) if r.get("type") == "plan_approval"]
 
 
 def plan_label(year: int, temporary: str | None) -> str:
@@ -135,11 +133,10 @@ def _admit(data: Dataset, plan: Plan, item: PlanItem, temporary: TemporaryPlan |
 def _ids(pairs: list[tuple[PlanItem, TemporaryPlan | None]], section: Section) -> str:
     return "、".join(i.id for i, _ in pairs if i.section == section.id) or "无"
 
-def check_frequency(previous: list[Record], section: Section, item: PlanItem, day: dt.date,
-                     fulfilling: str | None = None) -> None:
+def check_frequency(index: Index, section: Section, item: PlanItem, day: dt.date, fulfilling: str | None = None) -> None:
     """Refuse once the item's frequency for the year is used up (第十六条); a pending announcement counts."""
-    used = draws_used(previous, item.id, day.year)
-    pending = [r for r in pending_announcements(previous, item.id)
+    used = len(index.plan_draws(item.id, day.year))
+    pending = [r for r in index.pending_announcements(section.id, item.id)
                if r["hash"] != fulfilling and r["date"].startswith(f"{day.year}-")]
     if used + len(pending) >= item.frequency:
         waiting = ""
@@ -150,3 +147,24 @@ def check_frequency(previous: list[Record], section: Section, item: PlanItem, da
             f"计划事项 {item.id} 的 {day.year} 年频次已用完（{item.frequency} 次/年，已抽取 {used} 次{waiting}，第十六条）；"
             "如确需增加，请报批临时检查计划"
         )
+
+
+def check_spacing(index: Index, section: Section, item: PlanItem, day: dt.date, again: str | None) -> None:
+    """A second draw of the same item within ``min_interval_days`` needs ``--again --reason`` (第十六条)."""
+    if again and again.strip():
+        return
+    earlier = [d for d, _ in index.plan_draws(item.id, day.year) + index.plan_draws(item.id, day.year - 1)
+               if 0 <= (day - dt.date.fromisoformat(d)).days < item.min_interval_days]
+    if earlier:
+        raise RuleError(
+            f"计划事项 {item.id} 在 {max(earlier)} 已抽取过，两次抽取至少间隔 {item.min_interval_days} 天（第十六条：防止检查过多）；"
+            "确需再次抽取，请加 --again --reason \"原因\"（原因会记入台账并公开）"
+        )
+
+
+def plan_digest(data: Dataset, choice: PlanChoice) -> str:
+    """The digest of the approved content the item belongs to (the annual plan, or its temporary plan)."""
+    raw = data.raw_plans[choice.plan.year]
+    if choice.temporary is None:
+        return annual_plan_digest(raw)
+    return temporary_plan_digest(next(t for t in raw.get("temporary") or [] if t.get("id") == choice.temporary.id))

@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from shuangsuiji.ledger.queries import published_keys
-from shuangsuiji.ledger.store import Record, read
+from shuangsuiji.core.rederive import selected_ids
+from shuangsuiji.ledger.queries import open_index, published_keys
+from shuangsuiji.ledger.store import Record
 from shuangsuiji.plan.deadlines import calendar_known, due_date
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.models import PlanItem, Report
-from shuangsuiji.workspace import BUREAU_LEDGER, Workspace, ledger_path
+from shuangsuiji.workspace import Workspace
 
 
 @dataclass
@@ -48,8 +49,12 @@ class PendingResult:
 
 def plan_status(ws: Workspace, data: Dataset, year: int, today: dt.date) -> tuple[list[ItemStatus], list[PendingResult]]:
     """Progress of every item of ``year``'s plan, and the finished results still waiting for publication."""
-    ledgers = {s.id: read(ws.root / ledger_path(s.id)) for s in data.sections}
-    published = published_keys(read(ws.root / BUREAU_LEDGER))
+    index = open_index(ws)
+    try:
+        ledgers = {s.id: [r for _, r in index.records(s.id, ["draw", "void"])] for s in data.sections}
+        published = published_keys(index)
+    finally:
+        index.close()
     reports = {(r.draw_hash, r.entity): (path, r) for path, r in _reports(data)}
     plan = data.plans.get(year)
     rows = []
@@ -75,8 +80,8 @@ def _count(row: ItemStatus, records: list[Record], year: int,
             row.voided += 1
             continue
         row.draws += 1
-        for assignment in record["assignments"]:
-            key = (record["hash"], assignment["entity"])
+        for entity in selected_ids(record):
+            key = (record["hash"], entity)
             row.companies += 1
             found = reports.get(key)
             row.reports += found is not None

@@ -12,38 +12,26 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from shuangsuiji.core.results import HEADINGS, csv_cell, result_row
 from shuangsuiji.publish.page import index_page
 from shuangsuiji.publish.selection import Disclosure
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.privacy import public_dict
-from shuangsuiji.workspace import ledger_path
-
-COLUMNS = [
-    ("检查时间", lambda r: "、".join(r["check_dates"])), ("科室", lambda r: r["section"]),
-    ("抽查事项", lambda r: r["checklist_name"]), ("检查方式", lambda r: r["method"]),
-    ("单位名称", lambda r: r["entity_name"]), ("统一社会信用代码", lambda r: r["entity_id"]),
-    ("地址", lambda r: r["address"]), ("行业类别", lambda r: r["specialty"]),
-    ("检查内容", lambda r: "；".join(r["contents"])), ("检查情况", lambda r: r["findings"]),
-    ("检查结果", lambda r: r["result"]), ("处理意见", lambda r: r["handling"]), ("建议", lambda r: r["suggestions"]),
-    ("整改期限", lambda r: r["rectification_deadline"] or ""),
-    ("集中审理意见", lambda r: (r["review"] or {}).get("decision", "")),
-    ("处罚决定", lambda r: (r["review"] or {}).get("penalty") or ""),
-    ("检查人员", lambda r: "、".join(f"{p['name']}（{p['cert_no']}）" for p in r["inspectors"])),
-    ("抽取记录", lambda r: r["draw"]), ("抽取公平性", lambda r: r["fairness_text"]),
-]
 
 FILES = [
     ("index.html", "公示网页"), ("results.csv", "抽查结果（CSV，Excel 可直接打开）"), ("results.xlsx", "抽查结果（Excel）"),
     ("results.json", "抽查结果、抽取摘要和黑名单（JSON）"), ("checklist.json", "随机抽查事项清单"),
     ("plan.json", "年度检查计划"), ("verify.py", "独立核验程序（只需 Python 标准库）"),
-    ("ledger/", "涉及科室的完整抽取台账"), ("manifest.json", "全部文件的 SHA-256 清单"),
+    ("ledger/", "本局全部台账（每个科室和局台账，所有年份，含作废、公告和名单文件）"), ("heads.json", "生成时每本台账的最后一条记录"),
+    ("manifest.json", "全部文件的 SHA-256 清单"),
 ]
 
 
-def write_bundle(folder: Path, disclosure: Disclosure, data: Dataset, year: int) -> str:
+def write_bundle(folder: Path, disclosure: Disclosure, data: Dataset, year: int, ledger_root: Path,
+                 heads: dict[str, Any]) -> str:
     """Write every file into ``folder`` (which must not exist); returns the SHA-256 of manifest.json."""
     folder.mkdir(parents=True)
-    rows = [[get(r) for _, get in COLUMNS] for r in disclosure.results]
+    rows = [result_row(r) for r in disclosure.results]
     _write(folder / "index.html", index_page(disclosure, FILES).encode("utf-8"))
     _write(folder / "results.csv", _csv(rows))
     _write(folder / "results.xlsx", _xlsx(rows))
@@ -57,14 +45,20 @@ def write_bundle(folder: Path, disclosure: Disclosure, data: Dataset, year: int)
     _write(folder / "checklist.json", _json([public_dict(c) for c in data.checklist]))
     plan = data.plans.get(year)
     _write(folder / "plan.json", _json(public_dict(plan) if plan else None))
-    for section in disclosure.selection.sections:
-        source = data.files.read(ledger_path(section.id)) if data.files else None
-        _write(folder / "ledger" / f"{section.id}.jsonl", source or b"")
+    _copy_ledgers(ledger_root, folder / "ledger")
+    _write(folder / "heads.json", _json(heads))
     verifier = resources.files("shuangsuiji") / "publish" / "verifier" / "verify.py"
     _write(folder / "verify.py", verifier.read_bytes())
     manifest = _json({"files": {p: _sha256(folder / p) for p in _relative_files(folder)}})
     _write(folder / "manifest.json", manifest)
     return hashlib.sha256(manifest).hexdigest()
+
+
+def _copy_ledgers(source: Path, target: Path) -> None:
+    """Every ledger of the bureau, every year, and every list file, byte for byte (SPEC §6)."""
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and not path.is_symlink() and (path.suffix in (".jsonl", ".json")) and not path.name.startswith("."):
+            _write(target / path.relative_to(source), path.read_bytes())
 
 
 def zip_path(folder: Path) -> Path:
@@ -105,8 +99,8 @@ def _iso(day: Any) -> str | None:
 def _csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([name for name, _ in COLUMNS])
-    writer.writerows(rows)
+    writer.writerow(HEADINGS)
+    writer.writerows([[csv_cell(value) for value in row] for row in rows])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
@@ -117,7 +111,7 @@ def _xlsx(rows: list[list[str]]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "抽查结果"
-    sheet.append([name for name, _ in COLUMNS])
+    sheet.append(HEADINGS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:

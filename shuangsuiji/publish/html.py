@@ -41,7 +41,7 @@ def page(title: str, body: str) -> str:
     )
 
 
-def table(headers: list[str], rows: list[list[str]], raw: bool = False) -> str:
+def table(headers: list[str], rows: list[list[str]], raw: bool = False, table_id: str | None = None) -> str:
     """An HTML table that turns into one card per row on a phone; cells are escaped unless ``raw``."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     cell = (lambda v: v) if raw else escape
@@ -49,4 +49,5 @@ def table(headers: list[str], rows: list[list[str]], raw: bool = False) -> str:
         "<tr>" + "".join(f"<td data-label=\"{escape(h)}\">{cell(str(v))}</td>" for h, v in zip(headers, row, strict=False)) + "</tr>"
         for row in rows
     )
-    return f"<div class=\"wrap\"><table class=\"cards\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    name = f" id=\"{escape(table_id)}\"" if table_id else ""
+    return f"<div class=\"wrap\"><table class=\"cards\"{name}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"

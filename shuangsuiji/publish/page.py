@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from shuangsuiji.core.results import PAGE_HEADINGS, page_cells
 from shuangsuiji.publish.html import page, table
 from shuangsuiji.publish.selection import Disclosure
 
@@ -70,21 +71,12 @@ def _charts(d: Disclosure) -> str:
 
 
 def _results(d: Disclosure) -> str:
+    """The results table: each cell exactly the lines :func:`~shuangsuiji.core.results.page_cells` gives, which
+    ``verify.py`` compares with results.json."""
     if not d.results:
         return "<p>本范围内暂无已办结的检查结果。</p>"
-    rows = []
-    for r in d.results:
-        company = f"<b>{escape(r['entity_name'])}</b><br><span class=\"mono\">{escape(r['entity_id'])}</span><br>{escape(r['address'])}"
-        people = "、".join(f"{escape(p['name'])}（{escape(p['cert_no'])}）" for p in r["inspectors"])
-        handling = escape(r["handling"]) + (f"<br>整改期限：{escape(r['rectification_deadline'])}" if r["rectification_deadline"] else "")
-        if r["review"]:
-            review = r["review"]
-            handling += f"<br>集中审理（{escape(review['date'])}）：{escape(review['decision'])}"
-            handling += f"<br>处罚决定：{escape(review['penalty'])}" if review.get("penalty") else ""
-        rows.append([escape("、".join(r["check_dates"])), f"{escape(r['checklist_name'])}<br>（{escape(r['method'])}检查）",
-                     company, escape(r["findings"]), escape(r["result"]), handling, people,
-                     f"{escape(r['draw'])}<br>{escape(r['fairness_text'])}"])
-    return table(["检查时间", "抽查事项", "检查对象", "检查情况", "检查结果", "处理意见", "检查人员（执法证号）", "抽取记录"], rows, raw=True)
+    rows = [["<br>".join(escape(line) for line in cell) for cell in page_cells(r)] for r in d.results]
+    return table(PAGE_HEADINGS, rows, raw=True, table_id="results")
 
 
 def _draws(d: Disclosure) -> str:
@@ -107,7 +99,7 @@ def _draws(d: Disclosure) -> str:
             f"<p>随机种子：<span class=\"mono\">{escape(draw['seed'])}</span>；来源：{escape(draw['seed_source'])}</p>"
             f"<p class=\"note\"><b>公平性</b>：{escape(draw['fairness_explained'])}</p>"
             f"<p>检查组：{escape(teams)}</p>" + (f"<ul>{recusals}</ul>" if recusals else "")
-            + f"<p class=\"meta\">台账 {escape(draw['ledger'])} 第 {draw['line']} 行，记录哈希 <span class=\"mono\">{escape(draw['hash'])}</span></p>"
+            + f"<p class=\"meta\">台账 {escape(draw['ledger'])}，记录 {escape(draw['address'])}，记录哈希 <span class=\"mono\">{escape(draw['hash'])}</span></p>"
         )
     return "\n".join(blocks)
 

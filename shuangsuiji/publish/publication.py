@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shuangsuiji import git as gitops
 from shuangsuiji.audit.check import load_checked
-from shuangsuiji.core.records import check_ledger
+from shuangsuiji.core.ledgers import verify_ledgers
 from shuangsuiji.errors import Problem, SsjError
+from shuangsuiji.ledger.index import Index
+from shuangsuiji.ledger.queries import open_index
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.plan.status import PendingResult, plan_status
@@ -17,7 +18,7 @@ from shuangsuiji.publish.bundle import remove, write_bundle, zip_folder, zip_pat
 from shuangsuiji.publish.selection import Disclosure, Selection, collect
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import resolve_section
-from shuangsuiji.workspace import BUREAU_LEDGER, Workspace, ledger_path
+from shuangsuiji.workspace import BUREAU_LEDGER, LEDGER_DIR, Workspace
 
 
 @dataclass(frozen=True)
@@ -46,23 +47,27 @@ def perform_publish(
     chosen = [resolve_section(data.sections, s) for s in sections] if sections else list(data.sections)
     if start and end and start > end:
         raise SsjError(f"起始日期 {start} 晚于截止日期 {end}")
-    disclosure = collect(data, Selection(chosen, start, end), at)
-    if not disclosure.results:
-        waiting = f"；另有 {len(disclosure.waiting_review)} 项待集中审理" if disclosure.waiting_review else ""
-        raise SsjError(f"所选范围内没有已办结、可以公开的检查结果{waiting}（检查报告 status 为“已办结”才会公开）")
-    if not sections:  # cover only the sections that have results, unless asked otherwise
-        covered = {r["section"] for r in disclosure.results}
-        disclosure = collect(data, Selection([s for s in chosen if s.name in covered], start, end), at)
     state = git_state(ws, require_clean=True, allow_dirty=allow_dirty)
-    ledgers = [ledger_path(s.id) for s in disclosure.selection.sections]
-    _refuse_unsound_ledgers(ws, [*ledgers, BUREAU_LEDGER], state.in_git)
+    _refuse_unsound_ledgers(ws)
+    index = open_index(ws)
+    try:
+        disclosure = collect(data, Selection(chosen, start, end), at, index)
+        if not disclosure.results:
+            waiting = f"；另有 {len(disclosure.waiting_review)} 项待集中审理" if disclosure.waiting_review else ""
+            raise SsjError(f"所选范围内没有已办结、可以公开的检查结果{waiting}（检查报告 status 为“已办结”才会公开）")
+        if not sections:  # cover only the sections that have results, unless asked otherwise
+            covered = {r["section"] for r in disclosure.results}
+            disclosure = collect(data, Selection([s for s in chosen if s.name in covered], start, end), at, index)
+        heads = index.heads()
+    finally:
+        index.close()
     folder = _target(ws, out, at)
     pending = _still_pending(ws, data, disclosure, at.date())
     staging = folder.with_name(folder.name + ".part")
     remove(staging)
-    digest = write_bundle(staging, disclosure, data, disclosure.year)
+    digest = write_bundle(staging, disclosure, data, disclosure.year, ws.root / LEDGER_DIR, heads)
 
-    def build(previous: list[Record]) -> Record:
+    def build(index: Index) -> Record:
         return stamp("publish", at, operator_name(ws, operator), manifest_digest=digest,
                      sections=[s.id for s in disclosure.selection.sections], **{"from": _iso(start), "to": _iso(end)},
                      results=len(disclosure.results), published=disclosure.published, commit=state.commit)
@@ -79,19 +84,11 @@ def perform_publish(
     return Published(folder, zip_folder(folder), disclosure, written, pending)
 
 
-def _refuse_unsound_ledgers(ws: Workspace, ledgers: list[str], in_git: bool) -> None:
-    """A bundle carries only ledgers whose chain verifies and that are exactly as committed (SPEC §5, §6)."""
-    problems: list[Problem] = []
-    head = gitops.head(ws.root) if in_git else None
-    for rel in dict.fromkeys(ledgers):
-        path = ws.root / rel
-        working = path.read_bytes() if path.exists() else None
-        if working is not None:
-            problems += [Problem(rel, line, message) for line, message in check_ledger(str(path))[1]]
-        committed = gitops.show(ws.root, head, rel) if head is not None else working
-        if (committed or b"") != (working or b""):
-            problems.append(Problem(rel, None, "与 git 中最后提交的版本不同（有未提交或被改动的记录）：请先提交或恢复，"
-                                    "再运行 ssj verify-ledger 核验"))
+def _refuse_unsound_ledgers(ws: Workspace) -> None:
+    """A bundle carries only ledgers that verify: every chain, every record re-derived (SPEC §5, §6)."""
+    verified = verify_ledgers(str(ws.root / LEDGER_DIR))
+    problems = [Problem(Path(path).relative_to(ws.root).as_posix() if Path(path).is_absolute() else path, line, message)
+                for path, line, message in verified.problems]
     if problems:
         raise SsjError(f"台账核验不通过，不能公开（{len(problems)} 个问题；详见 ssj verify-ledger）", problems)
 

@@ -14,7 +14,7 @@ from shuangsuiji.core.recusal import current_team
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
 from shuangsuiji.errors import SsjError
 from shuangsuiji.ledger.addresses import address
-from shuangsuiji.ledger.queries import Ledgers, recusals_of, voided_by
+from shuangsuiji.ledger.index import Index
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.models import Report, Section
 from shuangsuiji.registry.privacy import public_dict
@@ -55,23 +55,23 @@ class Disclosure:
         return Counter(r["result"] for r in self.results)
 
 
-def collect(data: Dataset, selection: Selection, now: dt.datetime) -> Disclosure:
+def collect(data: Dataset, selection: Selection, now: dt.datetime, index: Index) -> Disclosure:
     """Gather every finished, publishable result in the selection and the draws behind them."""
     if data.bureau is None:
         raise SsjError("data/bureau.yaml 无法读取，不能生成公开材料")
     disclosure = Disclosure(data.bureau.name, now.isoformat(), selection,
                             categories=[c.name for c in data.bureau.result_categories])
     wanted = {s.id for s in selection.sections}
-    ledgers = Ledgers(data.files)
     behind: dict[str, dict[str, Any]] = {}
-    for index, report in enumerate(data.reports):
+    for n, report in enumerate(data.reports):
         if report.section not in wanted or not _in_period(report, selection):
             continue
-        path = data.where[("reports", index)][0]
+        path = data.where[("reports", n)][0]
         if report.major_violation and report.review is None:
             disclosure.waiting_review.append(path)
             continue
-        record = next((r for r in ledgers.of(report.section) if r.get("hash") == report.draw_hash), None)
+        found = index.by_hash(report.draw_hash)
+        record = found[1] if found is not None and found[1]["type"] == "draw" else None
         if record is None:
             raise SsjError(f"{path}：找不到它的抽取记录，请先运行 ssj check")
         section = data.section(report.section)
@@ -79,12 +79,12 @@ def collect(data: Dataset, selection: Selection, now: dt.datetime) -> Disclosure
         disclosure.results.append(_result(data, report, record, section))
         behind[record["hash"]] = {"record": record, "section": section}
     disclosure.results.sort(key=lambda r: (r["finished_on"], r["draw"], r["entity_id"]))
-    disclosure.draws = [_draw(data, ledgers, v["record"], v["section"]) for v in behind.values()]
+    disclosure.draws = [_draw(data, index, v["record"], v["section"]) for v in behind.values()]
     disclosure.draws.sort(key=lambda d: (d["date"], d["address"]))
-    disclosure.events = _events(ledgers, selection.sections)
+    disclosure.events = _events(index, selection.sections)
     disclosure.credit = _credit(data, now.date())
     disclosure.year = max((int(d["date"][:4]) for d in disclosure.draws), default=now.year)
-    disclosure.per_section = _per_section(data, ledgers, selection.sections, disclosure, disclosure.year)
+    disclosure.per_section = _per_section(data, index, selection.sections, disclosure, disclosure.year)
     return disclosure
 
 
@@ -116,10 +116,9 @@ def _result(data: Dataset, report: Report, record: dict[str, Any], section: Sect
     }
 
 
-def _draw(data: Dataset, ledgers: Ledgers, record: dict[str, Any], section: Section) -> dict[str, Any]:
-    records = ledgers.of(section.id)
-    recusals = recusals_of(records, record["hash"])
-    void = voided_by(records, record["hash"])
+def _draw(data: Dataset, index: Index, record: dict[str, Any], section: Section) -> dict[str, Any]:
+    recusals = index.follows(record["hash"], "recusal")
+    void = index.voided(record["hash"])
     people = {p.id: p for p in data.inspectors}
 
     def person(i: str) -> dict[str, str]:
@@ -127,14 +126,14 @@ def _draw(data: Dataset, ledgers: Ledgers, record: dict[str, Any], section: Sect
 
     return {
         "address": address(section, record["seq"]), "hash": record["hash"], "section": section.name,
-        "ledger": f"ledger/{section.id}.jsonl", "line": record["seq"] + 1, "date": record["date"],
+        "ledger": f"ledger/{section.id}/{record['at'][:4]}.jsonl", "date": record["date"],
         "plan_item": record.get("plan_item"), "seed": record["seed"], "seed_source": record["seed_source"],
         "fairness": record["fairness"], "fairness_text": FAIRNESS_SHORT[record["fairness"]],
         "fairness_explained": FAIRNESS[record["fairness"]],
-        "population": sum(len(s["population"]) for s in record["strata"]),
+        "population": sum(s["count"] for s in record["strata"]),
         "selected": sum(s["k"] for s in record["strata"]),
-        "strata": [{"name": s["name"], "ratio": s["ratio"], "population": len(s["population"]), "k": s["k"]}
-                   for s in record["strata"] if s["population"]],
+        "strata": [{"name": s["name"], "ratio": s["ratio"], "population": s["count"], "k": s["k"]}
+                   for s in record["strata"] if s["count"]],
         "teams": [[person(i) for i in team] for team in record["inspectors"]["teams"]],
         "recusals": [{"entity": r["entity"], "replacement": person(r["replacement"]), "reason": r["reason"],
                       "team": [person(i) for i in current_team(record, r["entity"], recusals)]} for r in recusals],
@@ -142,14 +141,14 @@ def _draw(data: Dataset, ledgers: Ledgers, record: dict[str, Any], section: Sect
     }
 
 
-def _events(ledgers: Ledgers, sections: list[Section]) -> list[dict[str, Any]]:
+def _events(index: Index, sections: list[Section]) -> list[dict[str, Any]]:
     """Every record of the covered ledgers in a line each: voids and re-draws stay visible."""
     from shuangsuiji.core.words import RECORD_TYPES
     from shuangsuiji.ledger.summary import describe
 
     events = []
     for section in sections:
-        for record in ledgers.of(section.id):
+        for _, record in index.records(section.id):
             kind = record.get("type", "")
             events.append({"address": address(section, record["seq"]), "at": record.get("at", ""),
                            "type": RECORD_TYPES.get(kind, kind), "detail": describe(record)})
@@ -162,13 +161,13 @@ def _credit(data: Dataset, today: dt.date) -> list[dict[str, Any]]:
             if c.kind == "黑名单" and c.in_force_on(today)]
 
 
-def _per_section(data: Dataset, ledgers: Ledgers, sections: list[Section], disclosure: Disclosure,
+def _per_section(data: Dataset, index: Index, sections: list[Section], disclosure: Disclosure,
                  year: int) -> list[dict[str, Any]]:
     plan = data.plans.get(year)
     rows = []
     for section in sections:
         planned = sum(i.frequency for i, _ in plan.all_items() if i.section == section.id) if plan else 0
-        records = ledgers.of(section.id)
+        records = [r for _, r in index.records(section.id, ["draw", "void"])]
         voided = {r["draw"] for r in records if r.get("type") == "void"}
         draws = [r for r in records if r.get("type") == "draw" and r["hash"] not in voided
                  and r["date"].startswith(f"{year}-")]

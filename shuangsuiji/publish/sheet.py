@@ -6,9 +6,10 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from shuangsuiji.core.recusal import teams_after
+from shuangsuiji.core.recusal import apply_recusals
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
 from shuangsuiji.ledger.addresses import address
+from shuangsuiji.ledger.summary import draw_rows
 from shuangsuiji.publish.html import page, table
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import entity_label, person_label
@@ -38,86 +39,90 @@ def _signatures() -> str:
     return "<div class=\"sign\"><div>操作人签字：</div><div>监督人签字：</div><div>监督人签字：</div><div>日期：</div></div>"
 
 
-def draw_sheet(record: dict[str, Any], section: Section, data: Dataset,
-               recusals: list[dict[str, Any]], void: dict[str, Any] | None) -> str:
+def draw_sheet(record: dict[str, Any], section: Section, data: Dataset, recusals: list[dict[str, Any]],
+               void: dict[str, Any] | None, changes: list[str] | None = None) -> str:
     """HTML of one draw: seed and source, population counts, companies with tickets, teams, signatures."""
     entities = {e.id: e for e in data.entities}
     people = {p.id: p for p in data.inspectors}
     label = address(section, record["seq"])
     bureau = data.bureau.name if data.bureau else ""
+    failed = record["type"] == "failed"
     parts = [EXTRA_STYLE, f"<h1>{escape(bureau)}“双随机”抽取记录表</h1>"]
     parts.append(f"<p class=\"meta\">记录编号 {escape(label)}　科室 {escape(section.name)}　抽取日期 {escape(record['date'])}"
                  f"　计划事项 {escape(str(record['plan_item']))}　操作人 {escape(record['operator'])}</p>")
+    if failed:
+        parts.append(f"<p class=\"void\">本次抽取未成：{escape(record['reason'])}（这次尝试已记入台账并公开）</p>")
     if void is not None:
         parts.append(f"<p class=\"void\">本次抽取已作废：{escape(void['reason'])}（{escape(void['at'][:10])}）</p>")
+    if record.get("dirty"):
+        parts.append("<p class=\"void\">本次抽取基于未提交的数据文件（--allow-dirty）</p>")
     parts.append(f"<p>随机种子：<span class=\"mono\">{escape(record['seed'])}</span>　来源：{escape(record['seed_source'])}</p>")
+    for witness in record.get("witnesses") or []:
+        parts.append(f"<p>见证人 {escape(witness['name'])} 输入：<span class=\"mono\">{escape(witness['value'])}</span></p>")
     parts.append(f"<p class=\"note\">公平性：{_fairness(record['fairness'])}</p>")
+    if record.get("again"):
+        parts.append(f"<p>再次抽取的原因：{escape(record['again'])}</p>")
     parts.append("<h2>分层与抽取数量</h2>")
     parts.append(table(["分层", "比例", "符合条件单位数", "抽取数"],
-                       [[s["name"], s["ratio"], str(len(s["population"])), str(s["k"])]
-                        for s in record["strata"] if s["population"]]))
-    chosen = {sel["id"]: (s["name"], sel["ticket"]) for s in record["strata"] for sel in s["selected"]}
-    rows = []
-    teams = teams_after(record, recusals)
-    for n, a in enumerate(record["assignments"], 1):
-        team = teams[a["entity"]]
-        entity = entities.get(a["entity"])
-        stratum, ticket = chosen[a["entity"]]
-        members = "<br>".join(escape(f"{people[i].name}（{i}，{people[i].cert_no}）" if i in people else i) for i in team)
-        rows.append([str(n), escape(entity.name if entity else a["entity"]), _code(a["entity"]),
-                     f"<span class=\"nowrap\">{escape(stratum)}</span>", str(a["team"] + 1), members,
-                     f"<span class=\"ticket\">{escape(ticket)}</span>"])
-    parts.append("<h2>抽中单位与检查组</h2>")
-    parts.append(table(["序号", "单位名称", "统一社会信用代码", "分层", "检查组", "检查人员（工号，执法证号）", "号签"], rows,
-                       raw=True))
-    reserve = "、".join(f"{people[i].name}（{i}）" if i in people else i for i in record["inspectors"]["reserve"]) or "无"
-    parts.append(f"<p>备选人员（按号签顺序）：{escape(reserve)}</p>")
-    for r in recusals:
-        parts.append(f"<p>回避：{escape(person_label(people, r['inspector']))} → {escape(person_label(people, r['replacement']))}"
-                     f"（{escape(entity_label(entities, r['entity']))}，{escape(r['reason'])}）</p>")
+                       [[s["name"], s["ratio"], str(s["count"]), str(s["k"])] for s in record["strata"] if s["count"]]))
+    rested = sum(g["count"] for g in record["rested"])
+    if rested:
+        parts.append(f"<p>休息期（{record['rest_days']} 天内已被检查）未进入风险层、一般层：{rested} 家</p>")
+    for line in changes or []:
+        parts.append(f"<p>{escape(line)}</p>")
+    if not failed:
+        parts += _company_rows(record, entities, people, recusals)
     parts.append(f"<p class=\"meta mono\">记录哈希 {escape(record['hash'])}</p>")
     parts.append(_signatures())
     return page(f"抽取记录表 {label}", "\n".join(parts))
 
 
-#: The digests an announcement pins down, with what each covers.
-_DIGESTS = (
-    ("population_digest", "检查对象名单摘要", "全部符合条件的单位的统一社会信用代码"),
-    ("pool_digest", "执法人员名单摘要", "全部符合条件的执法人员的工号"),
-    ("strata_digest", "分层摘要", "各层名称、比例和名单"),
-    ("conflicts_digest", "利害关系申报摘要", "执法人员与单位之间申报的利害关系"),
-)
+def _company_rows(record: dict[str, Any], entities: dict[str, Any], people: dict[str, Any],
+                  recusals: list[dict[str, Any]]) -> list[str]:
+    rows = []
+    teams = record["inspectors"]["teams"]
+    for n, row in enumerate(draw_rows(record), 1):
+        team = apply_recusals(teams[row.team], row.entity, recusals)
+        entity = entities.get(row.entity)
+        members = "<br>".join(escape(f"{people[i].name}（{i}，{people[i].cert_no}）" if i in people else i) for i in team)
+        rows.append([str(n), escape(entity.name if entity else row.entity), _code(row.entity),
+                     f"<span class=\"nowrap\">{escape(row.stratum)}</span>", str(row.team + 1), members,
+                     f"<span class=\"ticket\">{escape(row.ticket)}</span>"])
+    parts = ["<h2>抽中单位与检查组</h2>",
+             table(["序号", "单位名称", "统一社会信用代码", "分层", "检查组", "检查人员（工号，执法证号）", "号签"], rows, raw=True)]
+    reserve = "、".join(f"{people[i].name}（{i}）" if i in people else i for i in record["inspectors"]["reserve"]) or "无"
+    parts.append(f"<p>后备人员（按号签顺序）：{escape(reserve)}</p>")
+    for r in recusals:
+        borrowed = f"，从 {r['from_section']} 抽调" if r.get("from_section") else ""
+        parts.append(f"<p>回避：{escape(person_label(people, r['inspector']))} → {escape(person_label(people, r['replacement']))}"
+                     f"（{escape(entity_label(entities, r['entity']))}，{escape(r['reason'])}{escape(borrowed)}）</p>")
+    return parts
 
 
-def announcement_sheet(record: dict[str, Any], section: Section, records: list[dict[str, Any]], data: Dataset) -> str:
-    """HTML of one announcement (抽取公告): what will be drawn, when, from which public seed, with its digests."""
+def announcement_sheet(record: dict[str, Any], section: Section, status: str, data: Dataset) -> str:
+    """HTML of one announcement (抽取公告): what will be drawn, when, from which public results."""
     label = address(section, record["seq"])
     bureau = data.bureau.name if data.bureau else ""
     parts = [EXTRA_STYLE, f"<h1>{escape(bureau)}“双随机”抽取公告</h1>"]
     parts.append(f"<p class=\"meta\">公告编号 {escape(label)}　公告时间 {escape(record['at'][:16].replace('T', ' '))}"
                  f"　操作人 {escape(record['operator'])}</p>")
-    voided = next((r for r in records if r["type"] == "void" and r["draw"] == record["hash"]), None)
-    if voided is not None:
-        parts.append(f"<p class=\"void\">本公告已作废：{escape(voided['reason'])}（{escape(voided['at'][:10])}）</p>")
+    sources = "、".join(f"{s['game']}第 {s['period']} 期" for s in record["sources"])
+    inspectors = record["inspectors"]
     rows = [
         ["科室", escape(section.name)],
         ["计划事项", escape(record["plan_item"] or "无")],
         ["抽取日期", escape(record["date"])],
         ["抽查比例", escape(f"不低于 {record['ratio']}，且不低于计划比例" if record["ratio"] else "按计划比例")],
-        ["每组人数", str(record["team_size"])],
-        ["随机种子来源", escape(record["seed_source"])],
+        ["每组人数 / 后备人数", f"{inspectors['team_size']} / {inspectors['reserve_size']}"],
+        ["随机种子", escape(f"取自 {sources} 的开奖号码，{record['not_before'][:16].replace('T', ' ')} 之后开奖")],
+        ["分层", escape("；".join(f"{s['name']} {s['count']} 家（比例 {s['ratio']}）" for s in record["strata"] if s["count"]))],
+        ["状态", escape(status)],
     ]
-    if record.get("seed_rule"):
-        rows.append(["种子规则", escape(record["seed_rule"])])
     parts.append("<h2>抽取参数</h2>")
     parts.append(table(["项目", "内容"], rows, raw=True))
-    parts.append("<h2>名单摘要（SHA-256）</h2>")
-    parts.append(table(["摘要", "涵盖", "值"],
-                       [[escape(name), escape(covers), f"<span class=\"digest\">{escape(record[key])}</span>"]
-                        for key, name, covers in _DIGESTS if key in record], raw=True))
     parts.append(
-        "<p class=\"note\">本公告在随机种子产生之前发布。抽取时以上述公开来源公布的号码为种子，按公开算法抽取；"
-        "抽取时的名单必须与上述摘要一致，否则不能按本公告抽取。任何人都可以用公示的台账和核验程序复核。</p>"
+        "<p class=\"note\">本公告在开奖之前发布，名单已随台账公开。抽取时以上述开奖号码为种子，按公开算法抽取；"
+        "请将抽取记录中的号码与官方公布的开奖号码核对。任何人都可以用公示的台账和核验程序复核。</p>"
     )
     parts.append(f"<p class=\"meta mono\">记录哈希 {escape(record['hash'])}</p>")
     parts.append(_signatures())

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from shuangsuiji.core.draw import Stratum
-from shuangsuiji.core.ratio import scale_ratio
+from shuangsuiji.core.ratio import stratum_ratios
 from shuangsuiji.core.words import STRATUM_NAMES
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.models import Entity, PlanItem, Section
@@ -60,32 +60,25 @@ def stratum_of(entity: Entity, blacklist: set[str], problems: set[str]) -> str:
     return f"风险{entity.risk}" if entity.risk else "一般"
 
 
-def plan_ratios(item: PlanItem) -> dict[str, Decimal]:
-    """Each stratum's ratio under a plan item (第十六条: problem companies more often)."""
-    raised = scale_ratio(item.ratio, item.multiplier)
-    ratios = {"重点": Decimal(1), "黑名单": raised, "问题": raised, "一般": item.ratio}
-    for risk in "ABCD":
-        ratios[f"风险{risk}"] = item.risk_ratios.get(risk, item.ratio)  # type: ignore[call-overload]
-    return ratios
+def plan_ratios(item: PlanItem, floor: Decimal | None = None) -> dict[str, Decimal]:
+    """Each stratum's ratio under a plan item (SPEC §4, 第十六条): the floor raises the base, then the multiplier."""
+    return stratum_ratios(item.ratio, dict(item.risk_ratios), item.multiplier, floor)
 
 
 def build_strata(
     entities: list[Entity], item: PlanItem | None, floor: Decimal | None,
     blacklist: set[str], problems: set[str],
 ) -> list[Stratum]:
-    """The strata of a draw; ``floor`` (``--ratio``) raises every ratio and never lowers one."""
+    """The strata of a draw before the rest rule; ``floor`` (``--ratio``) raises the ratios and never lowers one."""
     if item is None:
         if floor is None:
             raise ValueError("没有计划事项时必须给出抽查比例")
         return [Stratum("一般", floor, sorted(e.id for e in entities))]
-    ratios = plan_ratios(item)
+    ratios = plan_ratios(item, floor)
     members: dict[str, list[str]] = {name: [] for name in STRATUM_NAMES}
     for entity in entities:
         members[stratum_of(entity, blacklist, problems)].append(entity.id)
-    return [
-        Stratum(name, min(Decimal(1), max(ratios[name], floor or ratios[name])), sorted(members[name]))
-        for name in STRATUM_NAMES
-    ]
+    return [Stratum(name, ratios[name], sorted(members[name])) for name in STRATUM_NAMES]
 
 
 def draw_population(

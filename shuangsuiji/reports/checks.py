@@ -8,9 +8,10 @@ from typing import Any
 
 from shuangsuiji.core.canonical import sha256_hex
 from shuangsuiji.core.recusal import current_team
+from shuangsuiji.core.rederive import selected_ids
 from shuangsuiji.errors import Severity, SsjError
 from shuangsuiji.ledger.addresses import address, parse_address
-from shuangsuiji.ledger.queries import Ledgers, recusals_of, voided_by
+from shuangsuiji.ledger.index import Index
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.registry.models import Report
@@ -20,37 +21,36 @@ from shuangsuiji.registry.models.report import REQUIRED_WHEN_FINISHED
 Finding = tuple[tuple[Any, ...], str, Severity]
 
 
-def check_reports(data: Dataset, today: dt.date) -> None:
+def check_reports(data: Dataset, today: dt.date, index: Index) -> None:
     """Cross-checks of every report against its draw, the team, certificates, evidence and categories."""
     seen: dict[tuple[str, str], int] = {}
-    ledgers = Ledgers(data.files)
-    for index, report in enumerate(data.reports):
+    for n, report in enumerate(data.reports):
         key = (report.draw_hash, report.entity)
         if key in seen:
             path = data.where[("reports", seen[key])][0]
-            data.report_at("reports", index, f"同一抽取、同一单位已有检查报告：{path}", ("entity",))
+            data.report_at("reports", n, f"同一抽取、同一单位已有检查报告：{path}", ("entity",))
             continue
-        seen[key] = index
-        for loc, message, severity in _report_problems(data, ledgers, report, today):
-            data.report_at("reports", index, message, loc, severity)
+        seen[key] = n
+        for loc, message, severity in _report_problems(data, index, report, today):
+            data.report_at("reports", n, message, loc, severity)
 
 
-def _report_problems(data: Dataset, ledgers: Ledgers, report: Report, today: dt.date) -> list[Finding]:
+def _report_problems(data: Dataset, index: Index, report: Report, today: dt.date) -> list[Finding]:
     problems = _completeness(report)
     section = data.section(report.section)
     if section is None:
         return [*problems, (("section",), f"科室“{report.section}”不存在", "error")]
-    records = ledgers.of(section.id)
-    record = next((r for r in records if r.get("hash") == report.draw_hash and r.get("type") == "draw"), None)
+    found = index.by_hash(report.draw_hash)
+    record = found[1] if found is not None and found[0] == section.id and found[1]["type"] == "draw" else None
     if record is None:
         return [*problems, (("draw_hash",), f"{section.name}的台账中没有这条抽取记录（draw_hash 不符）", "error")]
     if not _same_draw(data, report.draw, section.id, record["seq"]):
         problems.append((("draw",), f"draw 应为 {address(section, record['seq'])}（与 draw_hash 指向的记录一致）", "error"))
-    if voided_by(records, record["hash"]) is not None:
+    if index.voided(record["hash"]) is not None:
         problems.append((("draw",), f"抽取 {address(section, record['seq'])} 已作废，不应有检查报告", "error"))
-    if report.entity not in {a["entity"] for a in record["assignments"]}:
+    if report.entity not in selected_ids(record):
         return [*problems, (("entity",), f"单位 {report.entity} 不在抽取 {address(section, record['seq'])} 的结果中", "error")]
-    problems += _team_problems(data, report, record, records)
+    problems += _team_problems(data, report, record, index.follows(record["hash"], "recusal"))
     problems += _content_problems(data, report, record)
     problems += _timing_problems(report, today)
     problems += _evidence_problems(data, report)
@@ -66,8 +66,8 @@ def _same_draw(data: Dataset, text: str, section_id: str, seq: int) -> bool:
 
 
 def _team_problems(data: Dataset, report: Report, record: dict[str, Any],
-                   records: list[dict[str, Any]]) -> list[Finding]:
-    team = current_team(record, report.entity, recusals_of(records, record["hash"]))
+                   recusals: list[dict[str, Any]]) -> list[Finding]:
+    team = current_team(record, report.entity, recusals)
     people = {p.id: p for p in data.inspectors}
     problems: list[Finding] = []
     for n, person_id in enumerate(report.inspectors):

@@ -12,9 +12,10 @@ from typing import Any
 
 from shuangsuiji.core.canonical import sha256_hex
 from shuangsuiji.core.recusal import current_team
+from shuangsuiji.core.rederive import selected_ids
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.addresses import locate
-from shuangsuiji.ledger.queries import recusals_of, voided_by
+from shuangsuiji.ledger.queries import open_index
 from shuangsuiji.registry.loading import Dataset, load_bureau
 from shuangsuiji.registry.models import Report
 from shuangsuiji.workspace import EVIDENCE_DIR, REPORTS_DIR, Workspace
@@ -39,13 +40,18 @@ class DrawnCheck:
 
 def drawn_check(ws: Workspace, data: Dataset, draw_address: str, entity: str) -> DrawnCheck:
     """The company ``entity`` of draw ``draw_address``, with its team after recusals; refuses void draws."""
-    found = locate(ws, data, draw_address)
-    if voided_by(found.records, found.record["hash"]) is not None:
+    index = open_index(ws)
+    try:
+        found = locate(index, data, draw_address)
+        void, recusals = index.voided(found.record["hash"]), index.follows(found.record["hash"], "recusal")
+    finally:
+        index.close()
+    if void is not None:
         raise RuleError(f"{found.label} 已作废，不能为它填写检查报告")
-    if entity not in {a["entity"] for a in found.record["assignments"]}:
-        chosen = "、".join(a["entity"] for a in found.record["assignments"][:5])
-        raise SsjError(f"单位 {entity} 不在 {found.label} 的抽取结果中（例如：{chosen} …）")
-    team = current_team(found.record, entity, recusals_of(found.records, found.record["hash"]))
+    selected = selected_ids(found.record)
+    if entity not in selected:
+        raise SsjError(f"单位 {entity} 不在 {found.label} 的抽取结果中（例如：{'、'.join(selected[:5])} …）")
+    team = current_team(found.record, entity, recusals)
     return DrawnCheck(found.section.id, found.record["seq"], found.record, entity, team, found.label)
 
 

@@ -8,64 +8,38 @@
 --------
 在公开材料所在的文件夹里运行（不写文件夹时，核验本文件所在的文件夹）::
 
-    python verify.py            # 核验本文件所在的文件夹
-    python verify.py 文件夹路径   # 核验指定的文件夹
-    python verify.py --json     # 输出机器可读的 JSON 摘要
-    python verify.py --digest 清单摘要   # 同时核对应急管理局另行公布的清单摘要（manifest.json 的 SHA-256）
+    python verify.py                     # 核验本文件所在的文件夹
+    python verify.py 文件夹路径            # 核验指定的公示包文件夹，或一个台账文件夹（如 data/ledger）
+    python verify.py --json              # 输出机器可读的 JSON 摘要
+    python verify.py --digest 清单摘要     # 同时核对应急管理局另行公布的清单摘要（manifest.json 的 SHA-256）
+    python verify.py --previous 旧公示包    # 证明新台账包含旧公示包（或其 heads.json、或公布的末条记录）中的全部记录
 
-全部核验通过时退出码为 0，发现任何问题时为 1。每个问题都会写明文件和行号，例如
-``ledger/ergu.jsonl:3: hash 不符（记录被改动过）``。
+全部核验通过时退出码为 0，发现任何问题时为 1，用法错误为 2。每个问题都写明文件和行号。
+程序开头会显示它自己的 SHA-256，可与应急管理局公布的值核对，确认核验程序本身没有被替换。
 
 它核对什么
 ----------
-1. 文件清单（manifest.json，如果有）：清单中每个文件的 SHA-256 是否相符；有没有文件缺失；
-   有没有清单之外多出来的文件（只有 manifest.json 本身除外；公示包的压缩包放在文件夹旁边，不在文件夹里，
-   文件夹里多出的 .zip 文件同样算作问题）。公示包（有 results.json 的文件夹）必须有 manifest.json，否则算作问题。
-2. 每个台账文件（文件夹里所有 *.jsonl，逐个按路径排序）：
-   - 每一行都以换行符结尾（最后一行没有换行符 = 写入被中断的“残行”）；
-   - 每一行都是该记录的 RFC 8785（JCS）规范形式，且不含浮点数、重复键；
-   - 哈希链：``seq`` 依次为 0、1、2……；``prev`` 等于上一行的 ``hash``（第一行为 64 个 0）；
-     ``hash`` 等于去掉 ``hash`` 字段后记录的 SHA-256。删除、插入、调换或改动任何一行都会被发现；
-   - 每次抽取（draw）从记录本身完整重算：各层应抽数量 k = ⌈比例 × 总数⌉（精确计算，至少 1）、
-     每家企业的“票号”、被抽中的企业及顺序、检查人员排序、检查组、后备人员，以及考虑利害冲突后
-     每家企业分给哪个检查组（检查组编号与记录一样从 0 起算）；
-   - 公平性等级：“事先公告”（announced）的抽取必须与更早的公告记录参数一致、名单摘要一致，
-     且一份公告只能用一次；
-   - 作废（void）必须指向本文件中更早的一次抽取，且每次抽取最多作废一次；
-   - 回避换人（recusal，第十七条）：替补人员从记录本身重算，回避的人员必须在该企业当时的检查组里；
-   - 其他记录（公告 announce、定向检查 targeted、计划批准 plan_approval、公开 publish）字段齐全。
-     这些记录另有一些可选字段，本程序不要求也不核对：各类记录的 ``commit``（所依据的 git 提交）、
-     公告的 ``seed_rule``（公布号码怎样变成种子）和 ``conflicts_digest``（利害关系申报的摘要，
-     只能用当时的数据文件核对）、公开记录的 ``published``（每项公开结果的 {draw, entity}）。
-3. 检查结果（results.json，如果有）：每一项公示结果都对应台账中一次未作废抽取的抽中单位，
-   列出的检查人员都是该单位（回避替换后）的检查组成员。
-
-抽取算法（公开约定，即 ssj 项目的 docs/ledger-format.md）
-------------------------------------------------------
-1. ``d = SHA-256(种子)`` 的十六进制；一个编号 id 的票号是
-   ``"0." + 倒序(十进制(SHA-256(d + id)) 左侧补零到至少 64 位)``，与 consistent_sampler 程序包的
-   ``first_fraction(id, seed)`` 完全相同。票号按字符串比较，小者优先，相同时按编号比较。
-2. 每一层抽 k = ⌈比例 × 该层企业数⌉ 家（企业数至少 1 时 k 至少为 1），即票号最小的 k 家。
-3. 各层抽中的企业合在一起按（票号，编号）排序，这就是分配检查组的顺序。
-4. 检查人员按种子 ``种子 + "|inspectors"`` 下的票号排序；组数 T = min(抽中企业数, ⌊人数 / 每组人数⌋)；
-   依次每 t 人一组，余下的人按顺序作为后备人员。
-5. 第 i 家企业（从 0 起）分给第 i mod T 组；若该组有人与它有登记的利害冲突，就依次试下一组。
-6. 回避换人：该企业当前的检查组（依次套用此前对同一抽取、同一企业的回避记录）之外、
-   未曾为该企业回避过、与该企业没有登记利害冲突的第一位后备人员，就是替补人员。
+1. 文件：公示包里的每个文件都在 manifest.json 里、SHA-256 相符；不接受符号链接和清单之外的文件。
+2. 台账（ledger/ 下每个科室和局台账的各年度文件，以及 ledger/lists/ 下的名单文件）：
+   - 每一行都是该记录的 RFC 8785 规范形式，哈希链（seq、prev、hash）跨年度连续，名单文件与其文件名一致；
+   - 每条记录都记下了写入时本局其他台账的末条记录（heads）：按它们还原写入的先后顺序，
+     任何一本台账被删除、截断或改动过记录，都会在其他台账随后的记录中暴露；
+   - 每次抽取都从记录本身重新算一遍：各层应抽数量、号签、抽中的单位及顺序、检查组、后备人员、
+     每家单位分给哪个组（申报的利害关系和“一年内检查过”的轮换规则），以及休息期：
+     在休息期内被任何科室检查过的单位必须被排除，且每个被排除的单位都有对应的检查记录为证；
+   - 种子：事先公告的抽取，种子必须恰好是公告指定的那几期开奖号码的规范写法，且抽取时间不早于开奖时间；
+     现场见证的抽取，种子必须是见证人输入值的 SHA-256；系统随机和人工输入的种子，外界无法证实没有多次尝试；
+   - 作废、回避换人（替补人员从记录重算，包括从其他科室抽调）、抽取未成、非随机检查、计划和清单审批。
+3. 公示结果（results.json）：每一项结果都属于一次有效抽取中抽中的单位，检查人员是其检查组成员；
+   results.csv、results.xlsx 和网页 index.html 中的结果表与 results.json 逐格一致。
+4. heads.json 与台账的末条记录一致；用 --previous 时，旧材料中的每本台账都原样包含在新台账里。
 
 本程序不核对的内容
 ------------------
-只有应急管理局的 git 仓库里才能核对的规则，由 ``ssj verify-ledger`` 在仓库中核对（见 docs/ledger-format.md
-“What ssj verify-ledger checks”）：台账的 git 历史只增不改（包括已推送的版本、被 reset 掉的提交和被删除的
-台账文件）；每次抽取的输入文件与所依据提交中的文件一致、名单与当时的数据一致；抽取所依据的计划在抽取前
-已经审批并记入 bureau.jsonl（第七条）、抽取日期在计划事项的实施时间内（第十二条）、不超过频次（第十六条）。
+只有应急管理局的 git 仓库里才能核对的规则，由 ``ssj verify-ledger`` 在仓库中核对：台账的 git 历史只增不改；
+每次抽取读取的数据文件与所依据的提交一致、名单与当时的数据一致、计划事项的实施时间和频次。
 
 在 Windows 上可以用 ``py verify.py`` 运行。
-
-This is an independent verifier of the ssj ledger (docs/ledger-format.md), standard library only.
-Run ``python verify.py [FOLDER] [--json]``; exit status 0 means everything holds, 1 that something does
-not, 2 a usage error. As a module it offers canonical(), record_hash(), digest(), first_fraction(),
-sample_size(), read_ledger(), check_records(), check_ledger(), verify_manifest(), verify_folder(), main().
 """
 
 from __future__ import annotations
@@ -73,212 +47,407 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import html.parser
 import json
 import os
+import re
 import sys
+import zipfile
+from xml.etree import ElementTree
 
-from shuangsuiji.core.manifest import MANIFEST, files_under, verify_manifest
-from shuangsuiji.core.records import check_ledger
-from shuangsuiji.core.recusal import apply_recusals, team_index
-from shuangsuiji.core.text import show, show_ids
-from shuangsuiji.core.words import FAIRNESS_LEGEND, FAIRNESS_LEVELS, FAIRNESS_SHORT, RECORD_TYPES
+from shuangsuiji.core.chain import ledger_files, read_record_at, strict_json
+from shuangsuiji.core.ledgers import verify_ledgers
+from shuangsuiji.core.manifest import MANIFEST, verify_manifest
+from shuangsuiji.core.recusal import apply_recusals, team_map
+from shuangsuiji.core.results import HEADINGS, PAGE_HEADINGS, csv_value, page_cells, result_row
+from shuangsuiji.core.text import is_hex64, show, show_ids
+from shuangsuiji.core.words import FAIRNESS_LEGEND, RECORD_TYPES
 
 RESULTS = "results.json"
+HEADS = "heads.json"
+LEDGER = "ledger"
 MISSING_MANIFEST = "缺少文件清单：这是一个公示包（有 results.json），没有 manifest.json 就无法核对各文件是否被改动过"
+_HEAD_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s+(\d+)\s+([0-9a-f]{64})\s*$")
 
 
-def _team_now(draw: dict, entity: str, records: list) -> list:
-    """The team checking ``entity`` after every recusal recorded for it (in file order)."""
-    index = team_index(draw, entity)
-    teams = draw.get("inspectors", {}).get("teams", [])
-    if not isinstance(index, int) or not 0 <= index < len(teams):
-        return []
-    recusals = [r for r in records if r.get("type") == "recusal" and r.get("draw") == draw.get("hash")]
-    return apply_recusals(teams[index], entity, recusals)
+class Report:
+    """Everything found, for the printed summary and ``--json``."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = os.path.abspath(folder)
+        self.problems: list = []
+        self.notes: list = []
+        self.ledgers: dict = {}
+
+    def add(self, path, line, message) -> None:
+        self.problems.append({"path": path, "line": line, "message": message})
+
+    def as_dict(self) -> dict:
+        return {"folder": self.folder, "ok": not self.problems, "ledgers": self.ledgers, "notes": self.notes,
+                "problems": self.problems}
 
 
-def check_results(path, records: list) -> list:
-    """Every published result belongs to a drawn, non-voided company and names only its team's inspectors."""
-    try:
-        with open(path, "rb") as handle:
-            results = json.loads(handle.read().decode("utf-8-sig")).get("results", [])
-    except (OSError, ValueError, AttributeError) as error:
-        return [f"无法读取检查结果（{error}）"]
-    draws = {r.get("hash"): r for r in records if r.get("type") == "draw"}
-    voided = {r.get("draw") for r in records if r.get("type") == "void"}
-    problems = []
-    for number, result in enumerate(results if isinstance(results, list) else [], 1):
-        if not isinstance(result, dict):
-            problems.append(f"第 {number} 项结果格式不对")
-            continue
-        draw = draws.get(result.get("draw_hash"))
-        entity = result.get("entity_id")
-        if draw is None:
-            problems.append(f"第 {number} 项结果（{show(entity)}）所依据的抽取不在公示的台账中")
-            continue
-        if draw.get("hash") in voided:
-            problems.append(f"第 {number} 项结果（{show(entity)}）所依据的抽取已作废")
-        team = _team_now(draw, str(entity), records)
-        if not team:
-            problems.append(f"第 {number} 项结果的单位 {show(entity)} 不在所依据的抽取结果中")
-            continue
-        outsiders = [p.get("id") for p in result.get("inspectors", []) if isinstance(p, dict) and p.get("id") not in team]
-        if outsiders:
-            problems.append(f"第 {number} 项结果的检查人员 {show_ids(outsiders)} 不是抽中的检查组成员（检查组：{show_ids(team)}）")
-    return problems
+def own_sha256() -> str:
+    """The SHA-256 of this file, to compare with the value the bureau publishes."""
+    with open(os.path.abspath(__file__), "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
-def verify_folder(folder) -> dict:
-    """Verify a folder (manifest, if any, and every ``*.jsonl`` below it); returns a summary dict."""
-    folder = os.fspath(folder)
-    report: dict = {"folder": os.path.abspath(folder), "manifest": None, "ledgers": [], "problems": []}
+def check_links(folder: str, report: Report) -> None:
+    """A bundle holds plain files only: a symbolic link could point anywhere."""
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = os.path.join(root, name)
+            if os.path.islink(path):
+                report.add(os.path.relpath(path, folder).replace(os.sep, "/"), None, "是符号链接：公示包只能含普通文件，不予读取")
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+
+
+def verify_folder(folder: str, previous: str | None = None) -> Report:
+    """Verify a bundle (``manifest.json``, ``ledger/``, results) or a bare ledger folder."""
+    report = Report(folder)
+    check_links(folder, report)
+    bundle = os.path.isfile(os.path.join(folder, MANIFEST)) or os.path.isfile(os.path.join(folder, RESULTS))
     if os.path.isfile(os.path.join(folder, MANIFEST)):
-        manifest_problems = verify_manifest(folder)
-        try:
-            with open(os.path.join(folder, MANIFEST), "rb") as handle:
-                listed = json.loads(handle.read().decode("utf-8-sig")).get("files", {})
-            count = len(listed) if isinstance(listed, dict) else 0
-        except (OSError, ValueError, AttributeError):
-            count = 0
-        report["manifest"] = {
-            "files": count,
-            "problems": [{"path": path, "message": message} for path, message in manifest_problems],
-        }
-        report["problems"].extend({"path": path, "line": None, "message": m} for path, m in manifest_problems)
-    ledgers = sorted(
-        path for path in files_under(folder, skip_hidden=True).items() if path[0].endswith(".jsonl")
-    )
-    all_records: list = []
-    for relative, real in ledgers:
-        try:
-            records, problems = check_ledger(real)
-        except OSError as error:
-            records, problems = [], [(0, f"无法读取（{error}）")]
-        present = [record for record in records if record is not None]
-        all_records.extend(present)
-        counts = {kind: 0 for kind in RECORD_TYPES}
-        fairness = {level: 0 for level in FAIRNESS_LEVELS}
-        for record in present:
-            if record.get("type") in counts:
-                counts[record["type"]] += 1
-            if record.get("type") == "draw" and record.get("fairness") in fairness:
-                fairness[record["fairness"]] += 1
-        entry = {
-            "path": relative,
-            "records": len(present),
-            "draws": counts["draw"],
-            "voids": counts["void"],
-            "recusals": counts["recusal"],
-            "announcements": counts["announce"],
-            "fairness": fairness,
-            "problems": [{"line": line, "message": message} for line, message in problems],
-        }
-        report["ledgers"].append(entry)
-        report["problems"].extend({"path": relative, "line": line, "message": m} for line, m in problems)
-    results_path = os.path.join(folder, RESULTS)
-    if os.path.isfile(results_path) and report["manifest"] is None:
-        # a disclosure bundle (it has results.json) without its file list could have been changed at will
-        report["problems"].append({"path": MANIFEST, "line": None, "message": MISSING_MANIFEST})
-    if os.path.isfile(results_path):
-        result_problems = check_results(results_path, all_records)
-        report["results"] = {"problems": result_problems}
-        report["problems"].extend({"path": RESULTS, "line": None, "message": m} for m in result_problems)
-    if not ledgers and report["manifest"] is None:
-        report["problems"].append({"path": ".", "line": None, "message": "这个文件夹里既没有 manifest.json，也没有台账文件（*.jsonl）"})
-    report["ok"] = not report["problems"]
+        for path, message in verify_manifest(folder):
+            report.add(path, None, message)
+        report.notes.append("manifest.json：已核对清单中每个文件的 SHA-256")
+    elif bundle:
+        report.add(MANIFEST, None, MISSING_MANIFEST)
+    ledger_folder = os.path.join(folder, LEDGER) if bundle or os.path.isdir(os.path.join(folder, LEDGER)) else folder
+    if not ledger_files(ledger_folder):
+        report.add(".", None, "这个文件夹里没有台账（应有 ledger/<科室>/<年份>.jsonl）")
+        return report
+    verified = verify_ledgers(ledger_folder)
+    prefix = os.path.abspath(folder)
+    for path, line, message in verified.problems:
+        report.add(os.path.relpath(path, prefix).replace(os.sep, "/") if os.path.isabs(path) else path, line, message)
+    report.ledgers = verified.counts
+    tips = _tips(ledger_folder)
+    if os.path.isfile(os.path.join(folder, HEADS)):
+        _check_heads_file(os.path.join(folder, HEADS), tips, report)
+    if os.path.isfile(os.path.join(folder, RESULTS)):
+        results = _load_results(os.path.join(folder, RESULTS), report)
+        if results is not None:
+            check_results(results, verified.checker, report)
+            check_tables(folder, results, report)
+    if previous is not None:
+        check_previous(previous, ledger_folder, tips, report)
     return report
 
 
-def _summary_line(entry: dict) -> str:
-    head = f"{entry['path']}：{entry['records']} 条记录"
-    draws = entry["draws"]
-    count = len(entry["problems"])
-    if count:
-        return head + (f"，{draws} 次抽取；发现 {count} 个问题" if draws else f"；发现 {count} 个问题")
-    if not draws:
-        return head + "，哈希链完整"
-    details = "、".join(f"{FAIRNESS_SHORT[level]} {n} 次" for level, n in entry["fairness"].items() if n)
-    if entry["voids"]:
-        details += f"；其中作废 {entry['voids']} 次"
-    if entry["recusals"]:
-        details += f"；回避换人 {entry['recusals']} 次，替补人员复核一致"
-    return head + f"，{draws} 次抽取全部复核一致（{details}）"
+def _tips(ledger_folder: str) -> dict:
+    """{ledger: (seq, hash)} of each ledger's last record."""
+    found = {}
+    for name, files in ledger_files(ledger_folder).items():
+        with contextlib.suppress(OSError, ValueError, KeyError, IndexError):
+            last = b""
+            for _, path in files:
+                with open(path, "rb") as handle:
+                    for line in handle:
+                        if line.endswith(b"\n"):
+                            last = line
+            if last:
+                record = strict_json(last.decode("utf-8"))
+                found[name] = (record["seq"], record["hash"])
+    return found
 
 
+def _check_heads_file(path: str, tips: dict, report: Report) -> None:
+    try:
+        with open(path, "rb") as handle:
+            heads = strict_json(handle.read().decode("utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        report.add(HEADS, None, "无法读取 heads.json")
+        return
+    for name, head in sorted(heads.items() if isinstance(heads, dict) else []):
+        if not isinstance(head, dict) or tips.get(name) != (head.get("seq"), head.get("hash")):
+            report.add(HEADS, None, f"{name} 的末条记录与台账不符：heads.json 为 {show(head)}")
+    for name in sorted(set(tips) - set(heads if isinstance(heads, dict) else {})):
+        report.add(HEADS, None, f"heads.json 没有列出台账 {name}")
 
 
-def _print_report(report: dict) -> None:
-    print(f"核验文件夹：{report['folder']}")
-    manifest = report["manifest"]
-    if manifest is None:
-        missing = [p for p in report["problems"] if p["path"] == MANIFEST]
-        print(f"{MANIFEST}: {MISSING_MANIFEST}" if missing else "（没有 manifest.json，跳过文件清单核验）")
-    elif manifest["problems"]:
-        print(f"manifest.json：清单列出 {manifest['files']} 个文件；发现 {len(manifest['problems'])} 个问题")
-        for problem in manifest["problems"]:
-            print(f"{problem['path']}: {problem['message']}")
-    else:
-        print(f"manifest.json：清单中 {manifest['files']} 个文件的 SHA-256 全部相符，没有多出或缺少的文件")
-    for entry in report["ledgers"]:
-        print(_summary_line(entry))
-        for problem in entry["problems"]:
-            if problem["line"]:
-                print(f"{entry['path']}:{problem['line']}: {problem['message']}")
+def _load_results(path: str, report: Report):
+    try:
+        with open(path, "rb") as handle:
+            results = strict_json(handle.read().decode("utf-8")).get("results")
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError) as error:
+        report.add(RESULTS, None, f"无法读取检查结果（{error}）")
+        return None
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+        report.add(RESULTS, None, "results 应为结果对象的列表")
+        return None
+    return results
+
+
+def check_results(results: list, checker, report: Report) -> None:
+    """Every published result belongs to a drawn, non-voided company and names only its team's inspectors."""
+    teams_of: dict = {}
+    for number, result in enumerate(results, 1):
+        digest, entity = result.get("draw_hash"), result.get("entity_id")
+        info = checker.known.get(digest) if is_hex64(digest) else None
+        if info is None or info.type != "draw":
+            report.add(RESULTS, None, f"第 {number} 项结果（{show(entity)}）所依据的抽取不在公示的台账中")
+            continue
+        if digest in checker.voided:
+            report.add(RESULTS, None, f"第 {number} 项结果（{show(entity)}）所依据的抽取已作废")
+        record = read_record_at(info.path, info.offset)
+        if record.get("dirty"):
+            report.add(RESULTS, None, f"第 {number} 项结果所依据的抽取基于未提交的数据（--allow-dirty），不能作为公示结果")
+        if digest not in teams_of:
+            teams_of[digest] = (record, team_map(record))
+        record, mapping = teams_of[digest]
+        if entity not in mapping:
+            report.add(RESULTS, None, f"第 {number} 项结果的单位 {show(entity)} 不在所依据的抽取结果中")
+            continue
+        team = apply_recusals(record["inspectors"]["teams"][mapping[entity]], entity,
+                              checker.recusals.get((digest, entity), []))
+        outsiders = [p.get("id") for p in result.get("inspectors", []) if isinstance(p, dict) and p.get("id") not in team]
+        if outsiders:
+            report.add(RESULTS, None, f"第 {number} 项结果的检查人员 {show_ids(outsiders)} 不是抽中的检查组成员（检查组：{show_ids(team)}）")
+
+
+def check_tables(folder: str, results: list, report: Report) -> None:
+    """results.csv, results.xlsx and the page's results table say exactly what results.json says."""
+    expected = [HEADINGS, *(result_row(r) for r in results)]
+    tables = (("results.csv", _csv_rows), ("results.xlsx", _xlsx_rows))
+    for name, read in tables:
+        path = os.path.join(folder, name)
+        if not os.path.isfile(path):
+            report.add(name, None, "缺少此文件")
+            continue
+        try:
+            rows = read(path)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as error:
+            report.add(name, None, f"无法读取（{error}）")
+            continue
+        _compare_rows(name, expected, rows, report)
+    page = os.path.join(folder, "index.html")
+    if os.path.isfile(page):
+        wanted = [PAGE_HEADINGS, *([" ".join(lines) for lines in page_cells(r)] for r in results)]
+        _compare_rows("index.html", wanted if results else [], _page_rows(page), report)
+
+
+def _compare_rows(name: str, expected: list, rows: list, report: Report) -> None:
+    for number, (want, got) in enumerate(zip(expected, rows), 0):
+        if [str(c).strip() for c in want] != [str(c).strip() for c in got]:
+            column = next((i for i, (a, b) in enumerate(zip(want, got)) if str(a).strip() != str(b).strip()), 0)
+            heading = expected[0][column] if column < len(expected[0]) else column + 1
+            where = "表头" if number == 0 else f"第 {number} 行"
+            report.add(name, None, f"{where}“{heading}”一栏与 results.json 不符："
+                                   f"应为 {show(want[column] if column < len(want) else '')}，"
+                                   f"实为 {show(got[column] if column < len(got) else '')}")
+            return
+    if len(rows) != len(expected):
+        report.add(name, None, f"应有 {len(expected) - 1} 行结果，实有 {max(len(rows) - 1, 0)} 行")
+
+
+def _csv_rows(path: str) -> list:
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [[csv_value(cell) for cell in row] for row in csv.reader(handle)]
+
+
+def _xlsx_rows(path: str) -> list:
+    """The cell texts of the first sheet of an .xlsx file (read with the standard library)."""
+    space = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(path) as book:
+        shared = []
+        if "xl/sharedStrings.xml" in book.namelist():
+            for item in ElementTree.fromstring(book.read("xl/sharedStrings.xml")).iter(f"{space}si"):
+                shared.append("".join(t.text or "" for t in item.iter(f"{space}t")))
+        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.iter(f"{space}row"):
+        cells: dict = {}
+        for cell in row.iter(f"{space}c"):
+            column = _column(cell.get("r", "A1"))
+            kind, value = cell.get("t"), cell.find(f"{space}v")
+            if kind == "s" and value is not None:
+                cells[column] = shared[int(value.text or 0)]
+            elif kind == "inlineStr":
+                cells[column] = "".join(t.text or "" for t in cell.iter(f"{space}t"))
             else:
-                print(f"{entry['path']}: {problem['message']}")
-    digest = report.get("digest")
-    if digest is not None:
-        if digest["ok"]:
-            print(f"清单摘要：manifest.json 的 SHA-256 与公布的 {digest['expected']} 一致")
-        else:
-            print(f"{MANIFEST}: {report['problems'][-1]['message']}")
-    results = report.get("results")
-    if results is not None:
-        if results["problems"]:
-            for message in results["problems"]:
-                print(f"{RESULTS}: {message}")
-        else:
-            print(f"{RESULTS}：每一项公示结果都对应台账中一次有效抽取的抽中单位，检查人员均为该单位的检查组成员")
-    if not report["ledgers"] and manifest is None:
-        print(report["problems"][0]["message"])
-    draws = sum(entry["draws"] for entry in report["ledgers"])
+                cells[column] = value.text if value is not None and value.text is not None else ""
+        rows.append([cells.get(i, "") for i in range(max(cells) + 1)] if cells else [])
+    return rows
+
+
+def _column(reference: str) -> int:
+    letters = "".join(c for c in reference if c.isalpha())
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter.upper()) - 64
+    return number - 1
+
+
+class _ResultsTable(html.parser.HTMLParser):
+    """The rows of ``<table id="results">``: each cell's text, its lines joined by spaces."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list = []
+        self._inside = 0
+        self._cell: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and ("id", "results") in attrs:
+            self._inside = 1
+        elif tag == "table" and self._inside:
+            self._inside += 1
+        elif self._inside and tag == "tr":
+            self.rows.append([])
+        elif self._inside and tag in ("td", "th"):
+            self._cell = []
+        elif self._inside and tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self._inside:
+            self._inside -= 1
+        elif self._inside and tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _page_rows(path: str) -> list:
+    parser = _ResultsTable()
+    with open(path, encoding="utf-8") as handle:
+        parser.feed(handle.read())
+    return parser.rows
+
+
+def read_heads(source: str) -> dict:
+    """{ledger: (seq, hash)} from an older bundle folder, its heads.json, or the printed heads of ``ssj heads``."""
+    path = os.path.join(source, HEADS) if os.path.isdir(source) else source
+    with open(path, "rb") as handle:
+        text = handle.read().decode("utf-8-sig")
+    with contextlib.suppress(ValueError):
+        heads = strict_json(text)
+        if isinstance(heads, dict):
+            return {name: (head["seq"], head["hash"]) for name, head in heads.items()}
+    found = {}
+    for line in text.splitlines():
+        match = _HEAD_LINE.match(line)
+        if match:
+            found[match.group(1)] = (int(match.group(2)), match.group(3))
+    if not found:
+        raise ValueError("没有找到“台账 序号 哈希”形式的末条记录")
+    return found
+
+
+def check_previous(source: str, ledger_folder: str, tips: dict, report: Report) -> None:
+    """The ledgers extend those of an older bundle: every record it held is here, unchanged."""
+    try:
+        old = read_heads(source)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        report.add("--previous", None, f"无法读取旧材料的末条记录（{error}）")
+        return
+    old_ledgers = os.path.join(source, LEDGER) if os.path.isdir(source) else None
+    files = ledger_files(ledger_folder)
+    for name, (seq, digest) in sorted(old.items()):
+        held = _hash_at(files.get(name, []), seq)
+        if held == digest:
+            continue
+        first = _first_difference(old_ledgers, name, files.get(name, [])) if old_ledgers else None
+        where = f"第一条不同的记录是 {name}-{first}" if first is not None else f"旧材料的末条记录 {name}-{seq} 在新台账中{'不同' if held else '不存在'}"
+        report.add(f"{LEDGER}/{name}", None, f"新台账没有原样包含旧材料中的记录：{where}（记录被删除或改写过）")
+    report.notes.append(f"--previous：已核对旧材料中的 {len(old)} 本台账")
+
+
+def _hash_at(files: list, seq: int):
+    for _, path in files:
+        with open(path, "rb") as handle:
+            for line in handle:
+                if f'"seq":{seq},'.encode() in line:
+                    with contextlib.suppress(ValueError, UnicodeDecodeError):
+                        record = strict_json(line.decode("utf-8"))
+                        if record.get("seq") == seq:
+                            return record.get("hash")
+    return None
+
+
+def _first_difference(old_folder: str, name: str, files: list):
+    """The seq of the first record where an older copy of a ledger and this one differ."""
+    old_files = ledger_files(old_folder).get(name, [])
+    mine = _hashes(files)
+    for seq, digest in enumerate(_hashes(old_files)):
+        if next(mine, None) != digest:
+            return seq
+    return None
+
+
+def _hashes(files: list):
+    for _, path in files:
+        with open(path, "rb") as handle:
+            for line in handle:
+                with contextlib.suppress(ValueError, UnicodeDecodeError):
+                    yield strict_json(line.decode("utf-8")).get("hash")
+
+
+def _print(report: Report, digest: str | None) -> None:
+    print(f"核验程序 verify.py 的 SHA-256：{own_sha256()}")
+    print(f"核验文件夹：{report.folder}")
+    for note in report.notes:
+        print(note)
+    for name, kinds in sorted(report.ledgers.items()):
+        details = "、".join(f"{RECORD_TYPES.get(k, k)} {n}" for k, n in sorted(kinds.items()))
+        print(f"台账 {name}：{sum(kinds.values())} 条记录（{details}）")
+    for problem in report.problems:
+        where = problem["path"] if problem["line"] is None else f"{problem['path']}:{problem['line']}"
+        print(f"{where}: {problem['message']}")
+    if digest is not None and not any(p["path"] == MANIFEST for p in report.problems):
+        print(f"清单摘要：manifest.json 的 SHA-256 与公布的 {digest} 一致")
+    draws = sum(kinds.get("draw", 0) for kinds in report.ledgers.values())
     if draws:
         print(FAIRNESS_LEGEND)
-    if report["ok"]:
-        print(f"核验通过：{len(report['ledgers'])} 个台账文件的哈希链完整，{draws} 次抽取全部从记录本身重新算出、结果一致。")
+    if not report.problems:
+        print(f"核验通过：{len(report.ledgers)} 本台账的哈希链和相互记下的末条记录完整，{draws} 次抽取全部从记录重新算出、结果一致。")
     else:
-        print(f"核验未通过：共发现 {len(report['problems'])} 个问题（见上）。")
+        print(f"核验未通过：共发现 {len(report.problems)} 个问题（见上）。")
 
 
-def _check_digest(report: dict, folder: str, expected: str) -> None:
+def _check_digest(report: Report, folder: str, expected: str) -> None:
     """Compare manifest.json with the digest the bureau published elsewhere (its notice board, the platform)."""
     try:
         with open(os.path.join(folder, MANIFEST), "rb") as handle:
             actual = hashlib.sha256(handle.read()).hexdigest()
     except OSError:
         actual = None
-    report["digest"] = {"expected": expected, "actual": actual, "ok": actual == expected}
     if actual != expected:
-        report["problems"].append({"path": MANIFEST, "line": None,
-                                   "message": f"manifest.json 的 SHA-256 为 {actual}，与公布的清单摘要 {expected} 不符：公示包被替换或改动过"})
-        report["ok"] = False
+        report.add(MANIFEST, None, f"manifest.json 的 SHA-256 为 {actual}，与公布的清单摘要 {expected} 不符：公示包被替换或改动过")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in Chinese: its own words for usage errors and help."""
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "用法：")
+
+    def format_help(self) -> str:
+        return (super().format_help().replace("usage:", "用法：").replace("positional arguments:", "参数：")
+                .replace("options:", "选项：").replace("optional arguments:", "选项：")
+                .replace("show this help message and exit", "显示本帮助并退出"))
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        print(f"用法错误：{message}", file=sys.stderr)
+        sys.exit(2)
 
 
 def main(argv=None) -> int:
-    """``python verify.py [FOLDER] [--json]``: exit status 0 only when everything holds."""
-    parser = argparse.ArgumentParser(
-        prog="verify.py",
-        description="核验“双随机、一公开”抽查台账与公开材料：文件清单、哈希链，并重新计算每一次随机抽取。",
-    )
-    parser.add_argument(
-        "folder", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
-        help="要核验的文件夹（默认：本文件所在的文件夹）",
-    )
+    """``python verify.py [FOLDER] [--json] [--digest D] [--previous OLD]``: 0 only when everything holds."""
+    parser = _Parser(prog="verify.py", description="核验“双随机、一公开”抽查台账与公开材料：文件清单、台账，并重新计算每一次随机抽取。")
+    parser.add_argument("folder", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
+                        help="要核验的文件夹（默认：本文件所在的文件夹）")
     parser.add_argument("--json", action="store_true", help="输出机器可读的 JSON 摘要")
-    parser.add_argument(
-        "--digest", metavar="SHA256",
-        help="应急管理局公布的清单摘要（manifest.json 的 SHA-256）：核对公示包没有被整体替换过",
-    )
+    parser.add_argument("--digest", metavar="SHA256", help="应急管理局公布的清单摘要（manifest.json 的 SHA-256）")
+    parser.add_argument("--previous", metavar="旧材料", help="较早的公示包文件夹、其 heads.json，或公布的末条记录文本")
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
@@ -286,14 +455,19 @@ def main(argv=None) -> int:
     if not os.path.isdir(args.folder):
         print(f"找不到文件夹：{args.folder}", file=sys.stderr)
         return 2
-    report = verify_folder(args.folder)
-    if args.digest is not None:
-        _check_digest(report, args.folder, args.digest.strip().lower())
+    try:
+        report = verify_folder(args.folder, args.previous)
+        if args.digest is not None:
+            _check_digest(report, args.folder, args.digest.strip().lower())
+    except (OSError, ValueError, KeyError, TypeError, RecursionError, MemoryError) as error:
+        # a malformed input the checks above did not foresee: one line, never a traceback
+        print(f"核验未通过：无法读取公示材料（{type(error).__name__}：{error}）", file=sys.stderr)
+        return 1
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps({**report.as_dict(), "verify_sha256": own_sha256()}, ensure_ascii=False, indent=2))
     else:
-        _print_report(report)
-    return 0 if report["ok"] else 1
+        _print(report, args.digest)
+    return 0 if not report.problems else 1
 
 
 if __name__ == "__main__":

@@ -9,64 +9,38 @@
 --------
 在公开材料所在的文件夹里运行（不写文件夹时，核验本文件所在的文件夹）::
 
-    python verify.py            # 核验本文件所在的文件夹
-    python verify.py 文件夹路径   # 核验指定的文件夹
-    python verify.py --json     # 输出机器可读的 JSON 摘要
-    python verify.py --digest 清单摘要   # 同时核对应急管理局另行公布的清单摘要（manifest.json 的 SHA-256）
+    python verify.py                     # 核验本文件所在的文件夹
+    python verify.py 文件夹路径            # 核验指定的公示包文件夹，或一个台账文件夹（如 data/ledger）
+    python verify.py --json              # 输出机器可读的 JSON 摘要
+    python verify.py --digest 清单摘要     # 同时核对应急管理局另行公布的清单摘要（manifest.json 的 SHA-256）
+    python verify.py --previous 旧公示包    # 证明新台账包含旧公示包（或其 heads.json、或公布的末条记录）中的全部记录
 
-全部核验通过时退出码为 0，发现任何问题时为 1。每个问题都会写明文件和行号，例如
-``ledger/ergu.jsonl:3: hash 不符（记录被改动过）``。
+全部核验通过时退出码为 0，发现任何问题时为 1，用法错误为 2。每个问题都写明文件和行号。
+程序开头会显示它自己的 SHA-256，可与应急管理局公布的值核对，确认核验程序本身没有被替换。
 
 它核对什么
 ----------
-1. 文件清单（manifest.json，如果有）：清单中每个文件的 SHA-256 是否相符；有没有文件缺失；
-   有没有清单之外多出来的文件（只有 manifest.json 本身除外；公示包的压缩包放在文件夹旁边，不在文件夹里，
-   文件夹里多出的 .zip 文件同样算作问题）。公示包（有 results.json 的文件夹）必须有 manifest.json，否则算作问题。
-2. 每个台账文件（文件夹里所有 *.jsonl，逐个按路径排序）：
-   - 每一行都以换行符结尾（最后一行没有换行符 = 写入被中断的“残行”）；
-   - 每一行都是该记录的 RFC 8785（JCS）规范形式，且不含浮点数、重复键；
-   - 哈希链：``seq`` 依次为 0、1、2……；``prev`` 等于上一行的 ``hash``（第一行为 64 个 0）；
-     ``hash`` 等于去掉 ``hash`` 字段后记录的 SHA-256。删除、插入、调换或改动任何一行都会被发现；
-   - 每次抽取（draw）从记录本身完整重算：各层应抽数量 k = ⌈比例 × 总数⌉（精确计算，至少 1）、
-     每家企业的“票号”、被抽中的企业及顺序、检查人员排序、检查组、后备人员，以及考虑利害冲突后
-     每家企业分给哪个检查组（检查组编号与记录一样从 0 起算）；
-   - 公平性等级：“事先公告”（announced）的抽取必须与更早的公告记录参数一致、名单摘要一致，
-     且一份公告只能用一次；
-   - 作废（void）必须指向本文件中更早的一次抽取，且每次抽取最多作废一次；
-   - 回避换人（recusal，第十七条）：替补人员从记录本身重算，回避的人员必须在该企业当时的检查组里；
-   - 其他记录（公告 announce、定向检查 targeted、计划批准 plan_approval、公开 publish）字段齐全。
-     这些记录另有一些可选字段，本程序不要求也不核对：各类记录的 ``commit``（所依据的 git 提交）、
-     公告的 ``seed_rule``（公布号码怎样变成种子）和 ``conflicts_digest``（利害关系申报的摘要，
-     只能用当时的数据文件核对）、公开记录的 ``published``（每项公开结果的 {draw, entity}）。
-3. 检查结果（results.json，如果有）：每一项公示结果都对应台账中一次未作废抽取的抽中单位，
-   列出的检查人员都是该单位（回避替换后）的检查组成员。
-
-抽取算法（公开约定，即 ssj 项目的 docs/ledger-format.md）
-------------------------------------------------------
-1. ``d = SHA-256(种子)`` 的十六进制；一个编号 id 的票号是
-   ``"0." + 倒序(十进制(SHA-256(d + id)) 左侧补零到至少 64 位)``，与 consistent_sampler 程序包的
-   ``first_fraction(id, seed)`` 完全相同。票号按字符串比较，小者优先，相同时按编号比较。
-2. 每一层抽 k = ⌈比例 × 该层企业数⌉ 家（企业数至少 1 时 k 至少为 1），即票号最小的 k 家。
-3. 各层抽中的企业合在一起按（票号，编号）排序，这就是分配检查组的顺序。
-4. 检查人员按种子 ``种子 + "|inspectors"`` 下的票号排序；组数 T = min(抽中企业数, ⌊人数 / 每组人数⌋)；
-   依次每 t 人一组，余下的人按顺序作为后备人员。
-5. 第 i 家企业（从 0 起）分给第 i mod T 组；若该组有人与它有登记的利害冲突，就依次试下一组。
-6. 回避换人：该企业当前的检查组（依次套用此前对同一抽取、同一企业的回避记录）之外、
-   未曾为该企业回避过、与该企业没有登记利害冲突的第一位后备人员，就是替补人员。
+1. 文件：公示包里的每个文件都在 manifest.json 里、SHA-256 相符；不接受符号链接和清单之外的文件。
+2. 台账（ledger/ 下每个科室和局台账的各年度文件，以及 ledger/lists/ 下的名单文件）：
+   - 每一行都是该记录的 RFC 8785 规范形式，哈希链（seq、prev、hash）跨年度连续，名单文件与其文件名一致；
+   - 每条记录都记下了写入时本局其他台账的末条记录（heads）：按它们还原写入的先后顺序，
+     任何一本台账被删除、截断或改动过记录，都会在其他台账随后的记录中暴露；
+   - 每次抽取都从记录本身重新算一遍：各层应抽数量、号签、抽中的单位及顺序、检查组、后备人员、
+     每家单位分给哪个组（申报的利害关系和“一年内检查过”的轮换规则），以及休息期：
+     在休息期内被任何科室检查过的单位必须被排除，且每个被排除的单位都有对应的检查记录为证；
+   - 种子：事先公告的抽取，种子必须恰好是公告指定的那几期开奖号码的规范写法，且抽取时间不早于开奖时间；
+     现场见证的抽取，种子必须是见证人输入值的 SHA-256；系统随机和人工输入的种子，外界无法证实没有多次尝试；
+   - 作废、回避换人（替补人员从记录重算，包括从其他科室抽调）、抽取未成、非随机检查、计划和清单审批。
+3. 公示结果（results.json）：每一项结果都属于一次有效抽取中抽中的单位，检查人员是其检查组成员；
+   results.csv、results.xlsx 和网页 index.html 中的结果表与 results.json 逐格一致。
+4. heads.json 与台账的末条记录一致；用 --previous 时，旧材料中的每本台账都原样包含在新台账里。
 
 本程序不核对的内容
 ------------------
-只有应急管理局的 git 仓库里才能核对的规则，由 ``ssj verify-ledger`` 在仓库中核对（见 docs/ledger-format.md
-“What ssj verify-ledger checks”）：台账的 git 历史只增不改（包括已推送的版本、被 reset 掉的提交和被删除的
-台账文件）；每次抽取的输入文件与所依据提交中的文件一致、名单与当时的数据一致；抽取所依据的计划在抽取前
-已经审批并记入 bureau.jsonl（第七条）、抽取日期在计划事项的实施时间内（第十二条）、不超过频次（第十六条）。
+只有应急管理局的 git 仓库里才能核对的规则，由 ``ssj verify-ledger`` 在仓库中核对：台账的 git 历史只增不改；
+每次抽取读取的数据文件与所依据的提交一致、名单与当时的数据一致、计划事项的实施时间和频次。
 
 在 Windows 上可以用 ``py verify.py`` 运行。
-
-This is an independent verifier of the ssj ledger (docs/ledger-format.md), standard library only.
-Run ``python verify.py [FOLDER] [--json]``; exit status 0 means everything holds, 1 that something does
-not, 2 a usage error. As a module it offers canonical(), record_hash(), digest(), first_fraction(),
-sample_size(), read_ledger(), check_records(), check_ledger(), verify_manifest(), verify_folder(), main().
 """
 
 # 本文件由 ssj 自动生成：shuangsuiji/core/ 中的公开算法加上 shuangsuiji/publish/verifier/command.py 的命令行，
@@ -76,20 +50,25 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as _dt
 import datetime as dt
 import hashlib
 import heapq
+import html.parser
 import json
 import math
 import os
 import re
 import sys
 import unicodedata
+import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date as _date
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
+from xml.etree import ElementTree
 
 
 # --------------------------------------------------------------------------------------------------
@@ -333,14 +312,32 @@ def is_at(value) -> bool:
 
 
 # --------------------------------------------------------------------------------------------------
-# shuangsuiji/core/chain.py: Reading a ledger file (SPEC §5): whole lines, each the canonical form of its record, in one hash chain.
+# shuangsuiji/core/chain.py: Reading a ledger (SPEC §5, format 2): one chain per section (and one for the bureau), split into year files
 # --------------------------------------------------------------------------------------------------
 
 
-COMMON_FIELDS = ("seq", "prev", "hash", "type", "at", "operator")
+FORMAT = 2
+COMMON_FIELDS = ("format", "seq", "prev", "hash", "type", "at", "operator", "heads")
+#: the ledger of the bureau's own records (plan and checklist approvals, publications, document numbers)
+BUREAU = "bureau"
+#: the longest line a ledger may hold (a province-scale draw record is well under 1 MB)
+MAX_LINE_BYTES = 64 * 1024 * 1024
+_YEAR_FILE = re.compile(r"([0-9]{4})\.jsonl")
+_LEDGER_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class Entry(NamedTuple):
+    """One record and where it lies: ledger name, file, 1-based line, byte offset of the line."""
+
+    ledger: str
+    path: str
+    line: int
+    offset: int
+    record: dict
 
 
 def no_duplicate_keys(pairs: list) -> dict:
+    """A JSON object hook that refuses a key given twice (JSON itself would keep the last silently)."""
     result = dict(pairs)
     if len(result) == len(pairs):
         return result
@@ -353,198 +350,447 @@ def no_duplicate_keys(pairs: list) -> dict:
 
 
 def no_float(text: str):
+    """A ledger holds no floating-point numbers."""
     raise ValueError(f"含有浮点数 {text}（台账中只允许整数）")
 
 
 def no_constant(text: str):
+    """A ledger holds no NaN or Infinity."""
     raise ValueError(f"含有 {text}（台账中不允许）")
 
 
-def parse_ledger(data: bytes):
-    """Parse the bytes of one ledger file; see :func:`read_ledger`."""
-    records: list = []
-    problems: list = []
-    pieces = data.split(b"\n")
-    whole, torn = pieces[:-1], pieces[-1]
-    previous_hash: str | None = ZERO_HASH
-    for index, raw in enumerate(whole):
-        line = index + 1
-        record, actual_hash = parse_line(raw, line, problems)
-        records.append(record)
-        if record is None:
-            previous_hash = None
-            continue
-        check_chain(record, actual_hash, line, previous_hash, problems)
-        stored = record.get("hash")
-        previous_hash = stored if isinstance(stored, str) else None
-    if torn:
-        problems.append((
-            len(pieces),
-            "最后一行不完整（没有换行符，写入可能被中断）；可用 ssj ledger repair 去掉这一残行",
-        ))
-    return records, problems
+def strict_json(text: str):
+    """JSON as the ledger allows it: no repeated keys, no floats, no NaN."""
+    return json.loads(text, object_pairs_hook=no_duplicate_keys, parse_float=no_float, parse_constant=no_constant)
 
 
-def read_ledger(path):
-    """Read one ledger file: ``(records, problems)``.
+def ledger_files(folder: str) -> dict:
+    """``{ledger: [(year, path), …]}`` of a ledger folder (``<ledger>/<year>.jsonl``), years ascending.
 
-    ``records`` holds one entry per whole line, in file order: the record (a dict), or ``None`` where the
-    line could not be read as a JSON object. A torn last line (no final newline) is not a record.
-    ``problems`` is a list of ``(line_number, message)`` (1-based line numbers, Chinese messages) about
-    the lines, their canonical form and the hash chain (``seq``, ``prev``, ``hash``, common fields).
+    Symbolic links are not followed and not listed (the caller reports them).
     """
-    with open(path, "rb") as handle:
-        data = handle.read()
-    return parse_ledger(data)
+    found: dict = {}
+    if not os.path.isdir(folder):
+        return found
+    for name in sorted(os.listdir(folder)):
+        sub = os.path.join(folder, name)
+        if not _LEDGER_NAME.fullmatch(name) or os.path.islink(sub) or not os.path.isdir(sub):
+            continue
+        years = []
+        for file_name in sorted(os.listdir(sub)):
+            match = _YEAR_FILE.fullmatch(file_name)
+            path = os.path.join(sub, file_name)
+            if match and not os.path.islink(path) and os.path.isfile(path):
+                years.append((int(match.group(1)), path))
+        if years:
+            found[name] = years
+    return found
 
 
-def parse_line(raw: bytes, line: int, problems: list):
+def parse_line(raw: bytes, where: tuple, problems: list):
+    """(record or None, SHA-256 of its canonical form without ``hash`` or None); problems appended."""
     if not raw:
-        problems.append((line, "空行（台账中每一行都应是一条记录）"))
+        problems.append((*where, "空行（台账中每一行都应是一条记录）"))
         return None, None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        problems.append((line, "不是有效的 UTF-8 文本"))
+        problems.append((*where, "不是有效的 UTF-8 文本"))
         return None, None
     try:
-        record = json.loads(
-            text,
-            object_pairs_hook=no_duplicate_keys,
-            parse_float=no_float,
-            parse_constant=no_constant,
-        )
+        record = strict_json(text)
     except RecursionError:
-        problems.append((line, "无法解析：嵌套层数过多"))
+        problems.append((*where, "无法解析：嵌套层数过多"))
         return None, None
     except ValueError as error:
-        problems.append((line, f"无法按 JSON 解析（{error}）"))
+        problems.append((*where, f"无法按 JSON 解析（{error}）"))
         return None, None
     if not isinstance(record, dict):
-        problems.append((line, "不是一条记录（应为 JSON 对象）"))
+        problems.append((*where, "不是一条记录（应为 JSON 对象）"))
         return None, None
     try:
         form, actual_hash = record_forms(record)
     except CanonicalError as error:
-        problems.append((line, f"含有台账不允许的内容：{error}"))
+        problems.append((*where, f"含有台账不允许的内容：{error}"))
         return record, None
     if form != raw:
         if raw.endswith(b"\r"):
-            problems.append((line, "行尾多了回车符（\\r），文件可能被转换成了 Windows 换行；字节已与记录时不同"))
+            problems.append((*where, "行尾多了回车符（\\r），文件可能被转换成了 Windows 换行；字节已与记录时不同"))
         else:
-            problems.append((line, "不是 RFC 8785 规范形式（空白、键的顺序或转义与规范不同）"))
+            problems.append((*where, "不是 RFC 8785 规范形式（空白、键的顺序或转义与规范不同）"))
     return record, actual_hash
 
 
-def check_chain(record: dict, actual_hash, line: int, previous_hash, problems: list) -> None:
-    for name in COMMON_FIELDS:
-        if name not in record:
-            problems.append((line, f"缺少字段 {name}"))
-    seq = record.get("seq")
-    if "seq" in record and (not is_int(seq) or seq != line - 1):
-        problems.append((
-            line,
-            f"seq 应为 {line - 1}，记录为 {show(seq)}（前面的记录被删除、插入或调换过）",
-        ))
-    if "prev" in record:
-        prev = record["prev"]
-        if not is_hex64(prev):
-            problems.append((line, "prev 不是 64 位小写十六进制哈希"))
-        elif line == 1 and prev != ZERO_HASH:
-            problems.append((line, "第一条记录的 prev 应为 64 个 0"))
-        elif line > 1 and previous_hash is not None and prev != previous_hash:
-            problems.append((line, "prev 与上一行的 hash 不符（前面的记录被删除、插入、调换或改动过）"))
-    if "hash" in record:
-        stored = record["hash"]
-        if not is_hex64(stored):
-            problems.append((line, "hash 不是 64 位小写十六进制哈希"))
-        elif actual_hash is not None and actual_hash != stored:
-            problems.append((line, "hash 不符（记录被改动过）"))
-    if "type" in record and not isinstance(record["type"], str):
-        problems.append((line, "type 应为字符串"))
-    if "at" in record and not is_at(record["at"]):
-        problems.append((line, "at 不是带时区的 ISO 8601 时间（如 2026-12-01T09:30:00+08:00）：{}".format(show(record["at"]))))
-    if "operator" in record and not (isinstance(record["operator"], str) and record["operator"].strip()):
-        problems.append((line, "operator 应为非空字符串"))
+class Chain:
+    """Where a ledger's chain stands: the next ``seq`` and the last ``hash`` (None once it cannot be followed)."""
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self.hash: str | None = ZERO_HASH
+
+    def check(self, record: dict, actual_hash, where: tuple, problems: list) -> None:
+        """The common fields of one record, and its place in the chain."""
+        add = problems.append
+        for name in COMMON_FIELDS:
+            if name not in record:
+                add((*where, f"缺少字段 {name}"))
+        if record.get("format", FORMAT) != FORMAT:
+            add((*where, f"记录格式为 {show(record.get('format'))}：本程序只核验第 {FORMAT} 版台账格式"))
+        seq = record.get("seq")
+        if "seq" in record and (not is_int(seq) or seq != self.seq):
+            add((*where, f"seq 应为 {self.seq}，记录为 {show(seq)}（前面的记录被删除、插入或调换过）"))
+        prev = record.get("prev")
+        if "prev" in record:
+            if not is_hex64(prev):
+                add((*where, "prev 不是 64 位小写十六进制哈希"))
+            elif self.seq == 0 and prev != ZERO_HASH:
+                add((*where, "第一条记录的 prev 应为 64 个 0"))
+            elif self.seq > 0 and self.hash is not None and prev != self.hash:
+                add((*where, "prev 与上一条记录的 hash 不符（前面的记录被删除、插入、调换或改动过）"))
+        stored = record.get("hash")
+        if "hash" in record:
+            if not is_hex64(stored):
+                add((*where, "hash 不是 64 位小写十六进制哈希"))
+            elif actual_hash is not None and actual_hash != stored:
+                add((*where, "hash 不符（记录被改动过）"))
+        if "type" in record and not isinstance(record["type"], str):
+            add((*where, "type 应为字符串"))
+        if "at" in record and not is_at(record["at"]):
+            add((*where, "at 不是带时区的 ISO 8601 时间（如 2026-12-01T09:30:00+08:00）：{}".format(show(record["at"]))))
+        if "operator" in record and not (isinstance(record["operator"], str) and record["operator"].strip()):
+            add((*where, "operator 应为非空字符串"))
+        heads = record.get("heads")
+        if "heads" in record and not (isinstance(heads, dict) and all(
+                isinstance(h, dict) and set(h) == {"seq", "hash"} and is_int(h["seq"]) and is_hex64(h["hash"])
+                for h in heads.values())):
+            add((*where, "heads 应为 {台账: {seq, hash}}"))
+        self.seq += 1
+        self.hash = stored if isinstance(stored, str) else None
 
 
-# --------------------------------------------------------------------------------------------------
-# shuangsuiji/core/manifest.py: The bundle's file list (SPEC §6): ``manifest.json`` = ``{"files": {"<relative path>": "<sha256 hex>"}}``.
-# --------------------------------------------------------------------------------------------------
+def read_ledger(name: str, files: list, problems: list):
+    """Every record of one ledger, in order, across its year files: yields :class:`Entry`.
+
+    ``problems`` collects ``(path, line, message)``: a torn or overlong line, a line that is not the canonical
+    form of its record, a broken chain, a record filed under the wrong year, a year file that starts anew.
+    """
+    chain = Chain()
+    for position, (year, path) in enumerate(files):
+        first_in_file = True
+        with open(path, "rb") as handle:
+            line, offset = 0, 0
+            while True:
+                raw = handle.readline(MAX_LINE_BYTES + 1)
+                if not raw:
+                    break
+                line += 1
+                where = (path, line)
+                start, offset = offset, offset + len(raw)
+                if not raw.endswith(b"\n"):
+                    if len(raw) > MAX_LINE_BYTES:
+                        problems.append((*where, f"这一行超过 {MAX_LINE_BYTES // (1024 * 1024)} MB，不予读取"))
+                        _skip_rest_of_line(handle)
+                        chain.hash = None
+                        chain.seq += 1
+                        continue
+                    problems.append((*where, "最后一行不完整（没有换行符，写入可能被中断）；可用 ssj ledger repair 去掉这一残行"))
+                    break
+                record, actual_hash = parse_line(raw[:-1], where, problems)
+                if record is None:
+                    chain.hash = None
+                    chain.seq += 1
+                    continue
+                if first_in_file and position > 0 and record.get("seq") == 0:
+                    problems.append((*where, f"{year} 年的台账文件重新开始了一条链（seq 为 0）：跨年的台账应接着上一年的最后一条记录"))
+                first_in_file = False
+                at = record.get("at")
+                if isinstance(at, str) and at[:4] != str(year):
+                    problems.append((*where, f"记录时间 {at[:10]} 不属于 {year} 年：记录应写在其时间所在年份的文件里"))
+                chain.check(record, actual_hash, where, problems)
+                yield Entry(name, path, line, start, record)
 
 
-MANIFEST = "manifest.json"
+def _skip_rest_of_line(handle) -> None:
+    while True:
+        chunk = handle.readline(MAX_LINE_BYTES)
+        if not chunk or chunk.endswith(b"\n"):
+            return
 
 
-def file_sha256(path: str) -> str:
-    sha = hashlib.sha256()
+def read_record_at(path: str, offset: int) -> dict:
+    """The record on the line that starts at ``offset`` of ``path`` (already checked when it was first read)."""
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
+        handle.seek(offset)
+        return strict_json(handle.readline(MAX_LINE_BYTES + 1).decode("utf-8"))
 
 
-def files_under(folder: str, skip_hidden: bool) -> dict:
-    """{NFC relative POSIX path: real path} of every file below ``folder``."""
+def tip(files: list):
+    """(seq, hash) of a ledger's last record, read from the end of its last year file; None for no record."""
+    for _, path in reversed(files):
+        last = last_line(path)
+        if last:
+            record = strict_json(last.decode("utf-8"))
+            return record["seq"], record["hash"]
+    return None
+
+
+def last_line(path: str, block: int = 1 << 16) -> bytes:
+    """The last whole line of a file (without its newline), read from the end; b"" for an empty file."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        end = handle.tell()
+        if end == 0:
+            return b""
+        data = b""
+        position = end
+        while position > 0:
+            step = min(block, position)
+            position -= step
+            handle.seek(position)
+            data = handle.read(step) + data
+            body = data[:-1] if data.endswith(b"\n") else data
+            cut = body.rfind(b"\n")
+            if cut >= 0:
+                return body[cut + 1:]
+        return data[:-1] if data.endswith(b"\n") else data
+
+
+def intact_records(blobs: list) -> list:
+    """The records of one ledger given as the bytes of its year files (in order), up to its first broken line:
+    what a command may trust without a full verification (a typed-in line never counts)."""
+    chain = Chain()
+    problems: list = []
+    records: list = []
+    for data in blobs:
+        lines = data.split(b"\n")
+        for number, raw in enumerate(lines[:-1], 1):
+            record, actual_hash = parse_line(raw, ("", number), problems)
+            if record is None or problems:
+                return records
+            chain.check(record, actual_hash, ("", number), problems)
+            if problems:
+                return records
+            records.append(record)
+        if lines[-1]:
+            return records
+    return records
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/inspections.py: The bureau's recent inspections, and the two rules that read them (SPEC §4, 第十六、十七条):
+# --------------------------------------------------------------------------------------------------
+
+
+REST_DAYS_DEFAULT = 90
+ROTATION_DAYS = 365
+#: an announced draw is made at most this many days after its announced date (older inspections are forgotten)
+ANNOUNCED_DRAW_LAG_DAYS = 30
+#: how far back the verifiers keep inspections: the longest look-back any draw may still need
+KEPT_DAYS = ROTATION_DAYS + ANNOUNCED_DRAW_LAG_DAYS + 1
+#: strata the rest rule applies to (重点, 黑名单 and 问题 never leave anyone out)
+RESTING_STRATA = ("风险A", "风险B", "风险C", "风险D", "一般")
+
+
+class Inspection(NamedTuple):
+    """One company inspected: its date (as a day number), the record that says so, and who went."""
+
+    day: int
+    record: str
+    inspectors: tuple
+
+
+def day_number(text: str) -> int:
+    """``2026-12-01`` as a day number (``date.toordinal``)."""
+    return _dt.date.fromisoformat(text).toordinal()
+
+
+def within(inspection: Inspection, day: int, days: int) -> bool:
+    """0 ≤ day − inspection.day < days."""
+    return 0 <= day - inspection.day < days
+
+
+class InspectionLog:
+    """Every company's inspections as the records read so far stand (voids removed, recusals applied).
+
+    Memory stays bounded: inspections older than :data:`KEPT_DAYS` before the newest record are forgotten.
+    """
+
+    def __init__(self) -> None:
+        self._of: dict = {}  # entity -> list of Inspection
+        self._teams: dict = {}  # intern: the same team tuple is shared by every company it visits
+
+    def add(self, record: str, day: int, visits) -> None:
+        """Inspections by ``record`` on ``day``: ``visits`` is ``[(entity, inspectors), …]``."""
+        for entity, inspectors in visits:
+            team = tuple(inspectors)
+            team = self._teams.setdefault(team, team)
+            self._of.setdefault(entity, []).append(Inspection(day, record, team))
+
+    def void(self, record: str, entities) -> None:
+        """Forget the inspections of a voided draw (its selected companies)."""
+        for entity in entities:
+            kept = [i for i in self._of.get(entity, ()) if i.record != record]
+            if kept:
+                self._of[entity] = kept
+            else:
+                self._of.pop(entity, None)
+
+    def replace(self, record: str, entity: str, out: str, replacement: str) -> None:
+        """A recusal: ``replacement`` went to ``entity`` for ``record`` instead of ``out``."""
+        visits = self._of.get(entity, [])
+        for n, visit in enumerate(visits):
+            if visit.record == record and out in visit.inspectors:
+                team = tuple(replacement if i == out else i for i in visit.inspectors)
+                visits[n] = visit._replace(inspectors=self._teams.setdefault(team, team))
+
+    def of(self, entities) -> dict:
+        """``{entity: [Inspection, …]}`` for those of ``entities`` that were inspected."""
+        found = {}
+        for entity in entities:
+            visits = self._of.get(entity)
+            if visits:
+                found[entity] = visits
+        return found
+
+    def forget_before(self, day: int) -> None:
+        """Drop inspections older than ``day`` (call with the newest record's day − :data:`KEPT_DAYS`)."""
+        for entity in list(self._of):
+            kept = [i for i in self._of[entity] if i.day >= day]
+            if kept:
+                self._of[entity] = kept
+            else:
+                del self._of[entity]
+
+
+def resting(inspections: dict, day: int, rest_days: int) -> dict:
+    """``{entity: record}``: the companies inspected within ``rest_days`` before ``day``, each with the most
+    recent record that says so (latest date, then latest written)."""
     found = {}
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(
-            name for name in dirs if name != "__pycache__" and not (skip_hidden and name.startswith("."))
-        )
-        for name in files:
-            real = os.path.join(root, name)
-            relative = os.path.relpath(real, folder).replace(os.sep, "/")
-            found[unicodedata.normalize("NFC", relative)] = real
+    for entity, visits in inspections.items():
+        latest = None
+        for visit in visits:
+            if within(visit, day, rest_days) and (latest is None or visit.day >= latest.day):
+                latest = visit
+        if latest is not None:
+            found[entity] = latest.record
     return found
 
 
-def verify_manifest(folder) -> list:
-    """Check ``FOLDER/manifest.json``: ``[(relative_path, message), …]`` (empty when everything holds).
+def recent_pairs(inspections: dict, inspectors, day: int) -> dict:
+    """``{(inspector, entity): record}``: which of ``inspectors`` inspected which company within
+    :data:`ROTATION_DAYS` before ``day``, each with the most recent record that says so."""
+    pool = set(inspectors)
+    found: dict = {}
+    for entity, visits in inspections.items():
+        for visit in sorted(visits, key=lambda v: v.day):
+            if within(visit, day, ROTATION_DAYS):
+                for inspector in visit.inspectors:
+                    if inspector in pool:
+                        found[(inspector, entity)] = visit.record
+    return found
 
-    The manifest is ``{"files": {"relative/posix/path": "sha256 hex"}}`` and lists every file of the
-    folder except ``manifest.json`` itself (the bundle's zip lies beside the folder, not in it: a ``.zip``
-    inside the folder is an unlisted file like any other). Each listed file's SHA-256 is checked;
-    files present but not listed, and listed but missing, are reported.
-    """
-    folder = os.fspath(folder)
-    problems: list = []
+
+def justified(inspections: dict, entity: str, record: str, day: int, days: int, inspector: str | None = None) -> bool:
+    """Does ``record`` show ``entity`` inspected (by ``inspector``, when given) within ``days`` before ``day``?"""
+    return any(v.record == record and within(v, day, days) and (inspector is None or inspector in v.inspectors)
+               for v in inspections.get(entity, ()))
+
+
+def grouped(by_entity: dict) -> list:
+    """``[(record, [entities…]), …]`` sorted by record, each list sorted: the shape a record keeps ``rested`` in."""
+    groups: dict = {}
+    for entity, record in by_entity.items():
+        groups.setdefault(record, []).append(entity)
+    return [(record, sorted(groups[record])) for record in sorted(groups)]
+
+
+def grouped_pairs(by_pair: dict) -> list:
+    """``[(inspector, record, [entities…]), …]`` sorted: the shape a record keeps ``recent`` in."""
+    groups: dict = {}
+    for (inspector, entity), record in by_pair.items():
+        groups.setdefault((inspector, record), []).append(entity)
+    return [(inspector, record, sorted(groups[(inspector, record)])) for inspector, record in sorted(groups)]
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/lists.py: Content-addressed id lists (SPEC §5): ``lists/<sha256>.json`` is the RFC 8785 form of a sorted array of
+# --------------------------------------------------------------------------------------------------
+
+
+LISTS_DIR = "lists"
+#: a population list at province scale is a few MB; anything beyond this is refused unread
+MAX_LIST_BYTES = 256 * 1024 * 1024
+
+
+class ListError(ValueError):
+    """A list file that is missing, misnamed or not the canonical sorted array its name promises."""
+
+
+def list_bytes(ids) -> bytes:
+    """The bytes of the list file of ``ids``: the RFC 8785 form of the sorted, unique ids."""
+    return canonical(sorted(set(ids)))
+
+
+def list_digest(ids) -> str:
+    """The name (without ``.json``) of the list file of ``ids``."""
+    return hashlib.sha256(list_bytes(ids)).hexdigest()
+
+
+def list_name(digest: str) -> str:
+    """``<digest>.json``."""
+    return f"{digest}.json"
+
+
+def parse_list(digest: str, data: bytes) -> list:
+    """The ids of a list file whose name is ``digest``; refuses a file that is not what its name says."""
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise ListError(f"名单文件 {list_name(digest)} 的 SHA-256 与文件名不符（文件被改动过）")
     try:
-        with open(os.path.join(folder, MANIFEST), "rb") as handle:
-            manifest = json.loads(
-                handle.read().decode("utf-8-sig"),
-                object_pairs_hook=no_duplicate_keys,
-                parse_float=no_float,
-                parse_constant=no_constant,
-            )
-    except (OSError, ValueError) as error:
-        return [(MANIFEST, f"无法读取文件清单（{error}）")]
-    listed = manifest.get("files") if isinstance(manifest, dict) else None
-    if not isinstance(listed, dict):
-        return [(MANIFEST, "文件清单格式不对：应为 {\"files\": {路径: SHA-256}}")]
-    present = files_under(folder, skip_hidden=False)
-    present.pop(MANIFEST, None)
-    listed_nfc = set()
-    for path in sorted(listed):
-        expected = listed[path]
-        key = unicodedata.normalize("NFC", path)
-        listed_nfc.add(key)
-        parts = key.split("/")
-        if key.startswith("/") or "\\" in key or any(part in ("", ".", "..") for part in parts):
-            problems.append((path, "清单中的路径不合规（应为文件夹内的相对路径，用 / 分隔）"))
-            continue
-        if not is_hex64(expected):
-            problems.append((path, "清单中的 SHA-256 不是 64 位小写十六进制"))
-            continue
-        real = present.get(key)
-        if real is None:
-            problems.append((path, "清单中列出的文件不存在"))
-            continue
-        if file_sha256(real) != expected:
-            problems.append((path, "文件的 SHA-256 与清单不符（文件被改动过）"))
-    for path in sorted(present):
-        if path not in listed_nfc:
-            problems.append((path, "文件不在清单（manifest.json）里"))
-    return problems
+        ids = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ListError(f"名单文件 {list_name(digest)} 不是有效的 JSON") from None
+    if not isinstance(ids, list) or not all(isinstance(item, str) for item in ids):
+        raise ListError(f"名单文件 {list_name(digest)} 应为编号（字符串）数组")
+    if any(not a < b for a, b in zip(ids, ids[1:])):
+        raise ListError(f"名单文件 {list_name(digest)} 中的编号未排序或有重复")
+    if canonical(ids) != data:
+        raise ListError(f"名单文件 {list_name(digest)} 不是 RFC 8785 规范形式")
+    return ids
+
+
+class ListFolder:
+    """The list files of one folder, read on demand; the last few parsed lists are kept (draws share them)."""
+
+    def __init__(self, folder: str, keep: int = 4) -> None:
+        self.folder = folder
+        self.keep = keep
+        self._cache: OrderedDict = OrderedDict()
+
+    def path(self, digest: str) -> str:
+        return os.path.join(self.folder, list_name(digest))
+
+    def get(self, digest) -> list:
+        """The ids of list ``digest``; :class:`ListError` when it is missing or broken."""
+        if not is_hex64(digest):
+            raise ListError(f"名单摘要 {digest!r} 不是 64 位小写十六进制")
+        if digest in self._cache:
+            self._cache.move_to_end(digest)
+            return self._cache[digest]
+        path = self.path(digest)
+        if os.path.islink(path):
+            raise ListError(f"名单文件 {list_name(digest)} 是符号链接，不予读取")
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_LIST_BYTES + 1)
+        except OSError:
+            raise ListError(f"缺少名单文件 {LISTS_DIR}/{list_name(digest)}") from None
+        if len(data) > MAX_LIST_BYTES:
+            raise ListError(f"名单文件 {list_name(digest)} 过大")
+        ids = parse_list(digest, data)
+        self._cache[digest] = ids
+        while len(self._cache) > self.keep:
+            self._cache.popitem(last=False)
+        return ids
 
 
 # --------------------------------------------------------------------------------------------------
@@ -610,9 +856,26 @@ def sample_size(population: int, ratio: Decimal | Fraction | str) -> int:
     return max(1, min(population, math.ceil(exact)))
 
 
-def scale_ratio(ratio: Decimal, multiplier: Decimal) -> Decimal:
-    """ratio × multiplier, capped at 1 (第十六条: companies with problems are checked more often)."""
-    return min(Decimal(1), ratio * multiplier)
+
+RISK_CLASSES = ("A", "B", "C", "D")
+
+
+def stratum_ratios(item_ratio: Decimal, risk_ratios: dict, multiplier: Decimal,
+                   floor: Decimal | None = None) -> dict:
+    """Each stratum's ratio under a plan item (SPEC §4, 第十六条), exact and capped at 1.
+
+    ``floor`` (``--ratio``) raises the base before the multiplier applies and never lowers a plan ratio:
+    b = max(item ratio, floor); 一般 b; 风险X max(plan ratio for X, floor); 黑名单 and 问题 min(1, m × b), never
+    below the largest 风险 ratio so computed; 重点 1.
+    """
+    one = Decimal(1)
+    base = min(one, max(item_ratio, floor) if floor is not None else item_ratio)
+    risks = {}
+    for risk in RISK_CLASSES:
+        planned = risk_ratios.get(risk, item_ratio)
+        risks[f"风险{risk}"] = min(one, max(planned, floor) if floor is not None else planned)
+    raised = max(min(one, multiplier * base), *risks.values())
+    return {"重点": one, "黑名单": raised, "问题": raised, **risks, "一般": base}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -700,8 +963,11 @@ def inspector_seed(seed: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# shuangsuiji/core/draw.py: One draw, pure (SPEC §4): strata and seed in; selected companies, teams and assignments out.
+# shuangsuiji/core/draw.py: One draw, pure (SPEC §4): strata and seed in; selected companies, teams, reserve and assignments out.
 # --------------------------------------------------------------------------------------------------
+
+
+MIN_TEAM_SIZE = 2
 
 
 class Refused(ValueError):
@@ -709,13 +975,16 @@ class Refused(ValueError):
 
     def __init__(self, message: str, entity: str | None = None) -> None:
         super().__init__(message)
-        #: the company the refusal is about, when it is about one
+        #: the company the refusal is about, when it is about one (a company every team conflicts with)
         self.entity = entity
+        #: when the seed made the draw fail (every team conflicts with a company): the draw as far as it got,
+        #: to be recorded as a failed attempt
+        self.partial: Drawn | None = None
 
 
 @dataclass(frozen=True)
 class Stratum:
-    """A named part of the eligible population, drawn at its own ratio."""
+    """A named part of the eligible population (after the rest rule), drawn at its own ratio."""
 
     name: str
     ratio: Decimal
@@ -729,43 +998,72 @@ class DrawInput:
     seed: str
     strata: list
     inspectors: list
-    team_size: int = 2
+    team_size: int = MIN_TEAM_SIZE
+    #: R: inspectors kept out of the teams so that a recusal can be replaced (when the section has enough)
+    reserve: int = 0
     #: declared (inspector, entity) conflicts of interest
     conflicts: frozenset = field(default_factory=frozenset)
+    #: (inspector, entity): the inspector inspected the company within the rotation period
+    recent: frozenset = field(default_factory=frozenset)
 
 
-def draw(spec: DrawInput) -> dict:
-    """The algorithmic part of a draw record: strata, inspectors, conflicts, assignments."""
-    if spec.team_size < 2:
-        raise Refused("每组至少 2 名执法人员（第十八条）")
-    strata, selected = [], []
-    for stratum in spec.strata:
-        population = _sorted_unique(stratum.population)
-        k, chosen = select(population, stratum.ratio, spec.seed)
-        selected.extend(chosen)
-        strata.append({
-            "name": stratum.name, "ratio": format_ratio(stratum.ratio), "population": population, "k": k,
-            "selected": [{"id": t.id, "ticket": t.ticket} for t in chosen],
-        })
-    selected.sort()
-    eligible = sorted(set(spec.inspectors))
-    if not selected:
+@dataclass(frozen=True)
+class Drawn:
+    """The outcome: each stratum's selection, the teams, and where each selected company goes."""
+
+    #: per stratum, (k, selected ids in ticket order)
+    selections: list
+    #: every selected id, strata merged in (ticket, id) order: the order of ``assignments``
+    order: list
+    eligible: list
+    team_size: int
+    reserve_size: int
+    teams: list
+    reserve: list
+    #: the declared conflicts between the pool and the selected companies, sorted
+    conflicts: list
+    #: the rotation pairs between team members and selected companies, sorted
+    recent: list
+    #: team index per company of ``order``
+    assignments: list
+    #: companies assigned by the plain rule because every team had inspected them recently
+    rotation_ignored: list
+
+
+def select_strata(strata: list, seed: str) -> tuple:
+    """(per stratum (k, selected ids in ticket order), every selected id in merged (ticket, id) order)."""
+    selections, merged = [], []
+    for stratum in strata:
+        k, chosen = select(stratum.population, stratum.ratio, seed)
+        selections.append((k, [t.id for t in chosen]))
+        merged.extend(chosen)
+    return selections, [t.id for t in sorted(merged)]
+
+
+def draw(spec: DrawInput, selected: tuple | None = None) -> Drawn:
+    """Select, form teams and assign (SPEC §4); raises :class:`Refused` when the draw cannot be made.
+
+    ``selected`` is :func:`select_strata`'s result when the caller needed it first (to look up rotation).
+    """
+    if spec.team_size < MIN_TEAM_SIZE:
+        raise Refused(f"每组至少 {MIN_TEAM_SIZE} 名执法人员（第十八条）")
+    selections, order = selected if selected is not None else select_strata(spec.strata, spec.seed)
+    if not order:
         raise Refused("没有符合条件的检查对象（在营且属于本科室监管范围），无法抽取")
-    teams, reserve = form_teams(eligible, spec.seed, spec.team_size, len(selected))
-    conflicts = relevant_conflicts(spec.conflicts, eligible, [t.id for t in selected])
-    return {
-        "strata": strata,
-        "inspectors": {"eligible": eligible, "team_size": spec.team_size, "teams": teams, "reserve": reserve},
-        "conflicts": [{"inspector": i, "entity": e} for i, e in conflicts],
-        "assignments": assign([t.id for t in selected], teams, set(conflicts)),
-    }
-
-
-def _sorted_unique(ids: list) -> list:
-    """``sorted(set(ids))``, skipping the work when the strata already come sorted (they do)."""
-    if all(map(str.__lt__, ids, ids[1:])):
-        return list(ids)
-    return sorted(set(ids))
+    eligible = sorted(set(spec.inspectors))
+    reserve_size = reserve_size_for(len(eligible), spec.team_size, spec.reserve)
+    teams, reserve = form_teams(eligible, spec.seed, spec.team_size, len(order), reserve_size)
+    conflicts = relevant_pairs(spec.conflicts, eligible, order)
+    members = [member for team in teams for member in team]
+    recent = relevant_pairs(spec.recent, members, order)
+    drawn = Drawn(selections, order, eligible, spec.team_size, reserve_size, teams, reserve, conflicts, recent, [], [])
+    try:
+        assignments, ignored = assign(order, teams, set(conflicts), set(recent))
+    except Refused as refusal:
+        refusal.partial = drawn
+        raise
+    return Drawn(selections, order, eligible, spec.team_size, reserve_size, teams, reserve, conflicts, recent,
+                 assignments, ignored)
 
 
 def select(population: list, ratio: Decimal | Fraction | str, seed: str) -> tuple:
@@ -774,15 +1072,20 @@ def select(population: list, ratio: Decimal | Fraction | str, seed: str) -> tupl
     return k, (smallest(population, seed, k) if k else [])
 
 
-def team_count(companies: int, inspectors: int, team_size: int) -> int:
-    """T = min(k, ⌊E / t⌋): no more teams than companies, each of ``team_size`` people."""
-    return min(companies, inspectors // team_size)
+def reserve_size_for(eligible: int, team_size: int, planned: int) -> int:
+    """R = min(planned, max(0, E − t)): the reserve never leaves the section without one team."""
+    return min(planned, max(0, eligible - team_size))
 
 
-def form_teams(eligible: list, seed: str, team_size: int, companies: int) -> tuple:
+def team_count(companies: int, inspectors: int, team_size: int, reserve: int = 0) -> int:
+    """T = min(k, ⌊(E − R) / t⌋): no more teams than companies, each of ``team_size`` people."""
+    return min(companies, (inspectors - reserve) // team_size)
+
+
+def form_teams(eligible: list, seed: str, team_size: int, companies: int, reserve: int = 0) -> tuple:
     """(teams, reserve): the inspectors in ticket order under ``seed|inspectors``, t at a time; the rest wait."""
-    count = team_count(companies, len(eligible), team_size)
-    if count == 0:
+    count = team_count(companies, len(eligible), team_size, reserve)
+    if count <= 0:
         raise Refused(
             f"符合条件的执法人员只有 {len(eligible)} 名（在岗、执法证在抽取日有效），不足一组 {team_size} 人（第十八条）"
         )
@@ -790,30 +1093,44 @@ def form_teams(eligible: list, seed: str, team_size: int, companies: int) -> tup
     return [ranked[j * team_size:(j + 1) * team_size] for j in range(count)], ranked[count * team_size:]
 
 
-def relevant_conflicts(conflicts, eligible: list, selected: list) -> list:
-    """The declared (inspector, entity) pairs between the inspector pool and the selected companies, sorted."""
-    chosen, pool = set(selected), set(eligible)
-    return sorted((i, e) for i, e in conflicts if e in chosen and i in pool)
+def relevant_pairs(pairs, inspectors: list, entities: list) -> list:
+    """The (inspector, entity) pairs between ``inspectors`` and ``entities``, sorted, each once."""
+    chosen, pool = set(entities), set(inspectors)
+    return sorted({(i, e) for i, e in pairs if e in chosen and i in pool})
 
 
-def assign(selected: list, teams: list, conflicts: set) -> list:
-    """Company i (in ticket order) goes to team i mod T, or the next team without a conflict (第十七条)."""
-    assignments = []
-    conflicted = {entity for _, entity in conflicts}
+def assign(order: list, teams: list, conflicts: set, recent: set | frozenset = frozenset()) -> tuple:
+    """(team per company, companies assigned ignoring rotation), SPEC §4 and 第十七条.
+
+    Company i goes to team i mod T, or to the next team none of whose members declared a conflict with it or
+    inspected it recently (i+1, i+2 … mod T). When rotation alone blocks every team it is ignored for that
+    company; when conflicts alone do, the draw cannot be made.
+    """
+    blocked = {entity for _, entity in conflicts} | {entity for _, entity in recent}
     count = len(teams)
-    for i, company in enumerate(selected):
-        if company not in conflicted:  # the common case: nobody declared a conflict with this company
-            assignments.append({"entity": company, "team": i % count})
+    assignments, ignored = [], []
+    for i, company in enumerate(order):
+        if company not in blocked:  # the common case: nobody declared a conflict with it or saw it lately
+            assignments.append(i % count)
             continue
-        for step in range(count):
-            team = (i + step) % count
-            if not any((member, company) in conflicts for member in teams[team]):
-                assignments.append({"entity": company, "team": team})
-                break
-        else:
-            raise Refused(f"单位 {company} 与所有检查组都有申报的利害关系，无法分配（第十七条），请增加执法人员或调整组数",
-                          company)
-    return assignments
+        team = _first_free(i, company, teams, conflicts | recent)
+        if team is None:
+            team = _first_free(i, company, teams, conflicts)
+            if team is None:
+                raise Refused(
+                    f"单位 {company} 与所有检查组都有申报的利害关系，无法分配（第十七条），请增加执法人员或调整组数", company)
+            ignored.append(company)
+        assignments.append(team)
+    return assignments, sorted(ignored)
+
+
+def _first_free(i: int, company: str, teams: list, blocking: set):
+    count = len(teams)
+    for step in range(count):
+        team = (i + step) % count
+        if not any((member, company) in blocking for member in teams[team]):
+            return team
+    return None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -821,9 +1138,16 @@ def assign(selected: list, teams: list, conflicts: set) -> list:
 # --------------------------------------------------------------------------------------------------
 
 
-def team_index(record: dict, entity: str):
-    """The team number ``entity`` was assigned to in a draw record, or None when it was not selected."""
-    return next((a.get("team") for a in record.get("assignments", []) if a.get("entity") == entity), None)
+def assignment_order(record: dict) -> list:
+    """Every selected company of a draw record, strata merged in ticket order (the order of ``assignments``)."""
+    chosen = [t for stratum in record["strata"] for t in smallest(stratum["selected"], record["seed"],
+                                                                   len(stratum["selected"]))]
+    return [t.id for t in sorted(chosen)]
+
+
+def team_map(record: dict) -> dict:
+    """``{entity: team index}`` of a draw record."""
+    return dict(zip(assignment_order(record), record["assignments"]))
 
 
 def apply_recusals(team: list, entity: str, recusals: list) -> list:
@@ -835,9 +1159,9 @@ def apply_recusals(team: list, entity: str, recusals: list) -> list:
     return team
 
 
-def current_team(record: dict, entity: str, recusals: list) -> list:
+def current_team(record: dict, entity: str, recusals: list, teams_of: dict | None = None) -> list:
     """The team that checks ``entity`` after the given recusals of this draw, in order."""
-    index = team_index(record, entity)
+    index = (teams_of if teams_of is not None else team_map(record)).get(entity)
     if index is None:
         raise Refused(f"单位 {entity} 不在这次抽取的结果中")
     return apply_recusals(record["inspectors"]["teams"][index], entity, recusals)
@@ -846,7 +1170,7 @@ def current_team(record: dict, entity: str, recusals: list) -> list:
 def teams_after(record: dict, recusals: list) -> dict:
     """Every selected company's team after the recusals, in one pass (large draws have thousands)."""
     teams = record["inspectors"]["teams"]
-    current = {a["entity"]: list(teams[a["team"]]) for a in record["assignments"]}
+    current = {entity: list(teams[index]) for entity, index in team_map(record).items()}
     for recusal in recusals:
         team = current.get(recusal["entity"])
         if team is not None and recusal["inspector"] in team:
@@ -854,21 +1178,193 @@ def teams_after(record: dict, recusals: list) -> dict:
     return current
 
 
-def replacement_for(record: dict, entity: str, inspector: str, earlier: list):
-    """The reserve inspector who replaces ``inspector`` for ``entity`` (SPEC §4), or None.
+def borrowed_ranking(pool: list, seed: str, section: str) -> list:
+    """Another section's eligible inspectors in ticket order under ``seed|inspectors|<section id>``."""
+    return [t.id for t in rank(sorted(set(pool)), inspector_seed(seed) + "|" + section)]
 
-    Beyond SPEC §4's wording, whoever already stepped aside for ``entity`` in this draw never comes
-    back as a replacement: otherwise a second recusal could return the first one's conflicted inspector.
+
+def replacement_for(record: dict, entity: str, inspector: str, earlier: list, borrowed: dict | None = None,
+                    teams_of: dict | None = None):
+    """The inspector who replaces ``inspector`` for ``entity`` (SPEC §4), or None when nobody can.
+
+    Candidates are the draw's reserve in ticket order or, with ``borrowed`` (``{"section", "pool",
+    "conflicts"}``: another section's eligible inspectors and their declared conflicts with ``entity``), that
+    pool ranked under ``seed|inspectors|<section>``. The first who is not in the company's team as it stands,
+    has not stepped aside for it in this draw and declared no conflict with it is the one. Beyond SPEC §4's
+    wording, whoever already stepped aside for ``entity`` in this draw never comes back: otherwise a second
+    recusal could return the first one's conflicted inspector.
     """
-    team = current_team(record, entity, earlier)
+    team = current_team(record, entity, earlier, teams_of)
     if inspector not in team:
         raise Refused(f"{inspector} 不在单位 {entity} 的检查组中（当前检查组：{'、'.join(map(str, team))}）")
     conflicts = {(c["inspector"], c["entity"]) for c in record["conflicts"]}
+    if borrowed is None:
+        candidates = record["inspectors"]["reserve"]
+    else:
+        candidates = borrowed_ranking(borrowed["pool"], record["seed"], borrowed["section"])
+        conflicts |= {(c["inspector"], c["entity"]) for c in borrowed["conflicts"]}
     stepped_aside = {inspector} | {r["inspector"] for r in earlier if r["entity"] == entity}
-    for candidate in record["inspectors"]["reserve"]:
+    for candidate in candidates:
         if candidate not in team and candidate not in stepped_aside and (candidate, entity) not in conflicts:
             return str(candidate)
     return None
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/seeds.py: Where a seed comes from (SPEC §4, fairness levels), and the one canonical seed each source allows.
+# --------------------------------------------------------------------------------------------------
+
+
+SYSTEM_SEED_DIGITS = 20
+MIN_WITNESSES = 2
+
+
+class SeedError(ValueError):
+    """A seed text, source or witness list that the rules of its fairness level do not allow."""
+
+
+class Game:
+    """A lottery whose published result can serve as a seed: its groups of numbers and their ranges."""
+
+    def __init__(self, name: str, aliases: tuple, groups: tuple, digits: bool = False,
+                 special_apart: bool = False) -> None:
+        self.name = name
+        self.aliases = aliases
+        #: (how many numbers, lowest, highest, distinct) per group, in the order they are published
+        self.groups = groups
+        #: single digits in draw order (福彩3D, 排列三/五) rather than balls sorted ascending
+        self.digits = digits
+        #: 七乐彩: the special number is not among the seven
+        self.special_apart = special_apart
+
+
+GAMES = (
+    Game("双色球", ("福彩双色球",), ((6, 1, 33, True), (1, 1, 16, True))),
+    Game("大乐透", ("体彩大乐透", "超级大乐透"), ((5, 1, 35, True), (2, 1, 12, True))),
+    Game("七乐彩", ("福彩七乐彩",), ((7, 1, 30, True), (1, 1, 30, True)), special_apart=True),
+    Game("福彩3D", ("3D",), ((3, 0, 9, False),), digits=True),
+    Game("排列三", ("排列3", "体彩排列三"), ((3, 0, 9, False),), digits=True),
+    Game("排列五", ("排列5", "体彩排列五"), ((5, 0, 9, False),), digits=True),
+)
+GAME_NAMES = tuple(game.name for game in GAMES)
+_PERIOD = re.compile(r"20[0-9]{2}[0-9]{3}")
+_SEPARATORS = re.compile(r"[ ,，、]+")
+_BALL = re.compile(r"[0-9]{1,2}")
+
+
+def game_named(text: str) -> Game:
+    """The game called ``text`` (its name or an alias, as printed on the ticket)."""
+    wanted = unicodedata.normalize("NFKC", text).strip()
+    for game in GAMES:
+        if wanted == game.name or wanted in game.aliases:
+            return game
+    raise SeedError(f"不认识的开奖来源“{text}”：可用 {'、'.join(GAME_NAMES)}")
+
+
+def parse_source(text: str) -> dict:
+    """``双色球:2026140`` → ``{"game": "双色球", "period": "2026140"}`` (the 期号 is seven digits: year and number)."""
+    game_text, colon, period = unicodedata.normalize("NFKC", text).strip().partition(":")
+    if not colon:
+        raise SeedError(f"开奖来源“{text}”应写成“游戏:期号”，例如 双色球:2026140")
+    game = game_named(game_text)
+    period = period.strip()
+    if not _PERIOD.fullmatch(period) or period.endswith("000"):
+        raise SeedError(f"期号“{period}”无效：应为 7 位数字，前 4 位是年份，例如 2026140")
+    return {"game": game.name, "period": period}
+
+
+def canonical_result(source: dict, text: str) -> str:
+    """The canonical text ``<game><period>:<numbers>`` of one published result; refuses anything else.
+
+    Balls are written with two digits in ascending order inside each group, groups joined by ``+``
+    (``双色球2026140:03 08 12 19 25 31+07``); digit games keep the draw order (``排列五2026330:1 2 3 4 5``).
+    """
+    game = game_named(str(source.get("game", "")))
+    written = unicodedata.normalize("NFKC", text).strip()
+    parts = written.split("+")
+    if len(parts) != len(game.groups):
+        shape = "+".join(f"{count} 个号码" for count, *_ in game.groups)
+        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：应为 {shape}")
+    groups = [_group(game, part, spec, text) for part, spec in zip(parts, game.groups)]
+    if game.special_apart and groups[1][0] in groups[0]:
+        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：特别号不能与基本号相同")
+    if game.digits:
+        numbers = " ".join(str(n) for n in groups[0])
+    else:
+        numbers = "+".join(" ".join(f"{n:02d}" for n in sorted(group)) for group in groups)
+    return f"{game.name}{source['period']}:{numbers}"
+
+
+def _group(game: Game, part: str, spec: tuple, text: str) -> list:
+    count, low, high, distinct = spec
+    stripped = part.strip(" ")
+    if game.digits and stripped.isascii() and stripped.isdigit() and len(stripped) == count:
+        tokens = list(stripped)  # 福彩3D and 排列 results are often written as one run of digits
+    else:
+        tokens = _SEPARATORS.split(stripped) if stripped else []
+    if len(tokens) != count or not all(_BALL.fullmatch(t) and (not game.digits or len(t) == 1) for t in tokens):
+        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：这一组应为 {count} 个号码（{low}–{high}），写成“{part.strip()}”")
+    numbers = [int(t) for t in tokens]
+    if any(not low <= n <= high for n in numbers):
+        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：号码应在 {low:02d}–{high:02d} 之间")
+    if distinct and len(set(numbers)) != count:
+        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：同一组号码不能重复")
+    return numbers
+
+
+def announced_seed(sources: list, results: list) -> str:
+    """The seed of an announced draw: the canonical results of its sources, in order, joined by ``|``."""
+    if len(results) != len(sources):
+        raise SeedError(f"公告指定了 {len(sources)} 个开奖来源，应依次给出 {len(sources)} 个 --seed（每个来源一个），实际给出 {len(results)} 个")
+    return "|".join(canonical_result(source, text) for source, text in zip(sources, results))
+
+
+def check_announced_seed(seed: str, sources: list) -> None:
+    """Refuse a recorded seed that is not exactly the canonical results of ``sources`` (the verifiers' check)."""
+    parts = seed.split("|")
+    if len(parts) != len(sources):
+        raise SeedError(f"种子应由公告的 {len(sources)} 个开奖结果组成，记录的种子有 {len(parts)} 段")
+    for part, source in zip(parts, sources):
+        prefix = f"{source.get('game')}{source.get('period')}:"
+        if not part.startswith(prefix):
+            raise SeedError(f"种子“{part}”不是公告指定的开奖来源 {prefix[:-1]} 的结果")
+        written = canonical_result(source, part[len(prefix):])
+        if written != part:
+            raise SeedError(f"种子“{part}”不是开奖号码的规范写法（应为 {written}）")
+
+
+def witnessed_seed(witnesses: list) -> str:
+    """SHA-256 hex of the RFC 8785 form of ``[{name, value}, …]`` in entry order (values as entered, NFC)."""
+    check_witnesses(witnesses)
+    return hashlib.sha256(canonical([{"name": w["name"], "value": w["value"]} for w in witnesses])).hexdigest()
+
+
+def normalize_entry(text: str) -> str:
+    """A witness's name or value as recorded: NFC, surrounding white space removed."""
+    return unicodedata.normalize("NFC", str(text)).strip()
+
+
+def check_witnesses(witnesses) -> None:
+    """At least two witnesses, each named once, each with a value, recorded as entered (NFC, trimmed)."""
+    if not isinstance(witnesses, list) or len(witnesses) < MIN_WITNESSES:
+        raise SeedError(f"“现场见证”至少需要 {MIN_WITNESSES} 名见证人各自输入一个数")
+    names = set()
+    for witness in witnesses:
+        if not (isinstance(witness, dict) and set(witness) == {"name", "value"}
+                and all(isinstance(witness[k], str) for k in ("name", "value"))):
+            raise SeedError("见证人记录应为 {name, value}（均为文字）")
+        if not witness["name"] or not witness["value"]:
+            raise SeedError("每名见证人都要写明姓名并输入一个数")
+        if witness["name"] != normalize_entry(witness["name"]) or witness["value"] != normalize_entry(witness["value"]):
+            raise SeedError(f"见证人 {witness['name']} 的记录不是规范形式（NFC、去掉首尾空白）")
+        if witness["name"] in names:
+            raise SeedError(f"见证人 {witness['name']} 重复：每名见证人只能输入一次")
+        names.add(witness["name"])
+
+
+def is_system_seed(seed: str) -> bool:
+    """20 ASCII decimal digits: the form of a seed ssj made itself."""
+    return len(seed) == SYSTEM_SEED_DIGITS and seed.isascii() and seed.isdigit()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -877,29 +1373,35 @@ def replacement_for(record: dict, entity: str, inspector: str, earlier: list):
 
 
 FAIRNESS = {
-    "announced": "事先公告（最可信）：抽取的参数和名单在随机种子产生之前就已公告，种子来自公告指定的公开来源（如彩票开奖号码），任何人都无法事先挑选结果",
-    "system": "系统随机：种子由电脑在抽取时用安全随机数自动生成，操作员不能指定种子；但外部无法证明没有在别处多次试抽后只提交了满意的一次",
-    "operator": "人工输入（可信度最低）：种子由操作员输入且没有事先公告，不能排除事先试抽后挑选结果的可能",
+    "announced": "事先公告（最可信）：抽取的参数和名单在开奖之前就已公告，种子取自公告指定的公开开奖结果"
+                 "（请与官方公布的开奖号码核对），任何人都无法事先挑选结果",
+    "witnessed": "现场见证：至少两名见证人（如纪检监督人、企业代表）各自秘密输入一个数，种子由全部输入算出，"
+                 "每名见证人都能在公开记录中核对自己的输入；只要有一名见证人的数事先不为人知，就没有人能挑选结果",
+    "system": "系统随机：种子由操作人电脑生成，外界无法证实没有多次尝试、只保留了满意的一次",
+    "operator": "人工输入：种子由操作人输入，外界无法证实没有多次尝试、只保留了满意的一次",
 }
 
-FAIRNESS_SHORT = {"announced": "事先公告", "system": "系统随机", "operator": "人工输入"}
+FAIRNESS_SHORT = {"announced": "事先公告", "witnessed": "现场见证", "system": "系统随机", "operator": "人工输入"}
 
 RECORD_TYPES = {
     "draw": "随机抽取",
+    "failed": "抽取未成",
     "announce": "抽取公告",
     "void": "作废",
     "recusal": "回避替换",
     "targeted": "非随机检查",
     "plan_approval": "计划审批",
+    "checklist_approval": "清单审批",
     "publish": "结果公开",
+    "document": "文书编号",
 }
 
 FAIRNESS_LEVELS = tuple(FAIRNESS_SHORT)
 
 FAIRNESS_LEGEND = (
-    "公平性说明：“事先公告”＝抽取前已公告参数和名单摘要，种子取自公告写明的公开来源（最可信）；"
-    "“系统随机”＝种子由程序在抽取时用操作系统的安全随机数生成；"
-    "“人工输入”＝种子由操作员输入、事先没有公告（可信度最低，因为可能事先试算过）。"
+    "公平性说明：“事先公告”＝开奖前已公告参数和名单，种子取自公告指定的开奖结果（请与官方开奖号码核对）；"
+    "“现场见证”＝种子由至少两名见证人各自输入的数算出；"
+    "“系统随机”“人工输入”＝种子由操作人电脑生成或由操作人输入，外界无法证实没有多次尝试。"
 )
 
 #: Strata in order of precedence (SPEC §4): a company belongs to the first that applies.
@@ -913,56 +1415,100 @@ TARGETED_BASES = ("投诉举报", "上级交办", "移送线索")
 
 
 # --------------------------------------------------------------------------------------------------
-# shuangsuiji/core/rederive.py: Re-deriving a recorded draw (SPEC §4, §5) with the very functions that made it: strata, selections, teams,
+# shuangsuiji/core/rederive.py: Re-deriving a recorded draw (SPEC §4, §5) with the very functions that made it — strata, selections, teams,
 # --------------------------------------------------------------------------------------------------
 
 
 DRAW_FIELDS = (
-    "section", "plan_item", "checklist_item", "date", "seed", "seed_source", "fairness", "announcement",
-    "ratio", "team_size", "strata", "inspectors", "conflicts", "assignments", "inputs", "commit", "dirty",
+    "section", "plan_item", "plan_digest", "checklist_item", "checklist", "date", "fairness", "seed", "seed_source",
+    "announcement", "again", "ratio", "rest_days", "strata", "rested", "inspectors", "conflicts", "recent",
+    "assignments", "rotation_ignored", "inputs", "commit", "dirty",
 )
-ANNOUNCE_MATCHED = ("section", "plan_item", "date", "ratio", "team_size", "seed_source")
-SYSTEM_SEED_DIGITS = 20
+FAILED_FIELDS = tuple(f for f in DRAW_FIELDS if f not in ("assignments", "rotation_ignored")) + ("entity", "reason")
+ANNOUNCE_FIELDS = (
+    "section", "plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "sources",
+    "not_before", "strata", "rested", "inspectors", "conflicts", "recent", "commit",
+)
+#: what an announced draw takes over from its announcement, unchanged
+ANNOUNCED = ("plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "rested")
 
 
-class DrawFacts:
-    """What later records need of a draw: where it is, and its re-derived teams (None if not derivable)."""
+class Known(NamedTuple):
+    """What later records need of an earlier one, and where to read it again."""
 
-    def __init__(self, line: int, record: dict) -> None:
-        self.line = line
-        self.record = record
-        self.teams: list | None = None  # list of lists of inspector ids, once re-derived
-        self.reserve: list = []
-        self.team_of: dict = {}  # entity -> team index
-        self.conflicts: set = set()  # (inspector, entity)
+    ledger: str
+    seq: int
+    type: str
+    path: str
+    offset: int
+    line: int
 
 
-def same_json(left, right) -> bool:
-    """Equal as JSON values (so that 1 and true, or 1 and "1", never count as the same)."""
-    try:
-        return canonical(left) == canonical(right)
-    except ValueError:
-        return False
+class Population(NamedTuple):
+    """One stratum as recorded, with its list file read."""
 
+    name: str
+    ratio: object
+    ids: list
+
+
+def selected_ids(record: dict) -> list:
+    """Every company a draw record selected (all strata)."""
+    return [entity for stratum in record.get("strata", []) for entity in stratum.get("selected", [])]
+
+
+def _sorted_pairs(entries) -> list:
+    return sorted((e["inspector"], e["entity"]) for e in entries)
 
 
 class DrawChecks:
-    """What every record check shares (problems found, what earlier records left), and the checks of ``draw``
-    records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
+    """The state every record check shares (what earlier records left), and the checks of ``draw``, ``failed``
+    and ``announce`` records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
 
-    def __init__(self) -> None:
+    def __init__(self, lists: ListFolder) -> None:
+        self.lists = lists
         self.problems: list = []
-        self.line = 0
-        self.draws: dict = {}  # hash -> _Draw
-        self.announces: dict = {}  # hash -> (line, record)
-        self.announcement_used: dict = {}  # announce hash -> line of the draw that used it
-        self.voided: dict = {}  # draw hash -> line of the void
-        self.recusals: dict = {}  # (draw hash, entity) -> [recusal records], in order
-        self.section: str | None = None
-        self.section_line = 0
+        self.entry: Entry | None = None
+        self.known: dict = {}  # hash -> Known
+        self.pending: dict = {}  # hash of an announcement not yet drawn on -> the record
+        self.announcement_used: dict = {}  # announce hash -> where the draw that used it is
+        self.voided: dict = {}  # hash -> where its void is
+        self.underivable: set = set()  # draws whose record could not be re-derived
+        self.recusals: dict = {}  # (draw hash, entity) -> recusals so far
+        self.documents: dict = {}  # document number -> where
+        self.approved_plans: set = set()
+        self.approved_checklists: set = set()
+        self.log = InspectionLog()
+        self._teams_of: tuple = (None, {})
+
+    # -- bookkeeping ---------------------------------------------------------------------------------
+
+    def begin(self, entry: Entry) -> None:
+        self.entry = entry
+
+    def remember(self, entry: Entry) -> None:
+        """Make the record known to later ones (by its hash)."""
+        record = entry.record
+        if is_hex64(record.get("hash")) and record["hash"] not in self.known:
+            self.known[record["hash"]] = Known(entry.ledger, record.get("seq", -1), str(record.get("type")),
+                                               entry.path, entry.offset, entry.line)
+
+    @property
+    def ledger(self) -> str:
+        """The ledger of the record being checked."""
+        assert self.entry is not None
+        return self.entry.ledger
+
+    def here(self) -> str:
+        assert self.entry is not None
+        return f"{self.ledger}-{self.entry.record.get('seq')}"
+
+    def place(self, info: Known) -> str:
+        return f"{info.ledger}-{info.seq}"
 
     def add(self, message: str) -> None:
-        self.problems.append((self.line, message))
+        assert self.entry is not None
+        self.problems.append((self.entry.path, self.entry.line, message))
 
     def require(self, record: dict, fields) -> bool:
         missing = [name for name in fields if name not in record]
@@ -970,40 +1516,98 @@ class DrawChecks:
             self.add("{} 记录缺少字段 {}".format(record.get("type"), "、".join(missing)))
         return not missing
 
-    def check_section(self, record: dict) -> None:
-        section = record.get("section")
-        if not isinstance(section, str) or not section:
-            self.add("section 应为非空字符串")
-            return
-        if self.section is None:
-            self.section, self.section_line = section, self.line
-        elif section != self.section:
-            self.add(
-                f"每个科室一个台账文件：本文件第 {self.section_line} 行起属于 {show(self.section)}，这条记录却属于 {show(section)}"
-            )
+    # -- draw and failed -------------------------------------------------------------------------------
 
-    def draw(self, record: dict) -> None:
-        info = DrawFacts(self.line, record)
-        if is_hex64(record.get("hash")) and record["hash"] not in self.draws:
-            self.draws[record["hash"]] = info
+    def on_draw(self, record: dict) -> None:
         if not self.require(record, DRAW_FIELDS):
+            self.underivable.add(record.get("hash"))
             return
-        self.check_section(record)
-        self.draw_fields(record)
-        derived = self.derive(record)
-        if derived is None:
+        outcome = self.rederive(record)
+        if outcome is None:
+            self.underivable.add(record.get("hash"))
+            self.log.add(record["hash"], day_number(record["date"]) if is_date(record["date"]) else 0,
+                         self._visits_as_recorded(record))
             return
-        strata, merged, eligible = derived
-        self.check_fairness(record, strata, eligible)
-        self.derive_teams(record, info, merged, eligible)
+        if isinstance(outcome, Refused):
+            self.add(f"{outcome}：这次抽取本不应成立")
+            self.underivable.add(record["hash"])
+            return
+        self.compare_outcome(record, outcome)
+        teams = outcome.teams
+        self.log.add(record["hash"], day_number(record["date"]),
+                     [(e, tuple(teams[t])) for e, t in zip(outcome.order, outcome.assignments)])
 
-    def draw_fields(self, record: dict) -> None:
-        if record["plan_item"] is not None and not isinstance(record["plan_item"], str):
-            self.add("plan_item 应为字符串或 null")
-        if record["checklist_item"] is not None and not isinstance(record["checklist_item"], str):
-            self.add("checklist_item 应为字符串或 null")
+    def on_failed(self, record: dict) -> None:
+        if not self.require(record, FAILED_FIELDS):
+            return
+        if not isinstance(record["reason"], str) or not record["reason"].strip():
+            self.add("失败的抽取必须写明原因（reason）")
+        outcome = self.rederive(record)
+        if outcome is None:
+            return
+        if not isinstance(outcome, Refused):
+            self.add("按记录重新计算，这次抽取本可以成立：不应记为失败")
+        elif outcome.entity != record["entity"]:
+            self.add(f"抽取失败的原因是单位 {show(outcome.entity)}，记录为 {show(record['entity'])}")
+
+    @staticmethod
+    def _visits_as_recorded(record: dict) -> list:
+        """When a draw cannot be re-derived, later rest checks still see whom it selected (nobody's team)."""
+        return [(entity, ()) for entity in selected_ids(record) if isinstance(entity, str)]
+
+    def rederive(self, record: dict):
+        """The draw's outcome re-derived (a :class:`~shuangsuiji.core.draw.Drawn`, or the :class:`Refused`
+        the rules give), or None when the record is too malformed to re-derive."""
+        if not self.draw_fields(record):
+            return None
+        strata = self.populations(record["strata"], record["ratio"], with_selection=True)
+        pool = self.pool(record["inspectors"], full=True)
+        if strata is None or pool is None:
+            return None
+        announce = self.announcement_of(record)
+        self.check_seed(record, announce)
+        conflicts = self.pair_list(record["conflicts"], "conflicts")
+        recent = self.recent_of(record["recent"])
+        if conflicts is None or recent is None:
+            return None
+        announced_recent = None
+        if announce is not None:
+            announced_recent = self.compare_with_announcement(record, announce, strata, pool, conflicts)
+        else:
+            self.check_rest(record, strata)
+        spec = DrawInput(record["seed"], [Stratum(p.name, p.ratio, p.ids) for p in strata], pool[0], pool[1],
+                         pool[2], frozenset(conflicts), frozenset(recent))
+        try:
+            outcome = draw(spec)
+        except Refused as refusal:
+            return refusal
+        if announced_recent is None:
+            self.check_rotation(record, outcome)
+        else:
+            members = {m for team in outcome.teams for m in team}
+            chosen = set(outcome.order)
+            if set(recent) != {(i, e) for i, e in announced_recent if i in members and e in chosen}:
+                self.add("近一年检查关系（recent）应为公告所列关系中本次检查组成员与被抽中企业之间的那些")
+        return outcome
+
+    def draw_fields(self, record: dict) -> bool:
+        ok = True
+        for name in ("plan_item", "checklist_item", "again"):
+            if record[name] is not None and not (isinstance(record[name], str) and record[name].strip()):
+                self.add(f"{name} 应为非空字符串或 null")
+        for name in ("checklist", "plan_digest"):
+            if record[name] is not None and not is_hex64(record[name]):
+                self.add(f"{name} 应为 64 位十六进制摘要或 null")
+        if record["plan_digest"] is not None and record["plan_digest"] not in self.approved_plans:
+            self.add("抽取所依据的计划内容（plan_digest）在此之前没有审批记录（第七条）")
+        if record["checklist"] is not None and record["checklist"] not in self.approved_checklists:
+            self.add("抽取所用的抽查事项清单（checklist）在此之前没有审批记录（第八、十条）")
         if not is_date(record["date"]):
             self.add("date 不是有效日期（YYYY-MM-DD）：{}".format(show(record["date"])))
+            ok = False
+        if not is_int(record["rest_days"]) or record["rest_days"] < 0:
+            self.add("rest_days 应为不小于 0 的整数")
+            ok = False
         if not isinstance(record["seed_source"], str):
             self.add("seed_source 应为字符串")
         inputs = record["inputs"]
@@ -1013,431 +1617,722 @@ class DrawChecks:
             self.add("commit 应为字符串或 null")
         if not isinstance(record["dirty"], bool):
             self.add("dirty 应为 true 或 false")
-
-    def derive(self, record: dict):
-        """Check the strata and re-derive their selections; returns (strata, merged, eligible) or None."""
         seed = record["seed"]
         if not isinstance(seed, str) or not seed:
             self.add("seed 应为非空字符串")
-            return None
+            return False
         if seed != unicodedata.normalize("NFC", seed.strip()):
             self.add("seed 未去掉首尾空白或不是 NFC 形式（记录的应是实际使用的种子）")
+        return ok
+
+    def populations(self, strata, floor_text, with_selection: bool):
+        """The recorded strata with their list files read and checked; None when they cannot be."""
         floor = None
-        if record["ratio"] is not None:
+        if floor_text is not None:
             try:
-                floor = recorded_ratio(record["ratio"])
+                floor = recorded_ratio(floor_text)
             except ValueError as error:
                 self.add(f"ratio：{error}")
-        team_size = record["team_size"]
-        if not is_int(team_size) or team_size < 2:
-            self.add("team_size 应为不小于 2 的整数（第十八条：每组至少 2 名检查人员）")
-            return None
-        strata = record["strata"]
         if not isinstance(strata, list) or not strata:
             self.add("strata 应为非空列表")
             return None
-        merged: list = []
-        seen_ids: dict = {}
-        names: set = set()
+        fields = ("name", "ratio", "population", "count") + (("k", "selected") if with_selection else ())
+        found: list = []
+        seen: dict = {}
         ok = True
         for number, stratum in enumerate(strata, 1):
-            chosen = self.derive_stratum(number, stratum, (floor, record["ratio"]), seed, seen_ids, names)
-            if chosen is None:
+            label = f"第 {number} 层"
+            if not isinstance(stratum, dict) or not all(name in stratum for name in fields):
+                self.add(f"{label} 应含 {'、'.join(fields)}")
                 ok = False
                 continue
-            merged.extend(chosen)
-        if not ok:
-            return None
-        merged.sort()
-        eligible = self.inspector_pool(record, team_size)
-        return None if eligible is None else (strata, merged, eligible)
-
-    def derive_stratum(self, number: int, stratum, floor: tuple, seed: str, seen_ids: dict, names: set):
-        """One stratum's checks and re-derived selection (``None`` when it cannot be re-derived)."""
-        label = f"第 {number} 层"
-        if not isinstance(stratum, dict) or not all(
-            name in stratum for name in ("name", "ratio", "population", "k", "selected")
-        ):
-            self.add(f"{label} 应含 name、ratio、population、k、selected")
-            return None
-        name = stratum["name"]
-        label = f"第 {number} 层（{name}）"
-        if name not in STRATUM_NAMES:
-            self.add("{}：层名 {} 不是 {} 之一".format(label, show(name), "、".join(STRATUM_NAMES)))
-        elif name in names:
-            self.add(f"{label}：层名重复")
-        names.add(name if isinstance(name, str) else repr(name))
-        try:
-            ratio = recorded_ratio(stratum["ratio"])
-        except ValueError as error:
-            self.add(f"{label}：{error}")
-            return None
-        if floor[0] is not None and ratio < floor[0]:
-            self.add("{}：比例 {} 低于本次抽取的比例下限 {}".format(label, stratum["ratio"], floor[1]))
-        population = stratum["population"]
-        if not isinstance(population, list) or not all(isinstance(item, str) for item in population):
-            self.add(f"{label}：population 应为编号（字符串）列表")
-            return None
-        ordered = self.check_population(label, population, seen_ids)
-        k, chosen = select(population, ratio, seed)
-        if stratum["k"] != k or not is_int(stratum["k"]):
-            self.add(
-                "{}：k 应为 {}（⌈{} × {}⌉），记录为 {}".format(label, k, stratum["ratio"], len(population), show(stratum["k"]))
-            )
-        self.compare_selected(label, chosen, stratum["selected"])
-        return chosen if ordered else None
-
-    def check_population(self, label: str, population: list, seen_ids: dict) -> bool:
-        """Sorted, without repeats, and no company in two strata; reports and returns False otherwise."""
-        ok = True
-        for position in range(1, len(population)):
-            if not population[position - 1] < population[position]:
-                self.add(
-                    f"{label}：population 未按编号排序或有重复（{show(population[position - 1])} 与 {show(population[position])}）"
-                )
+            label = f"第 {number} 层（{stratum['name']}）"
+            if stratum["name"] not in STRATUM_NAMES or any(p.name == stratum["name"] for p in found):
+                self.add("{}：层名应为 {} 之一且不重复".format(label, "、".join(STRATUM_NAMES)))
+            try:
+                ratio = recorded_ratio(stratum["ratio"])
+                ids = self.lists.get(stratum["population"])
+            except (ValueError, ListError) as error:
+                self.add(f"{label}：{error}")
                 ok = False
-                break
-        for item in population:
-            if item in seen_ids:
-                self.add(f"{label}：企业 {item} 同时出现在{seen_ids[item]}，一家企业只能属于一层")
-                return False
-            seen_ids[item] = label
-        return ok
+                continue
+            if floor is not None and ratio < floor:
+                self.add("{}：比例 {} 低于本次抽取的比例下限 {}".format(label, stratum["ratio"], floor_text))
+            if stratum["count"] != len(ids) or not is_int(stratum["count"]):
+                self.add(f"{label}：count 应为名单中的 {len(ids)} 家，记录为 {show(stratum['count'])}")
+            for entity in ids:
+                if entity in seen:
+                    self.add(f"{label}：企业 {entity} 同时出现在{seen[entity]}，一家企业只能属于一层")
+                    ok = False
+                    break
+                seen[entity] = label
+            found.append(Population(stratum["name"], ratio, ids))
+        return found if ok else None
 
-    def inspector_pool(self, record: dict, team_size: int):
-        """The recorded inspector pool, once its shape holds (None otherwise)."""
-        inspectors = record["inspectors"]
-        if not isinstance(inspectors, dict) or not all(
-            name in inspectors for name in ("eligible", "team_size", "teams", "reserve")
-        ):
-            self.add("inspectors 应含 eligible、team_size、teams、reserve")
+    def pool(self, inspectors, full: bool):
+        """(eligible, team size, reserve size) as recorded, once their shape holds; None otherwise."""
+        fields = ("eligible", "team_size", "reserve_size") + (("teams", "reserve") if full else ())
+        if not isinstance(inspectors, dict) or not all(name in inspectors for name in fields):
+            self.add(f"inspectors 应含 {'、'.join(fields)}")
             return None
-        eligible = inspectors["eligible"]
+        eligible, size, reserve = inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]
         if not isinstance(eligible, list) or not all(isinstance(item, str) for item in eligible):
             self.add("inspectors.eligible 应为检查人员编号（字符串）列表")
             return None
         if len(set(eligible)) != len(eligible):
             self.add("inspectors.eligible 中有重复的检查人员")
             return None
-        if inspectors["team_size"] != team_size or not is_int(inspectors["team_size"]):
-            self.add("inspectors.team_size（{}）与 team_size（{}）不一致".format(show(inspectors["team_size"]), team_size))
-        return eligible
+        if eligible != sorted(eligible):
+            self.add("inspectors.eligible 应按编号排序")
+        if not is_int(size) or size < MIN_TEAM_SIZE:
+            self.add(f"team_size 应为不小于 {MIN_TEAM_SIZE} 的整数（第十八条：每组至少 {MIN_TEAM_SIZE} 名检查人员）")
+            return None
+        if not is_int(reserve) or reserve < 0 or reserve > max(0, len(eligible) - size):
+            self.add(f"reserve_size 应为 0 到 {max(0, len(eligible) - size)} 之间的整数（后备人员不能使本科室组不成一组）")
+            return None
+        return eligible, size, reserve
 
-    def compare_selected(self, label: str, chosen: list, recorded) -> None:
-        if not isinstance(recorded, list):
-            self.add(f"{label}：selected 应为列表")
-            return
-        for position, (ticket, item) in enumerate(chosen):
-            if position >= len(recorded):
-                self.add(f"{label}：应抽中 {len(chosen)} 家企业，记录只有 {len(recorded)} 家")
-                return
-            entry = recorded[position]
-            if not isinstance(entry, dict) or entry.get("id") != item or entry.get("ticket") != ticket:
-                got = (
-                    "{}（票号 {}）".format(show(entry.get("id")), short_ticket(entry.get("ticket")))
-                    if isinstance(entry, dict) else show(entry)
-                )
-                self.add(
-                    f"{label}：被抽中的第 {position + 1} 家应为 {show(item)}（票号 {short_ticket(ticket)}），记录为 {got}"
-                )
-                return
-        if len(recorded) > len(chosen):
-            self.add(f"{label}：应抽中 {len(chosen)} 家企业，记录却有 {len(recorded)} 家")
+    def pair_list(self, entries, name: str):
+        if not isinstance(entries, list) or not all(
+                isinstance(e, dict) and set(e) == {"inspector", "entity"} and all(isinstance(v, str) for v in e.values())
+                for e in entries):
+            self.add(f"{name} 应为 {{inspector, entity}} 列表")
+            return None
+        pairs = _sorted_pairs(entries)
+        if [(e["inspector"], e["entity"]) for e in entries] != pairs or len(set(pairs)) != len(pairs):
+            self.add(f"{name} 未按检查人员、企业排序或有重复")
+        return pairs
 
-    def check_fairness(self, record: dict, strata: list, eligible: list) -> None:
-        fairness = record["fairness"]
-        announcement = record["announcement"]
-        if fairness not in FAIRNESS_LEVELS:
-            self.add(f"fairness 应为 announced、system 或 operator 之一，记录为 {show(fairness)}")
-            return
-        seed = record["seed"]
-        if fairness == "system" and not (len(seed) == SYSTEM_SEED_DIGITS and seed.isascii() and seed.isdigit()):
-            self.add("fairness 为 system（系统随机）时种子应为 20 位数字")
-        if fairness != "announced":
-            if announcement is not None:
-                self.add("不是“事先公告”的抽取，announcement 应为 null")
-            return
-        if not is_hex64(announcement):
-            self.add("“事先公告”的抽取必须写明所依据公告的 hash（announcement）")
-            return
-        found = self.announces.get(announcement)
+    def recent_of(self, groups):
+        """The rotation pairs a record lists (``[{inspector, by, entities, count}]``) as ``{(inspector, entity): by}``."""
+        found = self.groups(groups, "recent", ("inspector", "by", "entities", "count"))
         if found is None:
-            self.add(f"所依据的公告不存在（本文件在这一行之前没有 hash 为 {announcement[:12]}… 的公告记录）")
+            return None
+        pairs = {}
+        for group, ids in found:
+            for entity in ids:
+                pairs[(group["inspector"], entity)] = group["by"]
+        return pairs
+
+    def groups(self, groups, name: str, fields: tuple):
+        """[(group, ids)] of a grouped list (``rested``, ``recent``), list files read; None when malformed."""
+        if not isinstance(groups, list) or not all(isinstance(g, dict) and set(g) == set(fields) for g in groups):
+            self.add(f"{name} 应为 {{{', '.join(fields)}}} 列表")
+            return None
+        found = []
+        for group in groups:
+            if not is_hex64(group["by"]) or group["by"] not in self.known:
+                self.add(f"{name} 引用的记录 {show(group['by'], 20)} 不在此前的台账中")
+                return None
+            try:
+                ids = self.lists.get(group["entities"])
+            except ListError as error:
+                self.add(f"{name}：{error}")
+                return None
+            if group["count"] != len(ids):
+                self.add(f"{name}：count 应为 {len(ids)}")
+            found.append((group, ids))
+        keys = [tuple(g[f] for f in fields if f in ("inspector", "by")) for g, _ in found]
+        if keys != sorted(keys) or len(set(keys)) != len(keys):
+            self.add(f"{name} 未按顺序排列或有重复")
+        return found
+
+    def rested_of(self, groups):
+        found = self.groups(groups, "rested", ("by", "entities", "count"))
+        if found is None:
+            return None
+        return {entity: group["by"] for group, ids in found for entity in ids}
+
+    def check_rest(self, record: dict, strata: list) -> None:
+        """第十六条: exactly the companies inspected within ``rest_days`` were left out, each with its reason."""
+        rested = self.rested_of(record["rested"])
+        if rested is None:
             return
-        self.check_announced(record, found, strata, eligible)
+        day, days = day_number(record["date"]), record["rest_days"]
+        for entity, by in rested.items():
+            if not justified(self.log.of([entity]), entity, by, day, days):
+                self.add(f"企业 {entity} 被按休息期排除，但记录 {by[:12]}… 不能证明它在 {days} 天内被检查过")
+        inside = [e for p in strata for e in p.ids]
+        also = sorted(set(rested) & set(inside))
+        if also:
+            self.add(f"企业 {show_ids(also)} 既被排除又在名单中")
+        checkable = [e for p in strata if p.name in RESTING_STRATA for e in p.ids]
+        missed = sorted(resting(self.log.of(checkable), day, days))
+        if missed:
+            self.add(f"企业 {show_ids(missed)} 在 {days} 天内已被检查过，本应按休息期排除（第十六条：防止检查过多）")
 
-    def check_announced(self, record: dict, found: tuple, strata: list, eligible: list) -> None:
-        announce_line, announce = found
-        announcement = record["announcement"]
-        if announcement in self.voided:
-            self.add(f"所依据的公告已在第 {self.voided[announcement]} 行作废，不能再按它抽取")
-        used = self.announcement_used.get(announcement)
-        if used is not None:
-            self.add(f"第 {announce_line} 行的公告已被第 {used} 行的抽取用过；一份公告只能用于一次抽取（重抽需要新的公告）")
-        else:
-            self.announcement_used[announcement] = self.line
-        seed = record.get("seed")
-        if announce.get("seed_rule") and not (isinstance(seed, str) and seed.isascii() and seed.isdigit()):
-            self.add(f"第 {announce_line} 行的公告规定种子只取公布号码中的数字，记录的种子 {show(seed)} 不符合")
-        for name in ANNOUNCE_MATCHED:
-            if name in announce and not same_json(record.get(name), announce[name]):
-                self.add(
-                    f"{name} 与第 {announce_line} 行的公告不一致：公告为 {show(announce[name])}，抽取为 {show(record.get(name))}"
-                )
-        population = sorted(item for stratum in strata for item in stratum["population"])
-        expected = {
-            "population_digest": digest(population),
-            "pool_digest": digest(sorted(eligible)),
-            "strata_digest": digest([[s["name"], s["ratio"], s["population"]] for s in strata]),
-        }
-        words = {"population_digest": "企业名单", "pool_digest": "检查人员名单", "strata_digest": "分层"}
-        for name, value in expected.items():
-            if announce.get(name) != value:
-                self.add(f"{words[name]}摘要（{name}）与第 {announce_line} 行公告的不符：名单在公告之后被改动过")
+    def check_rotation(self, record: dict, outcome) -> None:
+        """Rotation: exactly the pairs of team members and selected companies seen within a year, each justified."""
+        recorded = self.recent_of(record["recent"]) or {}
+        day = day_number(record["date"])
+        members = [m for team in outcome.teams for m in team]
+        should = recent_pairs(self.log.of(outcome.order), members, day)
+        missing = sorted(set(should) - set(recorded))
+        extra = sorted(set(recorded) - set(should))
+        if missing:
+            self.add(f"检查人员与企业的近一年检查关系漏记了 {len(missing)} 对（如 {missing[0][0]} → {missing[0][1]}）：轮换规则没有按记录执行")
+        for inspector, entity in extra:
+            by = recorded[(inspector, entity)]
+            if not justified(self.log.of([entity]), entity, by, day, ROTATION_DAYS, inspector):
+                self.add(f"记录 {by[:12]}… 不能证明 {inspector} 在一年内检查过企业 {entity}")
+                break
 
-    def derive_teams(self, record: dict, info: DrawFacts, merged: list, eligible: list) -> None:
-        team_size = record["team_size"]
+    def compare_outcome(self, record: dict, outcome) -> None:
+        for number, (stratum, (k, chosen)) in enumerate(zip(record["strata"], outcome.selections), 1):
+            label = f"第 {number} 层（{stratum['name']}）"
+            if stratum["k"] != k or not is_int(stratum["k"]):
+                self.add(f"{label}：k 应为 {k}（⌈{stratum['ratio']} × {stratum['count']}⌉），记录为 {show(stratum['k'])}")
+            self.compare_list(f"{label}：被抽中的企业", chosen, stratum["selected"])
         inspectors = record["inspectors"]
-        selected = [item for _, item in merged]
-        try:
-            teams, reserve = form_teams(eligible, record["seed"], team_size, len(selected))
-        except Refused:
-            self.add(
-                f"无法组成检查组（抽中 {len(selected)} 家企业，符合条件的检查人员 {len(eligible)} 名，每组 {team_size} 名），这次抽取本不应成立"
-            )
-            teams, reserve = [], sorted(eligible)
-        self.compare_teams(teams, inspectors["teams"])
-        if teams and inspectors["reserve"] != reserve:
-            self.add("后备人员（reserve）应为 {}，记录为 {}".format(show_ids(reserve), show(inspectors["reserve"])))
-        conflicts = self.conflicts(record["conflicts"], set(eligible), set(selected))
-        info.conflicts = conflicts
-        if not teams:
-            return
-        relevant = set(relevant_conflicts(conflicts, eligible, selected))
-        try:
-            expected = assign(selected, teams, relevant)
-        except Refused as refusal:
-            self.add(f"企业 {refusal.entity} 与所有检查组都有利害冲突，这次抽取本不应成立")
-            return
-        self.compare_assignments(expected, record["assignments"])
-        info.teams, info.reserve = teams, reserve
-        info.team_of = {a["entity"]: a["team"] for a in expected}
-
-    def compare_teams(self, teams: list, recorded_teams) -> None:
-        if not isinstance(recorded_teams, list):
-            self.add("inspectors.teams 应为列表")
-            return
-        for j in range(max(len(teams), len(recorded_teams))):
-            want = teams[j] if j < len(teams) else None
-            got = recorded_teams[j] if j < len(recorded_teams) else None
+        for j in range(max(len(outcome.teams), len(inspectors["teams"]) if isinstance(inspectors["teams"], list) else 0)):
+            want = outcome.teams[j] if j < len(outcome.teams) else None
+            got = inspectors["teams"][j] if isinstance(inspectors["teams"], list) and j < len(inspectors["teams"]) else None
             if want != got:
-                if want is None:
-                    self.add(f"应只有 {len(teams)} 个检查组，记录却有 {len(recorded_teams)} 个")
-                elif got is None:
-                    self.add(f"应有 {len(teams)} 个检查组，记录只有 {len(recorded_teams)} 个")
-                else:
-                    self.add(f"检查组 {j} 应为 {show_ids(want)}，记录为 {show(got)}")
-                return
+                self.add(f"应有 {len(outcome.teams)} 个检查组" if want is None or got is None
+                         else f"检查组 {j} 应为 {show_ids(want)}，记录为 {show(got)}")
+                break
+        if inspectors["reserve"] != outcome.reserve:
+            self.add("后备人员（reserve）应为 {}，记录为 {}".format(show_ids(outcome.reserve), show(inspectors["reserve"])))
+        if _sorted_pairs(record["conflicts"]) != outcome.conflicts:
+            self.add("conflicts 应只列出符合条件的检查人员与被抽中企业之间申报的利害关系")
+        self.compare_list("分组（assignments）", outcome.assignments, record["assignments"])
+        self.compare_list("忽略轮换的企业（rotation_ignored）", outcome.rotation_ignored, record["rotation_ignored"])
 
-    def conflicts(self, recorded, eligible: set, selected: set) -> set:
-        result: set = set()
-        if not isinstance(recorded, list):
-            self.add("conflicts 应为列表")
-            return result
-        previous = None
-        for entry in recorded:
-            if not (
-                isinstance(entry, dict)
-                and isinstance(entry.get("inspector"), str)
-                and isinstance(entry.get("entity"), str)
-            ):
-                self.add(f"conflicts 的每一项应为 {{inspector, entity}}：{show(entry)}")
-                continue
-            pair = (entry["inspector"], entry["entity"])
-            if pair[0] not in eligible:
-                self.add(f"利害冲突中的检查人员 {pair[0]} 不在符合条件的检查人员名单里")
-            if pair[1] not in selected:
-                self.add(f"利害冲突中的企业 {pair[1]} 不是这次被抽中的企业")
-            if previous is not None and not previous < pair:
-                self.add("conflicts 未按检查人员、企业排序或有重复（{} / {}）".format(*pair))
-            previous = pair
-            result.add(pair)
-        return result
-
-    def compare_assignments(self, expected: list, recorded) -> None:
-        if not isinstance(recorded, list):
-            self.add("assignments 应为列表")
+    def compare_list(self, label: str, want: list, got) -> None:
+        if got == want:
             return
-        for index, want in enumerate(expected):
-            if index >= len(recorded):
-                self.add(f"应有 {len(expected)} 条分组（assignments），记录只有 {len(recorded)} 条")
-                return
-            got = recorded[index]
-            team = got.get("team") if isinstance(got, dict) else None
-            if not isinstance(got, dict) or got.get("entity") != want["entity"] or not same_json(team, want["team"]):
-                self.add(
-                    "分组第 {} 条应为企业 {} → 检查组 {}，记录为 {}".format(index + 1, want["entity"], want["team"], show(got))
-                )
-                return
-        if len(recorded) > len(expected):
-            self.add(f"应有 {len(expected)} 条分组（assignments），记录却有 {len(recorded)} 条")
+        if not isinstance(got, list):
+            self.add(f"{label} 应为列表")
+            return
+        first = next((n for n, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+        if first < min(len(want), len(got)):
+            self.add(f"{label}：第 {first + 1} 项应为 {show(want[first])}，记录为 {show(got[first])}")
+        else:
+            self.add(f"{label}：应有 {len(want)} 项，记录为 {len(got)} 项")
+
+    # -- seeds ------------------------------------------------------------------------------------
+
+    def announcement_of(self, record: dict):
+        """The pending announcement an announced draw fulfils (None for other levels or when it is missing)."""
+        if record["fairness"] != "announced":
+            if record["announcement"] is not None:
+                self.add("不是“事先公告”的抽取，announcement 应为 null")
+            return None
+        target = record["announcement"]
+        if not is_hex64(target) or target not in self.known:
+            self.add("“事先公告”的抽取必须写明此前一条公告记录的 hash（announcement）")
+            return None
+        info = self.known[target]
+        if info.type != "announce" or info.ledger != self.ledger:
+            self.add(f"announcement 指向的 {self.place(info)} 不是本科室的抽取公告")
+            return None
+        if target in self.voided:
+            self.add(f"所依据的公告 {self.place(info)} 已在 {self.voided[target]} 作废，不能再按它抽取")
+        if target in self.announcement_used:
+            self.add(f"公告 {self.place(info)} 已被 {self.announcement_used[target]} 用过；一份公告只能用于一次抽取")
+            return None
+        self.announcement_used[target] = self.here()
+        return self.pending.pop(target, None)
+
+    def check_seed(self, record: dict, announce) -> None:
+        fairness, seed = record["fairness"], record["seed"]
+        if fairness not in FAIRNESS_LEVELS:
+            self.add(f"fairness 应为 {'、'.join(FAIRNESS_LEVELS)} 之一，记录为 {show(fairness)}")
+            return
+        if ("witnesses" in record) != (fairness == "witnessed"):
+            self.add("只有“现场见证”的抽取才有 witnesses，且必须有")
+        try:
+            if fairness == "system" and not is_system_seed(seed):
+                raise SeedError("fairness 为 system（系统随机）时种子应为 20 位数字")
+            if fairness == "witnessed":
+                check_witnesses(record.get("witnesses"))
+                if witnessed_seed(record["witnesses"]) != seed:
+                    raise SeedError("种子不是见证人输入值的 SHA-256（见证人的输入与种子对不上）")
+            if fairness == "announced" and announce is not None:
+                check_announced_seed(seed, announce["sources"])
+                if _moment(record["at"]) < _moment(announce["not_before"]):
+                    raise SeedError(f"抽取时间 {record['at']} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
+                if day_number(record["at"][:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
+                    raise SeedError(f"抽取比公告的日期晚了 {ANNOUNCED_DRAW_LAG_DAYS} 天以上，公告已失效")
+        except SeedError as error:
+            self.add(str(error))
+
+    def compare_with_announcement(self, record, announce, strata, pool, conflicts) -> set:
+        """An announced draw is its announcement plus the seed: nothing else may differ. Returns the announced
+        rotation pairs (the draw keeps those of its teams and selected companies)."""
+        for name in ANNOUNCED:
+            if record.get(name) != announce.get(name):
+                self.add(f"{name} 与公告不一致：公告为 {show(announce.get(name))}，抽取为 {show(record.get(name))}")
+        recorded = [[s["name"], s["ratio"], s["population"], s["count"]] for s in record["strata"]]
+        if recorded != [[s["name"], s["ratio"], s["population"], s["count"]] for s in announce["strata"]]:
+            self.add("分层名单或比例与公告不一致：名单在公告之后被改动过")
+        inspectors = announce["inspectors"]
+        if list(pool) != [inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]]:
+            self.add("检查人员名单、每组人数或后备人数与公告不一致")
+        if not set(conflicts) <= set(_sorted_pairs(announce["conflicts"])):
+            self.add("利害关系申报与公告不一致")
+        return set(self.recent_of(announce["recent"]) or {})
+
+    # -- announce ---------------------------------------------------------------------------------
+
+    def on_announce(self, record: dict) -> None:
+        if not self.require(record, ANNOUNCE_FIELDS):
+            return
+        for name in ("plan_item", "checklist_item"):
+            if record[name] is not None and not isinstance(record[name], str):
+                self.add(f"{name} 应为字符串或 null")
+        if not is_date(record["date"]) or not is_int(record["rest_days"]):
+            self.add("date 应为有效日期，rest_days 应为整数")
+            return
+        if not is_at(record["not_before"]) or _moment(record["not_before"]) <= _moment(record["at"]):
+            self.add("not_before（开奖时间）应晚于公告时间：公告必须在号码产生之前发布")
+        sources = record["sources"]
+        if not (isinstance(sources, list) and sources and all(isinstance(s, dict) and set(s) == {"game", "period"}
+                                                             for s in sources)):
+            self.add("sources 应为 [{game, period}, …]（至少一个开奖来源）")
+        strata = self.populations(record["strata"], record["ratio"], with_selection=False)
+        pool = self.pool(record["inspectors"], full=False)
+        if strata is None or pool is None or self.pair_list(record["conflicts"], "conflicts") is None:
+            return
+        self.check_rest(record, strata)
+        recorded = self.recent_of(record["recent"])
+        population = [e for p in strata for e in p.ids]
+        should = recent_pairs(self.log.of(population), pool[0], day_number(record["date"]))
+        if recorded is not None and set(recorded) != set(should):
+            self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
+        self.pending[record["hash"]] = record
+
+
+def _moment(text: str) -> _dt.datetime:
+    """A comparable moment for ISO 8601 times with offsets (Python 3.8 reads no ``Z``)."""
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 # --------------------------------------------------------------------------------------------------
-# shuangsuiji/core/records.py: The meaning of a ledger's records (SPEC §5): every draw and recusal re-derived, voids and announcements
+# shuangsuiji/core/records.py: What each record must be (SPEC §5), checked in the order the records were written: voids, recusals,
 # --------------------------------------------------------------------------------------------------
 
 
-ANNOUNCE_FIELDS = (
-    "section", "plan_item", "date", "ratio", "team_size", "seed_source",
-    "population_digest", "pool_digest", "strata_digest",
-)
 VOID_FIELDS = ("draw", "reason")
-RECUSAL_FIELDS = ("draw", "entity", "inspector", "replacement", "reason")
+RECUSAL_FIELDS = ("draw", "entity", "inspector", "replacement", "reason", "from_section")
 TARGETED_FIELDS = ("section", "date", "basis", "reference", "reason", "entities", "inspectors")
 PLAN_APPROVAL_FIELDS = ("year", "plan", "meeting", "approved_on", "approver", "digest")
+CHECKLIST_APPROVAL_FIELDS = ("digest", "meeting", "approver", "date")
 PUBLISH_FIELDS = ("manifest_digest", "sections", "from", "to", "results")
+DOCUMENT_FIELDS = ("number", "kind", "draw", "entity", "sha256")
 
 
 class RecordChecker(DrawChecks):
-    """Checks one ledger file's records in order; ``problems`` collects ``(line, message)``."""
+    """Checks each record of the bureau's ledgers, in the order they were written (see ``core/ledgers``)."""
 
-    def run(self, records) -> list:
-        handlers = {
-            "draw": self.draw, "announce": self.announce, "void": self.void, "recusal": self.recusal,
-            "targeted": self.targeted, "plan_approval": self.plan_approval, "publish": self.publish,
-        }
-        for index, record in enumerate(records):
-            if record is None:
-                continue
-            self.line = index + 1
-            kind = record.get("type")
-            handler = handlers.get(kind) if isinstance(kind, str) else None
-            if handler is None:
-                if "type" in record:
-                    self.add(f"未知的记录类型 {show(kind)}")
-                continue
-            handler(record)
-        return self.problems
-
-    # -- other record types -------------------------------------------------------------------------
-
-    def announce(self, record: dict) -> None:
-        if is_hex64(record.get("hash")) and record["hash"] not in self.announces:
-            self.announces[record["hash"]] = (self.line, record)
-        if not self.require(record, ANNOUNCE_FIELDS):
+    def check(self, entry: Entry) -> None:
+        """One record: its type's rules against everything written before it."""
+        self.begin(entry)
+        record = entry.record
+        kind = record.get("type")
+        handler = getattr(self, f"on_{kind}", None) if kind in RECORD_TYPES else None
+        if handler is None:
+            if "type" in record:
+                self.add(f"未知的记录类型 {show(kind)}")
             return
-        self.check_section(record)
-        if record["plan_item"] is not None and not isinstance(record["plan_item"], str):
-            self.add("plan_item 应为字符串或 null")
-        if not is_date(record["date"]):
-            self.add("date 不是有效日期（YYYY-MM-DD）：{}".format(show(record["date"])))
-        if record["ratio"] is not None:
-            try:
-                recorded_ratio(record["ratio"])
-            except ValueError as error:
-                self.add(f"ratio：{error}")
-        if not is_int(record["team_size"]) or record["team_size"] < 2:
-            self.add("team_size 应为不小于 2 的整数")
-        if not isinstance(record["seed_source"], str) or not record["seed_source"].strip():
-            self.add("公告必须写明将来种子的公开来源（seed_source）")
-        for name in ("population_digest", "pool_digest", "strata_digest"):
-            if not is_hex64(record[name]):
-                self.add(f"{name} 不是 64 位小写十六进制摘要")
+        if record.get("section") is not None and "section" in record:
+            self.check_section(record)
+        handler(record)
 
-    def void(self, record: dict) -> None:
+    def check_section(self, record: dict) -> None:
+        section = record.get("section")
+        if section != self.ledger:
+            self.add(f"这条记录属于科室 {show(section)}，却写在 {show(self.ledger)} 的台账里")
+
+    # -- what follows a draw -------------------------------------------------------------------------
+
+    def same_ledger(self, target) -> tuple:
+        """(info, record) of an earlier record of this ledger with hash ``target``, or (None, None)."""
+        info = self.known.get(target) if is_hex64(target) else None
+        if info is None or info.ledger != self.ledger:
+            return None, None
+        return info, read_record_at(info.path, info.offset)
+
+    def on_void(self, record: dict) -> None:
         if not self.require(record, VOID_FIELDS):
             return
-        target = record["draw"]
         if not isinstance(record["reason"], str) or not record["reason"].strip():
             self.add("作废必须写明原因（reason）")
-        found = self.draws.get(target) if is_hex64(target) else None
-        announced = self.announces.get(target) if is_hex64(target) else None
-        if found is None and announced is None:
-            self.add(f"作废的抽取或公告不存在（本文件在这一行之前没有 hash 为 {show(target, 20)} 的抽取或公告记录）")
+        target = record["draw"]
+        info, voided = self.same_ledger(target)
+        if voided is None or voided.get("type") not in ("draw", "announce"):
+            self.add(f"作废的抽取或公告不存在（本台账在这条记录之前没有 hash 为 {show(target, 20)} 的抽取或公告记录）")
             return
-        line = found.line if found is not None else announced[0] if announced is not None else 0
         if target in self.voided:
-            self.add(f"第 {line} 行的记录已在第 {self.voided[target]} 行作废过；一条记录只能作废一次")
+            self.add(f"{self.place(info)} 的记录已在 {self.voided[target]} 作废过；一条记录只能作废一次")
             return
-        if announced is not None and target in self.announcement_used:
-            self.add(f"第 {line} 行的公告已在第 {self.announcement_used[target]} 行用于抽取，不能再作废公告（应作废那次抽取）")
+        if voided["type"] == "announce" and target in self.announcement_used:
+            self.add(f"{self.place(info)} 的公告已用于抽取（{self.announcement_used[target]}），不能再作废公告（应作废那次抽取）")
             return
-        self.voided[target] = self.line
+        self.voided[target] = self.here()
+        self.pending.pop(target, None)
+        if voided["type"] == "draw":
+            self.log.void(target, selected_ids(voided))
 
-    def recusal(self, record: dict) -> None:
+    def on_recusal(self, record: dict) -> None:
         if not self.require(record, RECUSAL_FIELDS):
             return
         if record["reason"] not in RECUSAL_REASONS:
             self.add("回避原因应为 {} 之一，记录为 {}".format("、".join(RECUSAL_REASONS), show(record["reason"])))
         target = record["draw"]
-        found = self.draws.get(target) if is_hex64(target) else None
-        if found is None:
-            self.add(f"回避所指的抽取不存在（本文件在这一行之前没有 hash 为 {show(target, 20)} 的抽取记录）")
+        info, drawn = self.same_ledger(target)
+        if drawn is None or drawn.get("type") != "draw":
+            self.add(f"回避所指的抽取不存在（本台账在这条记录之前没有 hash 为 {show(target, 20)} 的抽取记录）")
             return
         if target in self.voided:
-            self.add(f"第 {found.line} 行的抽取已在第 {self.voided[target]} 行作废，不能再回避换人")
-        entity, inspector, replacement = record["entity"], record["inspector"], record["replacement"]
-        if found.teams is None:
-            self.add(f"所指的第 {found.line} 行抽取本身无法复核，这次回避换人也无法复核")
+            self.add(f"{self.place(info)} 的抽取已在 {self.voided[target]} 作废，不能再回避换人")
+        if target in self.underivable:
+            self.add(f"所指的抽取（{self.place(info)}）本身无法复核，这次回避换人也无法复核")
             return
-        if not isinstance(entity, str) or entity not in found.team_of:
-            self.add(f"企业 {show(entity)} 不是第 {found.line} 行抽取中被抽中的企业")
+        entity, inspector, replacement = record["entity"], record["inspector"], record["replacement"]
+        teams_of = self.teams_of(target, drawn)
+        if not isinstance(entity, str) or entity not in teams_of:
+            self.add(f"企业 {show(entity)} 不是 {self.place(info)} 抽取中被抽中的企业")
             return
         history = self.recusals.setdefault((target, entity), [])
-        team = apply_recusals(found.teams[found.team_of[entity]], entity, history)
-        history.append(record)
+        team = apply_recusals(drawn["inspectors"]["teams"][teams_of[entity]], entity, history)
         if inspector not in team:
             self.add(f"回避的检查人员 {show(inspector)} 不在企业 {entity} 当前的检查组（{show_ids(team)}）里")
             return
         if not isinstance(replacement, str):
             self.add("回避记录必须写明替补人员（replacement）：没有人可替补时不能记录回避，应另行处理或作废抽取")
             return
-        stepped_aside = {earlier.get("inspector") for earlier in history}  # includes this record's inspector
-        expected = next((c for c in found.reserve if c not in team and c not in stepped_aside
-                         and (c, entity) not in found.conflicts), None)
+        borrowed = self.borrowed(record)
+        if borrowed is False:
+            return
+        expected = replacement_for(drawn, entity, inspector, history, borrowed, teams_of)
+        history.append({"entity": entity, "inspector": inspector, "replacement": replacement})
         if replacement != expected:
-            self.add(
-                "替补人员应为 {}（后备名单中第一位不在该组、未曾为该企业回避且与该企业无利害冲突的人员），记录为 {}".format(
-                    show(expected) if expected is not None else "无人可替补", show(replacement)
-                )
-            )
+            where = f"{borrowed['section']} 的人员按种子排序后" if borrowed else "后备名单中"
+            self.add(f"替补人员应为 {show(expected) if expected is not None else '无人可替补'}（{where}第一位不在该组、未曾为该企业回避"
+                     f"且与该企业无利害冲突的人员），记录为 {show(replacement)}")
+        self.log.replace(target, entity, inspector, replacement)
 
-    def targeted(self, record: dict) -> None:
+    def borrowed(self, record: dict):
+        """The other section's pool a recusal drew from (None: the draw's own reserve; False: malformed)."""
+        section = record["from_section"]
+        if section is None:
+            return None
+        pool, conflicts = record.get("pool"), record.get("pool_conflicts")
+        if not isinstance(section, str) or section == self.ledger or section == BUREAU:
+            self.add(f"from_section 应为另一个科室的编号，记录为 {show(section)}")
+            return False
+        if not (isinstance(pool, list) and all(isinstance(i, str) for i in pool) and pool == sorted(set(pool))):
+            self.add("从其他科室抽调替补时，pool 应为该科室在抽取日符合条件的人员编号（已排序、不重复）")
+            return False
+        if not (isinstance(conflicts, list) and all(isinstance(c, dict) and set(c) == {"inspector", "entity"}
+                                                    for c in conflicts)):
+            self.add("pool_conflicts 应为 {inspector, entity} 列表")
+            return False
+        return {"section": section, "pool": pool, "conflicts": conflicts}
+
+    def teams_of(self, target: str, drawn: dict) -> dict:
+        """``{entity: team}`` of a draw, re-derived (the last one is kept: recusals come in runs)."""
+        if self._teams_of[0] != target:
+            self._teams_of = (target, team_map(drawn))
+        return self._teams_of[1]
+
+    # -- the other record types ------------------------------------------------------------------------
+
+    def on_targeted(self, record: dict) -> None:
         if not self.require(record, TARGETED_FIELDS):
             return
-        self.check_section(record)
         if record["basis"] not in TARGETED_BASES:
             self.add("定向检查的依据应为 {} 之一，记录为 {}".format("、".join(TARGETED_BASES), show(record["basis"])))
-        for name in ("entities", "inspectors"):
-            value = record[name]
-            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-                self.add(f"{name} 应为编号（字符串）列表")
+        lists = [record[name] for name in ("entities", "inspectors")]
+        if not all(isinstance(v, list) and v and all(isinstance(i, str) for i in v) for v in lists):
+            self.add("entities 和 inspectors 应为非空的编号（字符串）列表")
+            return
+        if len(set(record["inspectors"])) < MIN_TEAM_SIZE:
+            self.add(f"检查人员至少 {MIN_TEAM_SIZE} 名（第十八条）")
+        if not is_date(record["date"]):
+            self.add("date 不是有效日期（YYYY-MM-DD）：{}".format(show(record["date"])))
+            return
+        team = tuple(record["inspectors"])
+        self.log.add(record.get("hash", ""), day_number(record["date"]), [(e, team) for e in record["entities"]])
 
-    def plan_approval(self, record: dict) -> None:
-        self.require(record, PLAN_APPROVAL_FIELDS)
+    def on_plan_approval(self, record: dict) -> None:
+        if self.require(record, PLAN_APPROVAL_FIELDS) and is_hex64(record["digest"]):
+            self.approved_plans.add(record["digest"])
 
-    def publish(self, record: dict) -> None:
+    def on_checklist_approval(self, record: dict) -> None:
+        if self.require(record, CHECKLIST_APPROVAL_FIELDS) and is_hex64(record["digest"]):
+            self.approved_checklists.add(record["digest"])
+
+    def on_publish(self, record: dict) -> None:
         self.require(record, PUBLISH_FIELDS)
 
+    def on_document(self, record: dict) -> None:
+        if not self.require(record, DOCUMENT_FIELDS):
+            return
+        info = self.known.get(record["draw"]) if is_hex64(record["draw"]) else None
+        if info is None or info.type != "draw":
+            self.add("文书所属的抽取不在台账中")
+        elif record["draw"] in self.voided:
+            self.add("文书所属的抽取已作废")
+        if record["number"] in self.documents:
+            self.add(f"文书编号 {record['number']} 已在 {self.documents[record['number']]} 使用过，编号不得重复")
+        self.documents[record["number"]] = self.here()
 
-def check_records(records) -> list:
-    """Check the meaning of one ledger file's records, in file order: ``[(line_number, message), …]``.
 
-    ``records`` is what :func:`~shuangsuiji.core.chain.read_ledger` returns (``records[i]`` is line ``i + 1``;
-    ``None`` entries are skipped). Every draw is re-derived from its record alone; voids, recusals and
-    announcements are checked against the earlier records of the same file.
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/ledgers.py: All of a bureau's ledgers, read in the order they were written (SPEC §5 ``heads``).
+# --------------------------------------------------------------------------------------------------
+
+
+#: prune the inspection log once the records have moved on this many days
+_PRUNE_EVERY_DAYS = 30
+
+
+def _heads(entry: Entry) -> dict:
+    heads = entry.record.get("heads")
+    return heads if isinstance(heads, dict) else {}
+
+
+def _ready(entry: Entry, tips: dict) -> bool:
+    """Every record this one's heads name has been read already."""
+    for ledger, head in _heads(entry).items():
+        if ledger in tips and isinstance(head, dict) and isinstance(head.get("seq"), int):
+            tip = tips[ledger]
+            if tip is None or tip[0] < head["seq"]:
+                return False
+    return True
+
+
+def _check_heads(entry: Entry, tips: dict, problems: list) -> None:
+    """This record's heads name exactly the last record of every other ledger written before it."""
+    heads = _heads(entry)
+    where = (entry.path, entry.line)
+    for ledger, tip in tips.items():
+        if ledger == entry.ledger:
+            continue
+        head = heads.get(ledger)
+        if tip is None and head is not None:
+            problems.append((*where, f"heads 记录写入时 {ledger} 台账已有 {ledger}-{head.get('seq')}，但该台账中没有这条记录"
+                                     "（记录被删除或台账被截断）"))
+        elif tip is not None and head is None:
+            problems.append((*where, f"heads 缺少 {ledger}：这条记录写入时 {ledger} 台账已有 {ledger}-{tip[0]}"))
+        elif tip is not None and head is not None and (head.get("seq"), head.get("hash")) != tip:
+            problems.append((*where, f"heads 中 {ledger} 为 {ledger}-{head.get('seq')}（{str(head.get('hash'))[:12]}…），"
+                                     f"与 {ledger} 台账不符（写入时它的最后一条是 {ledger}-{tip[0]}，{tip[1][:12]}…）："
+                                     "台账中有记录被删除、插入或改动过"))
+    for ledger in sorted(set(heads) - set(tips)):
+        problems.append((*where, f"heads 提到台账 {show(ledger)}，但它不在这里：整本台账被删除或没有公开"))
+
+
+def in_write_order(files: dict, problems: list):
+    """Every record of every ledger (``{ledger: [(year, path), …]}``), in the order they were written."""
+    readers = {name: read_ledger(name, years, problems) for name, years in files.items()}
+    peeked: dict = {name: next(reader, None) for name, reader in readers.items()}
+    tips: dict = {name: None for name in files}
+    while True:
+        waiting = {name: entry for name, entry in peeked.items() if entry is not None}
+        if not waiting:
+            return
+        ready = [name for name, entry in waiting.items() if _ready(entry, tips)]
+        name = min(ready or waiting, key=lambda n: (str(waiting[n].record.get("at", "")), n))
+        entry = waiting[name]
+        _check_heads(entry, tips, problems)
+        yield entry
+        record = entry.record
+        if isinstance(record.get("seq"), int) and isinstance(record.get("hash"), str):
+            tips[name] = (record["seq"], record["hash"])
+        peeked[name] = next(readers[name], None)
+
+
+class Verified:
+    """What a verification found: every problem, and the checker's state (for the bundle's own checks)."""
+
+    def __init__(self, checker: RecordChecker, problems: list, counts: dict) -> None:
+        self.checker = checker
+        self.problems = problems
+        #: {ledger: {record type: number}}
+        self.counts = counts
+
+
+def verify_ledgers(folder: str, on_record=None, progress=None) -> Verified:
+    """Check every ledger under ``folder`` (``<ledger>/<year>.jsonl`` and ``lists/``): chains, heads, and every
+    record against what was written before it. ``on_record(entry, checker)`` is called after each record."""
+    problems: list = []
+    files = ledger_files(folder)
+    checker = RecordChecker(ListFolder(os.path.join(folder, LISTS_DIR)))
+    counts: dict = {name: {} for name in files}
+    pruned = 0
+    for entry in in_write_order(files, problems):
+        checker.check(entry)
+        checker.remember(entry)
+        kind = str(entry.record.get("type"))
+        counts[entry.ledger][kind] = counts[entry.ledger].get(kind, 0) + 1
+        if on_record is not None:
+            on_record(entry, checker)
+        if progress is not None:
+            progress(entry)
+        at = entry.record.get("at")
+        if isinstance(at, str) and is_date(at[:10]) and day_number(at[:10]) - pruned > _PRUNE_EVERY_DAYS:
+            pruned = day_number(at[:10])
+            checker.log.forget_before(pruned - KEPT_DAYS)
+    problems.extend(checker.problems)
+    problems.sort(key=lambda p: (p[0], p[1] or 0))
+    return Verified(checker, problems, counts)
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/manifest.py: The bundle's file list (SPEC §6): ``manifest.json`` = ``{"files": {"<relative path>": "<sha256 hex>"}}``.
+# --------------------------------------------------------------------------------------------------
+
+
+MANIFEST = "manifest.json"
+
+
+def file_sha256(path: str) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def files_under(folder: str, skip_hidden: bool) -> dict:
+    """{NFC relative POSIX path: real path} of every file below ``folder``."""
+    found = {}
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(name for name in dirs if not (skip_hidden and name.startswith(".")))
+        for name in files:
+            real = os.path.join(root, name)
+            relative = os.path.relpath(real, folder).replace(os.sep, "/")
+            found[unicodedata.normalize("NFC", relative)] = real
+    return found
+
+
+def verify_manifest(folder) -> list:
+    """Check ``FOLDER/manifest.json``: ``[(relative_path, message), …]`` (empty when everything holds).
+
+    The manifest is ``{"files": {"relative/posix/path": "sha256 hex"}}`` and lists every file of the
+    folder except ``manifest.json`` itself (the bundle's zip lies beside the folder, not in it: a ``.zip``
+    inside the folder is an unlisted file like any other). Each listed file's SHA-256 is checked;
+    files present but not listed, and listed but missing, are reported.
     """
-    return RecordChecker().run(records)
+    folder = os.fspath(folder)
+    problems: list = []
+    try:
+        with open(os.path.join(folder, MANIFEST), "rb") as handle:
+            manifest = json.loads(
+                handle.read().decode("utf-8-sig"),
+                object_pairs_hook=no_duplicate_keys,
+                parse_float=no_float,
+                parse_constant=no_constant,
+            )
+    except (OSError, ValueError) as error:
+        return [(MANIFEST, f"无法读取文件清单（{error}）")]
+    listed = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(listed, dict):
+        return [(MANIFEST, "文件清单格式不对：应为 {\"files\": {路径: SHA-256}}")]
+    present = files_under(folder, skip_hidden=False)
+    present.pop(MANIFEST, None)
+    listed_nfc = set()
+    for path in sorted(listed):
+        expected = listed[path]
+        key = unicodedata.normalize("NFC", path)
+        listed_nfc.add(key)
+        parts = key.split("/")
+        if key.startswith("/") or "\\" in key or any(part in ("", ".", "..") for part in parts):
+            problems.append((path, "清单中的路径不合规（应为文件夹内的相对路径，用 / 分隔）"))
+            continue
+        if not is_hex64(expected):
+            problems.append((path, "清单中的 SHA-256 不是 64 位小写十六进制"))
+            continue
+        real = present.get(key)
+        if real is None:
+            problems.append((path, "清单中列出的文件不存在"))
+            continue
+        if file_sha256(real) != expected:
+            problems.append((path, "文件的 SHA-256 与清单不符（文件被改动过）"))
+    for path in sorted(present):
+        if path not in listed_nfc:
+            problems.append((path, "文件不在清单（manifest.json）里"))
+    return problems
 
 
-def check_ledger(path):
-    """:func:`~shuangsuiji.core.chain.read_ledger` and :func:`check_records` together: ``(records, problems)``
-    sorted by line."""
-    records, problems = read_ledger(path)
-    problems = problems + check_records(records)
-    problems.sort(key=lambda problem: problem[0])
-    return records, problems
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/results.py: The published results as rows (SPEC §6): the columns of ``results.csv`` and ``results.xlsx`` and the cells of
+# --------------------------------------------------------------------------------------------------
+
+
+def _join(values, sep: str) -> str:
+    return sep.join(str(v) for v in values or [])
+
+
+def _review(result: dict, key: str) -> str:
+    review = result.get("review") or {}
+    return str(review.get(key) or "")
+
+
+#: (heading, value of one result) of every column of results.csv / results.xlsx, in order
+COLUMNS = (
+    ("检查时间", lambda r: _join(r.get("check_dates"), "、")),
+    ("科室", lambda r: r.get("section", "")),
+    ("抽查事项", lambda r: r.get("checklist_name", "")),
+    ("检查方式", lambda r: r.get("method", "")),
+    ("单位名称", lambda r: r.get("entity_name", "")),
+    ("统一社会信用代码", lambda r: r.get("entity_id", "")),
+    ("地址", lambda r: r.get("address", "")),
+    ("行业类别", lambda r: r.get("specialty", "")),
+    ("检查内容", lambda r: _join(r.get("contents"), "；")),
+    ("检查情况", lambda r: r.get("findings", "")),
+    ("检查结果", lambda r: r.get("result", "")),
+    ("处理意见", lambda r: r.get("handling", "")),
+    ("建议", lambda r: r.get("suggestions", "")),
+    ("整改期限", lambda r: r.get("rectification_deadline") or ""),
+    ("集中审理意见", lambda r: _review(r, "decision")),
+    ("处罚决定", lambda r: _review(r, "penalty")),
+    ("检查人员", lambda r: _join([f"{p.get('name')}（{p.get('cert_no')}）" for p in r.get("inspectors", [])], "、")),
+    ("抽取记录", lambda r: r.get("draw", "")),
+    ("抽取公平性", lambda r: r.get("fairness_text", "")),
+)
+HEADINGS = [name for name, _ in COLUMNS]
+#: the headings of the page's results table, in order
+PAGE_HEADINGS = ["检查时间", "抽查事项", "检查对象", "检查情况", "检查结果", "处理意见", "检查人员（执法证号）", "抽取记录"]
+
+
+def result_row(result: dict) -> list:
+    """One result as a row of results.csv / results.xlsx (text cells)."""
+    return [str(get(result)) for _, get in COLUMNS]
+
+
+def page_cells(result: dict) -> list:
+    """One result as the cells of the page's results table: each cell a list of its lines."""
+    handling = [result.get("handling", "")]
+    if result.get("rectification_deadline"):
+        handling.append(f"整改期限：{result['rectification_deadline']}")
+    if result.get("review"):
+        handling.append(f"集中审理（{_review(result, 'date')}）：{_review(result, 'decision')}")
+        if _review(result, "penalty"):
+            handling.append(f"处罚决定：{_review(result, 'penalty')}")
+    return [
+        [_join(result.get("check_dates"), "、")],
+        [result.get("checklist_name", ""), f"（{result.get('method', '')}检查）"],
+        [result.get("entity_name", ""), result.get("entity_id", ""), result.get("address", "")],
+        [result.get("findings", "")],
+        [result.get("result", "")],
+        handling,
+        [_join([f"{p.get('name')}（{p.get('cert_no')}）" for p in result.get("inspectors", [])], "、")],
+        [result.get("draw", ""), result.get("fairness_text", "")],
+    ]
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell as Excel keeps it: a long all-digit code written ``="…"`` (Excel would show 9.14105E+17)."""
+    return f'="{value}"' if len(value) >= 12 and value.isascii() and value.isdigit() else value
+
+
+def csv_value(cell: str) -> str:
+    """The value :func:`csv_cell` wrote."""
+    return cell[2:-1] if cell.startswith('="') and cell.endswith('"') and cell[2:-1].isdigit() else cell
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1446,201 +2341,390 @@ def check_ledger(path):
 
 
 RESULTS = "results.json"
+HEADS = "heads.json"
+LEDGER = "ledger"
 MISSING_MANIFEST = "缺少文件清单：这是一个公示包（有 results.json），没有 manifest.json 就无法核对各文件是否被改动过"
+_HEAD_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s+(\d+)\s+([0-9a-f]{64})\s*$")
 
 
-def _team_now(draw: dict, entity: str, records: list) -> list:
-    """The team checking ``entity`` after every recusal recorded for it (in file order)."""
-    index = team_index(draw, entity)
-    teams = draw.get("inspectors", {}).get("teams", [])
-    if not isinstance(index, int) or not 0 <= index < len(teams):
-        return []
-    recusals = [r for r in records if r.get("type") == "recusal" and r.get("draw") == draw.get("hash")]
-    return apply_recusals(teams[index], entity, recusals)
+class Report:
+    """Everything found, for the printed summary and ``--json``."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = os.path.abspath(folder)
+        self.problems: list = []
+        self.notes: list = []
+        self.ledgers: dict = {}
+
+    def add(self, path, line, message) -> None:
+        self.problems.append({"path": path, "line": line, "message": message})
+
+    def as_dict(self) -> dict:
+        return {"folder": self.folder, "ok": not self.problems, "ledgers": self.ledgers, "notes": self.notes,
+                "problems": self.problems}
 
 
-def check_results(path, records: list) -> list:
-    """Every published result belongs to a drawn, non-voided company and names only its team's inspectors."""
-    try:
-        with open(path, "rb") as handle:
-            results = json.loads(handle.read().decode("utf-8-sig")).get("results", [])
-    except (OSError, ValueError, AttributeError) as error:
-        return [f"无法读取检查结果（{error}）"]
-    draws = {r.get("hash"): r for r in records if r.get("type") == "draw"}
-    voided = {r.get("draw") for r in records if r.get("type") == "void"}
-    problems = []
-    for number, result in enumerate(results if isinstance(results, list) else [], 1):
-        if not isinstance(result, dict):
-            problems.append(f"第 {number} 项结果格式不对")
-            continue
-        draw = draws.get(result.get("draw_hash"))
-        entity = result.get("entity_id")
-        if draw is None:
-            problems.append(f"第 {number} 项结果（{show(entity)}）所依据的抽取不在公示的台账中")
-            continue
-        if draw.get("hash") in voided:
-            problems.append(f"第 {number} 项结果（{show(entity)}）所依据的抽取已作废")
-        team = _team_now(draw, str(entity), records)
-        if not team:
-            problems.append(f"第 {number} 项结果的单位 {show(entity)} 不在所依据的抽取结果中")
-            continue
-        outsiders = [p.get("id") for p in result.get("inspectors", []) if isinstance(p, dict) and p.get("id") not in team]
-        if outsiders:
-            problems.append(f"第 {number} 项结果的检查人员 {show_ids(outsiders)} 不是抽中的检查组成员（检查组：{show_ids(team)}）")
-    return problems
+def own_sha256() -> str:
+    """The SHA-256 of this file, to compare with the value the bureau publishes."""
+    with open(os.path.abspath(__file__), "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
-def verify_folder(folder) -> dict:
-    """Verify a folder (manifest, if any, and every ``*.jsonl`` below it); returns a summary dict."""
-    folder = os.fspath(folder)
-    report: dict = {"folder": os.path.abspath(folder), "manifest": None, "ledgers": [], "problems": []}
+def check_links(folder: str, report: Report) -> None:
+    """A bundle holds plain files only: a symbolic link could point anywhere."""
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = os.path.join(root, name)
+            if os.path.islink(path):
+                report.add(os.path.relpath(path, folder).replace(os.sep, "/"), None, "是符号链接：公示包只能含普通文件，不予读取")
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+
+
+def verify_folder(folder: str, previous: str | None = None) -> Report:
+    """Verify a bundle (``manifest.json``, ``ledger/``, results) or a bare ledger folder."""
+    report = Report(folder)
+    check_links(folder, report)
+    bundle = os.path.isfile(os.path.join(folder, MANIFEST)) or os.path.isfile(os.path.join(folder, RESULTS))
     if os.path.isfile(os.path.join(folder, MANIFEST)):
-        manifest_problems = verify_manifest(folder)
-        try:
-            with open(os.path.join(folder, MANIFEST), "rb") as handle:
-                listed = json.loads(handle.read().decode("utf-8-sig")).get("files", {})
-            count = len(listed) if isinstance(listed, dict) else 0
-        except (OSError, ValueError, AttributeError):
-            count = 0
-        report["manifest"] = {
-            "files": count,
-            "problems": [{"path": path, "message": message} for path, message in manifest_problems],
-        }
-        report["problems"].extend({"path": path, "line": None, "message": m} for path, m in manifest_problems)
-    ledgers = sorted(
-        path for path in files_under(folder, skip_hidden=True).items() if path[0].endswith(".jsonl")
-    )
-    all_records: list = []
-    for relative, real in ledgers:
-        try:
-            records, problems = check_ledger(real)
-        except OSError as error:
-            records, problems = [], [(0, f"无法读取（{error}）")]
-        present = [record for record in records if record is not None]
-        all_records.extend(present)
-        counts = {kind: 0 for kind in RECORD_TYPES}
-        fairness = {level: 0 for level in FAIRNESS_LEVELS}
-        for record in present:
-            if record.get("type") in counts:
-                counts[record["type"]] += 1
-            if record.get("type") == "draw" and record.get("fairness") in fairness:
-                fairness[record["fairness"]] += 1
-        entry = {
-            "path": relative,
-            "records": len(present),
-            "draws": counts["draw"],
-            "voids": counts["void"],
-            "recusals": counts["recusal"],
-            "announcements": counts["announce"],
-            "fairness": fairness,
-            "problems": [{"line": line, "message": message} for line, message in problems],
-        }
-        report["ledgers"].append(entry)
-        report["problems"].extend({"path": relative, "line": line, "message": m} for line, m in problems)
-    results_path = os.path.join(folder, RESULTS)
-    if os.path.isfile(results_path) and report["manifest"] is None:
-        # a disclosure bundle (it has results.json) without its file list could have been changed at will
-        report["problems"].append({"path": MANIFEST, "line": None, "message": MISSING_MANIFEST})
-    if os.path.isfile(results_path):
-        result_problems = check_results(results_path, all_records)
-        report["results"] = {"problems": result_problems}
-        report["problems"].extend({"path": RESULTS, "line": None, "message": m} for m in result_problems)
-    if not ledgers and report["manifest"] is None:
-        report["problems"].append({"path": ".", "line": None, "message": "这个文件夹里既没有 manifest.json，也没有台账文件（*.jsonl）"})
-    report["ok"] = not report["problems"]
+        for path, message in verify_manifest(folder):
+            report.add(path, None, message)
+        report.notes.append("manifest.json：已核对清单中每个文件的 SHA-256")
+    elif bundle:
+        report.add(MANIFEST, None, MISSING_MANIFEST)
+    ledger_folder = os.path.join(folder, LEDGER) if bundle or os.path.isdir(os.path.join(folder, LEDGER)) else folder
+    if not ledger_files(ledger_folder):
+        report.add(".", None, "这个文件夹里没有台账（应有 ledger/<科室>/<年份>.jsonl）")
+        return report
+    verified = verify_ledgers(ledger_folder)
+    prefix = os.path.abspath(folder)
+    for path, line, message in verified.problems:
+        report.add(os.path.relpath(path, prefix).replace(os.sep, "/") if os.path.isabs(path) else path, line, message)
+    report.ledgers = verified.counts
+    tips = _tips(ledger_folder)
+    if os.path.isfile(os.path.join(folder, HEADS)):
+        _check_heads_file(os.path.join(folder, HEADS), tips, report)
+    if os.path.isfile(os.path.join(folder, RESULTS)):
+        results = _load_results(os.path.join(folder, RESULTS), report)
+        if results is not None:
+            check_results(results, verified.checker, report)
+            check_tables(folder, results, report)
+    if previous is not None:
+        check_previous(previous, ledger_folder, tips, report)
     return report
 
 
-def _summary_line(entry: dict) -> str:
-    head = f"{entry['path']}：{entry['records']} 条记录"
-    draws = entry["draws"]
-    count = len(entry["problems"])
-    if count:
-        return head + (f"，{draws} 次抽取；发现 {count} 个问题" if draws else f"；发现 {count} 个问题")
-    if not draws:
-        return head + "，哈希链完整"
-    details = "、".join(f"{FAIRNESS_SHORT[level]} {n} 次" for level, n in entry["fairness"].items() if n)
-    if entry["voids"]:
-        details += f"；其中作废 {entry['voids']} 次"
-    if entry["recusals"]:
-        details += f"；回避换人 {entry['recusals']} 次，替补人员复核一致"
-    return head + f"，{draws} 次抽取全部复核一致（{details}）"
+def _tips(ledger_folder: str) -> dict:
+    """{ledger: (seq, hash)} of each ledger's last record."""
+    found = {}
+    for name, files in ledger_files(ledger_folder).items():
+        with contextlib.suppress(OSError, ValueError, KeyError, IndexError):
+            last = b""
+            for _, path in files:
+                with open(path, "rb") as handle:
+                    for line in handle:
+                        if line.endswith(b"\n"):
+                            last = line
+            if last:
+                record = strict_json(last.decode("utf-8"))
+                found[name] = (record["seq"], record["hash"])
+    return found
 
 
+def _check_heads_file(path: str, tips: dict, report: Report) -> None:
+    try:
+        with open(path, "rb") as handle:
+            heads = strict_json(handle.read().decode("utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        report.add(HEADS, None, "无法读取 heads.json")
+        return
+    for name, head in sorted(heads.items() if isinstance(heads, dict) else []):
+        if not isinstance(head, dict) or tips.get(name) != (head.get("seq"), head.get("hash")):
+            report.add(HEADS, None, f"{name} 的末条记录与台账不符：heads.json 为 {show(head)}")
+    for name in sorted(set(tips) - set(heads if isinstance(heads, dict) else {})):
+        report.add(HEADS, None, f"heads.json 没有列出台账 {name}")
 
 
-def _print_report(report: dict) -> None:
-    print(f"核验文件夹：{report['folder']}")
-    manifest = report["manifest"]
-    if manifest is None:
-        missing = [p for p in report["problems"] if p["path"] == MANIFEST]
-        print(f"{MANIFEST}: {MISSING_MANIFEST}" if missing else "（没有 manifest.json，跳过文件清单核验）")
-    elif manifest["problems"]:
-        print(f"manifest.json：清单列出 {manifest['files']} 个文件；发现 {len(manifest['problems'])} 个问题")
-        for problem in manifest["problems"]:
-            print(f"{problem['path']}: {problem['message']}")
-    else:
-        print(f"manifest.json：清单中 {manifest['files']} 个文件的 SHA-256 全部相符，没有多出或缺少的文件")
-    for entry in report["ledgers"]:
-        print(_summary_line(entry))
-        for problem in entry["problems"]:
-            if problem["line"]:
-                print(f"{entry['path']}:{problem['line']}: {problem['message']}")
+def _load_results(path: str, report: Report):
+    try:
+        with open(path, "rb") as handle:
+            results = strict_json(handle.read().decode("utf-8")).get("results")
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError) as error:
+        report.add(RESULTS, None, f"无法读取检查结果（{error}）")
+        return None
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+        report.add(RESULTS, None, "results 应为结果对象的列表")
+        return None
+    return results
+
+
+def check_results(results: list, checker, report: Report) -> None:
+    """Every published result belongs to a drawn, non-voided company and names only its team's inspectors."""
+    teams_of: dict = {}
+    for number, result in enumerate(results, 1):
+        digest, entity = result.get("draw_hash"), result.get("entity_id")
+        info = checker.known.get(digest) if is_hex64(digest) else None
+        if info is None or info.type != "draw":
+            report.add(RESULTS, None, f"第 {number} 项结果（{show(entity)}）所依据的抽取不在公示的台账中")
+            continue
+        if digest in checker.voided:
+            report.add(RESULTS, None, f"第 {number} 项结果（{show(entity)}）所依据的抽取已作废")
+        record = read_record_at(info.path, info.offset)
+        if record.get("dirty"):
+            report.add(RESULTS, None, f"第 {number} 项结果所依据的抽取基于未提交的数据（--allow-dirty），不能作为公示结果")
+        if digest not in teams_of:
+            teams_of[digest] = (record, team_map(record))
+        record, mapping = teams_of[digest]
+        if entity not in mapping:
+            report.add(RESULTS, None, f"第 {number} 项结果的单位 {show(entity)} 不在所依据的抽取结果中")
+            continue
+        team = apply_recusals(record["inspectors"]["teams"][mapping[entity]], entity,
+                              checker.recusals.get((digest, entity), []))
+        outsiders = [p.get("id") for p in result.get("inspectors", []) if isinstance(p, dict) and p.get("id") not in team]
+        if outsiders:
+            report.add(RESULTS, None, f"第 {number} 项结果的检查人员 {show_ids(outsiders)} 不是抽中的检查组成员（检查组：{show_ids(team)}）")
+
+
+def check_tables(folder: str, results: list, report: Report) -> None:
+    """results.csv, results.xlsx and the page's results table say exactly what results.json says."""
+    expected = [HEADINGS, *(result_row(r) for r in results)]
+    tables = (("results.csv", _csv_rows), ("results.xlsx", _xlsx_rows))
+    for name, read in tables:
+        path = os.path.join(folder, name)
+        if not os.path.isfile(path):
+            report.add(name, None, "缺少此文件")
+            continue
+        try:
+            rows = read(path)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as error:
+            report.add(name, None, f"无法读取（{error}）")
+            continue
+        _compare_rows(name, expected, rows, report)
+    page = os.path.join(folder, "index.html")
+    if os.path.isfile(page):
+        wanted = [PAGE_HEADINGS, *([" ".join(lines) for lines in page_cells(r)] for r in results)]
+        _compare_rows("index.html", wanted if results else [], _page_rows(page), report)
+
+
+def _compare_rows(name: str, expected: list, rows: list, report: Report) -> None:
+    for number, (want, got) in enumerate(zip(expected, rows), 0):
+        if [str(c).strip() for c in want] != [str(c).strip() for c in got]:
+            column = next((i for i, (a, b) in enumerate(zip(want, got)) if str(a).strip() != str(b).strip()), 0)
+            heading = expected[0][column] if column < len(expected[0]) else column + 1
+            where = "表头" if number == 0 else f"第 {number} 行"
+            report.add(name, None, f"{where}“{heading}”一栏与 results.json 不符："
+                                   f"应为 {show(want[column] if column < len(want) else '')}，"
+                                   f"实为 {show(got[column] if column < len(got) else '')}")
+            return
+    if len(rows) != len(expected):
+        report.add(name, None, f"应有 {len(expected) - 1} 行结果，实有 {max(len(rows) - 1, 0)} 行")
+
+
+def _csv_rows(path: str) -> list:
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [[csv_value(cell) for cell in row] for row in csv.reader(handle)]
+
+
+def _xlsx_rows(path: str) -> list:
+    """The cell texts of the first sheet of an .xlsx file (read with the standard library)."""
+    space = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(path) as book:
+        shared = []
+        if "xl/sharedStrings.xml" in book.namelist():
+            for item in ElementTree.fromstring(book.read("xl/sharedStrings.xml")).iter(f"{space}si"):
+                shared.append("".join(t.text or "" for t in item.iter(f"{space}t")))
+        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.iter(f"{space}row"):
+        cells: dict = {}
+        for cell in row.iter(f"{space}c"):
+            column = _column(cell.get("r", "A1"))
+            kind, value = cell.get("t"), cell.find(f"{space}v")
+            if kind == "s" and value is not None:
+                cells[column] = shared[int(value.text or 0)]
+            elif kind == "inlineStr":
+                cells[column] = "".join(t.text or "" for t in cell.iter(f"{space}t"))
             else:
-                print(f"{entry['path']}: {problem['message']}")
-    digest = report.get("digest")
-    if digest is not None:
-        if digest["ok"]:
-            print(f"清单摘要：manifest.json 的 SHA-256 与公布的 {digest['expected']} 一致")
-        else:
-            print(f"{MANIFEST}: {report['problems'][-1]['message']}")
-    results = report.get("results")
-    if results is not None:
-        if results["problems"]:
-            for message in results["problems"]:
-                print(f"{RESULTS}: {message}")
-        else:
-            print(f"{RESULTS}：每一项公示结果都对应台账中一次有效抽取的抽中单位，检查人员均为该单位的检查组成员")
-    if not report["ledgers"] and manifest is None:
-        print(report["problems"][0]["message"])
-    draws = sum(entry["draws"] for entry in report["ledgers"])
+                cells[column] = value.text if value is not None and value.text is not None else ""
+        rows.append([cells.get(i, "") for i in range(max(cells) + 1)] if cells else [])
+    return rows
+
+
+def _column(reference: str) -> int:
+    letters = "".join(c for c in reference if c.isalpha())
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter.upper()) - 64
+    return number - 1
+
+
+class _ResultsTable(html.parser.HTMLParser):
+    """The rows of ``<table id="results">``: each cell's text, its lines joined by spaces."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list = []
+        self._inside = 0
+        self._cell: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and ("id", "results") in attrs:
+            self._inside = 1
+        elif tag == "table" and self._inside:
+            self._inside += 1
+        elif self._inside and tag == "tr":
+            self.rows.append([])
+        elif self._inside and tag in ("td", "th"):
+            self._cell = []
+        elif self._inside and tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self._inside:
+            self._inside -= 1
+        elif self._inside and tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _page_rows(path: str) -> list:
+    parser = _ResultsTable()
+    with open(path, encoding="utf-8") as handle:
+        parser.feed(handle.read())
+    return parser.rows
+
+
+def read_heads(source: str) -> dict:
+    """{ledger: (seq, hash)} from an older bundle folder, its heads.json, or the printed heads of ``ssj heads``."""
+    path = os.path.join(source, HEADS) if os.path.isdir(source) else source
+    with open(path, "rb") as handle:
+        text = handle.read().decode("utf-8-sig")
+    with contextlib.suppress(ValueError):
+        heads = strict_json(text)
+        if isinstance(heads, dict):
+            return {name: (head["seq"], head["hash"]) for name, head in heads.items()}
+    found = {}
+    for line in text.splitlines():
+        match = _HEAD_LINE.match(line)
+        if match:
+            found[match.group(1)] = (int(match.group(2)), match.group(3))
+    if not found:
+        raise ValueError("没有找到“台账 序号 哈希”形式的末条记录")
+    return found
+
+
+def check_previous(source: str, ledger_folder: str, tips: dict, report: Report) -> None:
+    """The ledgers extend those of an older bundle: every record it held is here, unchanged."""
+    try:
+        old = read_heads(source)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        report.add("--previous", None, f"无法读取旧材料的末条记录（{error}）")
+        return
+    old_ledgers = os.path.join(source, LEDGER) if os.path.isdir(source) else None
+    files = ledger_files(ledger_folder)
+    for name, (seq, digest) in sorted(old.items()):
+        held = _hash_at(files.get(name, []), seq)
+        if held == digest:
+            continue
+        first = _first_difference(old_ledgers, name, files.get(name, [])) if old_ledgers else None
+        where = f"第一条不同的记录是 {name}-{first}" if first is not None else f"旧材料的末条记录 {name}-{seq} 在新台账中{'不同' if held else '不存在'}"
+        report.add(f"{LEDGER}/{name}", None, f"新台账没有原样包含旧材料中的记录：{where}（记录被删除或改写过）")
+    report.notes.append(f"--previous：已核对旧材料中的 {len(old)} 本台账")
+
+
+def _hash_at(files: list, seq: int):
+    for _, path in files:
+        with open(path, "rb") as handle:
+            for line in handle:
+                if f'"seq":{seq},'.encode() in line:
+                    with contextlib.suppress(ValueError, UnicodeDecodeError):
+                        record = strict_json(line.decode("utf-8"))
+                        if record.get("seq") == seq:
+                            return record.get("hash")
+    return None
+
+
+def _first_difference(old_folder: str, name: str, files: list):
+    """The seq of the first record where an older copy of a ledger and this one differ."""
+    old_files = ledger_files(old_folder).get(name, [])
+    mine = _hashes(files)
+    for seq, digest in enumerate(_hashes(old_files)):
+        if next(mine, None) != digest:
+            return seq
+    return None
+
+
+def _hashes(files: list):
+    for _, path in files:
+        with open(path, "rb") as handle:
+            for line in handle:
+                with contextlib.suppress(ValueError, UnicodeDecodeError):
+                    yield strict_json(line.decode("utf-8")).get("hash")
+
+
+def _print(report: Report, digest: str | None) -> None:
+    print(f"核验程序 verify.py 的 SHA-256：{own_sha256()}")
+    print(f"核验文件夹：{report.folder}")
+    for note in report.notes:
+        print(note)
+    for name, kinds in sorted(report.ledgers.items()):
+        details = "、".join(f"{RECORD_TYPES.get(k, k)} {n}" for k, n in sorted(kinds.items()))
+        print(f"台账 {name}：{sum(kinds.values())} 条记录（{details}）")
+    for problem in report.problems:
+        where = problem["path"] if problem["line"] is None else f"{problem['path']}:{problem['line']}"
+        print(f"{where}: {problem['message']}")
+    if digest is not None and not any(p["path"] == MANIFEST for p in report.problems):
+        print(f"清单摘要：manifest.json 的 SHA-256 与公布的 {digest} 一致")
+    draws = sum(kinds.get("draw", 0) for kinds in report.ledgers.values())
     if draws:
         print(FAIRNESS_LEGEND)
-    if report["ok"]:
-        print(f"核验通过：{len(report['ledgers'])} 个台账文件的哈希链完整，{draws} 次抽取全部从记录本身重新算出、结果一致。")
+    if not report.problems:
+        print(f"核验通过：{len(report.ledgers)} 本台账的哈希链和相互记下的末条记录完整，{draws} 次抽取全部从记录重新算出、结果一致。")
     else:
-        print(f"核验未通过：共发现 {len(report['problems'])} 个问题（见上）。")
+        print(f"核验未通过：共发现 {len(report.problems)} 个问题（见上）。")
 
 
-def _check_digest(report: dict, folder: str, expected: str) -> None:
+def _check_digest(report: Report, folder: str, expected: str) -> None:
     """Compare manifest.json with the digest the bureau published elsewhere (its notice board, the platform)."""
     try:
         with open(os.path.join(folder, MANIFEST), "rb") as handle:
             actual = hashlib.sha256(handle.read()).hexdigest()
     except OSError:
         actual = None
-    report["digest"] = {"expected": expected, "actual": actual, "ok": actual == expected}
     if actual != expected:
-        report["problems"].append({"path": MANIFEST, "line": None,
-                                   "message": f"manifest.json 的 SHA-256 为 {actual}，与公布的清单摘要 {expected} 不符：公示包被替换或改动过"})
-        report["ok"] = False
+        report.add(MANIFEST, None, f"manifest.json 的 SHA-256 为 {actual}，与公布的清单摘要 {expected} 不符：公示包被替换或改动过")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in Chinese: its own words for usage errors and help."""
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "用法：")
+
+    def format_help(self) -> str:
+        return (super().format_help().replace("usage:", "用法：").replace("positional arguments:", "参数：")
+                .replace("options:", "选项：").replace("optional arguments:", "选项：")
+                .replace("show this help message and exit", "显示本帮助并退出"))
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        print(f"用法错误：{message}", file=sys.stderr)
+        sys.exit(2)
 
 
 def main(argv=None) -> int:
-    """``python verify.py [FOLDER] [--json]``: exit status 0 only when everything holds."""
-    parser = argparse.ArgumentParser(
-        prog="verify.py",
-        description="核验“双随机、一公开”抽查台账与公开材料：文件清单、哈希链，并重新计算每一次随机抽取。",
-    )
-    parser.add_argument(
-        "folder", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
-        help="要核验的文件夹（默认：本文件所在的文件夹）",
-    )
+    """``python verify.py [FOLDER] [--json] [--digest D] [--previous OLD]``: 0 only when everything holds."""
+    parser = _Parser(prog="verify.py", description="核验“双随机、一公开”抽查台账与公开材料：文件清单、台账，并重新计算每一次随机抽取。")
+    parser.add_argument("folder", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
+                        help="要核验的文件夹（默认：本文件所在的文件夹）")
     parser.add_argument("--json", action="store_true", help="输出机器可读的 JSON 摘要")
-    parser.add_argument(
-        "--digest", metavar="SHA256",
-        help="应急管理局公布的清单摘要（manifest.json 的 SHA-256）：核对公示包没有被整体替换过",
-    )
+    parser.add_argument("--digest", metavar="SHA256", help="应急管理局公布的清单摘要（manifest.json 的 SHA-256）")
+    parser.add_argument("--previous", metavar="旧材料", help="较早的公示包文件夹、其 heads.json，或公布的末条记录文本")
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
@@ -1648,14 +2732,19 @@ def main(argv=None) -> int:
     if not os.path.isdir(args.folder):
         print(f"找不到文件夹：{args.folder}", file=sys.stderr)
         return 2
-    report = verify_folder(args.folder)
-    if args.digest is not None:
-        _check_digest(report, args.folder, args.digest.strip().lower())
+    try:
+        report = verify_folder(args.folder, args.previous)
+        if args.digest is not None:
+            _check_digest(report, args.folder, args.digest.strip().lower())
+    except (OSError, ValueError, KeyError, TypeError, RecursionError, MemoryError) as error:
+        # a malformed input the checks above did not foresee: one line, never a traceback
+        print(f"核验未通过：无法读取公示材料（{type(error).__name__}：{error}）", file=sys.stderr)
+        return 1
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps({**report.as_dict(), "verify_sha256": own_sha256()}, ensure_ascii=False, indent=2))
     else:
-        _print_report(report)
-    return 0 if report["ok"] else 1
+        _print(report, args.digest)
+    return 0 if not report.problems else 1
 
 
 if __name__ == "__main__":

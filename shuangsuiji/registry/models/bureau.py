@@ -48,6 +48,7 @@ class Bureau(Model):
         DEFAULT_RESULT_CATEGORIES, title="检查结果类别", min_length=1
     )
     problem_lookback_days: int = public(365, title="“问题”层回溯天数", gt=0)
+    rest_days: int = public(90, title="休息期（天）：此期间内被任何科室检查过的单位不进入风险层和一般层", ge=0, le=365)
 
 
 class Section(Model):

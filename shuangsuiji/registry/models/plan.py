@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import model_validator
 
 from shuangsuiji.registry.models.base import Id, Model, OptionalText, RatioValue, Text, public
 from shuangsuiji.registry.models.directories import Risk
+
+#: A plan item may require at least this fairness level (SPEC §4); the stronger levels are listed first.
+SeedLevel = Literal["announced", "witnessed"]
 
 
 class PlanApproval(Model):
@@ -34,6 +38,10 @@ class PlanItem(Model):
     months: list[int] | None = public(None, title="实施月份")
     quarters: list[int] | None = public(None, title="实施季度")
     team_size: int = public(2, title="每组人数", ge=2)
+    reserve: int = public(1, title="后备人数（留作回避替换）", ge=0, le=20)
+    seed: SeedLevel | None = public(None, title="最低公平性等级（announced 事先公告 / witnessed 现场见证）")
+    rest_days: int | None = public(None, title="休息期（天，默认按 data/bureau.yaml）", ge=0, le=365)
+    min_interval_days: int = public(7, title="两次抽取的最短间隔（天）", ge=0, le=366)
 
     @model_validator(mode="after")
     def _one_window(self) -> PlanItem:

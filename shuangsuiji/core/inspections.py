@@ -1,0 +1,145 @@
+"""The bureau's recent inspections, and the two rules that read them (SPEC §4, 第十六、十七条):
+
+- **rest**: a company inspected (selected in a non-void draw, or named in a targeted check) by any section within
+  ``rest_days`` before a draw's date is left out of the 风险 and 一般 strata;
+- **rotation**: a team with a member who inspected the company within :data:`ROTATION_DAYS` is passed over.
+
+"Within N days before D" means 0 ≤ D − d < N for an inspection dated d. Voids and recusals recorded before a
+draw count; what comes later does not change it. ssj keeps these facts in an index in ``.ssj/`` and the
+verifiers in :class:`InspectionLog`; both hand them to the same rule functions below.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import NamedTuple
+
+REST_DAYS_DEFAULT = 90
+ROTATION_DAYS = 365
+#: an announced draw is made at most this many days after its announced date (older inspections are forgotten)
+ANNOUNCED_DRAW_LAG_DAYS = 30
+#: how far back the verifiers keep inspections: the longest look-back any draw may still need
+KEPT_DAYS = ROTATION_DAYS + ANNOUNCED_DRAW_LAG_DAYS + 1
+#: strata the rest rule applies to (重点, 黑名单 and 问题 never leave anyone out)
+RESTING_STRATA = ("风险A", "风险B", "风险C", "风险D", "一般")
+
+
+class Inspection(NamedTuple):
+    """One company inspected: its date (as a day number), the record that says so, and who went."""
+
+    day: int
+    record: str
+    inspectors: tuple
+
+
+def day_number(text: str) -> int:
+    """``2026-12-01`` as a day number (``date.toordinal``)."""
+    return _dt.date.fromisoformat(text).toordinal()
+
+
+def within(inspection: Inspection, day: int, days: int) -> bool:
+    """0 ≤ day − inspection.day < days."""
+    return 0 <= day - inspection.day < days
+
+
+class InspectionLog:
+    """Every company's inspections as the records read so far stand (voids removed, recusals applied).
+
+    Memory stays bounded: inspections older than :data:`KEPT_DAYS` before the newest record are forgotten.
+    """
+
+    def __init__(self) -> None:
+        self._of: dict = {}  # entity -> list of Inspection
+        self._teams: dict = {}  # intern: the same team tuple is shared by every company it visits
+
+    def add(self, record: str, day: int, visits) -> None:
+        """Inspections by ``record`` on ``day``: ``visits`` is ``[(entity, inspectors), …]``."""
+        for entity, inspectors in visits:
+            team = tuple(inspectors)
+            team = self._teams.setdefault(team, team)
+            self._of.setdefault(entity, []).append(Inspection(day, record, team))
+
+    def void(self, record: str, entities) -> None:
+        """Forget the inspections of a voided draw (its selected companies)."""
+        for entity in entities:
+            kept = [i for i in self._of.get(entity, ()) if i.record != record]
+            if kept:
+                self._of[entity] = kept
+            else:
+                self._of.pop(entity, None)
+
+    def replace(self, record: str, entity: str, out: str, replacement: str) -> None:
+        """A recusal: ``replacement`` went to ``entity`` for ``record`` instead of ``out``."""
+        visits = self._of.get(entity, [])
+        for n, visit in enumerate(visits):
+            if visit.record == record and out in visit.inspectors:
+                team = tuple(replacement if i == out else i for i in visit.inspectors)
+                visits[n] = visit._replace(inspectors=self._teams.setdefault(team, team))
+
+    def of(self, entities) -> dict:
+        """``{entity: [Inspection, …]}`` for those of ``entities`` that were inspected."""
+        found = {}
+        for entity in entities:
+            visits = self._of.get(entity)
+            if visits:
+                found[entity] = visits
+        return found
+
+    def forget_before(self, day: int) -> None:
+        """Drop inspections older than ``day`` (call with the newest record's day − :data:`KEPT_DAYS`)."""
+        for entity in list(self._of):
+            kept = [i for i in self._of[entity] if i.day >= day]
+            if kept:
+                self._of[entity] = kept
+            else:
+                del self._of[entity]
+
+
+def resting(inspections: dict, day: int, rest_days: int) -> dict:
+    """``{entity: record}``: the companies inspected within ``rest_days`` before ``day``, each with the most
+    recent record that says so (latest date, then latest written)."""
+    found = {}
+    for entity, visits in inspections.items():
+        latest = None
+        for visit in visits:
+            if within(visit, day, rest_days) and (latest is None or visit.day >= latest.day):
+                latest = visit
+        if latest is not None:
+            found[entity] = latest.record
+    return found
+
+
+def recent_pairs(inspections: dict, inspectors, day: int) -> dict:
+    """``{(inspector, entity): record}``: which of ``inspectors`` inspected which company within
+    :data:`ROTATION_DAYS` before ``day``, each with the most recent record that says so."""
+    pool = set(inspectors)
+    found: dict = {}
+    for entity, visits in inspections.items():
+        for visit in sorted(visits, key=lambda v: v.day):
+            if within(visit, day, ROTATION_DAYS):
+                for inspector in visit.inspectors:
+                    if inspector in pool:
+                        found[(inspector, entity)] = visit.record
+    return found
+
+
+def justified(inspections: dict, entity: str, record: str, day: int, days: int, inspector: str | None = None) -> bool:
+    """Does ``record`` show ``entity`` inspected (by ``inspector``, when given) within ``days`` before ``day``?"""
+    return any(v.record == record and within(v, day, days) and (inspector is None or inspector in v.inspectors)
+               for v in inspections.get(entity, ()))
+
+
+def grouped(by_entity: dict) -> list:
+    """``[(record, [entities…]), …]`` sorted by record, each list sorted: the shape a record keeps ``rested`` in."""
+    groups: dict = {}
+    for entity, record in by_entity.items():
+        groups.setdefault(record, []).append(entity)
+    return [(record, sorted(groups[record])) for record in sorted(groups)]
+
+
+def grouped_pairs(by_pair: dict) -> list:
+    """``[(inspector, record, [entities…]), …]`` sorted: the shape a record keeps ``recent`` in."""
+    groups: dict = {}
+    for (inspector, entity), record in by_pair.items():
+        groups.setdefault((inspector, record), []).append(entity)
+    return [(inspector, record, sorted(groups[(inspector, record)])) for inspector, record in sorted(groups)]
