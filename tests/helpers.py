@@ -50,17 +50,17 @@ def _template() -> Path:
 
 
 def _unapprove(path: Path) -> list[tuple[int, str | None, dict]]:
-    """Remove the approval blocks of a plan file; returns what they said, to approve it again."""
+    """What the approval blocks of a plan file say, to approve it again with ``ssj plan approve`` (which rewrites
+    each block in place, so the file keeps its shape and line numbers)."""
     from shuangsuiji.registry import yamlio
 
     document = yamlio.load_round_trip(path.name, path.read_bytes())
     found = []
     if "approval" in document:
-        found.append((int(document["year"]), None, dict(document.pop("approval"))))
+        found.append((int(document["year"]), None, dict(document["approval"])))
     for temporary in document.get("temporary") or []:
         if "approval" in temporary:
-            found.append((int(document["year"]), str(temporary["id"]), dict(temporary.pop("approval"))))
-    path.write_bytes(yamlio.dump_round_trip(document))
+            found.append((int(document["year"]), str(temporary["id"]), dict(temporary["approval"])))
     return found
 
 
@@ -89,3 +89,56 @@ def snapshot(root: Path) -> dict[str, bytes]:
         p.relative_to(root).as_posix(): p.read_bytes()
         for folder in ("data", "plans") for p in sorted((root / folder).rglob("*")) if p.is_file()
     }
+
+
+def ledger_records(root: Path, ledger: str, expand: bool = False) -> list[dict]:
+    """Every record of one ledger (a section id, or ``bureau``), across its year files, in chain order; with
+    ``expand``, each stratum's ``population`` and each rested group's ``entities`` is the id list its list file
+    holds instead of the digest (the record itself keeps only the digest)."""
+    import json
+
+    folder = root / "data" / "ledger" / ledger
+    found = [json.loads(line) for path in sorted(folder.glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    return [expanded(root, record) for record in found] if expand else found
+
+
+def id_list(root: Path, digest: str) -> list[str]:
+    """The ids a list file ``data/ledger/lists/<digest>.json`` holds."""
+    import json
+
+    return json.loads((root / "data" / "ledger" / "lists" / f"{digest}.json").read_bytes())
+
+
+def expanded(root: Path, record: dict) -> dict:
+    """A copy of ``record`` with its list digests replaced by the lists (see :func:`ledger_records`)."""
+    import copy
+
+    record = copy.deepcopy(record)
+    for stratum in record.get("strata") or []:
+        if isinstance(stratum.get("population"), str):
+            stratum["population"] = id_list(root, stratum["population"])
+    for group in record.get("rested") or []:
+        if isinstance(group.get("entities"), str):
+            group["entities"] = id_list(root, group["entities"])
+    return record
+
+
+def ledger_file(root: Path, ledger: str, year: int = 2026) -> Path:
+    """The year file of one ledger (format 2: ``data/ledger/<ledger>/<year>.jsonl``)."""
+    return root / "data" / "ledger" / ledger / f"{year}.jsonl"
+
+
+def team_of(record: dict, entity: str) -> list[str]:
+    """The team a draw record assigned to ``entity`` (before recusals)."""
+    from shuangsuiji.core.recusal import team_map
+
+    return list(record["inspectors"]["teams"][team_map(record)[entity]])
+
+
+def assigned(record: dict) -> list[dict]:
+    """A draw record's assignments as ``[{"entity", "team"}]`` in merged ticket order (the record keeps only the
+    team numbers; the order is re-derived from the seed, as SPEC §5 says)."""
+    from shuangsuiji.core.recusal import assignment_order
+
+    return [{"entity": entity, "team": team} for entity, team in zip(assignment_order(record), record["assignments"], strict=True)]

@@ -19,6 +19,9 @@ from shuangsuiji.workspace import LEDGER_DIR, LISTS_DIR
 
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _YEAR_FILE = re.compile(r"^data/ledger/[A-Za-z0-9_-]+/[0-9]{4}\.jsonl$")
+#: the year files of format 2 as a git pathspec (the top-level ``data/ledger/*.jsonl`` of format 1, which ssj
+#: refuses to read, are not part of the chain and their removal is no loss of history)
+YEAR_FILES = f":(glob){LEDGER_DIR}/*/[0-9][0-9][0-9][0-9].jsonl"
 
 
 def _stream(root: Path, *args: str) -> Iterator[bytes]:
@@ -42,8 +45,7 @@ def append_only(root: Path, since: str | None = None) -> list[Problem]:
     lengths = _lengths_at(root, since) if since else {}
     commit, path, expect, touched = "", "", 0, False
     for raw in _stream(root, "log", "--first-parent", "--reverse", "--diff-merges=first-parent", "-p", "-U0",
-                       "--no-renames", "--no-color", "--no-ext-diff", "--format=%x00%H", span, "--", LEDGER_DIR,
-                       f":(exclude){LISTS_DIR}"):
+                       "--no-renames", "--no-color", "--no-ext-diff", "--format=%x00%H", span, "--", YEAR_FILES):
         if raw.startswith(b"\0"):
             commit = raw[1:].strip().decode()
         elif raw.startswith(b"diff --git "):

@@ -28,11 +28,11 @@ def finish(written: Written, as_json: bool, show: Callable[[], None] | None = No
     from shuangsuiji.cli.console import err, out
     from shuangsuiji.errors import NotCommittedError
 
-    where = written.path.relative_to(written.path.parents[2]).as_posix()
+    where = written.path.relative_to(written.path.parents[3]).as_posix()  # data/ledger/<ledger>/<year>.jsonl
     if written.commit_error is not None:
         raise NotCommittedError(
             f"记录已写入 {where}，但 git 提交失败：{written.commit_error}。"
-            f"记录不会删除；请处理后运行：git add {where} && git commit -m \"补交台账记录\""
+            f"记录不会删除；请处理后运行：git add data/ledger && git commit -m \"补交台账记录\""
         )
     if as_json and data is not None:
         print_data(data, indent=2)
@@ -44,7 +44,7 @@ def finish(written: Written, as_json: bool, show: Callable[[], None] | None = No
     elif show is not None:
         show()
     console = err if as_json else out
-    line = f"{where} 第 {written.record['seq'] + 1} 行"
+    line = f"{where} 末行"
     place = f"记录 {written.label}（{line}）" if written.label else f"记录：{line}"
     note = f"已提交 git（{written.commit[:10]}）" if written.commit else "不在 git 仓库中，未提交"
     console.print(f"[green]已写入[/]{place}；{note}", markup=True, highlight=False)

@@ -186,6 +186,7 @@ def read_ledger(name: str, files: list, problems: list):
                     if len(raw) > MAX_LINE_BYTES:
                         problems.append((*where, f"这一行超过 {MAX_LINE_BYTES // (1024 * 1024)} MB，不予读取"))
                         _skip_rest_of_line(handle)
+                        offset = handle.tell()
                         chain.hash = None
                         chain.seq += 1
                         continue

@@ -91,6 +91,9 @@ def verify_ledgers(folder: str, on_record=None, progress=None) -> Verified:
     record against what was written before it. ``on_record(entry, checker)`` is called after each record."""
     problems: list = []
     files = ledger_files(folder)
+    if os.path.isdir(folder):
+        problems += [(os.path.join(folder, name), None, "旧格式（格式 1）的台账：格式 2 的台账是 <科室>/<年份>.jsonl，"
+                      "这个文件中的记录不会被当作台账核验") for name in sorted(os.listdir(folder)) if name.endswith(".jsonl")]
     checker = RecordChecker(ListFolder(os.path.join(folder, LISTS_DIR)))
     counts: dict = {name: {} for name in files}
     pruned = 0

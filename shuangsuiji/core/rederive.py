@@ -3,14 +3,13 @@ reserve, rest, rotation and assignments — and checking a failed draw and an an
 
 from __future__ import annotations
 
-import datetime as _dt
 import unicodedata
 from typing import NamedTuple
 
+from shuangsuiji.core.announced import AnnouncementChecks, sorted_pairs
 from shuangsuiji.core.chain import Entry
 from shuangsuiji.core.draw import MIN_TEAM_SIZE, DrawInput, Refused, Stratum, draw
 from shuangsuiji.core.inspections import (
-    ANNOUNCED_DRAW_LAG_DAYS,
     RESTING_STRATA,
     ROTATION_DAYS,
     InspectionLog,
@@ -21,15 +20,8 @@ from shuangsuiji.core.inspections import (
 )
 from shuangsuiji.core.lists import ListError, ListFolder
 from shuangsuiji.core.ratio import recorded_ratio
-from shuangsuiji.core.seeds import (
-    SeedError,
-    check_announced_seed,
-    check_witnesses,
-    is_system_seed,
-    witnessed_seed,
-)
-from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, show, show_ids
-from shuangsuiji.core.words import FAIRNESS_LEVELS, STRATUM_NAMES
+from shuangsuiji.core.text import is_date, is_hex64, is_int, show, show_ids
+from shuangsuiji.core.words import STRATUM_NAMES
 
 DRAW_FIELDS = (
     "section", "plan_item", "plan_digest", "checklist_item", "checklist", "date", "fairness", "seed", "seed_source",
@@ -37,14 +29,6 @@ DRAW_FIELDS = (
     "assignments", "rotation_ignored", "inputs", "commit", "dirty",
 )
 FAILED_FIELDS = tuple(f for f in DRAW_FIELDS if f not in ("assignments", "rotation_ignored")) + ("entity", "reason")
-ANNOUNCE_FIELDS = (
-    "section", "plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "sources",
-    "not_before", "strata", "rested", "inspectors", "conflicts", "recent", "commit",
-)
-#: what an announced draw takes over from its announcement, unchanged
-ANNOUNCED = ("plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "rested")
-
-
 class Known(NamedTuple):
     """What later records need of an earlier one, and where to read it again."""
 
@@ -69,11 +53,7 @@ def selected_ids(record: dict) -> list:
     return [entity for stratum in record.get("strata", []) for entity in stratum.get("selected", [])]
 
 
-def _sorted_pairs(entries) -> list:
-    return sorted((e["inspector"], e["entity"]) for e in entries)
-
-
-class DrawChecks:
+class DrawChecks(AnnouncementChecks):
     """The state every record check shares (what earlier records left), and the checks of ``draw``, ``failed``
     and ``announce`` records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
 
@@ -310,7 +290,7 @@ class DrawChecks:
                 for e in entries):
             self.add(f"{name} 应为 {{inspector, entity}} 列表")
             return None
-        pairs = _sorted_pairs(entries)
+        pairs = sorted_pairs(entries)
         if [(e["inspector"], e["entity"]) for e in entries] != pairs or len(set(pairs)) != len(pairs):
             self.add(f"{name} 未按检查人员、企业排序或有重复")
         return pairs
@@ -405,7 +385,7 @@ class DrawChecks:
                 break
         if inspectors["reserve"] != outcome.reserve:
             self.add("后备人员（reserve）应为 {}，记录为 {}".format(show_ids(outcome.reserve), show(inspectors["reserve"])))
-        if _sorted_pairs(record["conflicts"]) != outcome.conflicts:
+        if sorted_pairs(record["conflicts"]) != outcome.conflicts:
             self.add("conflicts 应只列出符合条件的检查人员与被抽中企业之间申报的利害关系")
         self.compare_list("分组（assignments）", outcome.assignments, record["assignments"])
         self.compare_list("忽略轮换的企业（rotation_ignored）", outcome.rotation_ignored, record["rotation_ignored"])
@@ -421,100 +401,3 @@ class DrawChecks:
             self.add(f"{label}：第 {first + 1} 项应为 {show(want[first])}，记录为 {show(got[first])}")
         else:
             self.add(f"{label}：应有 {len(want)} 项，记录为 {len(got)} 项")
-
-    # -- seeds ------------------------------------------------------------------------------------
-
-    def announcement_of(self, record: dict):
-        """The pending announcement an announced draw fulfils (None for other levels or when it is missing)."""
-        if record["fairness"] != "announced":
-            if record["announcement"] is not None:
-                self.add("不是“事先公告”的抽取，announcement 应为 null")
-            return None
-        target = record["announcement"]
-        if not is_hex64(target) or target not in self.known:
-            self.add("“事先公告”的抽取必须写明此前一条公告记录的 hash（announcement）")
-            return None
-        info = self.known[target]
-        if info.type != "announce" or info.ledger != self.ledger:
-            self.add(f"announcement 指向的 {self.place(info)} 不是本科室的抽取公告")
-            return None
-        if target in self.voided:
-            self.add(f"所依据的公告 {self.place(info)} 已在 {self.voided[target]} 作废，不能再按它抽取")
-        if target in self.announcement_used:
-            self.add(f"公告 {self.place(info)} 已被 {self.announcement_used[target]} 用过；一份公告只能用于一次抽取")
-            return None
-        self.announcement_used[target] = self.here()
-        return self.pending.pop(target, None)
-
-    def check_seed(self, record: dict, announce) -> None:
-        fairness, seed = record["fairness"], record["seed"]
-        if fairness not in FAIRNESS_LEVELS:
-            self.add(f"fairness 应为 {'、'.join(FAIRNESS_LEVELS)} 之一，记录为 {show(fairness)}")
-            return
-        if ("witnesses" in record) != (fairness == "witnessed"):
-            self.add("只有“现场见证”的抽取才有 witnesses，且必须有")
-        try:
-            if fairness == "system" and not is_system_seed(seed):
-                raise SeedError("fairness 为 system（系统随机）时种子应为 20 位数字")
-            if fairness == "witnessed":
-                check_witnesses(record.get("witnesses"))
-                if witnessed_seed(record["witnesses"]) != seed:
-                    raise SeedError("种子不是见证人输入值的 SHA-256（见证人的输入与种子对不上）")
-            if fairness == "announced" and announce is not None:
-                check_announced_seed(seed, announce["sources"])
-                if _moment(record["at"]) < _moment(announce["not_before"]):
-                    raise SeedError(f"抽取时间 {record['at']} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
-                if day_number(record["at"][:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
-                    raise SeedError(f"抽取比公告的日期晚了 {ANNOUNCED_DRAW_LAG_DAYS} 天以上，公告已失效")
-        except SeedError as error:
-            self.add(str(error))
-
-    def compare_with_announcement(self, record, announce, strata, pool, conflicts) -> set:
-        """An announced draw is its announcement plus the seed: nothing else may differ. Returns the announced
-        rotation pairs (the draw keeps those of its teams and selected companies)."""
-        for name in ANNOUNCED:
-            if record.get(name) != announce.get(name):
-                self.add(f"{name} 与公告不一致：公告为 {show(announce.get(name))}，抽取为 {show(record.get(name))}")
-        recorded = [[s["name"], s["ratio"], s["population"], s["count"]] for s in record["strata"]]
-        if recorded != [[s["name"], s["ratio"], s["population"], s["count"]] for s in announce["strata"]]:
-            self.add("分层名单或比例与公告不一致：名单在公告之后被改动过")
-        inspectors = announce["inspectors"]
-        if list(pool) != [inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]]:
-            self.add("检查人员名单、每组人数或后备人数与公告不一致")
-        if not set(conflicts) <= set(_sorted_pairs(announce["conflicts"])):
-            self.add("利害关系申报与公告不一致")
-        return set(self.recent_of(announce["recent"]) or {})
-
-    # -- announce ---------------------------------------------------------------------------------
-
-    def on_announce(self, record: dict) -> None:
-        if not self.require(record, ANNOUNCE_FIELDS):
-            return
-        for name in ("plan_item", "checklist_item"):
-            if record[name] is not None and not isinstance(record[name], str):
-                self.add(f"{name} 应为字符串或 null")
-        if not is_date(record["date"]) or not is_int(record["rest_days"]):
-            self.add("date 应为有效日期，rest_days 应为整数")
-            return
-        if not is_at(record["not_before"]) or _moment(record["not_before"]) <= _moment(record["at"]):
-            self.add("not_before（开奖时间）应晚于公告时间：公告必须在号码产生之前发布")
-        sources = record["sources"]
-        if not (isinstance(sources, list) and sources and all(isinstance(s, dict) and set(s) == {"game", "period"}
-                                                             for s in sources)):
-            self.add("sources 应为 [{game, period}, …]（至少一个开奖来源）")
-        strata = self.populations(record["strata"], record["ratio"], with_selection=False)
-        pool = self.pool(record["inspectors"], full=False)
-        if strata is None or pool is None or self.pair_list(record["conflicts"], "conflicts") is None:
-            return
-        self.check_rest(record, strata)
-        recorded = self.recent_of(record["recent"])
-        population = [e for p in strata for e in p.ids]
-        should = recent_pairs(self.log.of(population), pool[0], day_number(record["date"]))
-        if recorded is not None and set(recorded) != set(should):
-            self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
-        self.pending[record["hash"]] = record
-
-
-def _moment(text: str) -> _dt.datetime:
-    """A comparable moment for ISO 8601 times with offsets (Python 3.8 reads no ``Z``)."""
-    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))

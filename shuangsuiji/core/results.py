@@ -67,11 +67,17 @@ def page_cells(result: dict) -> list:
     ]
 
 
-def csv_cell(value: str) -> str:
-    """A CSV cell as Excel keeps it: a long all-digit code written ``="…"`` (Excel would show 9.14105E+17)."""
-    return f'="{value}"' if len(value) >= 12 and value.isascii() and value.isdigit() else value
+CODE_COLUMN = HEADINGS.index("统一社会信用代码")
 
 
-def csv_value(cell: str) -> str:
-    """The value :func:`csv_cell` wrote."""
-    return cell[2:-1] if cell.startswith('="') and cell.endswith('"') and cell[2:-1].isdigit() else cell
+def csv_row(row: list) -> list:
+    """A row of results.csv as Excel keeps it: an all-digit 统一社会信用代码 is written ``="…"`` (bare, Excel
+    would show 9.14105E+17). Only that column: any other cell is written as it is."""
+    return [f'="{value}"' if n == CODE_COLUMN and value.isascii() and value.isdigit() else value
+            for n, value in enumerate(row)]
+
+
+def csv_values(row: list) -> list:
+    """The values :func:`csv_row` wrote."""
+    return [cell[2:-1] if n == CODE_COLUMN and cell.startswith('="') and cell.endswith('"') and cell[2:-1].isdigit()
+            else cell for n, cell in enumerate(row)]

@@ -30,6 +30,7 @@ from shuangsuiji.ledger.writing import Draft, GitState, Written, git_state, oper
 from shuangsuiji.plan.rules import check_frequency, check_spacing
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import resolve_section
+from shuangsuiji.registry.privacy import refuse_private
 from shuangsuiji.workspace import Workspace
 
 Pairs = dict[tuple[str, str], str]
@@ -53,6 +54,7 @@ def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = 
     section = resolve_section(data.sections, announced["section"] if announced else options.section)
     seed = choose_seed(options, announced)
     failures: list[Refused] = []
+    refuse_private(options.again, "再次抽取的原因")
 
     def build(index: Index) -> Draft:
         params = _parameters(ws, data, options, announced, at, index)

@@ -13,6 +13,7 @@ from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import resolve_section
+from shuangsuiji.registry.privacy import refuse_private
 from shuangsuiji.workspace import Workspace
 
 
@@ -25,6 +26,7 @@ def perform_targeted(
         raise SsjError(f"非随机检查的依据只能是：{'、'.join(TARGETED_BASES)}（第七条）")
     if not reference.strip() or not reason.strip():
         raise SsjError("请写明文书编号（--reference）和事由（--reason）")
+    refuse_private(reason, "事由")
     data = load_checked(ws)
     section = resolve_section(data.sections, section_text)
     at = now or data.now()

@@ -12,6 +12,7 @@ from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.registry.loading import Dataset, load_bureau
 from shuangsuiji.registry.lookup import resolve_section
+from shuangsuiji.registry.privacy import refuse_private
 from shuangsuiji.workspace import REPORTS_DIR, Workspace
 
 
@@ -53,6 +54,7 @@ def perform_void(ws: Workspace, draw_address: str, reason: str, operator: str | 
     """Abandon a draw (or an unused announcement), with its reason; it stays in the ledger for everyone to see."""
     if not reason.strip():
         raise SsjError("作废必须写明原因（--reason），原因会公开")
+    refuse_private(reason, "作废原因")
     data = load_bureau(ws)
     state = git_state(ws, require_clean=False)
     at = now or data.now()

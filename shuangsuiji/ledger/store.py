@@ -18,8 +18,18 @@ Record = dict[str, Any]
 
 
 def year_files(ws: Workspace) -> dict[str, list[tuple[int, str]]]:
-    """``{ledger: [(year, absolute path), …]}`` of every ledger on disk, years ascending."""
-    return ledger_files(str(ws.root / LEDGER_DIR))
+    """``{ledger: [(year, absolute path), …]}`` of every ledger on disk, years ascending.
+
+    A format-1 ledger (one ``data/ledger/<section>.jsonl`` per section) is refused rather than passed over: its
+    records would otherwise look like no records at all.
+    """
+    folder = ws.root / LEDGER_DIR
+    old = sorted(p.name for p in folder.glob("*.jsonl")) if folder.is_dir() else []
+    if old:
+        raise LedgerError(f"{LEDGER_DIR}/{old[0]} 是旧格式（格式 1）的台账：本版 ssj 只读格式 2"
+                          f"（{LEDGER_DIR}/<科室>/<年份>.jsonl，见 docs/ledger-format.md）。"
+                          "格式 1 没有被任何单位正式使用过，不提供转换：请用本版 ssj 重新建立台账")
+    return ledger_files(str(folder))
 
 
 def read_all(ws: Workspace, ledger: str) -> list[Record]:

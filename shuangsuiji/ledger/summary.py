@@ -21,8 +21,11 @@ def describe(record: dict[str, Any], addresses: Mapping[str, str] | None = None)
         selected = sum(s["k"] for s in record["strata"])
         announced = known.get(record.get("announcement") or "")
         basis = f"（按公告 {announced}）" if announced else ""
+        marks = "；基于未提交的数据（--allow-dirty）" if record.get("dirty") else ""
+        if record.get("again"):
+            marks += f"；间隔不足规定天数再次抽取：{record['again']}"
         return (f"抽取日期 {record['date']}，抽中 {selected} 家，{len(record['inspectors']['teams'])} 组，"
-                f"{FAIRNESS_SHORT[record['fairness']]}{basis}")
+                f"{FAIRNESS_SHORT[record['fairness']]}{basis}{marks}")
     if kind == "failed":
         return f"抽取未成（{FAIRNESS_SHORT.get(record.get('fairness', ''), '')}，种子 {record.get('seed')}）：{record.get('reason')}"
     if kind == "announce":

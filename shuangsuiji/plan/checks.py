@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from decimal import Decimal
 
+from shuangsuiji.core.ratio import format_ratio
 from shuangsuiji.plan.digest import annual_plan_digest, temporary_plan_digest
 from shuangsuiji.plan.rules import approval_problem
+from shuangsuiji.registry.eligibility import plan_ratios
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.messages import Loc
 from shuangsuiji.registry.models import Plan, PlanItem
@@ -56,6 +59,7 @@ def _plans(data: Dataset, today: dt.date) -> None:
                 if outside:
                     data.report(where, f"行业“{'、'.join(outside)}”不归{section.name}监管（第十五条：不得跨行业抽查）",
                                 extra=("specialties",))
+            _raised_ratio(data, where, item)
 
 
 def _recorded(data: Dataset, path: str, loc: Loc, year: int, temporary: str | None, digest: str) -> None:
@@ -63,6 +67,19 @@ def _recorded(data: Dataset, path: str, loc: Loc, year: int, temporary: str | No
     problem = approval_problem(data, year, temporary, digest)
     if problem is not None:
         data.report((path, loc), problem)
+
+
+def _raised_ratio(data: Dataset, where: tuple[str, Loc], item: PlanItem) -> None:
+    """黑名单 and 问题 companies are checked at ratio × multiplier, never less often than a risk class (SPEC §4):
+    a plan whose product is lower is drawn at the risk class's ratio, and says so here, so the plan states it."""
+    ratios = plan_ratios(item)
+    written = min(Decimal(1), item.multiplier * item.ratio)
+    higher = [f"{name} 的比例 {format_ratio(ratios[name])}" for name in ("风险A", "风险B", "风险C", "风险D")
+              if ratios[name] > written]
+    if higher:
+        data.report(where, f"计划事项 {item.id}：黑名单和问题单位的比例 {format_ratio(written)} 低于{'、'.join(higher)}："
+                    "第十六、二十三条要求提高而不是降低（请提高 multiplier 或 ratio）；"
+                    f"在改正之前，抽取按 {format_ratio(ratios['黑名单'])} 抽取", "warning", ("multiplier",))
 
 
 def _item_locations(plan: Plan) -> list[tuple[Loc, PlanItem]]:

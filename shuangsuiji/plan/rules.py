@@ -71,7 +71,7 @@ def approval_problem(data: Dataset, year: int, temporary: str | None, digest: st
     name = plan_label(year, temporary)
     found = [r for r in recorded_approvals(data) if r.get("year") == year and r.get("plan") == temporary]
     if not found:
-        return (f"{name}的审批没有记入局台账（{BUREAU_LEDGER}），审批块可能是手工填写的：第七条要求计划经班子会议审批，"
+        return (f"{name}的审批没有记入局台账（{LEDGER_DIR}/{BUREAU_LEDGER}/），审批块可能是手工填写的：第七条要求计划经班子会议审批，"
                 "请用 ssj plan approve 记录审批")
     latest = found[-1]
     if latest.get("digest") != digest:

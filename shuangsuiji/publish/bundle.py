@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from shuangsuiji.core.results import HEADINGS, csv_cell, result_row
+from shuangsuiji.core.results import HEADINGS, csv_row, result_row
 from shuangsuiji.publish.page import index_page
 from shuangsuiji.publish.selection import Disclosure
 from shuangsuiji.registry.loading import Dataset
@@ -100,7 +100,7 @@ def _csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADINGS)
-    writer.writerows([[csv_cell(value) for value in row] for row in rows])
+    writer.writerows([csv_row(row) for row in rows])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")  # the BOM makes Excel read UTF-8
 
 

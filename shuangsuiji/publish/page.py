@@ -88,6 +88,10 @@ def _draws(d: Disclosure) -> str:
         teams = "；".join(f"第{n}组：" + "、".join(f"{p['name']}（{p['cert_no']}）" for p in team)
                          for n, team in enumerate(draw["teams"], 1))
         void = f"<p class=\"void\">已作废：{escape(draw['voided'])}</p>" if draw["voided"] else ""
+        if draw.get("dirty"):
+            void += "<p class=\"void\">本次抽取基于未提交的数据文件（--allow-dirty），无法从公开材料复核其名单</p>"
+        if draw.get("again"):
+            void += f"<p class=\"note\">间隔不足规定天数再次抽取，原因：{escape(str(draw['again']))}</p>"
         recusals = "".join(
             f"<li>{escape(r['entity'])}：一名检查人员回避（{escape(r['reason'])}），由备选人员 {escape(r['replacement']['name'])}"
             f"（{escape(r['replacement']['cert_no'])}）替换；检查组为 "

@@ -58,6 +58,10 @@ def perform_publish(
         if not sections:  # cover only the sections that have results, unless asked otherwise
             covered = {r["section"] for r in disclosure.results}
             disclosure = collect(data, Selection([s for s in chosen if s.name in covered], start, end), at, index)
+        dirty = sorted({d["address"] for d in disclosure.draws if d.get("dirty")})
+        if dirty:
+            raise SsjError(f"抽取 {'、'.join(dirty)} 基于未提交的数据（--allow-dirty），其结果不能公开："
+                           "没有人能从公开材料复核它读到的名单。请作废它（ssj void）并在提交数据后重新抽取")
         heads = index.heads()
     finally:
         index.close()

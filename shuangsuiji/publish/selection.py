@@ -138,6 +138,8 @@ def _draw(data: Dataset, index: Index, record: dict[str, Any], section: Section)
         "recusals": [{"entity": r["entity"], "replacement": person(r["replacement"]), "reason": r["reason"],
                       "team": [person(i) for i in current_team(record, r["entity"], recusals)]} for r in recusals],
         "voided": void["reason"] if void else None,
+        "dirty": bool(record.get("dirty")),
+        "again": record.get("again"),
     }
 
 

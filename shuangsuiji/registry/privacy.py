@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -30,3 +31,43 @@ def _public_value(value: Any) -> Any:
     if type(value).__name__ == "Decimal":
         return format(value, "f")
     return value
+
+
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
+_ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def private_numbers(text: str | None) -> list[str]:
+    """What in a free text that will be published looks like a person's phone number, ID-card number or e-mail
+    address (SPEC §6: such text is refused rather than published), each described in Chinese."""
+    if not text:
+        return []
+    found = [f"手机号码 {m}" for m in _MOBILE.findall(text)]
+    found += [f"电话号码 {m}" for m in _LANDLINE.findall(text)]
+    found += [f"身份证号码 {m}" for m in _ID_CARD.findall(text) if _looks_like_id_card(m)]
+    found += [f"电子邮箱 {m}" for m in _EMAIL.findall(text)]
+    return found
+
+
+def _looks_like_id_card(number: str) -> bool:
+    """A check digit that fits and a real birth date (the place is not checked: python-stdnum's list of
+    places lacks many county codes, 汝州's 410482 among them)."""
+    from stdnum.cn import ric
+    from stdnum.exceptions import ValidationError
+
+    try:
+        ric.get_birth_date(number)
+    except ValidationError:
+        return False
+    return number[-1].upper() == ric.calc_check_digit(number)
+
+
+def refuse_private(text: str | None, what: str) -> None:
+    """Refuse ``text`` (a reason typed on the command line, published with the ledger) holding private numbers."""
+    found = private_numbers(text)
+    if found:
+        from shuangsuiji.errors import SsjError
+
+        raise SsjError(f"{what}中有个人信息（{'、'.join(found)}）：{what}会随台账公开，不要写个人电话、身份证号或邮箱")

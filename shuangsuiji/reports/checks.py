@@ -16,6 +16,7 @@ from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.registry.models import Report
 from shuangsuiji.registry.models.report import REQUIRED_WHEN_FINISHED
+from shuangsuiji.registry.privacy import private_numbers
 
 #: (where inside the report, message, severity) of one problem found in a report
 Finding = tuple[tuple[Any, ...], str, Severity]
@@ -36,7 +37,7 @@ def check_reports(data: Dataset, today: dt.date, index: Index) -> None:
 
 
 def _report_problems(data: Dataset, index: Index, report: Report, today: dt.date) -> list[Finding]:
-    problems = _completeness(report)
+    problems = _completeness(report) + _private_problems(report)
     section = data.section(report.section)
     if section is None:
         return [*problems, (("section",), f"科室“{report.section}”不存在", "error")]
@@ -107,6 +108,20 @@ def _content_problems(data: Dataset, report: Report, record: dict[str, Any]) -> 
         listed = {c.entity for c in data.credit if c.in_force_on(max(report.check_dates))}
         if report.entity not in listed:
             problems.append((("result",), f"结果为“{report.result}”，建议列入诚信档案（第二十三条）：ssj credit add {report.entity} …", "warning"))
+    return problems
+
+
+#: the report's free-text fields that are published (SPEC §6)
+PUBLISHED_TEXT = (("findings", "检查情况"), ("handling", "处理意见"), ("suggestions", "建议"))
+
+
+def _private_problems(report: Report) -> list[Finding]:
+    """Published free text holds no phone number, ID-card number or e-mail address of anyone."""
+    problems: list[Finding] = []
+    for name, title in PUBLISHED_TEXT:
+        found = private_numbers(getattr(report, name, None))
+        if found:
+            problems.append(((name,), f"{title}中有个人信息（{'、'.join(found)}）：这一栏会公开，请删去", "error"))
     return problems
 
 

@@ -184,7 +184,7 @@ LOWERED = {2026: ("2026-yigu-01", "2026-sangu-01", "2026-bangongshi-01", "2026-z
            2027: ("2027-yigu-01", "2027-sangu-01", "2027-bangongshi-01", "2027-zhihui-01", "2027-zhifa-01")}
 RAISED_TOO_LITTLE = [
     f"plans/{year}.yaml:{line}: 警告：计划事项 {item}：黑名单和问题单位的比例 {raised} 低于风险A 的比例 {risk_a}："
-    "第十六、二十三条要求提高而不是降低（请提高 multiplier 或 ratio）"
+    f"第十六、二十三条要求提高而不是降低（请提高 multiplier 或 ratio）；在改正之前，抽取按 {risk_a} 抽取"
     for year, line, item, raised, risk_a in [
         (2026, 23, "2026-yigu-01", "0.2", "0.5"), (2026, 43, "2026-sangu-01", "0.2", "0.4"),
         (2026, 53, "2026-bangongshi-01", "0.6", "1"), (2026, 63, "2026-zhihui-01", "0.06", "0.1"),
@@ -608,7 +608,8 @@ def test_raised_ratio_below_several_strata_and_the_fix(example: Path, ssj: Calla
 
     # 0.1 × 1 = 0.1: below 风险A (0.5) and 风险B (0.2); 风险C is 0.1 itself
     assert lines == ["plans/2027.yaml:23: 警告：计划事项 2027-yigu-01：黑名单和问题单位的比例 0.1 低于风险A 的比例 0.5、"
-                     "风险B 的比例 0.2：第十六、二十三条要求提高而不是降低（请提高 multiplier 或 ratio）"]
+                     "风险B 的比例 0.2：第十六、二十三条要求提高而不是降低（请提高 multiplier 或 ratio）；"
+                     "在改正之前，抽取按 0.5 抽取"]
 
     set_multiplier(path, "2027-yigu-01", "5")  # 0.1 × 5 = 0.5: as high as 风险A
     assert not any(line.startswith("plans/2027.yaml:23:") for line in ssj(example, "check").out.splitlines())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from tests.helpers import assigned
+
 COMPANY = "92410482MA447U6W84"  # 汝州市茂灿油漆经销部, in the example registry
 
 
@@ -25,14 +27,14 @@ def test_plan_approve_prints_the_ledger_record(bureau, ssj):
                  "--date", "2026-11-30", "--json")
     assert result.code == 0, result.err
     record = json.loads(result.out)
-    last = (bureau / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()[-1]
+    last = (bureau / "data/ledger/bureau/2026.jsonl").read_text(encoding="utf-8").splitlines()[-1]
     assert record == json.loads(last)
     assert (record["type"], record["year"], record["plan"], record["approved_on"]) == ("plan_approval", 2027, None, "2026-11-30")
 
 
 def test_report_new_review_and_evidence_print_json(bureau, ssj, tmp_path):
     draw = json.loads(ssj(bureau, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "7", "--json").out)
-    entity = draw["assignments"][0]["entity"]
+    entity = assigned(draw)[0]["entity"]
     created = ssj(bureau, "report", "new", "二股-0", entity, "--json")
     assert created.code == 0, created.err
     rel = json.loads(created.out)["file"]
@@ -52,11 +54,13 @@ def test_report_new_review_and_evidence_print_json(bureau, ssj, tmp_path):
 
 def test_ledger_repair_prints_json(bureau, ssj):
     assert ssj(bureau, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "7").code == 0
-    ledger = bureau / "data/ledger/ergu.jsonl"
+    ledger = bureau / "data/ledger/ergu/2026.jsonl"
     ledger.write_bytes(ledger.read_bytes() + b'{"torn')
-    result = ssj(bureau, "ledger", "repair", "--section", "二股", "--json")
+    result = ssj(bureau, "ledger", "repair", "--json")
     assert result.code == 0, result.err
-    assert json.loads(result.out) == {"kept": 1, "removed_bytes": 6}
+    assert json.loads(result.out) == [{"file": "data/ledger/ergu/2026.jsonl", "kept": 1, "removed_bytes": 6}]
+    again = ssj(bureau, "ledger", "repair", "--json")
+    assert (again.code, again.out) == (1, "") and "没有需要修复的台账" in again.err
 
 
 def test_init_prints_json(tmp_path, ssj):

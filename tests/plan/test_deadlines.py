@@ -15,6 +15,7 @@ from shuangsuiji.plan.status import plan_status
 from shuangsuiji.registry.loading import load_bureau
 from shuangsuiji.registry.models import DisclosureDeadline
 from shuangsuiji.workspace import Workspace
+from tests.helpers import assigned
 
 D = dt.date.fromisoformat
 
@@ -84,8 +85,8 @@ def set_disclosure(root: Path, days: int, unit: str) -> None:
 
 def finished_report(ssj, root: Path, draw: str, section: str, day: str) -> tuple[str, str]:
     """A finished report on the first company of ``draw``, checked on ``day``; returns (file, company)."""
-    record = [json.loads(line) for line in (root / f"data/ledger/{section}.jsonl").read_text(encoding="utf-8").splitlines()][-1]
-    entity = record["assignments"][0]["entity"]
+    record = [json.loads(line) for line in (root / f"data/ledger/{section}/2026.jsonl").read_text(encoding="utf-8").splitlines()][-1]
+    entity = assigned(record)[0]["entity"]
     assert ssj(root, "report", "new", draw, entity).code == 0
     rel = f"data/reports/{section}/{section}-{record['seq']}-{entity}.yaml"
     path = root / rel
@@ -136,7 +137,7 @@ def test_plan_status_counts_and_falls_behind(finished):
     rows, _ = plan_status(ws, load_bureau(ws), 2026, D("2026-10-11"))
     ergu = next(r for r in rows if r.section == "ergu")
     assert (ergu.draws, ergu.voided, ergu.reports, ergu.finished, ergu.published) == (1, 0, 1, 1, 0)
-    assert ergu.companies == len(json.loads((root / "data/ledger/ergu.jsonl").read_text(encoding="utf-8"))["assignments"])
+    assert ergu.companies == len(json.loads((root / "data/ledger/ergu/2026.jsonl").read_text(encoding="utf-8"))["assignments"])
     assert ergu.overdue == ["进度滞后：按实施月份应已抽取 3 次，实际 1 次"]  # 4 a year, 9 of 12 months gone
     rows, _ = plan_status(ws, load_bureau(ws), 2026, D("2027-01-05"))
     assert next(r for r in rows if r.section == "ergu").overdue == ["频次未完成：计划 4 次，实际 1 次，实施期已过"]

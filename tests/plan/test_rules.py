@@ -19,7 +19,7 @@ from shuangsuiji.registry.eligibility import build_strata, plan_ratios, problem_
 from shuangsuiji.registry.loading import load_bureau
 from shuangsuiji.registry.models import PlanItem
 from shuangsuiji.workspace import Workspace
-from tests.helpers import snapshot
+from tests.helpers import assigned, expanded, ledger_records, snapshot
 
 STRATA = ["重点", "黑名单", "问题", "风险A", "风险B", "风险C", "风险D", "一般"]
 ERGU_2026 = {"重点": "1", "黑名单": "0.1", "问题": "0.1", "风险A": "0.1", "风险B": "0.08", "风险C": "0.05",
@@ -27,9 +27,6 @@ ERGU_2026 = {"重点": "1", "黑名单": "0.1", "问题": "0.1", "风险A": "0.1
 BLACKLISTED = "91410482MA40RRDH73"  # 汝州市润远加油站: 危险化学品, 黑名单 2025-09-18 … 2027-09-17
 KEY_COMPANY = "914104826992660477"  # 汝州市宝嘉新材料科技有限公司: 重点, risk A
 DISHONEST = "92410482MA462JM102"  # a 失信记录 (not a blacklisting) in data/credit.yaml
-#: data/ledger/bureau.jsonl of the example: three plan approvals (ssj plan approve), one publication, and the
-#: three plans approved again after their revision of 2026-11-30
-SHIPPED_BUREAU_RECORDS = 7
 
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader keeps the suite fast
@@ -71,7 +68,7 @@ def draw(ssj, root, date, *extra, section="二股", seed="20261201"):
 def draw_record(ssj, root, date, *extra, **kwargs):
     result = draw(ssj, root, date, "--json", *extra, **kwargs)
     assert result.code == 0, result.err
-    return json.loads(result.out)
+    return expanded(root, json.loads(result.out))
 
 
 def refused(result, *phrases):
@@ -156,7 +153,7 @@ def annual_approval_block(path: Path) -> str:
 
 def latest_recorded_approval(root: Path, year: int, plan: str | None = None) -> dict:
     """The last ``plan_approval`` of a plan in the bureau ledger (what ssj plan approve recorded)."""
-    records = [json.loads(line) for line in (root / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for line in (root / "data/ledger/bureau/2026.jsonl").read_text(encoding="utf-8").splitlines()]
     return [r for r in records if r["type"] == "plan_approval" and r["year"] == year and r["plan"] == plan][-1]
 
 
@@ -202,6 +199,7 @@ def test_plan_changed_after_approval_then_approved_again(bureau, ssj):
     refused(draw(ssj, bureau, "2026-12-01"), "需要重新审批")
     assert snapshot(bureau) == before
 
+    approvals = ledger_records(bureau, "bureau")
     result = ssj(bureau, "plan", "approve", "--year", "2026", "--meeting", "2026年第12次局党委班子会议",
                  "--approver", "韩立新", "--date", "2026-12-01", "--operator", "王五")
     assert result.code == 0, result.err
@@ -216,8 +214,8 @@ def test_plan_changed_after_approval_then_approved_again(bureau, ssj):
     assert "  # 二股：全年开放，频次 4，比例均不超过 0.1\n" in text
     assert "临时检查计划（第十二条），各有审批" in text
     assert content["temporary"][0]["approval"] == temporary_approval
-    records = [json.loads(line) for line in (bureau / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(records) == SHIPPED_BUREAU_RECORDS + 1  # appended to the example's approvals and publication
+    records = [json.loads(line) for line in (bureau / "data/ledger/bureau/2026.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(records) == len(approvals) + 1  # appended to the approvals made before
     approval = records[-1]
     assert {k: approval[k] for k in ("type", "year", "plan", "meeting", "approved_on", "approver", "digest", "operator")} == {
         "type": "plan_approval", "year": 2026, "plan": None, "meeting": "2026年第12次局党委班子会议",
@@ -279,11 +277,11 @@ def test_approval_block_alone_is_not_an_approval(bureau, ssj):
 
 
 def test_approval_missing_from_the_bureau_ledger(bureau, ssj):
-    (bureau / "data/ledger/bureau.jsonl").unlink()
+    (bureau / "data/ledger/bureau/2026.jsonl").unlink()
     check = ssj(bureau, "check")
     assert check.code == 1
     for line, year in ((11, 2026), (11, 2027)):
-        assert (f"plans/{year}.yaml:{line}: {year} 年度检查计划的审批没有记入局台账（data/ledger/bureau.jsonl），"
+        assert (f"plans/{year}.yaml:{line}: {year} 年度检查计划的审批没有记入局台账（data/ledger/bureau/），"
                 "审批块可能是手工填写的：第七条要求计划经班子会议审批，请用 ssj plan approve 记录审批") in check.out
     assert "plans/2026.yaml:80: 临时检查计划 2026-T01的审批没有记入局台账" in check.out
     before = snapshot(bureau)
@@ -294,7 +292,7 @@ def test_approval_missing_from_the_bureau_ledger(bureau, ssj):
 def test_a_typed_in_approval_line_after_a_broken_line_does_not_count(bureau, ssj):
     from shuangsuiji.publish.verifier import verify as kit
 
-    ledger = bureau / "data/ledger/bureau.jsonl"
+    ledger = bureau / "data/ledger/bureau/2026.jsonl"
     current = latest_recorded_approval(bureau, 2026)  # the approval of the 2026 plan as it stands
     lines = ledger.read_bytes().splitlines(keepends=True)
     assert json.loads(lines[0])["year"] == 2026
@@ -308,8 +306,8 @@ def test_a_typed_in_approval_line_after_a_broken_line_does_not_count(bureau, ssj
     body["hash"] = kit.record_hash(body)
     ledger.write_bytes(ledger.read_bytes() + kit.canonical(body) + b"\n")
     refused(draw(ssj, bureau, "2026-12-01"), "审批没有记入局台账")
-    assert {k: v for k, v in snapshot(bureau).items() if k != "data/ledger/bureau.jsonl"} == {
-        k: v for k, v in before.items() if k != "data/ledger/bureau.jsonl"}
+    assert {k: v for k, v in snapshot(bureau).items() if k != "data/ledger/bureau/2026.jsonl"} == {
+        k: v for k, v in before.items() if k != "data/ledger/bureau/2026.jsonl"}
 
 
 def test_temporary_plan_approval_block_alone_is_not_an_approval(bureau, ssj):
@@ -352,22 +350,23 @@ def test_item_of_another_section_refused(bureau, ssj):
 
 
 def test_frequency_used_up_and_a_void_gives_one_back(bureau, ssj):
-    dates = ["2026-01-05", "2026-03-31", "2026-07-01", "2026-12-31"]  # any dates inside the window count
+    dates = ["2026-01-05", "2026-03-31", "2026-07-01", "2026-11-30"]  # any dates inside the window count
     for n, date in enumerate(dates):
         assert draw(ssj, bureau, date, seed=str(n)).code == 0
     before = snapshot(bureau)
     refused(draw(ssj, bureau, "2026-12-01", seed="5"),
             "计划事项 2026-ergu-01 的 2026 年频次已用完（4 次/年，已抽取 4 次，第十六条）", "临时检查计划")
-    refused(ssj(bureau, "announce", "--section", "二股", "--date", "2026-12-01", "--seed-source", "福彩"), "频次已用完")
+    refused(ssj(bureau, "announce", "--section", "二股", "--date", "2026-12-01", "--source", "双色球:2026140",
+                "--not-before", "2026-12-01T21:30"), "频次已用完")
     assert snapshot(bureau) == before
-    # another year's item has its own count
-    assert draw(ssj, bureau, "2027-01-04", seed="6").code == 0
     assert ssj(bureau, "void", "二股-1", "--reason", "重复抽取").code == 0
-    assert draw(ssj, bureau, "2026-12-01", seed="7").code == 0
-    refused(draw(ssj, bureau, "2026-12-01", seed="8"), "已抽取 4 次")
+    assert draw(ssj, bureau, "2026-12-01", "--again", "--reason", "二股-1 作废后重抽", seed="7").code == 0
+    refused(draw(ssj, bureau, "2026-12-01", "--again", "--reason", "再抽", seed="8"), "已抽取 4 次")
     status = json.loads(ssj(bureau, "plan", "status", "--year", "2026", "--json").out)
     row = next(r for r in status["items"] if r["item"] == "2026-ergu-01")
     assert (row["draws"], row["voided"], row["frequency"]) == (4, 1, 4)
+    # another year's item has its own count
+    assert draw(ssj, bureau, "2027-01-04", seed="6").code == 0
 
 
 @pytest.mark.parametrize("date", ["2026-03-15", "2026-07-01", "2026-09-30"])
@@ -423,10 +422,11 @@ def test_several_open_items_need_plan_item(bureau, ssj):
     fireworks = {str(e["id"]) for e in companies(bureau) if e["specialty"] == "烟花爆竹"}
     assert all(i in fireworks for s in record["strata"] for i in s["population"])  # the item's specialty only
     assert strata_by_name(record)["一般"]["ratio"] == "0.2" and populations["风险A"]["ratio"] == "0.2"
-    refused(draw(ssj, bureau, "2026-12-02", "--plan-item", "2026-T02-01"), "2026-T02-01 的 2026 年频次已用完（1 次/年")
+    refused(draw(ssj, bureau, "2026-12-01", "--plan-item", "2026-T02-01", "--again", "--reason", "再抽"),
+            "2026-T02-01 的 2026 年频次已用完（1 次/年")
     # in November only the annual item is open again
     assert draw_record(ssj, bureau, "2026-11-02")["plan_item"] == "2026-ergu-01"
-    approval = json.loads((bureau / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    approval = json.loads((bureau / "data/ledger/bureau/2026.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert (approval["plan"], approval["year"]) == ("2026-T02", 2026)
 
 
@@ -450,7 +450,7 @@ def test_strata_at_plan_ratios(bureau, ssj):
     check_strata(record, populations, ERGU_2026)
     by_name = strata_by_name(record)
     assert populations["黑名单"] == [BLACKLISTED]
-    assert by_name["问题"] == {"name": "问题", "ratio": "0.1", "population": [], "k": 0, "selected": []}
+    assert by_name["问题"] == {"name": "问题", "ratio": "0.1", "population": [], "count": 0, "k": 0, "selected": []}
     assert by_name["重点"]["k"] == len(by_name["重点"]["population"]) == 16
     assert DISHONEST in by_name["风险C"]["population"] + by_name["风险B"]["population"] + by_name["一般"]["population"] \
         + by_name["风险A"]["population"] + by_name["风险D"]["population"]
@@ -459,9 +459,10 @@ def test_strata_at_plan_ratios(bureau, ssj):
 
 
 def test_blacklist_only_while_in_force(bureau, ssj):
-    # listed until 2027-09-17: on 2027-09-17 the listing has ended
+    # listed until 2027-09-17: from 2027-09-17 on the listing has ended
     inside = strata_by_name(draw_record(ssj, bureau, "2027-09-16"))
-    after = strata_by_name(draw_record(ssj, bureau, "2027-09-17"))
+    # (after the rest period too: a company drawn on 09-16 is left out of the 风险 strata for 90 days)
+    after = strata_by_name(draw_record(ssj, bureau, "2027-12-20"))
     assert inside["黑名单"]["population"] == [BLACKLISTED]
     assert after["黑名单"]["population"] == []
     assert BLACKLISTED in after[f"风险{next(e['risk'] for e in companies(bureau) if e['id'] == BLACKLISTED)}"]["population"]
@@ -492,11 +493,13 @@ def test_precedence_key_over_blacklist_over_risk(bureau, ssj):
 
 
 @pytest.mark.parametrize(("floor", "stored", "expected"), [
-    ("0.06", "0.06", {**ERGU_2026, "风险C": "0.06", "风险D": "0.06", "一般": "0.06"}),
-    ("0.09", "0.09", {**ERGU_2026, "风险B": "0.09", "风险C": "0.09", "风险D": "0.09", "一般": "0.09"}),
-    ("8%", "0.08", {**ERGU_2026, "风险C": "0.08", "风险D": "0.08", "一般": "0.08"}),
+    # the floor raises the base ratio (0.05) before the multiplier (×2) applies: 黑名单 and 问题 stay doubled
+    ("0.06", "0.06", {**ERGU_2026, "风险C": "0.06", "风险D": "0.06", "一般": "0.06", "黑名单": "0.12", "问题": "0.12"}),
+    ("0.09", "0.09", {**ERGU_2026, "风险B": "0.09", "风险C": "0.09", "风险D": "0.09", "一般": "0.09",
+                      "黑名单": "0.18", "问题": "0.18"}),
+    ("8%", "0.08", {**ERGU_2026, "风险C": "0.08", "风险D": "0.08", "一般": "0.08", "黑名单": "0.16", "问题": "0.16"}),
     ("0.01", "0.01", ERGU_2026),  # never lowers a plan ratio
-    (".5", "0.5", {name: ("1" if name == "重点" else "0.5") for name in STRATA}),
+    (".5", "0.5", {name: ("1" if name in ("重点", "黑名单", "问题") else "0.5") for name in STRATA}),
     ("100%", "1", dict.fromkeys(STRATA, "1")),
 ])
 def test_ratio_is_a_floor(bureau, ssj, floor, stored, expected):
@@ -531,7 +534,7 @@ def test_build_strata_floor_never_exceeds_one():
 
 def write_report(root: Path, base: dict, entity: str, *, status="已办结", result="发现问题已责令改正",
                  finished="2026-11-20") -> None:
-    team = base["inspectors"]["teams"][next(a["team"] for a in base["assignments"] if a["entity"] == entity)]
+    team = base["inspectors"]["teams"][next(a["team"] for a in assigned(base) if a["entity"] == entity)]
     contents = load_yaml((root / "data/checklist.yaml").read_text(encoding="utf-8"))["items"]
     content = next(c for c in contents if c["id"] == "C03")["contents"][0]
     report = {
@@ -600,8 +603,8 @@ def test_problem_stratum_in_the_next_year(reported, bureau, ssj):
 
 def test_plan_status_counts_draws_against_frequency(bureau, ssj):
     first = draw_record(ssj, bureau, "2026-12-01", "--ratio", "0.1")
-    draw_record(ssj, bureau, "2026-12-01", seed="2")
     assert ssj(bureau, "void", "二股-0", "--reason", "测试").code == 0
+    draw_record(ssj, bureau, "2026-12-01", seed="2")  # a voided draw does not count for the spacing either
     draw_record(ssj, bureau, "2026-11-02", section="一股", seed="20261202")
     status = json.loads(ssj(bureau, "plan", "status", "--year", "2026", "--json").out)
     assert status["year"] == 2026
@@ -609,9 +612,9 @@ def test_plan_status_counts_draws_against_frequency(bureau, ssj):
     assert set(rows) == {"2026-yigu-01", "2026-ergu-01", "2026-sangu-01", "2026-bangongshi-01", "2026-zhihui-01",
                          "2026-zhifa-01", "2026-T01-01"}
     ergu = rows["2026-ergu-01"]
-    second = json.loads((bureau / "data/ledger/ergu.jsonl").read_text(encoding="utf-8").splitlines()[1])
+    second = ledger_records(bureau, "ergu")[2]
     assert (ergu["draws"], ergu["voided"], ergu["frequency"]) == (1, 1, 4)
-    assert ergu["companies"] == len(second["assignments"]) != len(first["assignments"])
+    assert ergu["companies"] == len(assigned(second)) != len(assigned(first))
     assert ergu["months"] == list(range(1, 13))
     assert (rows["2026-yigu-01"]["draws"], rows["2026-yigu-01"]["frequency"], rows["2026-yigu-01"]["months"]) == \
         (1, 2, [4, 5, 6, 10, 11, 12])

@@ -22,7 +22,7 @@ import pytest
 
 from shuangsuiji.cli import main
 from shuangsuiji.core.words import FAIRNESS
-from tests.helpers import copy_example
+from tests.helpers import assigned, copy_example
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +66,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory, frozen_clock) -> dict:
     root = base / "汝州"
     copy_example(root)
     record = json.loads(run(root, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "42", "--date", "2026-12-01", "--json"))
-    companies = [a["entity"] for a in record["assignments"][:2]]
+    companies = [a["entity"] for a in assigned(record)[:2]]
     texts = [("库房内烟花爆竹超量存放约两箱，灭火器压力不足", "发现问题已责令改正", "责令当场清理超量存放的产品并更换灭火器"),
              ("储罐区可燃气体报警装置停用，构成重大事故隐患", "发现问题待后续处理", "责令立即停止储罐区作业，依法立案查处")]
     for n, (entity, (findings, result, handling)) in enumerate(zip(companies, texts, strict=True)):
@@ -131,6 +131,8 @@ def test_rendered_page_holds_the_required_fields(bundle, tmp_path):
     assert "二股-0" in text  # the draw behind the results
     assert f"公平性：{FAIRNESS['operator']}" in text
     assert "随机种子：42" in text
+    # the files section names the bureau's whole ledger and the heads (format 2: every ledger, list files, heads.json)
+    assert "ledger/：本局全部台账" in text and "heads.json：" in text
 
 
 # -- a screenshot that is not blank ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.helpers import snapshot
+from tests.helpers import expanded, snapshot
 
 COMPANY = "914104821733149136"  # 汝州市协昌涂料有限公司: 危险化学品, not 重点, no risk class (一般), 在营, never listed
 LISTED = "91410482MA40RRDH73"  # 汝州市润远加油站: on the shipped blacklist 2025-09-18 … 2027-09-17
@@ -146,9 +146,10 @@ def test_check_reports_hand_written_mistakes_with_their_line(bureau, ssj):
 # -- the blacklist feeds the next draw ----------------------------------------------------------------------
 
 def draw(ssj, root: Path, *extra: str) -> dict:
-    result = ssj(root, "draw", "--section", "二股", "--seed", "20261201", "--date", "2026-12-01", "--json", *extra)
+    result = ssj(root, "draw", "--section", "二股", "--seed", "20261201", "--date", "2026-12-01", "--json",
+                 "--again", "--reason", "测试：同日再抽", *extra)
     assert result.code == 0, result.err
-    return json.loads(result.out)
+    return expanded(root, json.loads(result.out))
 
 
 def strata(record: dict) -> dict[str, dict]:

@@ -116,12 +116,14 @@ def test_init_sets_line_ends_and_ignores_the_state_folder(
 
     assert ".ssj/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
     attributes = git(target, "-c", "core.quotepath=off", "check-attr", "eol", "text", "--",
-                     "data/bureau.yaml", "data/entities/烟花爆竹.yaml", "plans/2027.yaml", "data/ledger/ergu.jsonl")
+                     "data/bureau.yaml", "data/entities/烟花爆竹.yaml", "plans/2027.yaml", "data/ledger/ergu/2026.jsonl",
+                     "data/ledger/lists/0d2d.json")
     assert attributes.splitlines() == [
         "data/bureau.yaml: eol: lf", "data/bureau.yaml: text: set",
         "data/entities/烟花爆竹.yaml: eol: lf", "data/entities/烟花爆竹.yaml: text: set",
         "plans/2027.yaml: eol: lf", "plans/2027.yaml: text: set",
-        "data/ledger/ergu.jsonl: eol: unspecified", "data/ledger/ergu.jsonl: text: unset",
+        "data/ledger/ergu/2026.jsonl: eol: unspecified", "data/ledger/ergu/2026.jsonl: text: unset",
+        "data/ledger/lists/0d2d.json: eol: unspecified", "data/ledger/lists/0d2d.json: text: unset",
     ]
     (target / ".ssj" / "cache").mkdir(parents=True)
     (target / ".ssj" / "cache" / "x.pickle").write_bytes(b"x")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import copy_example, snapshot
+from tests.helpers import assigned, copy_example, ledger_records, snapshot, team_of
 
 DAY = ("--date", "2026-12-01")
 CHECK_DAY = "2026-12-03"
@@ -26,13 +26,7 @@ SERIOUS = "不配合检查情节严重"
 # -- helpers -----------------------------------------------------------------------------------------
 
 def records(root: Path, section: str) -> list[dict]:
-    path = root / f"data/ledger/{section}.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def team_of(record: dict, entity: str) -> list[str]:
-    index = next(a["team"] for a in record["assignments"] if a["entity"] == entity)
-    return list(record["inspectors"]["teams"][index])
+    return ledger_records(root, section)
 
 
 def report_rel(section: str, seq: int, entity: str) -> str:
@@ -220,7 +214,7 @@ def test_new_report_refuses_an_existing_report(drawn, ssj):
 def test_new_report_refuses_what_is_not_a_draw(drawn, ssj):
     before = snapshot(drawn)
     result = ssj(drawn, "report", "new", "一股-1", YIGU_COMPANY)
-    assert result.code == 1 and "不是抽取（draw）记录" in result.err
+    assert result.code == 1 and "不是随机抽取记录" in result.err
     result = ssj(drawn, "report", "new", "二股-7", ERGU_COMPANY)
     assert result.code == 1 and "没有记录 二股-7" in result.err
     assert snapshot(drawn) == before
@@ -539,7 +533,7 @@ def test_major_violation_waits_for_review_then_is_published(drawn, ssj, tmp_path
 def test_waiting_review_keeps_only_that_result_out_of_publish(drawn, ergu, ssj, tmp_path):
     waiting = new_report(ssj, drawn)
     finish(waiting, major_violation=True)
-    other_company = ergu["assignments"][1]["entity"]
+    other_company = assigned(ergu)[1]["entity"]
     other = new_report(ssj, drawn, entity=other_company)
     finish(other, inspectors=team_of(ergu, other_company))
     result = ssj(drawn, "publish", "--out", str(tmp_path / "公示"))

@@ -47,7 +47,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
-import html.parser
 import json
 import os
 import re
@@ -59,7 +58,8 @@ from shuangsuiji.core.chain import ledger_files, read_record_at, strict_json
 from shuangsuiji.core.ledgers import verify_ledgers
 from shuangsuiji.core.manifest import MANIFEST, verify_manifest
 from shuangsuiji.core.recusal import apply_recusals, team_map
-from shuangsuiji.core.results import HEADINGS, PAGE_HEADINGS, csv_value, page_cells, result_row
+from shuangsuiji.core.results import HEADINGS, PAGE_HEADINGS, page_cells, result_row
+from shuangsuiji.core.tables import csv_rows, page_rows, xlsx_rows
 from shuangsuiji.core.text import is_hex64, show, show_ids
 from shuangsuiji.core.words import FAIRNESS_LEGEND, RECORD_TYPES
 
@@ -210,7 +210,7 @@ def check_results(results: list, checker, report: Report) -> None:
 def check_tables(folder: str, results: list, report: Report) -> None:
     """results.csv, results.xlsx and the page's results table say exactly what results.json says."""
     expected = [HEADINGS, *(result_row(r) for r in results)]
-    tables = (("results.csv", _csv_rows), ("results.xlsx", _xlsx_rows))
+    tables = (("results.csv", csv_rows), ("results.xlsx", xlsx_rows))
     for name, read in tables:
         path = os.path.join(folder, name)
         if not os.path.isfile(path):
@@ -225,7 +225,7 @@ def check_tables(folder: str, results: list, report: Report) -> None:
     page = os.path.join(folder, "index.html")
     if os.path.isfile(page):
         wanted = [PAGE_HEADINGS, *([" ".join(lines) for lines in page_cells(r)] for r in results)]
-        _compare_rows("index.html", wanted if results else [], _page_rows(page), report)
+        _compare_rows("index.html", wanted if results else [], page_rows(page), report)
 
 
 def _compare_rows(name: str, expected: list, rows: list, report: Report) -> None:
@@ -240,86 +240,6 @@ def _compare_rows(name: str, expected: list, rows: list, report: Report) -> None
             return
     if len(rows) != len(expected):
         report.add(name, None, f"应有 {len(expected) - 1} 行结果，实有 {max(len(rows) - 1, 0)} 行")
-
-
-def _csv_rows(path: str) -> list:
-    import csv
-
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [[csv_value(cell) for cell in row] for row in csv.reader(handle)]
-
-
-def _xlsx_rows(path: str) -> list:
-    """The cell texts of the first sheet of an .xlsx file (read with the standard library)."""
-    space = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    with zipfile.ZipFile(path) as book:
-        shared = []
-        if "xl/sharedStrings.xml" in book.namelist():
-            for item in ElementTree.fromstring(book.read("xl/sharedStrings.xml")).iter(f"{space}si"):
-                shared.append("".join(t.text or "" for t in item.iter(f"{space}t")))
-        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
-    rows = []
-    for row in sheet.iter(f"{space}row"):
-        cells: dict = {}
-        for cell in row.iter(f"{space}c"):
-            column = _column(cell.get("r", "A1"))
-            kind, value = cell.get("t"), cell.find(f"{space}v")
-            if kind == "s" and value is not None:
-                cells[column] = shared[int(value.text or 0)]
-            elif kind == "inlineStr":
-                cells[column] = "".join(t.text or "" for t in cell.iter(f"{space}t"))
-            else:
-                cells[column] = value.text if value is not None and value.text is not None else ""
-        rows.append([cells.get(i, "") for i in range(max(cells) + 1)] if cells else [])
-    return rows
-
-
-def _column(reference: str) -> int:
-    letters = "".join(c for c in reference if c.isalpha())
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter.upper()) - 64
-    return number - 1
-
-
-class _ResultsTable(html.parser.HTMLParser):
-    """The rows of ``<table id="results">``: each cell's text, its lines joined by spaces."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rows: list = []
-        self._inside = 0
-        self._cell: list | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table" and ("id", "results") in attrs:
-            self._inside = 1
-        elif tag == "table" and self._inside:
-            self._inside += 1
-        elif self._inside and tag == "tr":
-            self.rows.append([])
-        elif self._inside and tag in ("td", "th"):
-            self._cell = []
-        elif self._inside and tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag == "table" and self._inside:
-            self._inside -= 1
-        elif self._inside and tag in ("td", "th") and self._cell is not None and self.rows:
-            self.rows[-1].append("".join(self._cell).strip())
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def _page_rows(path: str) -> list:
-    parser = _ResultsTable()
-    with open(path, encoding="utf-8") as handle:
-        parser.feed(handle.read())
-    return parser.rows
 
 
 def read_heads(source: str) -> dict:

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import datetime as _dt
 import datetime as dt
 import hashlib
@@ -490,6 +491,7 @@ def read_ledger(name: str, files: list, problems: list):
                     if len(raw) > MAX_LINE_BYTES:
                         problems.append((*where, f"这一行超过 {MAX_LINE_BYTES // (1024 * 1024)} MB，不予读取"))
                         _skip_rest_of_line(handle)
+                        offset = handle.tell()
                         chain.hash = None
                         chain.seq += 1
                         continue
@@ -1415,6 +1417,126 @@ TARGETED_BASES = ("投诉举报", "上级交办", "移送线索")
 
 
 # --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/announced.py: Checking an announcement (``announce``) and the seed of a draw (SPEC §4 seeds and fairness levels, §5): the
+# --------------------------------------------------------------------------------------------------
+
+
+ANNOUNCE_FIELDS = (
+    "section", "plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "sources",
+    "not_before", "strata", "rested", "inspectors", "conflicts", "recent", "commit",
+)
+#: what an announced draw takes over from its announcement, unchanged
+ANNOUNCED = ("plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "rested")
+
+
+
+def sorted_pairs(entries) -> list:
+    """``[(inspector, entity)]`` of recorded conflict or rotation entries, sorted."""
+    return sorted((e["inspector"], e["entity"]) for e in entries)
+
+
+class AnnouncementChecks:
+    """The checks of seeds and announcements (mixed into ``DrawChecks``)."""
+
+    # -- seeds ------------------------------------------------------------------------------------
+
+    def announcement_of(self, record: dict):
+        """The pending announcement an announced draw fulfils (None for other levels or when it is missing)."""
+        if record["fairness"] != "announced":
+            if record["announcement"] is not None:
+                self.add("不是“事先公告”的抽取，announcement 应为 null")
+            return None
+        target = record["announcement"]
+        if not is_hex64(target) or target not in self.known:
+            self.add("“事先公告”的抽取必须写明此前一条公告记录的 hash（announcement）")
+            return None
+        info = self.known[target]
+        if info.type != "announce" or info.ledger != self.ledger:
+            self.add(f"announcement 指向的 {self.place(info)} 不是本科室的抽取公告")
+            return None
+        if target in self.voided:
+            self.add(f"所依据的公告 {self.place(info)} 已在 {self.voided[target]} 作废，不能再按它抽取")
+        if target in self.announcement_used:
+            self.add(f"公告 {self.place(info)} 已被 {self.announcement_used[target]} 用过；一份公告只能用于一次抽取")
+            return None
+        self.announcement_used[target] = self.here()
+        return self.pending.pop(target, None)
+
+    def check_seed(self, record: dict, announce) -> None:
+        fairness, seed = record["fairness"], record["seed"]
+        if fairness not in FAIRNESS_LEVELS:
+            self.add(f"fairness 应为 {'、'.join(FAIRNESS_LEVELS)} 之一，记录为 {show(fairness)}")
+            return
+        if ("witnesses" in record) != (fairness == "witnessed"):
+            self.add("只有“现场见证”的抽取才有 witnesses，且必须有")
+        try:
+            if fairness == "system" and not is_system_seed(seed):
+                raise SeedError("fairness 为 system（系统随机）时种子应为 20 位数字")
+            if fairness == "witnessed":
+                check_witnesses(record.get("witnesses"))
+                if witnessed_seed(record["witnesses"]) != seed:
+                    raise SeedError("种子不是见证人输入值的 SHA-256（见证人的输入与种子对不上）")
+            if fairness == "announced" and announce is not None:
+                check_announced_seed(seed, announce["sources"])
+                if _moment(record["at"]) < _moment(announce["not_before"]):
+                    raise SeedError(f"抽取时间 {record['at']} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
+                if day_number(record["at"][:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
+                    raise SeedError(f"抽取比公告的日期晚了 {ANNOUNCED_DRAW_LAG_DAYS} 天以上，公告已失效")
+        except SeedError as error:
+            self.add(str(error))
+
+    def compare_with_announcement(self, record, announce, strata, pool, conflicts) -> set:
+        """An announced draw is its announcement plus the seed: nothing else may differ. Returns the announced
+        rotation pairs (the draw keeps those of its teams and selected companies)."""
+        for name in ANNOUNCED:
+            if record.get(name) != announce.get(name):
+                self.add(f"{name} 与公告不一致：公告为 {show(announce.get(name))}，抽取为 {show(record.get(name))}")
+        recorded = [[s["name"], s["ratio"], s["population"], s["count"]] for s in record["strata"]]
+        if recorded != [[s["name"], s["ratio"], s["population"], s["count"]] for s in announce["strata"]]:
+            self.add("分层名单或比例与公告不一致：名单在公告之后被改动过")
+        inspectors = announce["inspectors"]
+        if list(pool) != [inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]]:
+            self.add("检查人员名单、每组人数或后备人数与公告不一致")
+        if not set(conflicts) <= set(sorted_pairs(announce["conflicts"])):
+            self.add("利害关系申报与公告不一致")
+        return set(self.recent_of(announce["recent"]) or {})
+
+    # -- announce ---------------------------------------------------------------------------------
+
+    def on_announce(self, record: dict) -> None:
+        if not self.require(record, ANNOUNCE_FIELDS):
+            return
+        for name in ("plan_item", "checklist_item"):
+            if record[name] is not None and not isinstance(record[name], str):
+                self.add(f"{name} 应为字符串或 null")
+        if not is_date(record["date"]) or not is_int(record["rest_days"]):
+            self.add("date 应为有效日期，rest_days 应为整数")
+            return
+        if not is_at(record["not_before"]) or _moment(record["not_before"]) <= _moment(record["at"]):
+            self.add("not_before（开奖时间）应晚于公告时间：公告必须在号码产生之前发布")
+        sources = record["sources"]
+        if not (isinstance(sources, list) and sources and all(isinstance(s, dict) and set(s) == {"game", "period"}
+                                                             for s in sources)):
+            self.add("sources 应为 [{game, period}, …]（至少一个开奖来源）")
+        strata = self.populations(record["strata"], record["ratio"], with_selection=False)
+        pool = self.pool(record["inspectors"], full=False)
+        if strata is None or pool is None or self.pair_list(record["conflicts"], "conflicts") is None:
+            return
+        self.check_rest(record, strata)
+        recorded = self.recent_of(record["recent"])
+        population = [e for p in strata for e in p.ids]
+        should = recent_pairs(self.log.of(population), pool[0], day_number(record["date"]))
+        if recorded is not None and set(recorded) != set(should):
+            self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
+        self.pending[record["hash"]] = record
+
+
+def _moment(text: str) -> _dt.datetime:
+    """A comparable moment for ISO 8601 times with offsets (Python 3.8 reads no ``Z``)."""
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+# --------------------------------------------------------------------------------------------------
 # shuangsuiji/core/rederive.py: Re-deriving a recorded draw (SPEC §4, §5) with the very functions that made it — strata, selections, teams,
 # --------------------------------------------------------------------------------------------------
 
@@ -1425,14 +1547,6 @@ DRAW_FIELDS = (
     "assignments", "rotation_ignored", "inputs", "commit", "dirty",
 )
 FAILED_FIELDS = tuple(f for f in DRAW_FIELDS if f not in ("assignments", "rotation_ignored")) + ("entity", "reason")
-ANNOUNCE_FIELDS = (
-    "section", "plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "sources",
-    "not_before", "strata", "rested", "inspectors", "conflicts", "recent", "commit",
-)
-#: what an announced draw takes over from its announcement, unchanged
-ANNOUNCED = ("plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "rested")
-
-
 class Known(NamedTuple):
     """What later records need of an earlier one, and where to read it again."""
 
@@ -1457,11 +1571,7 @@ def selected_ids(record: dict) -> list:
     return [entity for stratum in record.get("strata", []) for entity in stratum.get("selected", [])]
 
 
-def _sorted_pairs(entries) -> list:
-    return sorted((e["inspector"], e["entity"]) for e in entries)
-
-
-class DrawChecks:
+class DrawChecks(AnnouncementChecks):
     """The state every record check shares (what earlier records left), and the checks of ``draw``, ``failed``
     and ``announce`` records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
 
@@ -1698,7 +1808,7 @@ class DrawChecks:
                 for e in entries):
             self.add(f"{name} 应为 {{inspector, entity}} 列表")
             return None
-        pairs = _sorted_pairs(entries)
+        pairs = sorted_pairs(entries)
         if [(e["inspector"], e["entity"]) for e in entries] != pairs or len(set(pairs)) != len(pairs):
             self.add(f"{name} 未按检查人员、企业排序或有重复")
         return pairs
@@ -1793,7 +1903,7 @@ class DrawChecks:
                 break
         if inspectors["reserve"] != outcome.reserve:
             self.add("后备人员（reserve）应为 {}，记录为 {}".format(show_ids(outcome.reserve), show(inspectors["reserve"])))
-        if _sorted_pairs(record["conflicts"]) != outcome.conflicts:
+        if sorted_pairs(record["conflicts"]) != outcome.conflicts:
             self.add("conflicts 应只列出符合条件的检查人员与被抽中企业之间申报的利害关系")
         self.compare_list("分组（assignments）", outcome.assignments, record["assignments"])
         self.compare_list("忽略轮换的企业（rotation_ignored）", outcome.rotation_ignored, record["rotation_ignored"])
@@ -1809,103 +1919,6 @@ class DrawChecks:
             self.add(f"{label}：第 {first + 1} 项应为 {show(want[first])}，记录为 {show(got[first])}")
         else:
             self.add(f"{label}：应有 {len(want)} 项，记录为 {len(got)} 项")
-
-    # -- seeds ------------------------------------------------------------------------------------
-
-    def announcement_of(self, record: dict):
-        """The pending announcement an announced draw fulfils (None for other levels or when it is missing)."""
-        if record["fairness"] != "announced":
-            if record["announcement"] is not None:
-                self.add("不是“事先公告”的抽取，announcement 应为 null")
-            return None
-        target = record["announcement"]
-        if not is_hex64(target) or target not in self.known:
-            self.add("“事先公告”的抽取必须写明此前一条公告记录的 hash（announcement）")
-            return None
-        info = self.known[target]
-        if info.type != "announce" or info.ledger != self.ledger:
-            self.add(f"announcement 指向的 {self.place(info)} 不是本科室的抽取公告")
-            return None
-        if target in self.voided:
-            self.add(f"所依据的公告 {self.place(info)} 已在 {self.voided[target]} 作废，不能再按它抽取")
-        if target in self.announcement_used:
-            self.add(f"公告 {self.place(info)} 已被 {self.announcement_used[target]} 用过；一份公告只能用于一次抽取")
-            return None
-        self.announcement_used[target] = self.here()
-        return self.pending.pop(target, None)
-
-    def check_seed(self, record: dict, announce) -> None:
-        fairness, seed = record["fairness"], record["seed"]
-        if fairness not in FAIRNESS_LEVELS:
-            self.add(f"fairness 应为 {'、'.join(FAIRNESS_LEVELS)} 之一，记录为 {show(fairness)}")
-            return
-        if ("witnesses" in record) != (fairness == "witnessed"):
-            self.add("只有“现场见证”的抽取才有 witnesses，且必须有")
-        try:
-            if fairness == "system" and not is_system_seed(seed):
-                raise SeedError("fairness 为 system（系统随机）时种子应为 20 位数字")
-            if fairness == "witnessed":
-                check_witnesses(record.get("witnesses"))
-                if witnessed_seed(record["witnesses"]) != seed:
-                    raise SeedError("种子不是见证人输入值的 SHA-256（见证人的输入与种子对不上）")
-            if fairness == "announced" and announce is not None:
-                check_announced_seed(seed, announce["sources"])
-                if _moment(record["at"]) < _moment(announce["not_before"]):
-                    raise SeedError(f"抽取时间 {record['at']} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
-                if day_number(record["at"][:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
-                    raise SeedError(f"抽取比公告的日期晚了 {ANNOUNCED_DRAW_LAG_DAYS} 天以上，公告已失效")
-        except SeedError as error:
-            self.add(str(error))
-
-    def compare_with_announcement(self, record, announce, strata, pool, conflicts) -> set:
-        """An announced draw is its announcement plus the seed: nothing else may differ. Returns the announced
-        rotation pairs (the draw keeps those of its teams and selected companies)."""
-        for name in ANNOUNCED:
-            if record.get(name) != announce.get(name):
-                self.add(f"{name} 与公告不一致：公告为 {show(announce.get(name))}，抽取为 {show(record.get(name))}")
-        recorded = [[s["name"], s["ratio"], s["population"], s["count"]] for s in record["strata"]]
-        if recorded != [[s["name"], s["ratio"], s["population"], s["count"]] for s in announce["strata"]]:
-            self.add("分层名单或比例与公告不一致：名单在公告之后被改动过")
-        inspectors = announce["inspectors"]
-        if list(pool) != [inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]]:
-            self.add("检查人员名单、每组人数或后备人数与公告不一致")
-        if not set(conflicts) <= set(_sorted_pairs(announce["conflicts"])):
-            self.add("利害关系申报与公告不一致")
-        return set(self.recent_of(announce["recent"]) or {})
-
-    # -- announce ---------------------------------------------------------------------------------
-
-    def on_announce(self, record: dict) -> None:
-        if not self.require(record, ANNOUNCE_FIELDS):
-            return
-        for name in ("plan_item", "checklist_item"):
-            if record[name] is not None and not isinstance(record[name], str):
-                self.add(f"{name} 应为字符串或 null")
-        if not is_date(record["date"]) or not is_int(record["rest_days"]):
-            self.add("date 应为有效日期，rest_days 应为整数")
-            return
-        if not is_at(record["not_before"]) or _moment(record["not_before"]) <= _moment(record["at"]):
-            self.add("not_before（开奖时间）应晚于公告时间：公告必须在号码产生之前发布")
-        sources = record["sources"]
-        if not (isinstance(sources, list) and sources and all(isinstance(s, dict) and set(s) == {"game", "period"}
-                                                             for s in sources)):
-            self.add("sources 应为 [{game, period}, …]（至少一个开奖来源）")
-        strata = self.populations(record["strata"], record["ratio"], with_selection=False)
-        pool = self.pool(record["inspectors"], full=False)
-        if strata is None or pool is None or self.pair_list(record["conflicts"], "conflicts") is None:
-            return
-        self.check_rest(record, strata)
-        recorded = self.recent_of(record["recent"])
-        population = [e for p in strata for e in p.ids]
-        should = recent_pairs(self.log.of(population), pool[0], day_number(record["date"]))
-        if recorded is not None and set(recorded) != set(should):
-            self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
-        self.pending[record["hash"]] = record
-
-
-def _moment(text: str) -> _dt.datetime:
-    """A comparable moment for ISO 8601 times with offsets (Python 3.8 reads no ``Z``)."""
-    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -2160,6 +2173,9 @@ def verify_ledgers(folder: str, on_record=None, progress=None) -> Verified:
     record against what was written before it. ``on_record(entry, checker)`` is called after each record."""
     problems: list = []
     files = ledger_files(folder)
+    if os.path.isdir(folder):
+        problems += [(os.path.join(folder, name), None, "旧格式（格式 1）的台账：格式 2 的台账是 <科室>/<年份>.jsonl，"
+                      "这个文件中的记录不会被当作台账核验") for name in sorted(os.listdir(folder)) if name.endswith(".jsonl")]
     checker = RecordChecker(ListFolder(os.path.join(folder, LISTS_DIR)))
     counts: dict = {name: {} for name in files}
     pruned = 0
@@ -2325,14 +2341,105 @@ def page_cells(result: dict) -> list:
     ]
 
 
-def csv_cell(value: str) -> str:
-    """A CSV cell as Excel keeps it: a long all-digit code written ``="…"`` (Excel would show 9.14105E+17)."""
-    return f'="{value}"' if len(value) >= 12 and value.isascii() and value.isdigit() else value
+CODE_COLUMN = HEADINGS.index("统一社会信用代码")
 
 
-def csv_value(cell: str) -> str:
-    """The value :func:`csv_cell` wrote."""
-    return cell[2:-1] if cell.startswith('="') and cell.endswith('"') and cell[2:-1].isdigit() else cell
+def csv_row(row: list) -> list:
+    """A row of results.csv as Excel keeps it: an all-digit 统一社会信用代码 is written ``="…"`` (bare, Excel
+    would show 9.14105E+17). Only that column: any other cell is written as it is."""
+    return [f'="{value}"' if n == CODE_COLUMN and value.isascii() and value.isdigit() else value
+            for n, value in enumerate(row)]
+
+
+def csv_values(row: list) -> list:
+    """The values :func:`csv_row` wrote."""
+    return [cell[2:-1] if n == CODE_COLUMN and cell.startswith('="') and cell.endswith('"') and cell[2:-1].isdigit()
+            else cell for n, cell in enumerate(row)]
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/tables.py: Reading the published result tables back (results.csv, results.xlsx, the page's results table) with the
+# --------------------------------------------------------------------------------------------------
+
+
+def csv_rows(path: str) -> list:
+    """The rows of a results.csv, each cell's value as :func:`~shuangsuiji.core.results.csv_row` wrote it."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [csv_values(row) for row in csv.reader(handle)]
+
+
+def xlsx_rows(path: str) -> list:
+    """The cell texts of the first sheet of an .xlsx file (read with the standard library)."""
+    space = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(path) as book:
+        shared = []
+        if "xl/sharedStrings.xml" in book.namelist():
+            for item in ElementTree.fromstring(book.read("xl/sharedStrings.xml")).iter(f"{space}si"):
+                shared.append("".join(t.text or "" for t in item.iter(f"{space}t")))
+        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.iter(f"{space}row"):
+        cells: dict = {}
+        for cell in row.iter(f"{space}c"):
+            column = _column(cell.get("r", "A1"))
+            kind, value = cell.get("t"), cell.find(f"{space}v")
+            if kind == "s" and value is not None:
+                cells[column] = shared[int(value.text or 0)]
+            elif kind == "inlineStr":
+                cells[column] = "".join(t.text or "" for t in cell.iter(f"{space}t"))
+            else:
+                cells[column] = value.text if value is not None and value.text is not None else ""
+        rows.append([cells.get(i, "") for i in range(max(cells) + 1)] if cells else [])
+    return rows
+
+
+def _column(reference: str) -> int:
+    letters = "".join(c for c in reference if c.isalpha())
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter.upper()) - 64
+    return number - 1
+
+
+class _ResultsTable(html.parser.HTMLParser):
+    """The rows of ``<table id="results">``: each cell's text, its lines joined by spaces."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list = []
+        self._inside = 0
+        self._cell: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and ("id", "results") in attrs:
+            self._inside = 1
+        elif tag == "table" and self._inside:
+            self._inside += 1
+        elif self._inside and tag == "tr":
+            self.rows.append([])
+        elif self._inside and tag in ("td", "th"):
+            self._cell = []
+        elif self._inside and tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self._inside:
+            self._inside -= 1
+        elif self._inside and tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def page_rows(path: str) -> list:
+    """The rows of the page's results table."""
+    parser = _ResultsTable()
+    with open(path, encoding="utf-8") as handle:
+        parser.feed(handle.read())
+    return parser.rows
 
 
 # --------------------------------------------------------------------------------------------------
@@ -2487,7 +2594,7 @@ def check_results(results: list, checker, report: Report) -> None:
 def check_tables(folder: str, results: list, report: Report) -> None:
     """results.csv, results.xlsx and the page's results table say exactly what results.json says."""
     expected = [HEADINGS, *(result_row(r) for r in results)]
-    tables = (("results.csv", _csv_rows), ("results.xlsx", _xlsx_rows))
+    tables = (("results.csv", csv_rows), ("results.xlsx", xlsx_rows))
     for name, read in tables:
         path = os.path.join(folder, name)
         if not os.path.isfile(path):
@@ -2502,7 +2609,7 @@ def check_tables(folder: str, results: list, report: Report) -> None:
     page = os.path.join(folder, "index.html")
     if os.path.isfile(page):
         wanted = [PAGE_HEADINGS, *([" ".join(lines) for lines in page_cells(r)] for r in results)]
-        _compare_rows("index.html", wanted if results else [], _page_rows(page), report)
+        _compare_rows("index.html", wanted if results else [], page_rows(page), report)
 
 
 def _compare_rows(name: str, expected: list, rows: list, report: Report) -> None:
@@ -2517,86 +2624,6 @@ def _compare_rows(name: str, expected: list, rows: list, report: Report) -> None
             return
     if len(rows) != len(expected):
         report.add(name, None, f"应有 {len(expected) - 1} 行结果，实有 {max(len(rows) - 1, 0)} 行")
-
-
-def _csv_rows(path: str) -> list:
-    import csv
-
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [[csv_value(cell) for cell in row] for row in csv.reader(handle)]
-
-
-def _xlsx_rows(path: str) -> list:
-    """The cell texts of the first sheet of an .xlsx file (read with the standard library)."""
-    space = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    with zipfile.ZipFile(path) as book:
-        shared = []
-        if "xl/sharedStrings.xml" in book.namelist():
-            for item in ElementTree.fromstring(book.read("xl/sharedStrings.xml")).iter(f"{space}si"):
-                shared.append("".join(t.text or "" for t in item.iter(f"{space}t")))
-        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
-    rows = []
-    for row in sheet.iter(f"{space}row"):
-        cells: dict = {}
-        for cell in row.iter(f"{space}c"):
-            column = _column(cell.get("r", "A1"))
-            kind, value = cell.get("t"), cell.find(f"{space}v")
-            if kind == "s" and value is not None:
-                cells[column] = shared[int(value.text or 0)]
-            elif kind == "inlineStr":
-                cells[column] = "".join(t.text or "" for t in cell.iter(f"{space}t"))
-            else:
-                cells[column] = value.text if value is not None and value.text is not None else ""
-        rows.append([cells.get(i, "") for i in range(max(cells) + 1)] if cells else [])
-    return rows
-
-
-def _column(reference: str) -> int:
-    letters = "".join(c for c in reference if c.isalpha())
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter.upper()) - 64
-    return number - 1
-
-
-class _ResultsTable(html.parser.HTMLParser):
-    """The rows of ``<table id="results">``: each cell's text, its lines joined by spaces."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rows: list = []
-        self._inside = 0
-        self._cell: list | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table" and ("id", "results") in attrs:
-            self._inside = 1
-        elif tag == "table" and self._inside:
-            self._inside += 1
-        elif self._inside and tag == "tr":
-            self.rows.append([])
-        elif self._inside and tag in ("td", "th"):
-            self._cell = []
-        elif self._inside and tag == "br" and self._cell is not None:
-            self._cell.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag == "table" and self._inside:
-            self._inside -= 1
-        elif self._inside and tag in ("td", "th") and self._cell is not None and self.rows:
-            self.rows[-1].append("".join(self._cell).strip())
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def _page_rows(path: str) -> list:
-    parser = _ResultsTable()
-    with open(path, encoding="utf-8") as handle:
-        parser.feed(handle.read())
-    return parser.rows
 
 
 def read_heads(source: str) -> dict:

@@ -1,0 +1,135 @@
+"""Checking an announcement (``announce``) and the seed of a draw (SPEC §4 seeds and fairness levels, §5): the
+announced draw is its announcement plus the lottery result, drawn after the numbers existed.
+
+:class:`AnnouncementChecks` is a part of :class:`~shuangsuiji.core.rederive.DrawChecks`: it uses that class's
+state (``known``, ``pending``, ``voided`` …) and its list readers.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from shuangsuiji.core.inspections import ANNOUNCED_DRAW_LAG_DAYS, day_number, recent_pairs
+from shuangsuiji.core.seeds import (
+    SeedError,
+    check_announced_seed,
+    check_witnesses,
+    is_system_seed,
+    witnessed_seed,
+)
+from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, show
+from shuangsuiji.core.words import FAIRNESS_LEVELS
+
+ANNOUNCE_FIELDS = (
+    "section", "plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "sources",
+    "not_before", "strata", "rested", "inspectors", "conflicts", "recent", "commit",
+)
+#: what an announced draw takes over from its announcement, unchanged
+ANNOUNCED = ("plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "rested")
+
+
+
+def sorted_pairs(entries) -> list:
+    """``[(inspector, entity)]`` of recorded conflict or rotation entries, sorted."""
+    return sorted((e["inspector"], e["entity"]) for e in entries)
+
+
+class AnnouncementChecks:
+    """The checks of seeds and announcements (mixed into ``DrawChecks``)."""
+
+    # -- seeds ------------------------------------------------------------------------------------
+
+    def announcement_of(self, record: dict):
+        """The pending announcement an announced draw fulfils (None for other levels or when it is missing)."""
+        if record["fairness"] != "announced":
+            if record["announcement"] is not None:
+                self.add("不是“事先公告”的抽取，announcement 应为 null")
+            return None
+        target = record["announcement"]
+        if not is_hex64(target) or target not in self.known:
+            self.add("“事先公告”的抽取必须写明此前一条公告记录的 hash（announcement）")
+            return None
+        info = self.known[target]
+        if info.type != "announce" or info.ledger != self.ledger:
+            self.add(f"announcement 指向的 {self.place(info)} 不是本科室的抽取公告")
+            return None
+        if target in self.voided:
+            self.add(f"所依据的公告 {self.place(info)} 已在 {self.voided[target]} 作废，不能再按它抽取")
+        if target in self.announcement_used:
+            self.add(f"公告 {self.place(info)} 已被 {self.announcement_used[target]} 用过；一份公告只能用于一次抽取")
+            return None
+        self.announcement_used[target] = self.here()
+        return self.pending.pop(target, None)
+
+    def check_seed(self, record: dict, announce) -> None:
+        fairness, seed = record["fairness"], record["seed"]
+        if fairness not in FAIRNESS_LEVELS:
+            self.add(f"fairness 应为 {'、'.join(FAIRNESS_LEVELS)} 之一，记录为 {show(fairness)}")
+            return
+        if ("witnesses" in record) != (fairness == "witnessed"):
+            self.add("只有“现场见证”的抽取才有 witnesses，且必须有")
+        try:
+            if fairness == "system" and not is_system_seed(seed):
+                raise SeedError("fairness 为 system（系统随机）时种子应为 20 位数字")
+            if fairness == "witnessed":
+                check_witnesses(record.get("witnesses"))
+                if witnessed_seed(record["witnesses"]) != seed:
+                    raise SeedError("种子不是见证人输入值的 SHA-256（见证人的输入与种子对不上）")
+            if fairness == "announced" and announce is not None:
+                check_announced_seed(seed, announce["sources"])
+                if _moment(record["at"]) < _moment(announce["not_before"]):
+                    raise SeedError(f"抽取时间 {record['at']} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
+                if day_number(record["at"][:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
+                    raise SeedError(f"抽取比公告的日期晚了 {ANNOUNCED_DRAW_LAG_DAYS} 天以上，公告已失效")
+        except SeedError as error:
+            self.add(str(error))
+
+    def compare_with_announcement(self, record, announce, strata, pool, conflicts) -> set:
+        """An announced draw is its announcement plus the seed: nothing else may differ. Returns the announced
+        rotation pairs (the draw keeps those of its teams and selected companies)."""
+        for name in ANNOUNCED:
+            if record.get(name) != announce.get(name):
+                self.add(f"{name} 与公告不一致：公告为 {show(announce.get(name))}，抽取为 {show(record.get(name))}")
+        recorded = [[s["name"], s["ratio"], s["population"], s["count"]] for s in record["strata"]]
+        if recorded != [[s["name"], s["ratio"], s["population"], s["count"]] for s in announce["strata"]]:
+            self.add("分层名单或比例与公告不一致：名单在公告之后被改动过")
+        inspectors = announce["inspectors"]
+        if list(pool) != [inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]]:
+            self.add("检查人员名单、每组人数或后备人数与公告不一致")
+        if not set(conflicts) <= set(sorted_pairs(announce["conflicts"])):
+            self.add("利害关系申报与公告不一致")
+        return set(self.recent_of(announce["recent"]) or {})
+
+    # -- announce ---------------------------------------------------------------------------------
+
+    def on_announce(self, record: dict) -> None:
+        if not self.require(record, ANNOUNCE_FIELDS):
+            return
+        for name in ("plan_item", "checklist_item"):
+            if record[name] is not None and not isinstance(record[name], str):
+                self.add(f"{name} 应为字符串或 null")
+        if not is_date(record["date"]) or not is_int(record["rest_days"]):
+            self.add("date 应为有效日期，rest_days 应为整数")
+            return
+        if not is_at(record["not_before"]) or _moment(record["not_before"]) <= _moment(record["at"]):
+            self.add("not_before（开奖时间）应晚于公告时间：公告必须在号码产生之前发布")
+        sources = record["sources"]
+        if not (isinstance(sources, list) and sources and all(isinstance(s, dict) and set(s) == {"game", "period"}
+                                                             for s in sources)):
+            self.add("sources 应为 [{game, period}, …]（至少一个开奖来源）")
+        strata = self.populations(record["strata"], record["ratio"], with_selection=False)
+        pool = self.pool(record["inspectors"], full=False)
+        if strata is None or pool is None or self.pair_list(record["conflicts"], "conflicts") is None:
+            return
+        self.check_rest(record, strata)
+        recorded = self.recent_of(record["recent"])
+        population = [e for p in strata for e in p.ids]
+        should = recent_pairs(self.log.of(population), pool[0], day_number(record["date"]))
+        if recorded is not None and set(recorded) != set(should):
+            self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
+        self.pending[record["hash"]] = record
+
+
+def _moment(text: str) -> _dt.datetime:
+    """A comparable moment for ISO 8601 times with offsets (Python 3.8 reads no ``Z``)."""
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
