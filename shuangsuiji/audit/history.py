@@ -131,7 +131,7 @@ def upstream(root: Path, objects: GitObjects) -> list[Problem]:
     pushed = objects.tree(commit, LEDGER_DIR, skip=(LISTS_DIR,))
     local = objects.tree("HEAD", LEDGER_DIR, skip=(LISTS_DIR,))
     for rel, blob in sorted(pushed.items()):
-        if local.get(rel) == blob:
+        if local.get(rel) == blob or not _YEAR_FILE.match(rel):
             continue
         theirs, ours = objects.blob(blob), objects.blob(local[rel]) if rel in local else b""
         if ours.startswith(theirs):
