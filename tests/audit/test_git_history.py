@@ -1,42 +1,77 @@
-"""Draws inside git: what is committed, refusals before anything is written, exit status 3, and what
-``ssj verify-ledger`` finds in the history (rewritten commits, unanchored records, forged populations)."""
+"""Ledgers inside git (SPEC §4 Git, §5 format 2; issues 10 and 11): what a draw commits, what is refused before
+anything is computed, what happens when a commit still fails, and what ``ssj verify-ledger`` finds in the history
+in its one pass over ``git log -p`` — edited or deleted lines, rewritten year files, deleted or changed list files,
+commits lost to reset, amend and rebase, rewritten pushed ledgers — and against the data at each record's commit."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from shuangsuiji.publish.verifier import verify as kit
-from shuangsuiji.registry.loading import load_bureau
 from tests.helpers import git, snapshot
 
-ERGU = "data/ledger/ergu.jsonl"
+ERGU = "data/ledger/ergu/2026.jsonl"
+YIGU = "data/ledger/yigu/2026.jsonl"
+LISTS = "data/ledger/lists"
 DAY = ("--date", "2026-12-01")
+#: a second draw of the same plan item within 7 days needs a reason (第十六条); harmless when not needed
+AGAIN = ("--again", "--reason", "测试：同一天再次抽取")
+UNCOMMITTED = "与 git 中最后提交的版本不同（有尚未提交或被改动的台账内容）：请提交 ssj 写入的记录；若不是 ssj 写入的，这就是被改动的台账"
+HOW_TO_COMMIT = 'git add data/ledger && git commit -m "补交台账记录"'
+PENDING = "台账中有尚未提交到 git 的内容："
+ANNOUNCE = ("announce", "--section", "二股", "--source", "双色球:2026140", "--not-before", "2026-12-08T21:30")
 
 
-
-def draw(ssj, root, seed="20261201", *extra):
+def draw(ssj, root, seed="1", *extra):
     return ssj(root, "draw", "--section", "二股", "--ratio", "0.1", "--seed", seed, *DAY, *extra)
+
+
+def drawn(ssj, root, seed="1", *extra) -> dict:
+    """A draw that must succeed; its record as ``--json`` printed it."""
+    result = draw(ssj, root, seed, *extra, "--json")
+    assert result.code == 0, result.err
+    return json.loads(result.out)
 
 
 def head(root: Path) -> str:
     return git(root, "rev-parse", "HEAD").strip()
 
 
-def records_of(root: Path) -> list[dict]:
-    return [json.loads(line) for line in (root / ERGU).read_text(encoding="utf-8").splitlines()]
+def subject(root: Path, rev: str = "HEAD") -> str:
+    return git(root, "log", "-1", "--format=%s", rev).strip()
 
 
-def verify(ssj, root: Path):
+def lines(root: Path, rel: str = ERGU) -> list[bytes]:
+    return (root / rel).read_bytes().splitlines(keepends=True)
+
+
+def records_of(root: Path, rel: str = ERGU) -> list[dict]:
+    return [json.loads(line) for line in lines(root, rel)]
+
+
+def report_of(ssj, root: Path) -> tuple[int, dict]:
     result = ssj(root, "verify-ledger", "--json")
     report = json.loads(result.out)
     assert report["git"] is True
-    return result.code, [(p["file"], p["line"], p["message"]) for p in report["problems"] if p["severity"] == "error"]
+    assert result.code == (0 if report["ok"] else 1)
+    return result.code, report
+
+
+def verify(ssj, root: Path) -> tuple[int, list[tuple[str, int | None, str]]]:
+    code, report = report_of(ssj, root)
+    return code, [(p["file"], p["line"], p["message"]) for p in report["problems"] if p["severity"] == "error"]
+
+
+def warnings_of(ssj, root: Path) -> list[tuple[str, int | None, str]]:
+    _, report = report_of(ssj, root)
+    return [(p["file"], p["line"], p["message"]) for p in report["problems"] if p["severity"] == "warning"]
 
 
 def commit_all(root: Path, message: str) -> None:
@@ -44,94 +79,151 @@ def commit_all(root: Path, message: str) -> None:
     git(root, "commit", "-q", "-m", message)
 
 
+def list_files_of(record: dict) -> set[str]:
+    digests = {s["population"] for s in record["strata"]} | {g["entities"] for g in record.get("rested", [])}
+    digests |= {g["entities"] for g in record.get("recent", [])}
+    return {f"{LISTS}/{d}.json" for d in digests}
+
+
+def subject_of_draw(record: dict, label: str) -> str:
+    count = sum(s["k"] for s in record["strata"])
+    return f"抽取 {label}：{record['date']}，{count} 家单位，{len(record['inspectors']['teams'])} 个检查组（人工输入）"
+
+
+def tips(root: Path) -> dict[str, dict]:
+    """``{ledger: {"seq", "hash"}}`` of every ledger on disk (what a record written now must pin as ``heads``)."""
+    found = {}
+    for folder in sorted((root / "data/ledger").iterdir()):
+        files = sorted(folder.glob("*.jsonl"))
+        if folder.name != "lists" and files:
+            last = json.loads(files[-1].read_bytes().splitlines()[-1])
+            found[folder.name] = {"seq": last["seq"], "hash": last["hash"]}
+    return found
+
+
+def forge(root: Path, template: dict, rel: str = ERGU, **changes) -> dict:
+    """Append a sealed copy of ``template`` with ``changes`` as the next record of ``rel``: seq, prev and heads
+    are right, so the chain holds and only what ``changes`` alter can be wrong."""
+    records = records_of(root, rel)
+    body = {k: v for k, v in json.loads(json.dumps(template)).items() if k != "hash"}
+    ledger = rel.split("/")[2]
+    body["heads"] = {name: tip for name, tip in tips(root).items() if name != ledger}
+    body.update(changes)
+    body["seq"], body["prev"] = len(records), records[-1]["hash"]
+    body["hash"] = kit.record_hash(body)
+    with (root / rel).open("ab") as handle:
+        handle.write(kit.canonical(body) + b"\n")
+    return body
+
+
+def lost_message(commit: str, title: str, record: str) -> str:
+    return (f"已不在当前历史中的台账提交 {commit[:10]}“{title}”：它的记录 {record} 不在当前台账里"
+            "（可能被 reset、amend 或 rebase 后重新抽取；git reflog 可查）")
+
+
+def rewritten(commit: str, line: int) -> str:
+    return f"提交 {commit[:10]} 改写了此前已提交的台账（第 {line} 行起不同）：历史被改写"
+
+
 # ---------------------------------------------------------------------------------------------------
 # What a draw commits
 # ---------------------------------------------------------------------------------------------------
 
-def test_draw_commits_only_the_ledger_file(git_bureau, ssj):
+def test_a_draw_commits_its_year_file_and_new_list_files_and_nothing_else(git_bureau, ssj):
     base = head(git_bureau)
-    (git_bureau / "README.txt").write_text("暂存但与抽取无关\n", encoding="utf-8")
-    git(git_bureau, "add", "README.txt")
+    (git_bureau / "说明.txt").write_text("暂存但与抽取无关\n", encoding="utf-8")
+    git(git_bureau, "add", "说明.txt")
     result = draw(ssj, git_bureau, "20261201", "--json")
     assert result.code == 0, result.err
     record = json.loads(result.out)
+    assert result.out == (git_bureau / ERGU).read_text(encoding="utf-8")  # exactly the line the ledger holds
     assert git(git_bureau, "rev-parse", "HEAD~1").strip() == base
-    assert record["commit"] == base and record["dirty"] is False
-    assert git(git_bureau, "show", "--name-only", "--format=", "HEAD").split() == [ERGU]
-    assert git(git_bureau, "log", "-1", "--format=%s").strip() == "抽取 二股-0：2026-12-01，33 家单位，3 个检查组（人工输入）"
-    assert git(git_bureau, "diff", "--cached", "--name-only").split() == ["README.txt"]  # still staged, not committed
+    assert record["commit"] == base and record["dirty"] is False and record["format"] == 2
+    committed = git(git_bureau, "show", "--name-only", "--format=", "HEAD").split()
+    assert committed == sorted({ERGU, *list_files_of(record)})
+    assert all((git_bureau / rel).is_file() for rel in committed)
+    assert subject(git_bureau) == subject_of_draw(record, "二股-0")
+    assert git(git_bureau, "diff", "--cached", "--name-only").split() == ["说明.txt"]  # still staged, not committed
     assert record["operator"] == "测试员"  # git's user.name
-    assert f"已提交 git（{head(git_bureau)[:10]}）" in result.err
+    assert f"已写入记录 二股-0（{ERGU} 末行）；已提交 git（{head(git_bureau)[:10]}）" in result.err
     for path, digest in record["inputs"].items():
-        committed = subprocess.run(["git", "show", f"{base}:{path}"], cwd=git_bureau, capture_output=True, check=True).stdout
-        assert hashlib.sha256(committed).hexdigest() == digest, path
+        blob = subprocess.run(["git", "show", f"{base}:{path}"], cwd=git_bureau, capture_output=True, check=True).stdout
+        assert hashlib.sha256(blob).hexdigest() == digest, path
+    code, report = report_of(ssj, git_bureau)
+    assert code == 0 and report["problems"] == []
+    assert [(s["file"], s["records"]) for s in report["ledgers"]] == [("data/ledger/bureau", 3), ("data/ledger/ergu", 1)]
+
+
+def test_equal_lists_are_one_file_committed_with_the_first_record_that_uses_them(git_bureau, ssj):
+    first = drawn(ssj, git_bureau, "1")
+    assert ssj(git_bureau, "void", "二股-0", "--reason", "测试").code == 0
+    assert git(git_bureau, "show", "--name-only", "--format=", "HEAD").split() == [ERGU]
+    second = drawn(ssj, git_bureau, "2")  # the void ended the rest period: the same populations again
+    assert [s["population"] for s in second["strata"]] == [s["population"] for s in first["strata"]]
+    assert git(git_bureau, "show", "--name-only", "--format=", "HEAD").split() == [ERGU]
+    assert sorted(p.name for p in (git_bureau / LISTS).iterdir()) == sorted(Path(p).name for p in list_files_of(first))
     assert verify(ssj, git_bureau) == (0, [])
 
 
 def test_operator_option_wins_over_git_user(git_bureau, ssj):
-    record = json.loads(draw(ssj, git_bureau, "1", "--json", "--operator", " 李四 ").out)
-    assert record["operator"] == "李四"
+    assert drawn(ssj, git_bureau, "1", "--operator", " 李四 ")["operator"] == "李四"
 
 
 def test_void_and_recusal_are_committed_too(git_bureau, ssj):
-    record = json.loads(draw(ssj, git_bureau, "1", "--json", "--team-size", "4").out)
-    entity = record["assignments"][0]["entity"]
-    inspector = record["inspectors"]["teams"][0][0]
-    assert ssj(git_bureau, "recuse", "二股-0", "--inspector", inspector, "--entity", entity, "--reason", "其他").code == 0
+    record = drawn(ssj, git_bureau, "1", "--team-size", "3")
+    entity = record["strata"][0]["selected"][0]
+    inspector = record["inspectors"]["teams"][record["assignments"][0]][0]
+    recused = ssj(git_bureau, "recuse", "二股-0", "--inspector", inspector, "--entity", entity, "--reason", "其他")
+    assert recused.code == 0, recused.err
     assert ssj(git_bureau, "void", "二股-0", "--reason", "测试").code == 0
     subjects = git(git_bureau, "log", "--format=%s", "-3").splitlines()
     assert subjects[0] == "作废 二股-0（二股-2）：测试"
     assert subjects[1].startswith(f"回避 二股-0：{inspector} → ")
+    assert git(git_bureau, "show", "--name-only", "--format=", "HEAD").split() == [ERGU]
     assert git(git_bureau, "status", "--porcelain", "--", "data", "plans") == ""
     assert verify(ssj, git_bureau) == (0, [])
 
 
 # ---------------------------------------------------------------------------------------------------
-# Refusals before anything is written
+# Refused before anything is computed: the commit must be able to succeed (SPEC §4 Git, issue 11)
 # ---------------------------------------------------------------------------------------------------
 
-def test_uncommitted_data_file_refused(git_bureau, ssj):
-    credit = git_bureau / "data/credit.yaml"
-    credit.write_text(credit.read_text(encoding="utf-8") + "# 新增注释\n", encoding="utf-8")
+def lock_message(lock: str) -> str:
+    return (f"无法记录：git 的锁文件 {lock} 还在：另一个 git 程序正在运行，或上次中断后留下了它。确认没有 git 程序在运行后，"
+            f"删除这个文件再重试（Linux：rm {lock}；")
+
+
+@pytest.mark.parametrize("lock", [".git/index.lock", ".git/HEAD.lock", ".git/refs/heads/main.lock"])
+def test_a_stale_git_lock_is_named_and_refused_before_any_result(git_bureau, ssj, lock):
+    (git_bureau / lock).write_bytes(b"")
     base, before = head(git_bureau), snapshot(git_bureau)
-    result = draw(ssj, git_bureau)
-    assert result.code == 1 and "Traceback" not in result.err
-    assert "数据文件有未提交的修改：data/credit.yaml" in result.err and "--allow-dirty" in result.err
+    for extra in ((), ("--json",)):
+        result = draw(ssj, git_bureau, "1", *extra)
+        assert (result.code, result.out) == (1, "")  # no selection, no record
+        assert lock_message(lock) in result.err and "Traceback" not in result.err
     assert snapshot(git_bureau) == before and head(git_bureau) == base
+    assert not (git_bureau / "data/ledger/ergu").exists()
+    (git_bureau / lock).unlink()
+    assert drawn(ssj, git_bureau, "1")["seq"] == 0  # nothing was left behind by the refusals
+    assert verify(ssj, git_bureau) == (0, [])
 
 
-def test_untracked_data_file_refused(git_bureau, ssj):
-    (git_bureau / "data/reports").mkdir()
-    (git_bureau / "data/reports/草稿.yaml").write_text("# 空\n", encoding="utf-8")
-    result = draw(ssj, git_bureau)
-    assert result.code == 1 and "data/reports/草稿.yaml" in result.err
-
-
-def test_allow_dirty_is_recorded(git_bureau, ssj):
-    credit = git_bureau / "data/credit.yaml"
-    credit.write_text(credit.read_text(encoding="utf-8") + "# 新增注释\n", encoding="utf-8")
-    result = draw(ssj, git_bureau, "1", "--allow-dirty", "--json")
-    assert result.code == 0, result.err
-    record = json.loads(result.out)
-    assert record["dirty"] is True and record["commit"] == git(git_bureau, "rev-parse", "HEAD~1").strip()
-    assert git(git_bureau, "show", "--name-only", "--format=", "HEAD").split() == [ERGU]
-    assert git(git_bureau, "status", "--porcelain", "--", "data", "plans").split() == ["M", "data/credit.yaml"]
-    report = json.loads(ssj(git_bureau, "verify-ledger", "--json").out)
-    assert report["ok"] is True
-    assert [(p["line"], p["severity"]) for p in report["problems"]] == [(1, "warning")]
-    assert "--allow-dirty" in report["problems"][0]["message"]
-
-
-def test_a_dirty_draw_that_changed_eligibility_still_verifies_with_a_warning(git_bureau, ssj):
-    people = git_bureau / "data/inspectors.yaml"
-    head, tail = people.read_text(encoding="utf-8").split('id: "RZ010"', 1)
-    people.write_text(head + 'id: "RZ010"' + tail.replace("active: true", "active: false", 1), encoding="utf-8")
-    record = json.loads(draw(ssj, git_bureau, "1", "--allow-dirty", "--json").out)
-    assert "RZ010" not in record["inspectors"]["eligible"]
-    commit_all(git_bureau, "停用 RZ010")  # committed afterwards: the draw's own commit still has RZ010 active
-    report = json.loads(ssj(git_bureau, "verify-ledger", "--json").out)
-    assert report["ok"] is True
-    assert [(p["line"], p["severity"]) for p in report["problems"]] == [(1, "warning")]
+def test_every_writer_refuses_a_stale_index_lock_and_leaves_the_ledger_as_it_was(git_bureau, ssj):
+    record = drawn(ssj, git_bureau, "1")
+    entity = record["strata"][0]["selected"][0]
+    inspector = record["inspectors"]["teams"][record["assignments"][0]][0]
+    (git_bureau / ".git/index.lock").write_bytes(b"")
+    before = snapshot(git_bureau)
+    for command in (("void", "二股-0", "--reason", "测试"),
+                    ("recuse", "二股-0", "--inspector", inspector, "--entity", entity, "--reason", "其他"),
+                    ANNOUNCE,
+                    ("targeted", "--section", "二股", "--basis", "投诉举报", "--reference", "汝应急投〔2026〕1号",
+                     "--reason", "群众举报", "--entity", entity, "--inspector", "RZ005", "--inspector", "RZ006"),
+                    ("draw", "--section", "二股", "--ratio", "0.1", *DAY, *AGAIN)):  # a system seed: never made
+        result = ssj(git_bureau, *command)
+        assert (result.code, result.out) == (1, ""), (command, result)
+        assert lock_message(".git/index.lock") in result.err, command
+    assert snapshot(git_bureau) == before
 
 
 @pytest.fixture
@@ -152,17 +244,16 @@ def test_no_git_identity_refused_before_anything_is_written(no_git_identity, ssj
     root = no_git_identity
     base, before = head(root), snapshot(root)
     result = draw(ssj, root)
-    assert result.code == 1 and "Traceback" not in result.err
-    assert "git 没有配置提交人" in result.err and "git config user.name" in result.err
+    assert (result.code, result.out) == (1, "") and "Traceback" not in result.err
+    assert "git 没有配置提交人：请运行 git config user.name \"姓名\" 和 git config user.email \"邮箱\"" in result.err
     assert snapshot(root) == before and head(root) == base
-    assert not (root / ERGU).exists()
 
 
 def test_merge_in_progress_refused(git_bureau, ssj):
     (git_bureau / ".git/MERGE_HEAD").write_text(head(git_bureau) + "\n", encoding="utf-8")
     before = snapshot(git_bureau)
     result = draw(ssj, git_bureau)
-    assert result.code == 1 and "git 正在合并（merge）中" in result.err
+    assert (result.code, result.out) == (1, "") and "git 正在合并（merge）中：请先完成或放弃合并" in result.err
     assert snapshot(git_bureau) == before
 
 
@@ -172,406 +263,487 @@ def test_repository_without_commits_refused(bureau, ssj):
     git(bureau, "config", "user.email", "tester@example.invalid")
     before = snapshot(bureau)
     result = draw(ssj, bureau)
-    assert result.code == 1 and "仓库还没有任何提交" in result.err
+    assert result.code == 1 and "仓库还没有任何提交：请先提交数据文件（git add data plans && git commit）" in result.err
     assert snapshot(bureau) == before
 
 
-# ---------------------------------------------------------------------------------------------------
-# The commit fails after the record is written: exit status 3, the record stays
-# ---------------------------------------------------------------------------------------------------
-
-def failing_hook(root: Path) -> None:
-    hook = root / ".git/hooks/pre-commit"
-    hook.write_text("#!/bin/sh\necho 'hook: 拒绝提交' >&2\nexit 1\n", encoding="utf-8")
-    hook.chmod(0o755)
-
-
-@pytest.mark.skipif(os.name == "nt", reason="shell hook")
-def test_failed_commit_keeps_the_record_and_exits_3(git_bureau, ssj):
-    failing_hook(git_bureau)
-    base = head(git_bureau)
+def test_uncommitted_data_file_refused(git_bureau, ssj):
+    credit = git_bureau / "data/credit.yaml"
+    credit.write_text(credit.read_text(encoding="utf-8") + "# 新增注释\n", encoding="utf-8")
+    base, before = head(git_bureau), snapshot(git_bureau)
     result = draw(ssj, git_bureau)
-    assert result.code == 3, result.err
-    assert "Traceback" not in result.err
-    assert f"记录已写入 {ERGU}，但 git 提交失败" in result.err and "hook: 拒绝提交" in result.err
-    assert f"git add {ERGU} && git commit" in result.err and "记录不会删除" in result.err
-    assert head(git_bureau) == base
-    assert [r["seq"] for r in records_of(git_bureau)] == [0]
-    # verify-ledger: the record is there but not anchored in git
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 1, "整个台账文件尚未提交到 git（未锚定）：请 git add 并提交")]
-    # the next draw still works once the hook is gone, and commits both records
-    (git_bureau / ".git/hooks/pre-commit").unlink()
-    assert draw(ssj, git_bureau, "2").code == 0
-    assert verify(ssj, git_bureau) == (0, [])
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "数据文件有未提交的修改：data/credit.yaml" in result.err and "--allow-dirty" in result.err
+    assert snapshot(git_bureau) == before and head(git_bureau) == base
 
 
-@pytest.mark.skipif(os.name == "nt", reason="shell hook")
-def test_uncommitted_appended_record_is_unanchored(git_bureau, ssj):
-    assert draw(ssj, git_bureau, "1").code == 0
-    failing_hook(git_bureau)
-    assert draw(ssj, git_bureau, "2").code == 3
-    assert draw(ssj, git_bureau, "3").code == 3
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 2, "第 2 行起的 2 条记录尚未提交到 git（未锚定）：请提交该文件")]
-    result = ssj(git_bureau, "verify-ledger")
-    assert f"{ERGU}:2: 第 2 行起的 2 条记录尚未提交到 git（未锚定）" in result.out
-
-
-def test_stale_index_lock_gives_exit_3_not_a_traceback(git_bureau, ssj):
-    # a crashed git process left .git/index.lock: `git add` fails after the record is written
-    (git_bureau / ".git/index.lock").write_bytes(b"")
-    base = head(git_bureau)
-    result = draw(ssj, git_bureau)
-    assert result.code == 3, result.err
-    assert "Traceback" not in result.err and "index.lock" in result.err
-    assert f"git add {ERGU} && git commit" in result.err
-    assert head(git_bureau) == base and [r["seq"] for r in records_of(git_bureau)] == [0]
-
-
-# ---------------------------------------------------------------------------------------------------
-# Rewritten history and forged populations
-# ---------------------------------------------------------------------------------------------------
-
-def test_amended_commit_hiding_a_draw_is_found(git_bureau, ssj):
-    assert draw(ssj, git_bureau, "1").code == 0
-    assert draw(ssj, git_bureau, "2").code == 0
-    first_commit = head(git_bureau)
-    # make it look as if draw 1 never happened: re-seal draw 2 as the first record (a valid chain)
-    second = records_of(git_bureau)[1]
-    body = {k: v for k, v in second.items() if k != "hash"}
-    body["seq"], body["prev"] = 0, "0" * 64
-    body["hash"] = kit.record_hash(body)
-    (git_bureau / ERGU).write_bytes(kit.canonical(body) + b"\n")
-    git(git_bureau, "add", ERGU)
-    git(git_bureau, "commit", "-q", "--amend", "--no-edit")
-    rewritten = head(git_bureau)
-    assert rewritten != first_commit
-    assert kit.check_ledger(str(git_bureau / ERGU))[1] == []  # the file alone looks fine
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 1, f"提交 {rewritten[:10]} 改写了此前已提交的台账（第 1 行起不同）：历史被改写")]
-
-
-def test_edited_committed_record_is_found_in_the_working_tree(git_bureau, ssj):
-    assert draw(ssj, git_bureau, "1").code == 0
-    assert draw(ssj, git_bureau, "2").code == 0
-    data = (git_bureau / ERGU).read_bytes()
-    (git_bureau / ERGU).write_bytes(data[: len(data) - len(data.splitlines(keepends=True)[-1])])  # drop the last line
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 2, "与 git 中最后提交的版本不同（第 2 行起），已提交的记录被改动")]
-
-
-def test_deleted_ledger_file_is_found(git_bureau, ssj):
-    assert draw(ssj, git_bureau, "1").code == 0
-    (git_bureau / ERGU).unlink()
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1 and (ERGU, None, "台账文件已被删除（git 中有已提交的版本）") in problems
-
-
-def test_forged_population_found_against_the_data_at_its_commit(git_bureau, ssj):
-    assert draw(ssj, git_bureau, "1").code == 0
-    real = records_of(git_bureau)[0]
-    body = {k: v for k, v in json.loads(json.dumps(real)).items() if k != "hash"}
-    body["seq"], body["prev"], body["commit"] = 1, real["hash"], head(git_bureau)
-    stratum = next(s for s in body["strata"] if s["name"] == "一般")
-    # a 非煤矿山 company (not 二股's) whose ticket is too large to change the selection
-    cutoff = stratum["selected"][-1]["ticket"]
-    extra = next(i for i in ("92410482MA4FLXCGXA", "92410482MA4A33NN29", "91410482MA4D0GX26A")
-                 if kit.first_fraction(i, body["seed"]) > cutoff)
-    stratum["population"] = sorted([*stratum["population"], extra])
-    assert kit.sample_size(len(stratum["population"]), stratum["ratio"]) == stratum["k"]
-    body["hash"] = kit.record_hash(body)
-    with (git_bureau / ERGU).open("ab") as handle:
-        handle.write(kit.canonical(body) + b"\n")
-    git(git_bureau, "add", ERGU)
-    git(git_bureau, "commit", "-q", "-m", "伪造")
-    assert kit.check_ledger(str(git_bureau / ERGU))[1] == []  # the chain and the re-derivation hold
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 2, "各层名单或比例与当时数据文件得出的不一致（分层、在营状态、黑名单或计划比例被改动）")]
-
-
-def test_draw_whose_inputs_do_not_match_its_commit(git_bureau, ssj):
-    assert draw(ssj, git_bureau, "1").code == 0
-    real = records_of(git_bureau)[0]
-    body = {k: v for k, v in json.loads(json.dumps(real)).items() if k != "hash"}
-    body["seq"], body["prev"] = 1, real["hash"]
-    body["inputs"]["data/credit.yaml"] = "0" * 64
-    body["hash"] = kit.record_hash(body)
-    with (git_bureau / ERGU).open("ab") as handle:
-        handle.write(kit.canonical(body) + b"\n")
-    commit_all(git_bureau, "伪造")
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 2, "输入文件 data/credit.yaml 的 SHA-256 与所依据的提交中的文件不符")]
-
-
-def test_later_data_changes_do_not_disturb_earlier_draws(git_bureau, ssj):
-    assert draw(ssj, git_bureau, "1").code == 0
-    inspectors = git_bureau / "data/inspectors.yaml"
-    inspectors.write_text(inspectors.read_text(encoding="utf-8").replace("    active: true\n", "    active: false\n", 1),
-                          encoding="utf-8")
-    commit_all(git_bureau, "潘浩然调离")
-    assert draw(ssj, git_bureau, "2").code == 0
-    assert verify(ssj, git_bureau) == (0, [])
-
-
-def forge(root: Path, template: dict, rel: str = ERGU, **changes) -> dict:
-    """Append a sealed copy of ``template`` with ``changes`` as the file's next record (the chain stays valid)."""
-    records = [json.loads(line) for line in (root / rel).read_text(encoding="utf-8").splitlines()]
-    body = {k: v for k, v in json.loads(json.dumps(template)).items() if k != "hash"}
-    body.update(changes)
-    body["seq"], body["prev"] = len(records), records[-1]["hash"]
-    body["hash"] = kit.record_hash(body)
-    with (root / rel).open("ab") as handle:
-        handle.write(kit.canonical(body) + b"\n")
-    assert kit.check_ledger(str(root / rel))[1] == []  # the file alone looks fine
-    return body
-
-
-def inputs_at(root: Path, record: dict, commit: str) -> dict[str, str]:
-    """The ``inputs`` a draw made at ``commit`` would have recorded."""
-    return {path: hashlib.sha256(subprocess.run(["git", "show", f"{commit}:{path}"], cwd=root, capture_output=True,
-                                                check=True).stdout).hexdigest() for path in record["inputs"]}
-
-
-def latest_approval(root: Path, year: int) -> dict:
-    """The last ``plan_approval`` of ``year``'s annual plan in the bureau ledger (ssj plan approve's record)."""
-    records = [json.loads(line) for line in (root / "data/ledger/bureau.jsonl").read_text(encoding="utf-8").splitlines()]
-    return [r for r in records if r["type"] == "plan_approval" and r["year"] == year and r["plan"] is None][-1]
-
-
-def warnings_of(ssj, root: Path) -> list[tuple[str, int | None, str]]:
-    report = json.loads(ssj(root, "verify-ledger", "--json").out)
-    return [(p["file"], p["line"], p["message"]) for p in report["problems"] if p["severity"] == "warning"]
-
-
-# ---------------------------------------------------------------------------------------------------
-# 第七、十二、十六条 re-checked from git: an approved plan at the time, the item's window, its frequency
-# ---------------------------------------------------------------------------------------------------
-
-def test_draw_under_a_plan_whose_approval_was_only_typed_in(git_bureau, ssj):
-    assert draw(ssj, git_bureau, "1").code == 0
-    real = records_of(git_bureau)[0]
-    approved = latest_approval(git_bureau, 2026)
-    # the plan is changed and its approval block rewritten by hand, as an older or altered ssj would have drawn on it
-    plan = git_bureau / "plans/2026.yaml"
-    text = plan.read_text(encoding="utf-8")
-    plan.write_text(text.replace("    frequency: 4\n    team_size: 2\n  - id: \"2026-sangu-01\"",
-                                 "    frequency: 9\n    team_size: 2\n  - id: \"2026-sangu-01\""), encoding="utf-8")
-    from shuangsuiji.plan.digest import annual_plan_digest
-    from shuangsuiji.workspace import Workspace
-
-    digest = annual_plan_digest(load_bureau(Workspace(git_bureau)).raw_plans[2026])
-    assert text.count(approved["digest"]) == 1  # the approval block holds the recorded digest
-    plan.write_text(plan.read_text(encoding="utf-8").replace(approved["digest"], digest), encoding="utf-8")
-    commit_all(git_bureau, "手工改写审批块")
-    forge(git_bureau, real, commit=head(git_bureau), inputs=inputs_at(git_bureau, real, head(git_bureau)))
-    commit_all(git_bureau, "伪造")
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 2, f"抽取所依据的2026 年度检查计划内容（摘要 {digest[:12]}…）在抽取前从未获审批"
-                                  f"（最近一次审批为 {approved['approved_on']}，摘要 {approved['digest'][:12]}…）："
-                                  "计划未经审批即被使用（第七条）")]
-
-
-def test_draw_before_its_plan_was_approved(git_bureau, ssj):
-    assert draw(ssj, git_bureau, "1").code == 0
-    real = records_of(git_bureau)[0]
-    approved = latest_approval(git_bureau, 2026)  # what the draw was made under: the plan's current content
-    # the example's approvals were recorded at 09:34 and, after the revision of the plans, at 10:07
-    forge(git_bureau, real, at="2026-11-30T09:00:00+08:00")
-    commit_all(git_bureau, "伪造")
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 2, f"抽取所依据的2026 年度检查计划（摘要 {approved['digest'][:12]}…）在抽取时（2026-11-30T09:00:00+08:00）"
-                                  "没有审批记录：data/ledger/bureau.jsonl 中没有此前的 plan_approval（第七条）")]
-
-
-def test_draw_outside_its_items_window(git_bureau, ssj):
-    yigu = "data/ledger/yigu.jsonl"
-    assert ssj(git_bureau, "draw", "--section", "一股", "--seed", "1", *DAY).code == 0
-    real = json.loads((git_bureau / yigu).read_text(encoding="utf-8").splitlines()[0])
-    # 一股's item runs in quarters 2 and 4; the plan is properly re-approved to run in quarter 2 only
-    plan = git_bureau / "plans/2026.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("    quarters: [2, 4]\n", "    quarters: [2]\n", 1), encoding="utf-8")
-    commit_all(git_bureau, "一股改为第二季度")
-    approve = ssj(git_bureau, "plan", "approve", "--year", "2026", "--meeting", "第12次班子会议", "--approver", "韩立新",
-                  "--date", "2026-12-01")
-    assert approve.code == 0, approve.err
-    forge(git_bureau, real, rel=yigu, commit=head(git_bureau), inputs=inputs_at(git_bureau, real, head(git_bureau)))
-    commit_all(git_bureau, "伪造")
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(yigu, 2, "抽取日期 2026-12-01 不在计划事项 2026-yigu-01 的实施时间（4月、5月、6月）内（第十二条）")]
-
-
-def test_draws_beyond_the_items_frequency(git_bureau, ssj):
-    for seed in "1234":  # 二股's item: 4 a year
-        assert draw(ssj, git_bureau, seed).code == 0
-    assert ssj(git_bureau, "void", "二股-0", "--reason", "测试").code == 0
-    assert draw(ssj, git_bureau, "5").code == 0  # a void gives one back
-    assert verify(ssj, git_bureau) == (0, [])
-    forge(git_bureau, records_of(git_bureau)[-1])  # a sixth, made by hand
-    commit_all(git_bureau, "伪造")
-    assert ssj(git_bureau, "void", "二股-1", "--reason", "事后作废，不能让超出的那次变得合规").code == 0
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 7, "计划事项 2026-ergu-01 的 2026 年频次为 4 次，这已是当年第 5 次有效抽取（第十六条）："
-                                  "超出频次须报批临时检查计划")]
-
-
-# ---------------------------------------------------------------------------------------------------
-# Records that cannot be checked against git
-# ---------------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("kind", ["draw", "announce"])
-def test_a_record_without_its_commit_is_an_error_inside_git(git_bureau, ssj, kind):
-    if kind == "draw":
-        assert draw(ssj, git_bureau, "1").code == 0
-    else:
-        assert ssj(git_bureau, "announce", "--section", "二股", *DAY, "--seed-source", "福彩双色球第2026140期").code == 0
-    forge(git_bureau, records_of(git_bureau)[0], commit=None)
-    commit_all(git_bureau, "伪造")
-    code, problems = verify(ssj, git_bureau)
-    word = "抽取" if kind == "draw" else "公告"
-    assert code == 1
-    assert problems == [(ERGU, 2, f"这条{word}记录没有所依据的 git 提交（commit 为 null）：在 git 仓库中{word}必须记录提交，"
-                                  "否则无法按当时的数据复核")]
-
-
-def make_dirty_draw(root: Path, ssj) -> dict:
-    people = root / "data/inspectors.yaml"
+def test_allow_dirty_is_recorded_and_verified_against_the_later_commit_of_its_data(git_bureau, ssj):
+    people = git_bureau / "data/inspectors.yaml"
     before, after = people.read_text(encoding="utf-8").split('id: "RZ010"', 1)
     people.write_text(before + 'id: "RZ010"' + after.replace("active: true", "active: false", 1), encoding="utf-8")
-    result = draw(ssj, root, "1", "--allow-dirty", "--json")
-    assert result.code == 0, result.err
-    return json.loads(result.out)
-
-
-def test_dirty_draw_is_checked_against_the_later_commit_of_its_data(git_bureau, ssj):
-    from shuangsuiji.audit.verify import SCOPE_IN_GIT
-    from shuangsuiji.audit.verify import verify as core_verify
-    from shuangsuiji.workspace import Workspace
-
-    record = make_dirty_draw(git_bureau, ssj)
+    record = drawn(ssj, git_bureau, "1", "--allow-dirty")
+    assert record["dirty"] is True and record["commit"] == git(git_bureau, "rev-parse", "HEAD~1").strip()
+    assert "RZ010" not in record["inspectors"]["eligible"]
+    assert git(git_bureau, "show", "--name-only", "--format=", "HEAD").split() == sorted({ERGU, *list_files_of(record)})
+    assert git(git_bureau, "status", "--porcelain", "--", "data", "plans").split() == ["M", "data/inspectors.yaml"]
+    never = ("这次抽取基于未提交的数据文件（--allow-dirty），它读取的那一版数据从未提交到 git：名单是否与当时的数据一致，无法复核")
+    assert verify(ssj, git_bureau) == (0, []) and warnings_of(ssj, git_bureau) == [(ERGU, 1, never)]
     commit_all(git_bureau, "停用 RZ010")
     later = head(git_bureau)
-    assert warnings_of(ssj, git_bureau) == [(ERGU, 1, f"这次抽取基于未提交的数据文件（--allow-dirty）；它读取的文件与之后的提交 "
+    assert verify(ssj, git_bureau) == (0, [])
+    assert warnings_of(ssj, git_bureau) == [(ERGU, 1, f"这次抽取基于未提交的数据文件（--allow-dirty）；它读取的文件与提交 "
                                                       f"{later[:10]} 中的完全一致，已按该提交的数据复核")]
-    result = core_verify(Workspace(git_bureau))
-    assert result.ok and result.unverified == 0 and result.scope == SCOPE_IN_GIT
-    # and it really is checked: a dirty record with a forged population is caught against that commit
-    stratum = next(s for s in record["strata"] if s["name"] == "一般")
-    cutoff = stratum["selected"][-1]["ticket"]
-    extra = next(i for i in ("92410482MA4FLXCGXA", "92410482MA4A33NN29", "91410482MA4D0GX26A")
-                 if kit.first_fraction(i, record["seed"]) > cutoff)
-    stratum["population"] = sorted([*stratum["population"], extra])
-    forge(git_bureau, record)
-    commit_all(git_bureau, "伪造")
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 2, "各层名单或比例与当时数据文件得出的不一致（分层、在营状态、黑名单或计划比例被改动）")]
 
 
-def test_dirty_draw_whose_data_were_never_committed(git_bureau, ssj):
+def test_a_dirty_draw_whose_data_were_never_committed_is_not_claimed_as_checked(git_bureau, ssj):
     from shuangsuiji.audit.verify import SCOPE_IN_GIT
     from shuangsuiji.audit.verify import verify as core_verify
     from shuangsuiji.workspace import Workspace
 
-    make_dirty_draw(git_bureau, ssj)
-    git(git_bureau, "checkout", "--", "data/inspectors.yaml")  # that version of the file is gone for good
-    message = ("这次抽取基于未提交的数据文件（--allow-dirty），它读取的那一版数据从未提交到 git："
-               "抽取名单是否与当时的数据一致，无法复核")
-    assert warnings_of(ssj, git_bureau) == [(ERGU, 1, message)]
+    credit = git_bureau / "data/credit.yaml"
+    credit.write_text(credit.read_text(encoding="utf-8") + "# 草稿\n", encoding="utf-8")
+    drawn(ssj, git_bureau, "1", "--allow-dirty")
+    git(git_bureau, "checkout", "--", "data/credit.yaml")  # that version of the file is gone for good
     result = core_verify(Workspace(git_bureau))
-    assert result.ok and result.unverified == 1
-    assert "抽取与当时数据一致" not in result.scope and "1 次抽取所读取的数据从未提交到 git" in result.scope
-    assert result.scope != SCOPE_IN_GIT
+    assert result.ok and result.unverified == 1 and result.scope != SCOPE_IN_GIT
+    assert "有 1 次抽取所读取的数据从未提交到 git" in result.scope
     out = ssj(git_bureau, "verify-ledger").out
-    assert f"{ERGU}:1: 警告：{message}" in out and "警告：注意" not in out
+    assert f"{ERGU}:1: 警告：这次抽取基于未提交的数据文件（--allow-dirty），它读取的那一版数据从未提交到 git" in out
 
 
 # ---------------------------------------------------------------------------------------------------
-# Redraws hidden by git reset, and ledgers already pushed
+# Hooks cannot refuse or rewrite ssj's commits
 # ---------------------------------------------------------------------------------------------------
 
-def test_a_draw_reset_away_and_redrawn_is_reported(git_bureau, ssj):
-    assert draw(ssj, git_bureau, "1").code == 0
-    assert draw(ssj, git_bureau, "2").code == 0
-    lost = head(git_bureau)
-    subject = git(git_bureau, "log", "-1", "--format=%s").strip()
-    git(git_bureau, "reset", "-q", "--hard", "HEAD~1")  # the second draw did not please: drop it and draw again
-    assert draw(ssj, git_bureau, "3").code == 0
+HOOK = "#!/bin/sh\ntouch \"$(git rev-parse --git-dir)/hook-ran-$(basename \"$0\")\"\necho 'hook: 拒绝提交' >&2\nexit 1\n"
+MESSAGE_HOOK = "#!/bin/sh\necho '被钩子改写的提交说明' > \"$1\"\n"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="shell hooks")
+@pytest.mark.parametrize("where", [".git/hooks", ".githooks"])
+def test_failing_hooks_do_not_block_or_rewrite_ssj_commits(git_bureau, ssj, where):
+    folder = git_bureau / where
+    folder.mkdir(exist_ok=True)
+    if where != ".git/hooks":
+        git(git_bureau, "config", "core.hooksPath", where)
+    for name, text in (("pre-commit", HOOK), ("commit-msg", HOOK), ("post-commit", HOOK),
+                       ("prepare-commit-msg", MESSAGE_HOOK)):
+        (folder / name).write_text(text, encoding="utf-8")
+        (folder / name).chmod(0o755)
+    base = head(git_bureau)
+    record = drawn(ssj, git_bureau, "1")
+    assert git(git_bureau, "rev-parse", "HEAD~1").strip() == base
+    assert subject(git_bureau) == subject_of_draw(record, "二股-0")
+    assert list((git_bureau / ".git").glob("hook-ran-*")) == []  # no hook ran at all
+    assert git(git_bureau, "status", "--porcelain", "--", "data", "plans") == ""
+    assert ssj(git_bureau, "void", "二股-0", "--reason", "测试").code == 0
+    assert subject(git_bureau) == "作废 二股-0（二股-1）：测试"
+    assert verify(ssj, git_bureau) == (0, [])
+
+
+# ---------------------------------------------------------------------------------------------------
+# A commit that still fails: exit 3, the record stays, nothing is shown, every writer refuses until it is committed
+# ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(os.name == "nt", reason="uses /bin/false as the signing program")
+def test_a_commit_that_still_fails_keeps_the_record_and_blocks_every_writer(git_bureau, ssj):
+    git(git_bureau, "config", "commit.gpgSign", "true")  # signing fails after every pre-flight check passed
+    git(git_bureau, "config", "gpg.program", "false")
+    base = head(git_bureau)
+    result = draw(ssj, git_bureau, "1", "--json")
+    assert (result.code, result.out) == (3, "")  # nothing of the selection is shown, not even as JSON
+    assert "Traceback" not in result.err and "gpg failed to sign the data" in result.err
+    assert f"记录已写入 {ERGU}，但 git 提交失败：" in result.err
+    assert f"记录不会删除；请处理后运行：{HOW_TO_COMMIT}" in result.err
+    assert head(git_bureau) == base
+    record = records_of(git_bureau)[0]
+    assert (record["seq"], record["seed"]) == (0, "1")  # the record stays
+    kept = snapshot(git_bureau)
+    for command in (("draw", "--section", "二股", "--ratio", "0.1", "--seed", "2", *DAY, *AGAIN),
+                    ("void", "二股-0", "--reason", "重新抽取"), ANNOUNCE):
+        refused = ssj(git_bureau, *command)
+        assert (refused.code, refused.out) == (1, ""), command
+        assert f"{PENDING}{ERGU}、{LISTS}/" in refused.err, refused.err
+        assert f"在它提交之前不能再写入新记录（记录不会被丢弃）：请先运行 {HOW_TO_COMMIT}" in refused.err
+    assert snapshot(git_bureau) == kept
     code, problems = verify(ssj, git_bureau)
-    assert (code, problems) == (0, [])  # the history itself is append-only
-    assert warnings_of(ssj, git_bureau) == [
-        (ERGU, 2, f"已不在当前历史中的台账提交：可能被 reset 后重新抽取（提交 {lost[:10]}“{subject}”中第 2 行起的记录"
-                  "不在当前台账里；git reflog 可查）")]
+    assert code == 1
+    assert problems == [(rel, None, UNCOMMITTED) for rel in sorted({ERGU, *list_files_of(record)})]
+    # doing what the message says anchors the record, and writing goes on from it
+    git(git_bureau, "config", "commit.gpgSign", "false")
+    git(git_bureau, "add", "data/ledger")
+    git(git_bureau, "commit", "-q", "-m", "补交台账记录")
+    assert verify(ssj, git_bureau) == (0, [])
+    assert drawn(ssj, git_bureau, "2", *AGAIN)["prev"] == record["hash"]
 
 
-def test_a_reworded_commit_that_keeps_every_record_is_not_reported(git_bureau, ssj):
-    assert draw(ssj, git_bureau, "1").code == 0
+# ---------------------------------------------------------------------------------------------------
+# Ledger content in the working tree that is not HEAD's
+# ---------------------------------------------------------------------------------------------------
+
+def edit_operator(root: Path, line: int, to: str = "测试者") -> None:
+    rows = lines(root)
+    rows[line - 1] = rows[line - 1].replace('"operator":"测试员"'.encode(), f'"operator":"{to}"'.encode(), 1)
+    (root / ERGU).write_bytes(b"".join(rows))
+
+
+def test_an_edited_committed_line_in_the_working_tree_is_found_and_blocks_writers(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    drawn(ssj, git_bureau, "2", *AGAIN)
+    edit_operator(git_bureau, 1)
+    assert verify(ssj, git_bureau) == (1, [(ERGU, None, UNCOMMITTED), (ERGU, 1, "hash 不符（记录被改动过）")])
+    before = snapshot(git_bureau)
+    refused = draw(ssj, git_bureau, "3", *AGAIN)
+    assert refused.code == 1 and f"{PENDING}{ERGU}。" in refused.err and "ssj verify-ledger" in refused.err
+    assert snapshot(git_bureau) == before
+
+
+def test_a_deleted_last_line_in_the_working_tree_is_found(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    drawn(ssj, git_bureau, "2", *AGAIN)
+    (git_bureau / ERGU).write_bytes(lines(git_bureau)[0])  # the chain alone still looks fine
+    assert verify(ssj, git_bureau) == (1, [(ERGU, None, UNCOMMITTED)])
+    assert f"{ERGU}: {UNCOMMITTED}" in ssj(git_bureau, "verify-ledger").out
+
+
+def test_a_torn_line_left_by_a_crash_is_repaired_without_touching_history(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    whole = (git_bureau / ERGU).read_bytes()
+    torn = b'{"again":null,"announcement":null,"assignments":[0,1'
+    (git_bureau / ERGU).write_bytes(whole + torn)
+    assert verify(ssj, git_bureau) == (1, [(ERGU, None, UNCOMMITTED), (ERGU, 2, "最后一行不完整（没有换行符，写入可能被中断）；"
+                                                                            "可用 ssj ledger repair 去掉这一残行")])
+    before = snapshot(git_bureau)
+    assert draw(ssj, git_bureau, "2", *AGAIN).code == 1
+    assert snapshot(git_bureau) == before
+    repaired = ssj(git_bureau, "ledger", "repair")
+    assert repaired.code == 0 and f"{ERGU}：已去掉不完整的末行（{len(torn)} 字节），保留 1 条完整记录。" in repaired.out
+    assert (git_bureau / ERGU).read_bytes() == whole
+    assert verify(ssj, git_bureau) == (0, [])
+    assert drawn(ssj, git_bureau, "2", *AGAIN)["seq"] == 1
+
+
+@pytest.mark.xfail(strict=True, reason="ledger/writing.py git_state() checks for uncommitted ledger content before write() "
+                   "checks torn_tail(): inside git a torn line gets the message 'commit it' (git add data/ledger && git commit), "
+                   "which commits the torn line and breaks the history for good, instead of naming it and ssj ledger repair")
+def test_inside_git_a_torn_line_is_refused_by_name_and_never_to_be_committed(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    (git_bureau / ERGU).write_bytes((git_bureau / ERGU).read_bytes() + b'{"again":null,"announcement"')
+    refused = draw(ssj, git_bureau, "2", *AGAIN)
+    assert refused.code == 1
+    assert f"{ERGU} 的最后一行不完整（写入被中断）：请先运行 ssj ledger repair" in refused.err
+    assert "git commit" not in refused.err
+
+
+# ---------------------------------------------------------------------------------------------------
+# Committed history that is not append-only (one pass over git log -p)
+# ---------------------------------------------------------------------------------------------------
+
+def test_append_only_history_verifies(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    drawn(ssj, git_bureau, "2", *AGAIN)
+    assert ssj(git_bureau, "draw", "--section", "一股", "--seed", "1", *DAY).code == 0
+    assert ssj(git_bureau, "void", "二股-1", "--reason", "测试").code == 0
+    result = ssj(git_bureau, "verify-ledger")
+    assert result.code == 0
+    assert "核验通过：哈希链、重算抽取与回避、git 历史只增不改、抽取与当时数据一致且在已审批的计划内。" in result.out
+
+
+def test_a_committed_edit_of_a_line_is_a_rewrite(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    drawn(ssj, git_bureau, "2", *AGAIN)
+    edit_operator(git_bureau, 1)
+    commit_all(git_bureau, "改操作人")
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 1, "hash 不符（记录被改动过）"), (ERGU, 1, rewritten(head(git_bureau), 1))])
+
+
+def test_a_committed_deletion_of_the_last_line_is_a_rewrite(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    drawn(ssj, git_bureau, "2", *AGAIN)
+    (git_bureau / ERGU).write_bytes(lines(git_bureau)[0])  # what is left is a valid chain
+    commit_all(git_bureau, "删去第二次抽取")
+    code, problems = verify(ssj, git_bureau)
+    assert (code, problems) == (1, [(ERGU, 2, rewritten(head(git_bureau), 2))])
+    assert f"{ERGU}:2: {rewritten(head(git_bureau), 2)}" in ssj(git_bureau, "verify-ledger").out
+
+
+def test_a_commit_that_rewrites_a_year_file_as_a_valid_chain_is_found(git_bureau, ssj):
+    record = drawn(ssj, git_bureau, "1")
+    body = {k: v for k, v in record.items() if k != "hash"}
+    body["operator"] = "李四"
+    body["hash"] = kit.record_hash(body)
+    (git_bureau / ERGU).write_bytes(kit.canonical(body) + b"\n")
+    commit_all(git_bureau, "重写台账")
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 1, rewritten(head(git_bureau), 1))])
+
+
+def test_a_year_file_deleted_in_a_commit_is_found(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    git(git_bureau, "rm", "-q", ERGU)
+    git(git_bureau, "commit", "-q", "-m", "删除二股台账")
+    deleting = head(git_bureau)
+    code, problems = verify(ssj, git_bureau)
+    assert code == 1
+    assert (ERGU, None, f"提交 {deleting[:10]} 删除了这个台账文件：历史被改写") in problems
+    assert ("data/ledger/ergu", None, "整本台账已被删除（git 中有已提交的版本）") in problems
+    assert {file for file, _, _ in problems} == {ERGU, "data/ledger/ergu"}
+
+
+def general(record: dict) -> tuple[str, str]:
+    """(``第 N 层（一般）``, the list file of its population) of a draw."""
+    number, stratum = next((n, s) for n, s in enumerate(record["strata"], 1) if s["name"] == "一般")
+    return f"第 {number} 层（一般）", f"{LISTS}/{stratum['population']}.json"
+
+
+@pytest.mark.parametrize("change", ["deleted", "changed"])
+def test_a_list_file_deleted_or_changed_in_a_commit_is_found(git_bureau, ssj, change):
+    record = drawn(ssj, git_bureau, "1")
+    layer, rel = general(record)
+    original = (git_bureau / rel).read_bytes()
+    if change == "deleted":
+        (git_bureau / rel).unlink()
+        found = f"{layer}：缺少名单文件 lists/{Path(rel).name}"
+    else:
+        (git_bureau / rel).write_bytes(original.replace(b'"]', b'","91410482MA00000000"]', 1))
+        found = f"{layer}：名单文件 {Path(rel).name} 的 SHA-256 与文件名不符（文件被改动过）"
+    code, problems = verify(ssj, git_bureau)  # not yet committed
+    assert code == 1 and (rel, None, UNCOMMITTED) in problems and (ERGU, 1, found) in problems
+    commit_all(git_bureau, "整理名单")
+    changing = head(git_bureau)
+    what = "删除" if change == "deleted" else "改动"
+    history = (rel, None, f"提交 {changing[:10]} {what}了这个名单文件：名单文件一经提交永不改动")
+    code, problems = verify(ssj, git_bureau)
+    assert code == 1 and history in problems and (ERGU, 1, found) in problems
+    assert {file for file, _, _ in problems} == {rel, ERGU}
+    # putting the bytes back mends the ledger, never the history
+    (git_bureau / rel).write_bytes(original)
+    commit_all(git_bureau, "恢复名单")
+    assert verify(ssj, git_bureau) == (1, [history])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Ledger commits the current history lost: reset, amend, rebase (an error, naming the commit)
+# ---------------------------------------------------------------------------------------------------
+
+def test_a_draw_reset_away_and_redrawn_is_an_error(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    drawn(ssj, git_bureau, "2", *AGAIN)
+    lost, title = head(git_bureau), subject(git_bureau)
+    git(git_bureau, "reset", "-q", "--hard", "HEAD~1")  # the second draw did not please
+    expected = [(ERGU, None, lost_message(lost, title, "ergu-1"))]
+    assert verify(ssj, git_bureau) == (1, expected)
+    drawn(ssj, git_bureau, "3", *AGAIN)  # … and is drawn again
+    assert verify(ssj, git_bureau) == (1, expected)
+    result = ssj(git_bureau, "verify-ledger")
+    assert result.code == 1 and f"{ERGU}: {lost_message(lost, title, 'ergu-1')}" in result.out
+
+
+def test_an_amend_that_drops_a_record_is_an_error(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    drawn(ssj, git_bureau, "2", *AGAIN)
+    lost, title = head(git_bureau), subject(git_bureau)
+    (git_bureau / ERGU).write_bytes(lines(git_bureau)[0])
+    git(git_bureau, "commit", "-q", "--amend", "-a", "-m", "整理名单文件")
+    assert verify(ssj, git_bureau) == (1, [(ERGU, None, lost_message(lost, title, "ergu-1"))])
+
+
+def test_an_amended_message_that_keeps_every_record_is_not_reported(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
     git(git_bureau, "commit", "-q", "--amend", "-m", "抽取 二股-0（补充说明）")
-    assert warnings_of(ssj, git_bureau) == []
+    assert verify(ssj, git_bureau) == (0, []) and warnings_of(ssj, git_bureau) == []
+
+
+def expire_and_prune(root: Path) -> None:
+    git(root, "reflog", "expire", "--expire=now", "--all")
+    git(root, "gc", "-q", "--prune=now")
+
+
+@pytest.mark.xfail(strict=True, reason="nothing remembers a chain head once its commit is gone: audit/history.py "
+                   "lost_commits() reads only the reflog, and ledger/index.py Index.refresh() silently rebuilds when the ledger "
+                   "shrank; no checkpoint of seen heads is kept in .ssj/ (SPEC §5), so reset + reflog expire + gc leaves no trace")
+def test_a_draw_reset_away_with_reflog_expired_and_gc_is_still_an_error(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    drawn(ssj, git_bureau, "2", *AGAIN)
+    git(git_bureau, "reset", "-q", "--hard", "HEAD~1")
+    expire_and_prune(git_bureau)
+    drawn(ssj, git_bureau, "3", *AGAIN)
+    code, problems = verify(ssj, git_bureau)
+    assert code == 1 and any("ergu-1" in message for _, _, message in problems), problems
+
+
+def test_a_record_dropped_by_rebase_shows_in_another_ledgers_heads_even_after_gc(git_bureau, ssj):
+    first = drawn(ssj, git_bureau, "1")
+    second = drawn(ssj, git_bureau, "2", *AGAIN)
+    dropped = head(git_bureau)
+    result = ssj(git_bureau, "draw", "--section", "一股", "--seed", "1", *DAY, "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["heads"]["ergu"] == {"seq": 1, "hash": second["hash"]}  # 一股-0 witnesses 二股-1
+    git(git_bureau, "rebase", "-q", "--onto", "HEAD~2", "HEAD~1")  # drop 二股-1, keep 一股-0
+    expire_and_prune(git_bureau)
+    assert [r["seq"] for r in records_of(git_bureau)] == [0]
+    assert verify(ssj, git_bureau) == (1, [
+        (YIGU, 1, f"heads 中 ergu 为 ergu-1（{second['hash'][:12]}…），与 ergu 台账不符（写入时它的最后一条是 ergu-0，"
+                  f"{first['hash'][:12]}…）：台账中有记录被删除、插入或改动过"),
+        (YIGU, 1, f"记录所依据的提交 {dropped[:10]} 不在当前分支的 git 历史中"),
+    ])
 
 
 def pushed(root: Path, tmp_path: Path) -> Path:
     remote = tmp_path / "远程.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
     git(root, "remote", "add", "origin", str(remote))
     git(root, "push", "-q", "-u", "origin", "main")
     return remote
 
 
 def test_rewriting_a_pushed_ledger_is_an_error(git_bureau, ssj, tmp_path):
-    assert draw(ssj, git_bureau, "1").code == 0
+    drawn(ssj, git_bureau, "1")
     pushed(git_bureau, tmp_path)
     git(git_bureau, "reset", "-q", "--hard", "HEAD~1")
-    assert draw(ssj, git_bureau, "2").code == 0
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 1, "与已推送到上游 origin/main 的版本不同（第 1 行起）：已推送的台账记录在本地被改写或删除"
-                                  "（可能被 reset 后重新抽取）")]
+    expire_and_prune(git_bureau)  # the upstream still holds it
+    drawn(ssj, git_bureau, "2")
+    assert verify(ssj, git_bureau) == (1, [(ERGU, None, "与已推送到上游 origin/main 的版本不同：已推送的台账记录在本地被改写或删除"
+                                                        "（可能被 reset 后重新抽取）")])
 
 
-def test_a_ledger_behind_its_upstream_is_a_warning(git_bureau, ssj, tmp_path):
-    assert draw(ssj, git_bureau, "1").code == 0
-    pushed(git_bureau, tmp_path)
+@pytest.mark.xfail(strict=True, reason="git.py lost_commits() runs `git log --reflog --not HEAD`, and the reflog of "
+                   "refs/remotes/origin/main holds a colleague's fetched, not yet merged commits: a ledger merely behind its "
+                   "upstream is reported as lost history (exit 1) instead of the warning history.upstream() gives")
+def test_a_ledger_behind_its_upstream_after_a_fetch_is_only_a_warning(git_bureau, ssj, tmp_path):
+    drawn(ssj, git_bureau, "1")
+    remote = pushed(git_bureau, tmp_path)
+    colleague = tmp_path / "同事"
+    git(tmp_path, "clone", "-q", str(remote), str(colleague))
+    git(colleague, "config", "user.name", "同事")
+    git(colleague, "config", "user.email", "colleague@example.invalid")
+    shutil.copytree(git_bureau / ".ssj", colleague / ".ssj")
+    drawn(ssj, colleague, "2", *AGAIN)
+    git(colleague, "push", "-q")
+    git(git_bureau, "fetch", "-q")
+    assert warnings_of(ssj, git_bureau) == [(ERGU, None, "上游 origin/main 中的这个台账比本地多 1 条记录：请先 git pull 再核验")]
     assert verify(ssj, git_bureau) == (0, [])
-    git(git_bureau, "reset", "-q", "--hard", "HEAD~1")  # as if a colleague's pushed draw were not pulled yet
-    code, problems = verify(ssj, git_bureau)
-    assert (code, problems) == (0, [])
-    assert (ERGU, 1, "上游 origin/main 中的这个台账比本地多 1 条记录：请先 git pull 再核验") in warnings_of(ssj, git_bureau)
+
+
+def test_a_colleagues_pushed_draw_pulled_in_verifies(git_bureau, ssj, tmp_path):
+    drawn(ssj, git_bureau, "1")
+    remote = pushed(git_bureau, tmp_path)
+    colleague = tmp_path / "同事"
+    git(tmp_path, "clone", "-q", str(remote), str(colleague))
+    git(colleague, "config", "user.name", "同事")
+    git(colleague, "config", "user.email", "colleague@example.invalid")
+    theirs = drawn(ssj, colleague, "2", *AGAIN)
+    git(colleague, "push", "-q")
+    git(git_bureau, "pull", "-q", "--ff-only")
+    assert records_of(git_bureau)[-1] == theirs
+    assert verify(ssj, git_bureau) == (0, [])
+    assert drawn(ssj, git_bureau, "3", *AGAIN)["prev"] == theirs["hash"]  # the index took the pulled line in
 
 
 # ---------------------------------------------------------------------------------------------------
-# A whole ledger file deleted in a commit
+# Each record against the data at its commit (a forged copy appended after a void, so that only what it
+# changes can be wrong: the rest period and rotation end with the void)
 # ---------------------------------------------------------------------------------------------------
 
-def test_a_section_ledger_deleted_in_a_commit_is_found(git_bureau, ssj):
-    yigu = "data/ledger/yigu.jsonl"
-    assert draw(ssj, git_bureau, "1").code == 0
-    assert ssj(git_bureau, "draw", "--section", "一股", "--seed", "1", *DAY).code == 0
-    git(git_bureau, "rm", "-q", yigu)
-    git(git_bureau, "commit", "-q", "-m", "删除一股台账")
-    deleting = head(git_bureau)
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(yigu, None, "台账文件已被删除（git 中有已提交的版本）"),
-                        (yigu, 1, f"提交 {deleting[:10]} 改写了此前已提交的台账（第 1 行起不同）：历史被改写")]
+@pytest.fixture
+def voided(git_bureau, ssj) -> dict:
+    """二股-0 drawn and voided (二股-1): a template whose exact copy as 二股-2 verifies."""
+    record = drawn(ssj, git_bureau, "1")
+    assert ssj(git_bureau, "void", "二股-0", "--reason", "测试").code == 0
+    return record
 
 
-def test_announcement_whose_conflicts_digest_does_not_match_its_data(git_bureau, ssj):
-    assert ssj(git_bureau, "announce", "--section", "二股", *DAY, "--seed-source", "福彩双色球第2026140期").code == 0
-    note = records_of(git_bureau)[0]
-    assert "conflicts_digest" in note
-    forge(git_bureau, note, conflicts_digest="0" * 64)
+def test_an_exact_copy_after_a_void_verifies(git_bureau, ssj, voided):
+    forge(git_bureau, voided)
+    commit_all(git_bureau, "复制")
+    assert verify(ssj, git_bureau) == (0, [])
+
+
+def test_forged_population_found_against_the_data_at_its_commit(git_bureau, ssj, voided):
+    body = json.loads(json.dumps(voided))
+    seed = body["seed"]
+    outsiders = ("92410482MA4FLXCGXA", "92410482MA4A33NN29", "91410482MA4D0GX26A")  # 非煤矿山: not 二股's
+    for stratum in body["strata"]:
+        ids = json.loads((git_bureau / LISTS / f"{stratum['population']}.json").read_bytes())
+        cutoff = kit.first_fraction(stratum["selected"][-1], seed) if stratum["selected"] else "0."
+        extra = next((i for i in outsiders if kit.first_fraction(i, seed) > cutoff), None)
+        if extra is not None and kit.sample_size(len(ids) + 1, stratum["ratio"]) == stratum["k"]:
+            break  # one more company that changes neither k nor the selection
+    else:
+        pytest.fail("no stratum to pad")
+    forged = sorted([*ids, extra])
+    (git_bureau / LISTS / f"{kit.id_list_digest(forged)}.json").write_bytes(kit.list_bytes(forged))
+    stratum["population"], stratum["count"] = kit.id_list_digest(forged), len(forged)
+    forge(git_bureau, body)
     commit_all(git_bureau, "伪造")
-    code, problems = verify(ssj, git_bureau)
-    assert code == 1
-    assert problems == [(ERGU, 2, "公告的利害关系申报摘要与当时 data/inspectors.yaml 中的申报不一致")]
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 3, f"第 {stratum['name']} 层的名单或比例与当时数据文件得出的不一致"
+                                                     "（分层、在营状态、黑名单或计划比例被改动）")])
+
+
+def test_a_draw_whose_inputs_do_not_match_its_commit(git_bureau, ssj, voided):
+    forge(git_bureau, voided, inputs={**voided["inputs"], "data/credit.yaml": "0" * 64})
+    commit_all(git_bureau, "伪造")
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 3, "输入文件 data/credit.yaml 的 SHA-256 与所依据的提交中的文件不符")])
+
+
+@pytest.mark.parametrize("commit, message", [
+    (None, "这条抽取记录没有所依据的 git 提交（commit 为 null）：在 git 仓库中必须记录提交，否则无法按当时的数据复核"),
+    ("f" * 40, "记录所依据的提交 ffffffffff 不在当前分支的 git 历史中"),
+])
+def test_a_draw_without_a_commit_of_this_history(git_bureau, ssj, voided, commit, message):
+    forge(git_bureau, voided, commit=commit)
+    commit_all(git_bureau, "伪造")
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 3, message)])
+
+
+def test_an_announcement_without_its_commit(git_bureau, ssj):
+    result = ssj(git_bureau, *ANNOUNCE, "--json")
+    assert result.code == 0, result.err
+    assert ssj(git_bureau, "void", "二股-0", "--reason", "测试").code == 0
+    forge(git_bureau, json.loads(result.out), commit=None)
+    commit_all(git_bureau, "伪造")
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 3, "这条公告记录没有所依据的 git 提交（commit 为 null）：在 git 仓库中必须记录提交，"
+                                                     "否则无法按当时的数据复核")])
+
+
+def test_later_data_changes_do_not_disturb_earlier_draws(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    inspectors = git_bureau / "data/inspectors.yaml"
+    text = inspectors.read_text(encoding="utf-8")
+    inspectors.write_text(text.replace("    active: true\n", "    active: false\n", 1), encoding="utf-8")
+    commit_all(git_bureau, "一名执法人员调离")
+    drawn(ssj, git_bureau, "2", *AGAIN)
+    assert verify(ssj, git_bureau) == (0, [])
+
+
+def test_a_draw_beyond_its_items_frequency_is_found(git_bureau, ssj, monkeypatch):
+    for seed in "1234":  # 二股's item: 4 a year
+        drawn(ssj, git_bureau, seed, *AGAIN)
+    assert "频次已用完（4 次/年，已抽取 4 次，第十六条）" in draw(ssj, git_bureau, "5", *AGAIN).err
+    monkeypatch.setattr("shuangsuiji.draw.random_draw.check_frequency", lambda *args, **kwargs: None)  # an altered ssj
+    drawn(ssj, git_bureau, "5", *AGAIN)
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 5, "计划事项 2026-ergu-01 的 2026 年频次为 4 次，这已是当年第 5 次有效抽取"
+                                                     "（第十六条）：超出频次须报批临时检查计划")])
+
+
+def test_a_failed_draw_is_committed_and_uses_no_frequency(git_bureau, ssj):
+    import yaml
+
+    path = git_bureau / "data/inspectors.yaml"
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for person in content["inspectors"]:
+        if person["section"] == "ergu":  # every 二股 inspector conflicts with a 重点 company (drawn at 100 %)
+            person.setdefault("conflicts", []).append({"entity": "914104826992660477", "reason": "测试"})
+    path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    commit_all(git_bureau, "申报回避")
+    result = draw(ssj, git_bureau, "1")
+    assert result.code == 1 and "这次尝试已作为“抽取未成”记入台账（二股-0）" in result.err
+    assert f"已写入记录 二股-0（{ERGU} 末行）；已提交 git（{head(git_bureau)[:10]}）" in result.out
+    record = records_of(git_bureau)[0]
+    assert record["type"] == "failed" and record["seed"] == "1"
+    assert subject(git_bureau) == f"抽取未成 二股-0：2026-12-01（人工输入）：{record['reason']}"
+    assert git(git_bureau, "status", "--porcelain", "--", "data") == ""
+    assert verify(ssj, git_bureau) == (0, [])
+    git(git_bureau, "revert", "--no-edit", "HEAD~1")  # the conflicts withdrawn again
+    for seed in "2345":  # the failed attempt took none of the 4
+        drawn(ssj, git_bureau, seed, *AGAIN)
+    assert verify(ssj, git_bureau) == (0, [])

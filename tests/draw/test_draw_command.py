@@ -16,10 +16,12 @@ import rfc8785
 import yaml
 
 from shuangsuiji.publish.verifier import verify as kit
-from tests.helpers import snapshot
+from tests.helpers import assigned, expanded, id_list, ledger_file, snapshot
 
 DAY = ("--date", "2026-12-01")
 SEED = "31415926535897932384"
+#: a second draw of the same plan item within 7 days needs a reason (第十六条); harmless when not needed
+AGAIN = ("--again", "--reason", "测试：同一天再次抽取")
 ERGU_INSPECTORS = ["RZ005", "RZ006", "RZ007", "RZ008", "RZ009", "RZ010"]
 KEY_COMPANY = "914104826992660477"  # 汝州市宝嘉新材料科技有限公司: 危险化学品, 重点, 在营
 OTHER_KEY_COMPANY = "91410482MA4F1LNL98"  # 汝州市振康化工有限公司: 危险化学品, 重点, 在营
@@ -49,7 +51,7 @@ def draw(ssj, root, *extra, section="二股", ratio="0.1", seed=SEED):
 
 
 def records_of(root: Path, section: str = "ergu") -> list[dict]:
-    path = root / f"data/ledger/{section}.jsonl"
+    path = ledger_file(root, section)
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
 
 
@@ -89,45 +91,60 @@ def ranked(ids, seed):
 def test_json_prints_exactly_the_ledger_line(bureau, ssj):
     result = draw(ssj, bureau, "--json")
     assert result.code == 0, result.err
-    line = (bureau / "data/ledger/ergu.jsonl").read_text(encoding="utf-8")
+    line = ledger_file(bureau, "ergu").read_text(encoding="utf-8")
     assert result.out == line
     assert line.count("\n") == 1
     record = json.loads(line)
     assert rfc8785.dumps(record) + b"\n" == line.encode("utf-8")
-    assert record["seq"] == 0 and record["prev"] == "0" * 64 and record["type"] == "draw"
+    assert record["format"] == 2 and record["seq"] == 0 and record["prev"] == "0" * 64 and record["type"] == "draw"
     assert record["hash"] == kit.record_hash(record)
     assert record["section"] == "ergu" and record["plan_item"] == "2026-ergu-01" and record["checklist_item"] == "C03"
-    assert record["date"] == "2026-12-01" and record["ratio"] == "0.1" and record["team_size"] == 2
+    assert record["date"] == "2026-12-01" and record["ratio"] == "0.1" and record["inspectors"]["team_size"] == 2
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", record["at"])
-    assert record["commit"] is None and record["dirty"] is False
-    assert "已写入记录 二股-0（data/ledger/ergu.jsonl 第 1 行）" in result.err
+    assert record["commit"] is None and record["dirty"] is False and record["again"] is None
+    assert record["heads"] == {"bureau": {"seq": 2, "hash": records_of(bureau, "bureau")[-1]["hash"]}}  # 3 plan approvals
+    assert "已写入记录 二股-0" in result.err and "data/ledger/ergu/2026.jsonl 末行" in result.err
     for path, digest in record["inputs"].items():
         assert hashlib.sha256((bureau / path).read_bytes()).hexdigest() == digest
     assert {"data/inspectors.yaml", "data/credit.yaml", "plans/2026.yaml", "data/entities/烟花爆竹.yaml"} <= set(record["inputs"])
+    # each stratum names its eligible ids by the digest of a content-addressed list file (SPEC §5)
+    for stratum in record["strata"]:
+        ids = id_list(bureau, stratum["population"])
+        assert stratum["count"] == len(ids) and ids == sorted(set(ids))
+        assert hashlib.sha256(rfc8785.dumps(ids)).hexdigest() == stratum["population"]
+
+
+def test_the_written_line_names_the_repo_relative_year_file(bureau, ssj):
+    result = draw(ssj, bureau, "--json")
+    assert result.code == 0, result.err
+    assert "已写入记录 二股-0（data/ledger/ergu/2026.jsonl 末行）" in result.err
 
 
 def test_outsider_rederives_every_stratum_with_consistent_sampler(bureau, ssj):
     record = json.loads(draw(ssj, bureau, "--json", seed="福彩第2026140期 07 12 19 23 28 33").out)
     assert [s["name"] for s in record["strata"]] == STRATA
+    full = expanded(bureau, record)  # the population lists, read from the list files the record names
     merged = []
-    for stratum in record["strata"]:
+    for stratum in full["strata"]:
         population = stratum["population"]
-        assert population == sorted(set(population))
+        assert population == sorted(set(population)) and stratum["count"] == len(population)
         n = len(population)
         k = max(1, math.ceil(Fraction(stratum["ratio"]) * n)) if n else 0
         assert stratum["k"] == k
         expected = list(consistent_sampler.sampler(population, seed=record["seed"], output="id"))[:k]
-        assert [s["id"] for s in stratum["selected"]] == expected
-        for s in stratum["selected"]:
-            assert s["ticket"] == consistent_sampler.first_fraction(s["id"], record["seed"])
-            merged.append((s["ticket"], s["id"]))
+        assert stratum["selected"] == expected  # ids in ticket order; tickets are not stored ...
+        for entity in stratum["selected"]:  # ... anyone recomputes them
+            merged.append((consistent_sampler.first_fraction(entity, record["seed"]), entity))
     assert sum(s["k"] for s in record["strata"]) == 33
-    assert [a["entity"] for a in record["assignments"]] == [i for _, i in sorted(merged)]
+    assert [a["entity"] for a in assigned(record)] == [i for _, i in sorted(merged)]
     order = ranked(record["inspectors"]["eligible"], record["seed"] + "|inspectors")
     assert record["inspectors"]["eligible"] == ERGU_INSPECTORS
-    assert record["inspectors"]["teams"] == [order[0:2], order[2:4], order[4:6]]
-    assert record["inspectors"]["reserve"] == []
-    assert [a["team"] for a in record["assignments"]] == [i % 3 for i in range(33)]
+    # R = min(1, 6 − 2) = 1 kept in reserve, T = min(33, ⌊(6 − 1)/2⌋) = 2 teams; the rest, in ticket order, wait
+    assert record["inspectors"]["reserve_size"] == 1
+    assert record["inspectors"]["teams"] == [order[0:2], order[2:4]]
+    assert record["inspectors"]["reserve"] == order[4:]
+    assert record["assignments"] == [i % 2 for i in range(33)]
+    assert record["rested"] == [] and record["recent"] == [] and record["rotation_ignored"] == []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -136,7 +153,7 @@ def test_outsider_rederives_every_stratum_with_consistent_sampler(bureau, ssj):
 
 def test_system_seed_without_seed_option(bureau, ssj):
     first = json.loads(draw(ssj, bureau, "--json", seed=None).out)
-    second = json.loads(draw(ssj, bureau, "--json", seed=None).out)
+    second = json.loads(draw(ssj, bureau, "--json", *AGAIN, seed=None).out)
     for record in (first, second):
         assert re.fullmatch(r"\d{20}", record["seed"])
         assert record["fairness"] == "system" and record["announcement"] is None
@@ -148,81 +165,145 @@ def test_operator_seed_is_trimmed_and_nfc(bureau, ssj):
     record = json.loads(draw(ssj, bureau, "--json", seed="  Cafe\u0301 骰子 3-1-4 \t").out)
     assert record["seed"] == "Caf\u00e9 骰子 3-1-4"
     assert record["fairness"] == "operator" and record["seed_source"] == "操作员输入"
-    named = json.loads(draw(ssj, bureau, "--json", "--seed-source", " 掷骰子 20 次 ", seed="0" * 20).out)
+    named = json.loads(draw(ssj, bureau, "--json", "--seed-source", " 掷骰子 20 次 ", *AGAIN, seed="0" * 20).out)
     assert named["seed_source"] == "掷骰子 20 次" and named["fairness"] == "operator"
 
 
 def test_fairness_shown_in_words(bureau, ssj):
     result = draw(ssj, bureau)
     assert result.code == 0
-    assert "公平性：人工输入" in result.out and "可信度最低" in result.out
+    # issue 11: system and operator seeds are described honestly, not ranked
+    assert "公平性：人工输入" in result.out and "外界无法证实没有多次尝试" in result.out
 
 
-def announce(ssj, root, source="福彩双色球第2026140期开奖号码"):
-    result = ssj(root, "announce", "--section", "二股", "--ratio", "0.1", *DAY, "--seed-source", source, "--json")
+#: the announced draw of the examples: announced on 2026-12-01 for 2026-12-08, the numbers of 双色球 2026140
+ANNOUNCED_DAY = "2026-12-08"
+SOURCE = "双色球:2026140"
+NOT_BEFORE = "2026-12-08T21:30"
+AFTER_THE_LOTTERY = "2026-12-08T22:00"
+RESULT = "03 08 12 19 25 31 + 07"
+RESULT_SEED = "双色球2026140:03 08 12 19 25 31+07"  # SPEC §4: the one canonical form of that result
+OTHER_RESULT = "01 05 09 14 22 30 + 11"
+
+
+def announce(ssj, root, *extra, date=ANNOUNCED_DAY, source=SOURCE, not_before=NOT_BEFORE):
+    result = ssj(root, "announce", "--section", "二股", "--ratio", "0.1", "--date", date, "--source", source,
+                 "--not-before", not_before, "--json", *extra)
     assert result.code == 0, result.err
     return json.loads(result.out)
 
 
-def test_announced_draw(bureau, ssj):
+def draw_announced(ssj, root, *extra, note="二股-0", seed=RESULT):
+    return ssj(root, "draw", "--announcement", note, "--seed", seed, *extra)
+
+
+def test_announced_draw(bureau, ssj, clock):
     note = announce(ssj, bureau)
-    assert note["type"] == "announce" and note["seq"] == 0 and note["ratio"] == "0.1" and note["date"] == "2026-12-01"
-    result = ssj(bureau, "draw", "--announcement", "二股-0", "--seed", " 07 12 19 23 28 33 05 ", "--json")
+    assert note["type"] == "announce" and note["seq"] == 0 and note["ratio"] == "0.1" and note["date"] == ANNOUNCED_DAY
+    assert note["sources"] == [{"game": "双色球", "period": "2026140"}]
+    assert note["not_before"] == "2026-12-08T21:30:00+08:00" and note["at"] < note["not_before"]
+    clock.set(AFTER_THE_LOTTERY)
+    result = draw_announced(ssj, bureau, "--json", seed=" 31 25 19 12 08 03 ＋ 07 ")  # as read off a ticket
     assert result.code == 0, result.err
     record = json.loads(result.out)
     assert record["fairness"] == "announced" and record["announcement"] == note["hash"]
-    assert record["seed"] == "07121923283305"  # the announcement's seed rule: its digits, in order
-    assert record["seed_source"] == "福彩双色球第2026140期开奖号码"
-    assert (record["section"], record["plan_item"], record["date"], record["ratio"], record["team_size"]) == \
-        (note["section"], note["plan_item"], note["date"], note["ratio"], note["team_size"])
-    everyone = sorted(i for s in record["strata"] for i in s["population"])
-    assert note["population_digest"] == hashlib.sha256(rfc8785.dumps(everyone)).hexdigest()
-    assert note["pool_digest"] == hashlib.sha256(rfc8785.dumps(record["inspectors"]["eligible"])).hexdigest()
+    assert record["seed"] == RESULT_SEED and RESULT_SEED in record["seed_source"]
+    assert record["at"] == "2026-12-08T22:00:00+08:00"
+    assert (record["section"], record["plan_item"], record["date"], record["ratio"], record["rested"]) == \
+        (note["section"], note["plan_item"], note["date"], note["ratio"], note["rested"])
+    # the draw uses exactly the lists the announcement published before the numbers existed
+    assert [{k: s[k] for k in ("name", "ratio", "population", "count")} for s in record["strata"]] == note["strata"]
+    for stratum in note["strata"]:
+        assert hashlib.sha256(rfc8785.dumps(id_list(bureau, stratum["population"]))).hexdigest() == stratum["population"]
+    assert {k: record["inspectors"][k] for k in ("eligible", "team_size", "reserve_size")} == note["inspectors"]
+    assert all(c in note["conflicts"] for c in record["conflicts"])
     assert "事先公告" in ssj(bureau, "show", "二股-1").out
     assert ssj(bureau, "verify-ledger").code == 0
 
 
-def test_announced_draw_refused_when_population_changed(bureau, ssj):
+def test_announced_draw_refused_before_the_numbers_exist(bureau, ssj, clock):
+    announce(ssj, bureau)
+    before = snapshot(bureau)
+    clock.set("2026-12-08T21:29")
+    refused(draw_announced(ssj, bureau), "公告规定的开奖时间是 2026-12-08T21:30:00+08:00", "号码还未公布，不能抽取")
+    assert snapshot(bureau) == before
+    clock.set("2026-12-08T21:30")
+    assert draw_announced(ssj, bureau).code == 0
+
+
+def test_announced_draw_refused_when_population_changed(bureau, ssj, clock):
     announce(ssj, bureau)
     set_entity(bureau, "危险化学品.yaml", KEY_COMPANY, status="停业")
+    clock.set(AFTER_THE_LOTTERY)
     before = snapshot(bureau)
-    refused(ssj(bureau, "draw", "--announcement", "二股-0", "--seed", "12345"), "与公告 二股-0 不一致", "检查对象名单", "自公告后有变化")
+    refused(draw_announced(ssj, bureau), "检查对象名单", "自公告后有变化", "不能按该公告抽取", "ssj void")
     assert snapshot(bureau) == before
 
 
-def test_announced_draw_refused_when_pool_changed(bureau, ssj):
+def test_announced_draw_refused_when_pool_changed(bureau, ssj, clock):
     announce(ssj, bureau)
     set_inspector(bureau, "RZ010", active=False)
+    clock.set(AFTER_THE_LOTTERY)
     before = snapshot(bureau)
-    refused(ssj(bureau, "draw", "--announcement", "二股-0", "--seed", "12345"), "执法人员名单", "自公告后有变化")
+    refused(draw_announced(ssj, bureau), "执法人员名单", "自公告后有变化")
     assert snapshot(bureau) == before
 
 
-def test_announcement_used_once_even_when_voided(bureau, ssj):
+def test_announcement_used_once_even_when_voided(bureau, ssj, clock):
     announce(ssj, bureau)
-    assert ssj(bureau, "draw", "--announcement", "二股-0", "--seed", "12345").code == 0
+    clock.set(AFTER_THE_LOTTERY)
+    assert draw_announced(ssj, bureau).code == 0
     before = snapshot(bureau)
-    refused(ssj(bureau, "draw", "--announcement", "二股-0", "--seed", "12345"), "公告 二股-0 已用于抽取 二股-1", "新的公告")
+    refused(draw_announced(ssj, bureau), "公告 二股-0 已用于抽取 二股-1", "新的公告")
     assert snapshot(bureau) == before
     assert ssj(bureau, "void", "二股-1", "--reason", "开奖期号写错").code == 0
-    refused(ssj(bureau, "draw", "--announcement", "二股-0", "--seed", "54321"), "已用于抽取 二股-1")
+    refused(draw_announced(ssj, bureau, seed=OTHER_RESULT), "已用于抽取 二股-1")
 
 
-def test_announced_draw_needs_a_seed_and_an_announcement(bureau, ssj):
+def test_announced_draw_needs_a_seed_and_an_announcement(bureau, ssj, clock):
     announce(ssj, bureau)
+    clock.set(AFTER_THE_LOTTERY)
     before = snapshot(bureau)
-    refused(ssj(bureau, "draw", "--announcement", "二股-0"), "按公告抽取必须用 --seed", "福彩双色球第2026140期开奖号码")
-    refused(ssj(bureau, "draw", "--announcement", "二股-7", "--seed", "1"), "二股-7 不是一条抽取公告")
-    refused(ssj(bureau, "draw", "--announcement", "二股-0", "--seed", "1", "--date", "2026-12-02"), "--date 与公告不一致")
+    refused(ssj(bureau, "draw", "--announcement", "二股-0"), "按公告抽取必须用 --seed", "双色球第2026140期")
+    refused(draw_announced(ssj, bureau, note="二股-7"), "没有记录 二股-7", "最后一条是 二股-0")
+    refused(draw_announced(ssj, bureau, "--seed", OTHER_RESULT), "公告指定了 1 个开奖来源", "实际给出 2 个")
+    refused(draw_announced(ssj, bureau, "--date", "2026-12-09"), "按公告抽取时参数以公告为准，请不要写 --date")
     assert snapshot(bureau) == before
-    assert draw(ssj, bureau).code == 0
-    refused(ssj(bureau, "draw", "--announcement", "二股-1", "--seed", "1"), "二股-1 不是一条抽取公告")
+    assert ssj(bureau, "draw", "--section", "二股", "--ratio", "0.1", "--seed", SEED).code == 0  # 二股-1
+    refused(draw_announced(ssj, bureau, note="二股-1"), "二股-1 是一条“随机抽取”记录", "不是抽取公告记录")
 
 
-def test_announce_needs_a_named_source(bureau, ssj):
+@pytest.mark.parametrize(("args", "phrases"), [
+    ((), ("请用 --source 指定将来的开奖结果", "--not-before")),
+    (("--source", SOURCE), ("--not-before",)),
+    (("--not-before", NOT_BEFORE), ("--source",)),
+])
+def test_announce_needs_a_named_source_and_its_time(bureau, ssj, args, phrases):
     before = snapshot(bureau)
-    refused(ssj(bureau, "announce", "--section", "二股", *DAY), "--seed-source", "公开来源")
+    result = ssj(bureau, "announce", "--section", "二股", "--date", ANNOUNCED_DAY, *args)
+    assert result.code == 2, (result.code, result.err)
+    assert all(p in result.err for p in phrases) and "Traceback" not in result.err
     assert snapshot(bureau) == before
+
+
+@pytest.mark.parametrize(("source", "not_before", "phrase"), [
+    ("足彩:2026140", NOT_BEFORE, "不认识的开奖来源“足彩”"),
+    ("双色球2026140", NOT_BEFORE, "应写成“游戏:期号”"),
+    ("双色球:140", NOT_BEFORE, "期号“140”无效"),
+    (SOURCE, "下周二晚上", "开奖时间“下周二晚上”无效"),
+    (SOURCE, "2026-12-01T08:00", "不晚于现在：公告必须在号码产生之前发布"),
+    (SOURCE, "2027-01-20T21:30", "开奖时间比抽取日期晚 30 天以上"),
+])
+def test_announce_refuses_sources_and_times_that_could_be_chosen(bureau, ssj, source, not_before, phrase):
+    before = snapshot(bureau)
+    refused(ssj(bureau, "announce", "--section", "二股", "--date", ANNOUNCED_DAY, "--source", source,
+                "--not-before", not_before), phrase)
+    assert snapshot(bureau) == before
+
+
+def test_announce_refuses_the_same_result_twice(bureau, ssj):
+    refused(ssj(bureau, "announce", "--section", "二股", "--date", ANNOUNCED_DAY, "--source", SOURCE, "--source",
+                "福彩双色球:2026140", "--not-before", NOT_BEFORE), "同一期开奖结果写了两次")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -252,7 +333,7 @@ def test_bad_input_refused_and_nothing_written(bureau, ssj, args, phrases):
     refused(result, *phrases)
     assert result.err.count("\n") == 1  # one line
     assert snapshot(bureau) == before
-    assert not (bureau / "data/ledger/ergu.jsonl").exists()
+    assert not (bureau / "data/ledger/ergu/2026.jsonl").exists()
 
 
 def test_missing_section_is_a_usage_error(bureau, ssj):
@@ -293,12 +374,15 @@ def test_conflicted_team_skipped_for_its_company(bureau, ssj):
     record = json.loads(draw(ssj, bureau, "--json", ratio="1").out)
     assert record["conflicts"] == [{"inspector": "RZ007", "entity": "91410482MA49FJDGXD"}]
     teams = record["inspectors"]["teams"]
-    position = [a["entity"] for a in record["assignments"]].index("91410482MA49FJDGXD")
-    given = record["assignments"][position]["team"]
+    assert len(teams) == 2  # 6 inspectors, 1 kept in reserve: ⌊5/2⌋ teams
+    position = [a["entity"] for a in assigned(record)].index("91410482MA49FJDGXD")
+    given = assigned(record)[position]["team"]
     assert "RZ007" not in teams[given]
     rz007 = next(j for j, team in enumerate(teams) if "RZ007" in team)
-    expected = position % 3 if position % 3 != rz007 else (position + 1) % 3
+    expected = position % 2 if position % 2 != rz007 else (position + 1) % 2
     assert given == expected
+    others = [a["team"] for n, a in enumerate(assigned(record)) if n != position]
+    assert others == [n % 2 for n in range(len(assigned(record))) if n != position]  # nobody else moved
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -315,11 +399,11 @@ def test_void(bureau, ssj):
     assert "已作废" in ssj(bureau, "show", "二股-0").out
     before = snapshot(bureau)
     refused(ssj(bureau, "void", "二股-0", "--reason", "再作废一次"), "二股-0 已于", "作废（名单导入有误）")
-    refused(ssj(bureau, "void", "二股-1", "--reason", "x"), "二股-1 是一条“void”记录：只能作废抽取或抽取公告")
+    refused(ssj(bureau, "void", "二股-1", "--reason", "x"), "二股-1 是一条“作废”记录：只能作废抽取或抽取公告")
     refused(ssj(bureau, "void", "二股-9", "--reason", "x"), "没有记录 二股-9", "最后一条是 二股-1")
     refused(ssj(bureau, "void", "二股 3", "--reason", "x"), "格式不对")
     assert snapshot(bureau) == before
-    assert draw(ssj, bureau).code == 0
+    assert draw(ssj, bureau).code == 0  # a voided draw does not count for the 7-day spacing
 
 
 def test_void_needs_a_reason(bureau, ssj):
@@ -348,13 +432,13 @@ def test_recusal_replaces_from_the_reserve_and_never_brings_back_who_stepped_asi
     record, team, (e, f) = team_of_four(ssj, bureau)
     first = recuse(ssj, bureau, team[0])
     assert first.code == 0, first.err
-    assert re.search(f"由备选人员\\w+（{e}）替换", first.out)
+    assert re.search(f"由后备人员\\w+（{e}）替换", first.out)
     second = json.loads(recuse(ssj, bureau, e, KEY_COMPANY, "因故不能执行检查", "--json").out)
     assert (second["inspector"], second["replacement"], second["reason"]) == (e, f, "因故不能执行检查")
     assert second["draw"] == record["hash"] and second["entity"] == KEY_COMPANY
     before = snapshot(bureau)
     third = recuse(ssj, bureau, f)  # e is not in the team any more but stepped aside: nobody is left
-    refused(third, "备选人员中没有可替换", f"（{f}）的人", "未作任何记录", "第十七条")
+    refused(third, "后备人员中没有可替换", f"（{f}）的人", "未作任何记录", "第十七条")
     assert snapshot(bureau) == before
     # the reserve may serve in several teams: e replaces for another company
     other = json.loads(recuse(ssj, bureau, team[1], OTHER_KEY_COMPANY, "其他", "--json").out)
@@ -377,7 +461,7 @@ def test_recusal_skips_a_reserve_inspector_with_a_conflict(bureau, ssj):
     result = json.loads(recuse(ssj, bureau, team[2], KEY_COMPANY, "其他", "--json").out)
     assert result["replacement"] == f
     before = snapshot(bureau)
-    refused(recuse(ssj, bureau, team[3]), "备选人员中没有可替换")  # f serves, e conflicts
+    refused(recuse(ssj, bureau, team[3]), "后备人员中没有可替换")  # f serves, e conflicts
     assert snapshot(bureau) == before
 
 
@@ -392,14 +476,22 @@ def test_recusal_refusals(bureau, ssj):
     refused(recuse(ssj, bureau, team[0]), "已于", "作废", "不能再操作")
 
 
+def only_two_inspectors(root: Path) -> None:
+    """Leave 二股 with RZ005 and RZ006: R = min(1, max(0, 2 − 2)) = 0, so the reserve never costs the only team."""
+    for inspector in ERGU_INSPECTORS[2:]:
+        set_inspector(root, inspector, active=False)
+
+
 def test_no_reserve_at_all(bureau, ssj):
-    draw(ssj, bureau)  # 33 companies, 6 inspectors: 3 teams, no reserve
+    only_two_inspectors(bureau)
+    assert draw(ssj, bureau).code == 0  # 33 companies, 2 inspectors: 1 team, nobody in reserve
     record = records_of(bureau)[0]
-    entity = record["assignments"][0]["entity"]
+    assert record["inspectors"]["reserve"] == [] and record["inspectors"]["reserve_size"] == 0
+    entity = assigned(record)[0]["entity"]
     member = record["inspectors"]["teams"][0][0]
     before = snapshot(bureau)
     result = ssj(bureau, "recuse", "二股-0", "--inspector", member, "--entity", entity, "--reason", "利害关系回避")
-    refused(result, "备选人员中没有可替换", "未作任何记录")
+    refused(result, "后备人员中没有可替换", "未作任何记录")
     assert snapshot(bureau) == before
 
 
@@ -410,7 +502,7 @@ def test_no_reserve_at_all(bureau, ssj):
 def test_log(bureau, ssj):
     assert "台账中还没有记录" in ssj(bureau, "log").out
     draw(ssj, bureau)
-    draw(ssj, bureau, seed="2")
+    draw(ssj, bureau, *AGAIN, seed="2")
     ssj(bureau, "void", "二股-0", "--reason", "测试作废")
     rows = json.loads(ssj(bureau, "log", "--json").out)
     assert [(r["address"], r["type"]) for r in rows] == [("二股-2", "void"), ("二股-1", "draw"), ("二股-0", "draw")]
@@ -433,7 +525,7 @@ def test_show_and_printable_sheet(bureau, ssj, tmp_path):
     page = sheet.read_text(encoding="utf-8")
     assert SEED in page and "操作员输入" in page and record["hash"] in page
     assert "操作人签字" in page and "监督人签字" in page
-    assert all(a["entity"] in page for a in record["assignments"])
+    assert all(a["entity"] in page for a in assigned(record))
     assert "赵建军" in page and "41048220230021" in page  # inspector name and 执法证号
     refused(ssj(bureau, "show", "二股-5"), "没有记录 二股-5")
 
@@ -454,9 +546,10 @@ def test_targeted(bureau, ssj):
     assert record["entities"] == ["91410482MA49FJDGXD"] and record["inspectors"] == ["RZ005", "RZ006"]
     assert record["date"] == "2026-12-01" and record["section"] == "ergu"
     assert "seed" not in record and "fairness" not in record
-    # a targeted inspection is not a draw and does not use up the plan's frequency
+    # a targeted inspection is not a draw and does not use up the plan's frequency (--again: four draws on one day)
     for n in range(4):
-        assert draw(ssj, bureau, seed=str(n)).code == 0
+        assert draw(ssj, bureau, *AGAIN, seed=str(n)).code == 0
+    refused(draw(ssj, bureau, *AGAIN, seed="4"), "频次已用完", "已抽取 4 次")
     assert ssj(bureau, "verify-ledger").code == 0
 
 
@@ -488,24 +581,30 @@ def test_a_back_dated_draw_is_refused_and_writes_nothing(bureau, clock, capsys):
     assert snapshot(bureau) == before
 
 
-def test_announced_draw_accepts_equal_options_and_refuses_contradicting_ones(bureau, ssj):
+def test_announced_draw_accepts_its_own_section_and_refuses_other_parameters(bureau, ssj, clock):
     announce(ssj, bureau)
-    refused(ssj(bureau, "draw", "--announcement", "二股-0", "--section", "一股", "--seed", "1"),
-            "--section 与公告不一致（公告的科室为 ergu）")
-    refused(ssj(bureau, "draw", "--announcement", "二股-0", "--ratio", "0.2", "--seed", "1"), "--ratio 与公告不一致（公告为 0.1）")
-    result = ssj(bureau, "draw", "--announcement", "二股-0", "--section", "二股", "--ratio", "10%", "--seed", "1", "--json")
+    clock.set(AFTER_THE_LOTTERY)
+    before = snapshot(bureau)
+    refused(draw_announced(ssj, bureau, "--section", "一股"), "--section 与公告不一致（公告的科室为 安全监管二股）")
+    # the announcement fixed every parameter: none may be given again, not even an equal one
+    for option, value in (("--ratio", "0.1"), ("--ratio", "0.2"), ("--plan-item", "2026-ergu-01"), ("--team-size", "2")):
+        refused(draw_announced(ssj, bureau, option, value), f"按公告抽取时参数以公告为准，请不要写 {option}")
+    assert snapshot(bureau) == before
+    result = draw_announced(ssj, bureau, "--section", "二股", "--json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["ratio"] == "0.1"
 
 
-def test_an_unused_announcement_can_be_voided_and_then_not_drawn_on(bureau, ssj):
+def test_an_unused_announcement_can_be_voided_and_then_not_drawn_on(bureau, ssj, clock):
     announce(ssj, bureau)
     assert ssj(bureau, "void", "二股-0", "--reason", "彩票停开，改期公告").code == 0
-    refused(ssj(bureau, "draw", "--announcement", "二股-0", "--seed", "1"), "公告 二股-0 已作废")
+    clock.set(AFTER_THE_LOTTERY)
+    refused(draw_announced(ssj, bureau), "公告 二股-0 已作废")
     assert ssj(bureau, "verify-ledger").code == 0
 
 
-def test_a_used_announcement_cannot_be_voided(bureau, ssj):
+def test_a_used_announcement_cannot_be_voided(bureau, ssj, clock):
     announce(ssj, bureau)
-    assert ssj(bureau, "draw", "--announcement", "二股-0", "--seed", "1").code == 0
+    clock.set(AFTER_THE_LOTTERY)
+    assert draw_announced(ssj, bureau).code == 0
     refused(ssj(bureau, "void", "二股-0", "--reason", "x"), "公告 二股-0 已用于抽取 二股-1：请作废那次抽取")

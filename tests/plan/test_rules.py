@@ -283,7 +283,7 @@ def test_approval_missing_from_the_bureau_ledger(bureau, ssj):
     for line, year in ((11, 2026), (11, 2027)):
         assert (f"plans/{year}.yaml:{line}: {year} 年度检查计划的审批没有记入局台账（data/ledger/bureau/），"
                 "审批块可能是手工填写的：第七条要求计划经班子会议审批，请用 ssj plan approve 记录审批") in check.out
-    assert "plans/2026.yaml:80: 临时检查计划 2026-T01的审批没有记入局台账" in check.out
+    assert "plans/2026.yaml:81: 临时检查计划 2026-T01的审批没有记入局台账" in check.out
     before = snapshot(bureau)
     refused(draw(ssj, bureau, "2026-12-01"), "审批没有记入局台账", "第七条", "ssj plan approve")
     assert snapshot(bureau) == before

@@ -925,13 +925,13 @@ def test_the_page_lists_the_void_and_redraw_of_a_section_that_published_nothing(
 
 
 def dirty_draw(scenario: dict, where: Path) -> tuple[Path, dict]:
-    """A copy of the scenario where 办公室 draws (today, 12-20) with an uncommitted data file, then commits it."""
+    """A copy of the scenario where 指挥中心 draws (today, 12-20) with an uncommitted data file, then commits it."""
     root = copy_of(scenario, where)
     path = root / "data/entities/安全培训机构.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "# 尚未提交的备注\n", encoding="utf-8")
-    code, out, err = run(root, "draw", "--section", "办公室", "--seed", "5", "--json")
+    code, out, err = run(root, "draw", "--section", "指挥中心", "--seed", "5", "--json")
     assert code == 1 and "--allow-dirty" in err  # refused without the option
-    record = json.loads(ok(root, "draw", "--section", "办公室", "--seed", "5", "--allow-dirty", "--json"))  # 办公室-0
+    record = json.loads(ok(root, "draw", "--section", "指挥中心", "--seed", "5", "--allow-dirty", "--json"))  # 指挥中心-0
     assert record["dirty"] is True and record["date"] == LATER
     git(root, "commit", "-q", "-am", "备注")
     return root, record
@@ -940,22 +940,22 @@ def dirty_draw(scenario: dict, where: Path) -> tuple[Path, dict]:
 def test_a_result_of_a_dirty_draw_is_not_published(scenario, tmp_path):
     root, record = dirty_draw(scenario, tmp_path)
     entity = assigned(record)[0]["entity"]
-    ok(root, "report", "new", "办公室-0", entity)
-    finished(root / f"data/reports/bangongshi/bangongshi-0-{entity}.yaml", LATER)
+    ok(root, "report", "new", "指挥中心-0", entity)
+    finished(root / f"data/reports/zhihui/zhihui-0-{entity}.yaml", LATER)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "检查报告")
     err = refused(root, tmp_path / "公示")
-    assert "办公室-0" in err and "--allow-dirty" in err
+    assert "指挥中心-0" in err and "--allow-dirty" in err
 
 
 def test_a_dirty_draw_is_marked_on_the_page(scenario, tmp_path):
     root, record = dirty_draw(scenario, tmp_path)
     folder = tmp_path / "公示"
-    ok(root, "publish", "--out", str(folder), "--section", "办公室", "--section", "一股")
-    assert bundle_ledger(folder, "bangongshi") == [record]  # the ledger says it (dirty: true), verify.py checks it
+    ok(root, "publish", "--out", str(folder), "--section", "指挥中心", "--section", "一股")
+    assert bundle_ledger(folder, "zhihui") == [record]  # the ledger says it (dirty: true), verify.py checks it
     assert verify(folder).returncode == 0
     rows = {row[0]: row for row in page_of(folder).rows if len(row) == 4}
-    assert "未提交的数据" in rows["办公室-0"][3]
+    assert "未提交的数据" in rows["指挥中心-0"][3]
 
 
 #: private numbers typed into a published free-text field (SPEC §6: scanned, check reports them, publish refuses)
