@@ -5,15 +5,17 @@ commits lost to reset, amend and rebase, rewritten pushed ledgers — and agains
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from shuangsuiji.publish.verifier import verify as kit
-from tests.helpers import git, snapshot
+from tests.helpers import git, snapshot, team_of
 
 ERGU = "data/ledger/ergu/2026.jsonl"
 YIGU = "data/ledger/yigu/2026.jsonl"
@@ -127,6 +129,32 @@ def rewritten(commit: str, line: int) -> str:
 # What a draw commits
 # ---------------------------------------------------------------------------------------------------
 
+def test_a_draw_commits_its_year_file_and_new_list_files_and_nothing_else(git_bureau, ssj):
+    base = head(git_bureau)
+    (git_bureau / "说明.txt").write_text("暂存但与抽取无关\n", encoding="utf-8")
+    git(git_bureau, "add", "说明.txt")
+    result = draw(ssj, git_bureau, "20261201", "--json")
+    assert result.code == 0, result.err
+    record = json.loads(result.out)
+    assert result.out == (git_bureau / ERGU).read_text(encoding="utf-8")  # exactly the line the ledger holds
+    assert git(git_bureau, "rev-parse", "HEAD~1").strip() == base
+    assert record["commit"] == base and record["dirty"] is False and record["format"] == 2
+    committed = git(git_bureau, "show", "--name-only", "--format=", "HEAD").split()
+    assert committed == sorted({ERGU, *list_files_of(record)})
+    assert all((git_bureau / rel).is_file() for rel in committed)
+    assert subject(git_bureau) == subject_of_draw(record, "二股-0")
+    staged = git(git_bureau, "-c", "core.quotepath=off", "diff", "--cached", "--name-only").split()
+    assert staged == ["说明.txt"]  # still staged, not committed
+    assert record["operator"] == "测试员"  # git's user.name
+    assert f"已写入记录 二股-0（{ERGU} 末行）；已提交 git（{head(git_bureau)[:10]}）" in result.err
+    for path, digest in record["inputs"].items():
+        blob = subprocess.run(["git", "show", f"{base}:{path}"], cwd=git_bureau, capture_output=True, check=True).stdout
+        assert hashlib.sha256(blob).hexdigest() == digest, path
+    code, report = report_of(ssj, git_bureau)
+    assert code == 0 and report["problems"] == []
+    assert [(s["file"], s["records"]) for s in report["ledgers"]] == [("data/ledger/bureau", 3), ("data/ledger/ergu", 1)]
+
+
 def test_equal_lists_are_one_file_committed_with_the_first_record_that_uses_them(git_bureau, ssj):
     first = drawn(ssj, git_bureau, "1")
     assert ssj(git_bureau, "void", "二股-0", "--reason", "测试").code == 0
@@ -145,7 +173,7 @@ def test_operator_option_wins_over_git_user(git_bureau, ssj):
 def test_void_and_recusal_are_committed_too(git_bureau, ssj):
     record = drawn(ssj, git_bureau, "1", "--team-size", "3")
     entity = record["strata"][0]["selected"][0]
-    inspector = record["inspectors"]["teams"][record["assignments"][0]][0]
+    inspector = team_of(record, entity)[0]
     recused = ssj(git_bureau, "recuse", "二股-0", "--inspector", inspector, "--entity", entity, "--reason", "其他")
     assert recused.code == 0, recused.err
     assert ssj(git_bureau, "void", "二股-0", "--reason", "测试").code == 0
@@ -184,7 +212,7 @@ def test_a_stale_git_lock_is_named_and_refused_before_any_result(git_bureau, ssj
 def test_every_writer_refuses_a_stale_index_lock_and_leaves_the_ledger_as_it_was(git_bureau, ssj):
     record = drawn(ssj, git_bureau, "1")
     entity = record["strata"][0]["selected"][0]
-    inspector = record["inspectors"]["teams"][record["assignments"][0]][0]
+    inspector = team_of(record, entity)[0]
     (git_bureau / ".git/index.lock").write_bytes(b"")
     before = snapshot(git_bureau)
     for command in (("void", "二股-0", "--reason", "测试"),
@@ -360,12 +388,40 @@ def edit_operator(root: Path, line: int, to: str = "测试者") -> None:
     (root / ERGU).write_bytes(b"".join(rows))
 
 
+def test_an_edited_committed_line_in_the_working_tree_is_found_and_blocks_writers(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    drawn(ssj, git_bureau, "2", *AGAIN)
+    edit_operator(git_bureau, 1)
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 1, "hash 不符（记录被改动过）"), (ERGU, None, UNCOMMITTED)])
+    before = snapshot(git_bureau)
+    refused = draw(ssj, git_bureau, "3", *AGAIN)
+    assert refused.code == 1 and f"{PENDING}{ERGU}。" in refused.err and "ssj verify-ledger" in refused.err
+    assert snapshot(git_bureau) == before
+
+
 def test_a_deleted_last_line_in_the_working_tree_is_found(git_bureau, ssj):
     drawn(ssj, git_bureau, "1")
     drawn(ssj, git_bureau, "2", *AGAIN)
     (git_bureau / ERGU).write_bytes(lines(git_bureau)[0])  # the chain alone still looks fine
     assert verify(ssj, git_bureau) == (1, [(ERGU, None, UNCOMMITTED)])
     assert f"{ERGU}: {UNCOMMITTED}" in ssj(git_bureau, "verify-ledger").out
+
+
+def test_a_torn_line_left_by_a_crash_is_repaired_without_touching_history(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    whole = (git_bureau / ERGU).read_bytes()
+    torn = b'{"again":null,"announcement":null,"assignments":[0,1'
+    (git_bureau / ERGU).write_bytes(whole + torn)
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 2, "最后一行不完整（没有换行符，写入可能被中断）；可用 ssj ledger repair 去掉这一残行"),
+                                           (ERGU, None, UNCOMMITTED)])
+    before = snapshot(git_bureau)
+    assert draw(ssj, git_bureau, "2", *AGAIN).code == 1
+    assert snapshot(git_bureau) == before
+    repaired = ssj(git_bureau, "ledger", "repair")
+    assert repaired.code == 0 and f"{ERGU}：已去掉不完整的末行（{len(torn)} 字节），保留 1 条完整记录。" in repaired.out
+    assert (git_bureau / ERGU).read_bytes() == whole
+    assert verify(ssj, git_bureau) == (0, [])
+    assert drawn(ssj, git_bureau, "2", *AGAIN)["seq"] == 1
 
 
 @pytest.mark.xfail(strict=True, reason="ledger/writing.py git_state() checks for uncommitted ledger content before write() "
@@ -394,12 +450,57 @@ def test_append_only_history_verifies(git_bureau, ssj):
     assert "核验通过：哈希链、重算抽取与回避、git 历史只增不改、抽取与当时数据一致且在已审批的计划内。" in result.out
 
 
-def test_a_committed_edit_of_a_line_is_a_rewrite(git_bureau, ssj):
+def test_verify_ledger_runs_a_handful_of_git_processes_whatever_the_number_of_records(git_bureau, ssj, monkeypatch):
+    started: list[list[str]] = []
+
+    class Counted(subprocess.Popen):
+        def __init__(self, args, *rest, **options):
+            started.append(list(args))
+            super().__init__(args, *rest, **options)
+
+    def count() -> int:
+        started.clear()
+        monkeypatch.setattr(subprocess, "Popen", Counted)
+        try:
+            assert verify(ssj, git_bureau) == (0, [])
+        finally:
+            monkeypatch.setattr(subprocess, "Popen", Counted.__bases__[0])
+        assert all(args[0] == "git" for args in started)
+        return len(started)
+
+    drawn(ssj, git_bureau, "1")
+    few = count()
+    for seed in "234":
+        drawn(ssj, git_bureau, seed, *AGAIN)
+        assert ssj(git_bureau, "void", f"二股-{len(records_of(git_bureau)) - 1}", "--reason", "测试").code == 0
+    assert len(records_of(git_bureau)) == 7
+    assert count() == few <= 15
+
+
+def test_a_committed_edit_of_a_line_is_a_rewrite_even_once_undone(git_bureau, ssj):
+    drawn(ssj, git_bureau, "1")
+    drawn(ssj, git_bureau, "2", *AGAIN)
+    original = (git_bureau / ERGU).read_bytes()
+    edit_operator(git_bureau, 1)
+    commit_all(git_bureau, "改操作人")
+    editing = head(git_bureau)
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 1, "hash 不符（记录被改动过）"), (ERGU, 1, rewritten(editing, 1))])
+    (git_bureau / ERGU).write_bytes(original)  # the bytes put back: the chain holds, the history does not
+    commit_all(git_bureau, "改回")
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 1, rewritten(editing, 1)), (ERGU, 1, rewritten(head(git_bureau), 1))])
+
+
+@pytest.mark.xfail(strict=True, reason="audit/history.py append_only() counts a rewriting hunk's added lines but not the "
+                   "lines it removed (lengths[path] = expect + new_count): after one rewrite every later append by ssj is "
+                   "reported as one more rewrite, naming an innocent commit")
+def test_appends_after_a_rewrite_are_not_blamed_for_it(git_bureau, ssj):
     drawn(ssj, git_bureau, "1")
     drawn(ssj, git_bureau, "2", *AGAIN)
     edit_operator(git_bureau, 1)
     commit_all(git_bureau, "改操作人")
-    assert verify(ssj, git_bureau) == (1, [(ERGU, 1, "hash 不符（记录被改动过）"), (ERGU, 1, rewritten(head(git_bureau), 1))])
+    editing = head(git_bureau)
+    drawn(ssj, git_bureau, "3", *AGAIN)  # a writer checks only the tip (line 2, untouched), so it appends
+    assert verify(ssj, git_bureau) == (1, [(ERGU, 1, "hash 不符（记录被改动过）"), (ERGU, 1, rewritten(editing, 1))])
 
 
 def test_a_committed_deletion_of_the_last_line_is_a_rewrite(git_bureau, ssj):
@@ -438,6 +539,33 @@ def general(record: dict) -> tuple[str, str]:
     """(``第 N 层（一般）``, the list file of its population) of a draw."""
     number, stratum = next((n, s) for n, s in enumerate(record["strata"], 1) if s["name"] == "一般")
     return f"第 {number} 层（一般）", f"{LISTS}/{stratum['population']}.json"
+
+
+@pytest.mark.parametrize("change", ["deleted", "changed"])
+def test_a_list_file_deleted_or_changed_in_a_commit_is_found(git_bureau, ssj, change):
+    record = drawn(ssj, git_bureau, "1")
+    layer, rel = general(record)
+    original = (git_bureau / rel).read_bytes()
+    if change == "deleted":
+        (git_bureau / rel).unlink()
+        found = f"{layer}：缺少名单文件 lists/{Path(rel).name}"
+    else:
+        (git_bureau / rel).write_bytes(original.replace(b'"]', b'","91410482MA00000000"]', 1))
+        found = f"{layer}：名单文件 {Path(rel).name} 的 SHA-256 与文件名不符（文件被改动过）"
+    code, problems = verify(ssj, git_bureau)  # not yet committed
+    assert code == 1 and (rel, None, UNCOMMITTED) in problems and (ERGU, 1, found) in problems
+    commit_all(git_bureau, "整理名单")
+    changing = head(git_bureau)
+    what = "删除" if change == "deleted" else "改动"
+    history = (rel, None, f"提交 {changing[:10]} {what}了这个名单文件：名单文件一经提交永不改动")
+    code, problems = verify(ssj, git_bureau)
+    assert code == 1 and history in problems and (ERGU, 1, found) in problems
+    assert {file for file, _, _ in problems} == {rel, ERGU}
+    # putting the bytes back mends the ledger, never the history (and putting back a changed file is one more change)
+    (git_bureau / rel).write_bytes(original)
+    commit_all(git_bureau, "恢复名单")
+    again = [] if change == "deleted" else [(rel, None, f"提交 {head(git_bureau)[:10]} 改动了这个名单文件：名单文件一经提交永不改动")]
+    assert verify(ssj, git_bureau) == (1, [*again, history])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -487,7 +615,7 @@ def test_a_draw_reset_away_with_reflog_expired_and_gc_is_still_an_error(git_bure
     expire_and_prune(git_bureau)
     drawn(ssj, git_bureau, "3", *AGAIN)
     code, problems = verify(ssj, git_bureau)
-    assert code == 1 and any("ergu-1" in message for _, _, message in problems), problems
+    assert code == 1 and any("ergu-1" in message or "二股-1" in message for _, _, message in problems), problems
 
 
 def test_a_record_dropped_by_rebase_shows_in_another_ledgers_heads_even_after_gc(git_bureau, ssj):

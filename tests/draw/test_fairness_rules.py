@@ -49,6 +49,11 @@ def selected(record: dict) -> set[str]:
     return {e for s in record["strata"] for e in s["selected"]}
 
 
+def draw_today(ssj, root: Path, *extra: str, seed: str = "2"):
+    """``ssj draw`` without ``--date``: on the day the clock shows."""
+    return ssj(root, "draw", "--section", "二股", "--ratio", "0.1", "--seed", seed, *extra)
+
+
 def change_ergu_item(ssj, root: Path, *lines: str) -> None:
     """Add ``lines`` to 二股's 2026 plan item and have the 班子会议 approve the plan again (第七条)."""
     plan = root / "plans/2026.yaml"
@@ -66,6 +71,22 @@ def change_ergu_item(ssj, root: Path, *lines: str) -> None:
 # ---------------------------------------------------------------------------------------------------
 # Spacing (第十六条): a second draw of the same plan item within 7 days needs --again --reason
 # ---------------------------------------------------------------------------------------------------
+
+def test_a_second_draw_within_seven_days_is_refused_and_writes_nothing(bureau, ssj, clock):
+    assert draw(ssj, bureau).code == 0
+    before = snapshot(bureau)
+    for day in ("2026-12-01", "2026-12-07"):  # the same day, and 6 days later
+        clock.set(day)
+        refused(draw_today(ssj, bureau), "计划事项 2026-ergu-01 在 2026-12-01 已抽取过", "两次抽取至少间隔 7 天", "第十六条",
+                '--again --reason "原因"')
+        assert snapshot(bureau) == before
+    refused(draw_today(ssj, bureau, "--reason", "忘了加 --again"), "至少间隔 7 天")  # --reason alone is not --again
+    assert snapshot(bureau) == before
+    clock.set("2026-12-08")  # 7 days later: no reason needed
+    result = draw_today(ssj, bureau, "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["again"] is None
+
 
 def test_again_with_a_reason_is_kept_in_the_record_and_shown(bureau, ssj, tmp_path):
     first = json.loads(draw(ssj, bureau, "--json").out)
@@ -142,6 +163,26 @@ def test_a_targeted_check_rests_the_company_too(bureau, ssj):
     assert all(company not in ids for ids in populations(record, bureau).values())
     assert record["heads"]["zhifa"] == {"seq": 0, "hash": check["hash"]}
     assert ssj(bureau, "verify-ledger").code == 0
+
+
+def test_the_rest_period_is_90_days(bureau, ssj, clock):
+    other = json.loads(ssj(bureau, "draw", "--section", "指挥中心", "--ratio", "0.1", "--seed", "7", "--json").out)
+    clock.set("2027-02-28")  # 89 days after 指挥中心's draw of 2026-12-01: still resting
+    late = json.loads(draw_today(ssj, bureau, "--json").out)
+    assert late["plan_item"] == "2027-ergu-01" and late["date"] == "2027-02-28"
+    assert set(rested(late, bureau).values()) == {other["hash"]}
+    assert ssj(bureau, "void", "二股-0", "--reason", "测试休息期").code == 0  # so that it rests nobody itself
+    clock.set("2027-03-01")  # 90 days after: the rest is over
+    result = draw_today(ssj, bureau, "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["rested"] == []
+    assert ssj(bureau, "verify-ledger").code == 0
+
+
+def test_a_voided_draw_rests_nobody(bureau, ssj):
+    assert ssj(bureau, "draw", "--section", "指挥中心", "--ratio", "0.1", "--seed", "7").code == 0
+    assert ssj(bureau, "void", "指挥中心-0", "--reason", "测试作废").code == 0
+    assert json.loads(draw(ssj, bureau, "--json").out)["rested"] == []
 
 
 # ---------------------------------------------------------------------------------------------------
