@@ -64,17 +64,24 @@ def _unapprove(path: Path) -> list[tuple[int, str | None, dict]]:
     return found
 
 
-def _ssj(root: Path, *args: str) -> None:
+def run_ssj(root: Path, *args: str) -> tuple[int, str, str]:
+    """Run ``ssj`` in-process in ``root`` outside a test's capsys (module fixtures, templates):
+    (exit status, stdout, stderr)."""
     import contextlib
     import io
 
     from shuangsuiji.cli import main
 
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["--repo", str(root), *args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def _ssj(root: Path, *args: str) -> None:
+    code, out, err = run_ssj(root, *args)
     if code != 0:
-        raise RuntimeError(f"ssj {' '.join(args)} failed: {out.getvalue()}")
+        raise RuntimeError(f"ssj {' '.join(args)} failed: {out}{err}")
 
 
 def git(root: Path, *args: str) -> str:

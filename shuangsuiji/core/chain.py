@@ -83,6 +83,14 @@ def ledger_files(folder: str) -> dict:
     return found
 
 
+def format1_files(folder: str) -> list:
+    """The names of format-1 ledgers (one ``<section>.jsonl`` directly in the ledger folder), which format 2
+    refuses rather than passes over: their records would otherwise look like no records at all."""
+    if not os.path.isdir(folder):
+        return []
+    return sorted(name for name in os.listdir(folder) if name.endswith(".jsonl"))
+
+
 def parse_line(raw: bytes, where: tuple, problems: list):
     """(record or None, SHA-256 of its canonical form without ``hash`` or None); problems appended."""
     if not raw:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from shuangsuiji.core.chain import Entry, ledger_files, read_ledger
+from shuangsuiji.core.chain import Entry, format1_files, ledger_files, read_ledger
 from shuangsuiji.core.inspections import KEPT_DAYS, day_number
 from shuangsuiji.core.lists import LISTS_DIR, ListFolder
 from shuangsuiji.core.records import RecordChecker
@@ -91,9 +91,8 @@ def verify_ledgers(folder: str, on_record=None, progress=None) -> Verified:
     record against what was written before it. ``on_record(entry, checker)`` is called after each record."""
     problems: list = []
     files = ledger_files(folder)
-    if os.path.isdir(folder):
-        problems += [(os.path.join(folder, name), None, "旧格式（格式 1）的台账：格式 2 的台账是 <科室>/<年份>.jsonl，"
-                      "这个文件中的记录不会被当作台账核验") for name in sorted(os.listdir(folder)) if name.endswith(".jsonl")]
+    problems += [(os.path.join(folder, name), None, "旧格式（格式 1）的台账：格式 2 的台账是 <科室>/<年份>.jsonl，"
+                  "这个文件中的记录不会被当作台账核验") for name in format1_files(folder)]
     checker = RecordChecker(ListFolder(os.path.join(folder, LISTS_DIR)))
     counts: dict = {name: {} for name in files}
     pruned = 0

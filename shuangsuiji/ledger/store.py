@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from shuangsuiji.core.canonical import ZERO_HASH, canonical, record_hash
-from shuangsuiji.core.chain import FORMAT, ledger_files, read_ledger, read_record_at
+from shuangsuiji.core.chain import FORMAT, format1_files, ledger_files, read_ledger, read_record_at
 from shuangsuiji.core.lists import list_digest
 from shuangsuiji.errors import LedgerError, SsjError
 from shuangsuiji.workspace import LEDGER_DIR, Workspace, ledger_file, list_file, locked
@@ -20,11 +20,10 @@ Record = dict[str, Any]
 def year_files(ws: Workspace) -> dict[str, list[tuple[int, str]]]:
     """``{ledger: [(year, absolute path), …]}`` of every ledger on disk, years ascending.
 
-    A format-1 ledger (one ``data/ledger/<section>.jsonl`` per section) is refused rather than passed over: its
-    records would otherwise look like no records at all.
+    A format-1 ledger (:func:`~shuangsuiji.core.chain.format1_files`) is refused by name.
     """
     folder = ws.root / LEDGER_DIR
-    old = sorted(p.name for p in folder.glob("*.jsonl")) if folder.is_dir() else []
+    old = format1_files(str(folder))
     if old:
         raise LedgerError(f"{LEDGER_DIR}/{old[0]} 是旧格式（格式 1）的台账：本版 ssj 只读格式 2"
                           f"（{LEDGER_DIR}/<科室>/<年份>.jsonl，见 docs/ledger-format.md）。"

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from shuangsuiji.errors import SsjError
 from shuangsuiji.registry.models import is_public
 
 
@@ -68,6 +69,4 @@ def refuse_private(text: str | None, what: str) -> None:
     """Refuse ``text`` (a reason typed on the command line, published with the ledger) holding private numbers."""
     found = private_numbers(text)
     if found:
-        from shuangsuiji.errors import SsjError
-
         raise SsjError(f"{what}中有个人信息（{'、'.join(found)}）：{what}会随台账公开，不要写个人电话、身份证号或邮箱")

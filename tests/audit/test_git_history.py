@@ -653,16 +653,22 @@ def test_rewriting_a_pushed_ledger_is_an_error(git_bureau, ssj, tmp_path):
                                                         "（可能被 reset 后重新抽取）")])
 
 
+def clone_as_colleague(remote: Path, tmp_path: Path) -> Path:
+    """A colleague's clone of the pushed repository, with their own git identity."""
+    colleague = tmp_path / "同事"
+    git(tmp_path, "clone", "-q", str(remote), str(colleague))
+    git(colleague, "config", "user.name", "同事")
+    git(colleague, "config", "user.email", "colleague@example.invalid")
+    return colleague
+
+
 @pytest.mark.xfail(strict=True, reason="git.py lost_commits() runs `git log --reflog --not HEAD`, and the reflog of "
                    "refs/remotes/origin/main holds a colleague's fetched, not yet merged commits: a ledger merely behind its "
                    "upstream is reported as lost history (exit 1) instead of the warning history.upstream() gives")
 def test_a_ledger_behind_its_upstream_after_a_fetch_is_only_a_warning(git_bureau, ssj, tmp_path):
     drawn(ssj, git_bureau, "1")
     remote = pushed(git_bureau, tmp_path)
-    colleague = tmp_path / "同事"
-    git(tmp_path, "clone", "-q", str(remote), str(colleague))
-    git(colleague, "config", "user.name", "同事")
-    git(colleague, "config", "user.email", "colleague@example.invalid")
+    colleague = clone_as_colleague(remote, tmp_path)
     shutil.copytree(git_bureau / ".ssj", colleague / ".ssj")
     drawn(ssj, colleague, "2", *AGAIN)
     git(colleague, "push", "-q")
@@ -674,10 +680,7 @@ def test_a_ledger_behind_its_upstream_after_a_fetch_is_only_a_warning(git_bureau
 def test_a_colleagues_pushed_draw_pulled_in_verifies(git_bureau, ssj, tmp_path):
     drawn(ssj, git_bureau, "1")
     remote = pushed(git_bureau, tmp_path)
-    colleague = tmp_path / "同事"
-    git(tmp_path, "clone", "-q", str(remote), str(colleague))
-    git(colleague, "config", "user.name", "同事")
-    git(colleague, "config", "user.email", "colleague@example.invalid")
+    colleague = clone_as_colleague(remote, tmp_path)
     theirs = drawn(ssj, colleague, "2", *AGAIN)
     git(colleague, "push", "-q")
     git(git_bureau, "pull", "-q", "--ff-only")

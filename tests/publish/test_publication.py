@@ -11,7 +11,6 @@ of the bundle.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import html.parser
@@ -28,11 +27,10 @@ import pytest
 import yaml
 from stdnum.cn import ric
 
-from shuangsuiji.cli import main
 from shuangsuiji.core.results import csv_values
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
 from shuangsuiji.registry import models
-from tests.helpers import REPO, assigned, copy_example, git, snapshot
+from tests.helpers import REPO, assigned, copy_example, git, run_ssj, snapshot
 
 DAY = ("--date", "2026-12-01")
 ANNOUNCED_SEED = "07 12 19 23 28 33 + 05"  # the numbers of 双色球 2026139, drawn on the evening of 2026-12-01
@@ -50,11 +48,7 @@ LEDGERS = ("bureau", "ergu", "sangu", "yigu")
 
 # -- running ssj outside a test's capsys -----------------------------------------------------------------
 
-def run(root: Path, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["--repo", str(root), *args])
-    return code, out.getvalue(), err.getvalue()
+run = run_ssj
 
 
 def ok(root: Path, *args: str) -> str:

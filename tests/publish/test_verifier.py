@@ -25,9 +25,7 @@ The scenario (all draws on 2026-12-01, results published on 2026-12-20)::
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import os
 import random
@@ -46,9 +44,8 @@ import pytest
 import rfc8785
 import yaml
 
-from shuangsuiji.cli import main as ssj_main
 from shuangsuiji.publish.verifier import verify as kit
-from tests.helpers import assigned, copy_example, git, team_of
+from tests.helpers import assigned, copy_example, git, run_ssj, team_of
 
 KIT_FILE = Path(kit.__file__)
 DAY = ("--date", "2026-12-01")
@@ -210,11 +207,7 @@ def test_recorded_ratio_is_exact():
 # The scenario, built once per module by ssj itself
 # ---------------------------------------------------------------------------------------------------
 
-def _run(root: Path, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = ssj_main(["--repo", str(root), *args])
-    return code, out.getvalue(), err.getvalue()
+_run = run_ssj
 
 
 def _ok(root: Path, *args: str) -> str:

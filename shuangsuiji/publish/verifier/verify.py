@@ -388,6 +388,14 @@ def ledger_files(folder: str) -> dict:
     return found
 
 
+def format1_files(folder: str) -> list:
+    """The names of format-1 ledgers (one ``<section>.jsonl`` directly in the ledger folder), which format 2
+    refuses rather than passes over: their records would otherwise look like no records at all."""
+    if not os.path.isdir(folder):
+        return []
+    return sorted(name for name in os.listdir(folder) if name.endswith(".jsonl"))
+
+
 def parse_line(raw: bytes, where: tuple, problems: list):
     """(record or None, SHA-256 of its canonical form without ``hash`` or None); problems appended."""
     if not raw:
@@ -2173,9 +2181,8 @@ def verify_ledgers(folder: str, on_record=None, progress=None) -> Verified:
     record against what was written before it. ``on_record(entry, checker)`` is called after each record."""
     problems: list = []
     files = ledger_files(folder)
-    if os.path.isdir(folder):
-        problems += [(os.path.join(folder, name), None, "旧格式（格式 1）的台账：格式 2 的台账是 <科室>/<年份>.jsonl，"
-                      "这个文件中的记录不会被当作台账核验") for name in sorted(os.listdir(folder)) if name.endswith(".jsonl")]
+    problems += [(os.path.join(folder, name), None, "旧格式（格式 1）的台账：格式 2 的台账是 <科室>/<年份>.jsonl，"
+                  "这个文件中的记录不会被当作台账核验") for name in format1_files(folder)]
     checker = RecordChecker(ListFolder(os.path.join(folder, LISTS_DIR)))
     counts: dict = {name: {} for name in files}
     pruned = 0
