@@ -73,6 +73,8 @@ OPERATOR = {"yigu": "李娜（一股）", "sangu": "周涛（三股）", "zhihui
 APPROVER = "韩立新"
 #: from December 办公室's item is drawn on an announcement only; the meeting that approves the change
 ANNOUNCED_ITEM = "2026-bangongshi-01"
+#: the meeting and document that approved the 清单, as its items' ``approval`` fields name them
+CHECKLIST_MEETING = "2026年第1次局长办公会（汝应急〔2026〕3号）"
 AMENDING_MEETING = "2026年第13次局党委班子会议"
 LOTTERY_SOURCE = "双色球:2026139"
 LOTTERY_NOT_BEFORE = "2026-12-01T21:30"
@@ -293,6 +295,18 @@ def approve_plans(story: Story) -> None:
                               "--approver", block["approver"], "--date", str(block["date"]),
                               "--operator", OPERATOR["bangongshi"], *args)
         story.say(f"审批 {label}：{record['meeting']}（{record['approved_on']}）→ {address(record)}")
+
+
+def approve_checklist(story: Story) -> None:
+    """Record the 局长办公会's approval of the 清单 (第八、十条), which the items' approval fields name.
+
+    It comes last because the shipped history was made before ``ssj checklist approve`` existed: its draws pin
+    no checklist (``"checklist": null``); every draw after this record pins the approved digest.
+    """
+    story.at("2026-12-07T21:24")
+    record = story.record("checklist", "approve", "--meeting", CHECKLIST_MEETING, "--approver", "局长",
+                          "--date", "2026-01-10", "--operator", OPERATOR["bangongshi"])
+    story.say(f"审批随机抽查事项清单：{record['meeting']}（{record['date']}）→ {address(record)}")
 
 
 def approval_block(root: Path, args: list[str]) -> Record:
@@ -586,6 +600,7 @@ def make_history(story: Story, old: OldMaterial) -> None:
     zhifa_draw(story)
     central_review(story, sangu_reports(story, sangu, old), old)
     publish_and_verify(story)
+    approve_checklist(story)
 
 
 def main(argv: list[str] | None = None) -> int:

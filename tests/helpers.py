@@ -23,7 +23,8 @@ class Result:
 def copy_example(root: Path) -> Path:
     """The shipped example bureau's data/ and plans/ under ``root``, without its history (ledgers, reports,
     evidence), its plans approved afresh with ``ssj plan approve`` at the tests' frozen clock (第七条): the same
-    meetings and approvers as the shipped approval blocks, recorded in a new bureau ledger."""
+    meetings and approvers as the shipped approval blocks, recorded in a new bureau ledger — and its 清单 approved
+    with ``ssj checklist approve`` (第八、十条) as the shipped bureau ledger records it."""
     template = _template()
     shutil.copytree(template / "data", root / "data")
     shutil.copytree(template / "plans", root / "plans")
@@ -31,6 +32,8 @@ def copy_example(root: Path) -> Path:
 
 
 _TEMPLATES: list[Path] = []
+#: the shipped bureau ledger's approval of the 清单 (``ssj checklist approve`` options)
+CHECKLIST_APPROVAL = ("--meeting", "2026年第1次局长办公会（汝应急〔2026〕3号）", "--approver", "局长", "--date", "2026-01-10")
 
 
 def _template() -> Path:
@@ -45,6 +48,7 @@ def _template() -> Path:
         for year, temporary, block in _unapprove(plan):
             _ssj(base, "plan", "approve", "--year", str(year), *(["--temporary", temporary] if temporary else []),
                  "--meeting", block["meeting"], "--approver", block["approver"], "--date", str(block["date"]))
+    _ssj(base, "checklist", "approve", *CHECKLIST_APPROVAL)
     _TEMPLATES.append(base)
     return base
 

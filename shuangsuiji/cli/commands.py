@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shuangsuiji.cli import (  # noqa: F401
     check,
+    checklist,
     credit,
     draw,
     importing,

@@ -15,6 +15,7 @@ from shuangsuiji.core.ratio import format_ratio, parse_ratio
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.store import Record
+from shuangsuiji.plan.checklist import approved_checklist
 from shuangsuiji.plan.rules import PlanChoice, choose_item, plan_digest
 from shuangsuiji.registry.eligibility import declared_conflicts, draw_population
 from shuangsuiji.registry.loading import Dataset, Progress, load_bureau
@@ -65,6 +66,8 @@ class Parameters:
     plan_digest: str | None
     #: for an announced draw: the announced rotation pairs {(inspector, entity): record}
     recent: dict[tuple[str, str], str] | None = field(default=None)
+    #: the digest of the approved checklist the draw uses (第八、十条)
+    checklist: str | None = field(default=None)
 
     @property
     def plan_item(self) -> str | None:
@@ -82,7 +85,7 @@ class Parameters:
         """The record fields these parameters fill (a draw's and an announcement's alike)."""
         return {
             "section": self.section.id, "plan_item": self.plan_item, "plan_digest": self.plan_digest,
-            "checklist_item": self.checklist_item, "checklist": None, "date": self.day.isoformat(),
+            "checklist_item": self.checklist_item, "checklist": self.checklist, "date": self.day.isoformat(),
             "ratio": format_ratio(self.floor) if self.floor is not None else None, "rest_days": self.rest_days,
             "rested": [{"by": by, "entities": list_digest(ids), "count": len(ids)} for by, ids in grouped(self.rested)],
         }
@@ -128,7 +131,8 @@ def parameters(data: Dataset, options: DrawOptions, today: dt.date, index: Index
     rest_days = item.rest_days if item.rest_days is not None else data.bureau.rest_days if data.bureau else 90
     strata, rested = apply_rest(before_rest, index, day, rest_days)
     return Parameters(section, day, choice, floor, team_size, item.reserve, rest_days, strata, rested, inspectors,
-                      pool_conflicts(data, inspectors, strata), plan_digest(data, choice))
+                      pool_conflicts(data, inspectors, strata), plan_digest(data, choice),
+                      checklist=approved_checklist(data))
 
 
 def apply_rest(strata: list[Stratum], index: Index, day: dt.date, rest_days: int) -> tuple[list[Stratum], dict]:
@@ -183,7 +187,8 @@ def from_announcement(ws: Workspace, data: Dataset, note: Record, index: Index) 
     inspectors = note["inspectors"]
     params = Parameters(section, day, choice, floor, inspectors["team_size"], inspectors["reserve_size"],
                         note["rest_days"], strata, rested, list(inspectors["eligible"]),
-                        [(c["inspector"], c["entity"]) for c in note["conflicts"]], note["plan_digest"], recent)
+                        [(c["inspector"], c["entity"]) for c in note["conflicts"]], note["plan_digest"], recent,
+                        note["checklist"])
     before_rest, pool = draw_population(data, section, choice.item, floor, day)
     changed = []
     if [(s.name, sorted(s.population)) for s in before_rest] != [
@@ -196,6 +201,8 @@ def from_announcement(ws: Workspace, data: Dataset, note: Record, index: Index) 
         changed.append("申报的利害关系")
     if plan_digest(data, choice) != note["plan_digest"]:
         changed.append("计划")
+    if note["checklist"] is not None and approved_checklist(data) != note["checklist"]:
+        changed.append("抽查事项清单")
     if changed:
         raise RuleError(f"{'、'.join(changed)}自公告后有变化，不能按该公告抽取：请作废这份公告（ssj void）后重新公告")
     return params

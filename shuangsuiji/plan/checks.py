@@ -8,6 +8,7 @@ from collections import Counter
 from decimal import Decimal
 
 from shuangsuiji.core.ratio import format_ratio
+from shuangsuiji.plan.checklist import check_checklist
 from shuangsuiji.plan.digest import annual_plan_digest, temporary_plan_digest
 from shuangsuiji.plan.rules import approval_problem
 from shuangsuiji.registry.eligibility import plan_ratios
@@ -17,8 +18,10 @@ from shuangsuiji.registry.models import Plan, PlanItem
 
 
 def check_plans(data: Dataset, today: dt.date) -> Dataset:
-    """Every plan file's approval state and items; problems are appended to ``data.problems``."""
+    """Every plan file's approval state and items, and the checklist's approval (第八、十条); problems are
+    appended to ``data.problems``."""
     _plans(data, today)
+    check_checklist(data)
     return data
 
 

@@ -44,17 +44,22 @@ def approved_plan(data: Dataset, year: int) -> Plan:
     return plan
 
 
-def recorded_approvals(data: Dataset) -> list[dict[str, Any]]:
-    """The ``plan_approval`` records of the bureau ledger (``data/ledger/bureau/<year>.jsonl``), in order.
+def bureau_records(data: Dataset, kind: str) -> list[dict[str, Any]]:
+    """The records of one type in the bureau ledger (``data/ledger/bureau/<year>.jsonl``), in order.
 
     Only the records before the ledger's first broken line count: an approval is what ``ssj plan approve``
-    appended to an intact chain, not a line typed into the file.
+    or ``ssj checklist approve`` appended to an intact chain, not a line typed into the file.
     """
     if data.files is None:
         return []
     paths = data.files.list(f"{LEDGER_DIR}/{BUREAU_LEDGER}", ".jsonl")
     blobs = [data.files.read(path) or b"" for path in paths]
-    return [r for r in intact_records(blobs) if r.get("type") == "plan_approval"]
+    return [r for r in intact_records(blobs) if r.get("type") == kind]
+
+
+def recorded_approvals(data: Dataset) -> list[dict[str, Any]]:
+    """The ``plan_approval`` records of the bureau ledger, in order."""
+    return bureau_records(data, "plan_approval")
 
 
 def plan_label(year: int, temporary: str | None) -> str:

@@ -102,7 +102,7 @@ def test_json_prints_exactly_the_ledger_line(bureau, ssj):
     assert record["date"] == "2026-12-01" and record["ratio"] == "0.1" and record["inspectors"]["team_size"] == 2
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", record["at"])
     assert record["commit"] is None and record["dirty"] is False and record["again"] is None
-    assert record["heads"] == {"bureau": {"seq": 2, "hash": records_of(bureau, "bureau")[-1]["hash"]}}  # 3 plan approvals
+    assert record["heads"] == {"bureau": {"seq": 3, "hash": records_of(bureau, "bureau")[-1]["hash"]}}  # 3 plan approvals, the 清单
     assert "已写入记录 二股-0" in result.err and "data/ledger/ergu/2026.jsonl 末行" in result.err
     for path, digest in record["inputs"].items():
         assert hashlib.sha256((bureau / path).read_bytes()).hexdigest() == digest
