@@ -542,12 +542,15 @@ def sangu_reports(story: Story, record: Record, old: OldMaterial) -> Path:
 
 
 def central_review(story: Story, path: Path, old: OldMaterial) -> None:
-    """The major violation goes to 集中审理 before its result may be published (第二十条)."""
+    """The major violation goes to 集中审理 before its result may be published (第二十条): 会签 by 三股 and the
+    执法大队, with the decision's 文号, signed by the 局长 (a 局领导 of data/bureau.yaml)."""
     story.at("2026-12-04T10:00")
     review = old.reports["serious"]["review"]
     penalty = ["--penalty", review["penalty"]] if review.get("penalty") else []
+    cosigned = [option for section in review.get("cosigned_by") or ["sangu", "zhifa"] for option in ("--cosign", section)]
     story.ssj("report", "review", str(path), "--decision", review["decision"], "--signed-by",
-              review["signed_by"], "--date", "2026-12-04", *penalty)
+              review["signed_by"], "--number", review.get("number") or "汝应急罚〔2026〕58号", *cosigned,
+              "--date", "2026-12-04", *penalty)
     story.commit(f"集中审理：{path.stem}（重大违法行为，第二十条）", "data/reports")
     story.say(f"集中审理 {path.name}：{review.get('penalty') or review['decision']}")
 

@@ -40,23 +40,27 @@ def new_command(
 def review_command(
     report: ReportFile,
     decision: Annotated[str, typer.Option("--decision", help="集中审理意见", show_default=False)],
-    signed_by: Annotated[str, typer.Option("--signed-by", help="签发人", show_default=False)],
+    number: Annotated[str, typer.Option("--number", help="决定文号，如“汝应急罚〔2026〕58号”", show_default=False)],
+    cosigned: Annotated[list[str], typer.Option("--cosign", help="会签科室（可写多次），须包括检查科室", show_default=False)],
+    signed_by: Annotated[str, typer.Option("--signed-by", help="签发人：data/bureau.yaml 中在任的局领导", show_default=False)],
     penalty: Annotated[str | None, typer.Option("--penalty", help="处罚决定（如有）", show_default=False)] = None,
     date: Annotated[str | None, typer.Option("--date", help="审理日期（默认：今天）", show_default=False)] = None,
+    amend: Annotated[bool, typer.Option("--amend", help="更正已有的审理记录（原记录被替换，git 历史中保留）")] = False,
     as_json: JsonOption = False,
 ) -> int:
-    """记录重大违法行为的集中审理（第二十条）；审理前该结果不能公开。"""
+    """记录重大违法行为的集中审理（第二十条）：会签科室、决定文号、局领导签发；审理前该结果不能公开。"""
     from shuangsuiji.cli.console import out
     from shuangsuiji.clock import parse_date
     from shuangsuiji.registry.loading import load_bureau
-    from shuangsuiji.reports.filing import record_review
+    from shuangsuiji.reports.filing import ReviewRequest, record_review
 
     ws = workspace()
     day = parse_date(date) or load_bureau(ws).today()
-    rel = record_review(ws, report, day, decision, penalty, signed_by)
+    request = ReviewRequest(day, decision, number, tuple(cosigned), signed_by, penalty, amend)
+    rel = record_review(ws, report, request)
     if as_json:
-        print_data({"file": rel, "date": day.isoformat(), "decision": decision.strip(),
-                               "penalty": (penalty or "").strip() or None})
+        print_data({"file": rel, "date": day.isoformat(), "decision": decision.strip(), "number": number.strip(),
+                    "penalty": (penalty or "").strip() or None})
         return 0
     out.print(f"[green]已记录集中审理[/]：{rel}")
     return 0

@@ -17,6 +17,7 @@ from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.registry.models import Report
 from shuangsuiji.registry.models.report import REQUIRED_WHEN_FINISHED
 from shuangsuiji.registry.privacy import private_numbers
+from shuangsuiji.reports.review import review_problems
 
 #: (where inside the report, message, severity) of one problem found in a report
 Finding = tuple[tuple[Any, ...], str, Severity]
@@ -101,6 +102,9 @@ def _content_problems(data: Dataset, report: Report, record: dict[str, Any]) -> 
             problems.append((("contents", n), f"检查内容“{content}”不在抽查事项 {item.id} 的检查内容中（第九条）", "error"))
     if report.status == "已办结" and report.major_violation and report.review is None:
         problems.append((("review",), "发现重大违法行为，须经集中审理（第二十条）：审理前不能公开，请用 ssj report review 记录审理意见", "warning"))
+    if report.review is not None:
+        problems += [(("review", *loc), message, "error")
+                     for loc, message in review_problems(data, report.section, report.review)]
     if item is not None and report.method not in item.method:
         problems.append((("method",), f"检查方式“{report.method}”不在抽查事项 {item.id} 允许的方式中（{'、'.join(item.method)}）", "error"))
     category = categories.get(report.result or "")

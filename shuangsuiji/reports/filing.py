@@ -106,7 +106,7 @@ def _template(data: Dataset, check: DrawnCheck) -> str:
         "rectification_deadline: null     # 整改期限，如 2026-12-31",
         "evidence: []                     # 证据材料（path 与 sha256）",
         "major_violation: false           # 是否发现重大违法行为",
-        "review: null                     # 集中审理（第二十条）：date、decision、penalty、signed_by",
+        "review: null                     # 集中审理（第二十条）：date、decision、penalty、cosigned_by、number、signed_by",
     ]
     if not item:
         lines.insert(13, "# 注意：这次抽取没有对应的抽查事项，请手工填写检查内容")
@@ -146,18 +146,45 @@ def _save(ws: Workspace, rel: str, document: Any, before_write: Any = None) -> N
     write_atomic(ws.root / rel, data)
 
 
-def record_review(ws: Workspace, report_file: Path, day: dt.date, decision: str, penalty: str | None,
-                  signed_by: str) -> str:
-    """Write the central review (集中审理, 第二十条) into a report with a major violation."""
+@dataclass(frozen=True)
+class ReviewRequest:
+    """What ``ssj report review`` is given."""
+
+    day: dt.date
+    decision: str
+    number: str
+    cosigned: tuple[str, ...]
+    signed_by: str
+    penalty: str | None = None
+    #: replace an existing review (a correction; git keeps the old one)
+    amend: bool = False
+
+
+def record_review(ws: Workspace, report_file: Path, review: ReviewRequest) -> str:
+    """Write the central review (集中审理, 第二十条) into a report with a major violation: 会签 by the sections
+    concerned, with the decision's 文号, signed by a 局领导 in office on its date; refuses anything else."""
+    from shuangsuiji.registry.lookup import resolve_section
+    from shuangsuiji.registry.models.report import Review
+    from shuangsuiji.reports.review import review_problems
+
     rel, document = _edit(ws, report_file)
     if not document.get("major_violation"):
         raise RuleError(f"{rel} 没有标记重大违法行为（major_violation: true），无需集中审理")
-    if not decision.strip() or not signed_by.strip():
+    if document.get("review") and not review.amend:
+        raise RuleError(f"{rel} 已有集中审理记录（{document['review'].get('date')}）：确需更正时加 --amend，原记录被替换，"
+                        "git 历史中保留原来的内容")
+    if not review.decision.strip() or not review.signed_by.strip():
         raise SsjError("请写明审理意见（--decision）和签发人（--signed-by）")
-    review: dict[str, Any] = {"date": day, "decision": decision.strip(), "signed_by": signed_by.strip()}
-    if penalty and penalty.strip():
-        review["penalty"] = penalty.strip()
-    document["review"] = review
+    data = load_bureau(ws)
+    entry: dict[str, Any] = {"date": review.day, "decision": review.decision.strip(),
+                             "cosigned_by": [resolve_section(data.sections, s).id for s in review.cosigned],
+                             "number": review.number.strip(), "signed_by": review.signed_by.strip()}
+    if review.penalty and review.penalty.strip():
+        entry["penalty"] = review.penalty.strip()
+    problems = review_problems(data, str(document.get("section")), Review.model_validate(entry))
+    if problems:
+        raise RuleError("集中审理不符合第二十条：" + "；".join(message for _, message in problems))
+    document["review"] = entry
     _save(ws, rel, document)
     return rel
 

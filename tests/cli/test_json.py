@@ -46,10 +46,11 @@ def test_report_new_review_and_evidence_print_json(bureau, ssj, tmp_path):
     path = bureau / rel
     path.write_text(path.read_text(encoding="utf-8").replace("major_violation: false", "major_violation: true"),
                     encoding="utf-8")
-    reviewed = ssj(bureau, "report", "review", str(path), "--decision", "同意", "--signed-by", "韩立新",
+    reviewed = ssj(bureau, "report", "review", str(path), "--decision", "同意", "--number", "汝应急罚〔2026〕58号", "--cosign", "二股", "--signed-by", "韩立新",
                    "--date", "2026-12-01", "--json")
     assert reviewed.code == 0, reviewed.err
-    assert json.loads(reviewed.out) == {"file": rel, "date": "2026-12-01", "decision": "同意", "penalty": None}
+    assert json.loads(reviewed.out) == {"file": rel, "date": "2026-12-01", "decision": "同意", "number": "汝应急罚〔2026〕58号",
+                                       "penalty": None}
 
 
 def test_ledger_repair_prints_json(bureau, ssj):

@@ -628,7 +628,7 @@ def test_report_list_shows_company_name_and_review(bureau, ssj):
     path = new_report(ssj, bureau, entity)
     set_report(path, status="已办结", major_violation=True)
     assert "待审理" in ssj(bureau, "report", "list").out
-    result = ssj(bureau, "report", "review", str(path), "--decision", "依法处罚", "--signed-by", "韩立新")
+    result = ssj(bureau, "report", "review", str(path), "--decision", "依法处罚", "--number", "汝应急罚〔2026〕58号", "--cosign", "二股", "--signed-by", "韩立新")
     assert result.code == 0, result.err
     listing = ssj(bureau, "report", "list")
     name = next(e["name"] for f in (bureau / "data/entities").glob("*.yaml")

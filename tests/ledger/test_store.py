@@ -386,7 +386,7 @@ def test_a_draw_in_the_new_year_goes_to_its_year_file_and_chains_to_the_old_tip(
     assert (git_bureau / ERGU).read_bytes() == old
     assert (record["seq"], record["prev"], record["date"], record["plan_item"]) == (
         1, json.loads(first.out)["hash"], "2027-01-04", "2027-ergu-01")
-    assert record["heads"] == {"bureau": {"seq": 2, "hash": ledger_records(git_bureau, "bureau")[-1]["hash"]}}
+    assert record["heads"] == {"bureau": {"seq": 3, "hash": ledger_records(git_bureau, "bureau")[-1]["hash"]}}
     assert f"已写入记录 二股-1（{new} 末行）" in result.err
     committed = git(git_bureau, "show", "--name-only", "--format=", "HEAD").split()
     assert new in committed and ERGU not in committed

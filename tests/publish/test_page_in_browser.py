@@ -80,7 +80,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory, frozen_clock) -> dict:
             text = text.replace(old, new, 1)
         path.write_text(text, encoding="utf-8")
     run(root, "report", "review", str(root / f"data/reports/ergu/ergu-0-{companies[1]}.yaml"),
-        "--decision", "经集中审理，认定构成重大事故隐患", "--penalty", "罚款人民币五万元", "--signed-by", "韩立新", "--date", "2026-12-08")
+        "--decision", "经集中审理，认定构成重大事故隐患", "--penalty", "罚款人民币五万元", "--number", "汝应急罚〔2026〕58号", "--cosign", "二股", "--signed-by", "韩立新",
+        "--date", "2026-12-08")
     folder = base / "公示包"
     frozen_clock.set("2026-12-20")  # the checks of 12-03 and 12-04 are done; publish afterwards
     try:

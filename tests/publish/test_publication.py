@@ -187,8 +187,10 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, frozen_clock) -> dict:
     evidence.write_bytes("证据内容标记EC0001".encode())
     ok(root, "report", "evidence", str(paths["A"]), str(evidence), "--note", "证据说明标记EN0001")
     finished(paths["B"], "2026-12-04", major_violation=True, result="发现问题待后续处理")
+    with (root / "data/bureau.yaml").open("a", encoding="utf-8") as bureau_file:  # the signer is a 局领导 (第二十条)
+        bureau_file.write("  - name: 签发人标记SB0001\n    title: 副局长\n    since: 2026-01-01\n")
     ok(root, "report", "review", str(paths["B"]), "--decision", "经集中审理，认定构成重大违法行为", "--penalty", "罚款人民币三万元",
-       "--signed-by", "签发人标记SB0001", "--date", "2026-12-08")
+       "--number", "汝应急罚〔2026〕58号", "--cosign", "二股", "--signed-by", "签发人标记SB0001", "--date", "2026-12-08")
     finished(paths["C"], "2026-12-04", major_violation=True, findings="待审理检查情况标记WR0001")
     fill(paths["D"], findings="草稿检查情况标记DR0001", check_dates=["2026-12-05"])
     finished(paths["E"], "2026-12-10", result="未发现问题", handling="无需处理", findings="现场未发现问题")
@@ -377,7 +379,8 @@ def test_results_json(published):
         "二股-3", ergu["hash"], "2026-12-01", "C03", "announced")
     assert a["inspectors"][0].keys() == {"id", "name", "cert_no"}
     assert b["major_violation"] is True
-    assert b["review"] == {"date": "2026-12-08", "decision": "经集中审理，认定构成重大违法行为", "penalty": "罚款人民币三万元"}
+    assert b["review"] == {"date": "2026-12-08", "decision": "经集中审理，认定构成重大违法行为", "penalty": "罚款人民币三万元",
+                           "cosigned_by": ["ergu"], "number": "汝应急罚〔2026〕58号"}
     yigu = ledger(published["root"], "yigu")
     team = [yigu[1]["replacement"] if i == published["recused"] else i for i in team_of(yigu[0], companies["E"])]
     assert [p["id"] for p in e["inspectors"]] == team and published["recused"] not in team
@@ -420,7 +423,7 @@ def test_ledgers_are_byte_identical_with_voids_announcements_and_recusals(publis
     assert [r["type"] for r in ledger(root, "ergu")] == ["draw", "void", "announce", "draw"]
     assert [r["type"] for r in ledger(root, "yigu")] == ["draw", "recusal"]
     assert [r["type"] for r in ledger(root, "sangu")] == ["draw", "void", "draw"]
-    assert [r["type"] for r in bundle_ledger(folder, "bureau")] == ["plan_approval"] * 3
+    assert [r["type"] for r in bundle_ledger(folder, "bureau")] == ["plan_approval"] * 3 + ["checklist_approval"]
     # format 2: each stratum keeps the digest and count of its list, and the list file holds exactly those ids
     for name in LEDGERS:
         for record in bundle_ledger(folder, name):
@@ -453,7 +456,7 @@ def test_verify_py_passes_with_a_bare_interpreter(published):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "核验通过：4 本台账的哈希链和相互记下的末条记录完整，5 次抽取全部从记录重新算出、结果一致。" in result.stdout
     assert "manifest.json：已核对清单中每个文件的 SHA-256" in result.stdout
-    for line in ("台账 bureau：3 条记录（计划审批 3）", "台账 ergu：4 条记录（抽取公告 1、随机抽取 2、作废 1）",
+    for line in ("台账 bureau：4 条记录（清单审批 1、计划审批 3）", "台账 ergu：4 条记录（抽取公告 1、随机抽取 2、作废 1）",
                  "台账 sangu：3 条记录（随机抽取 2、作废 1）", "台账 yigu：2 条记录（随机抽取 1、回避替换 1）"):
         assert line in result.stdout
     digest = hashlib.sha256((published["folder"] / "verify.py").read_bytes()).hexdigest()

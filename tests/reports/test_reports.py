@@ -489,7 +489,8 @@ def test_report_file_given_relative_to_the_repository(drawn, ssj, tmp_path, monk
     monkeypatch.chdir(tmp_path)  # --repo names the repository; the file is written as the help shows it
     rel = report_rel("ergu", 0, ERGU_COMPANY)
     assert ssj(drawn, "report", "evidence", rel, "x.jpg").code == 0
-    assert ssj(drawn, "report", "review", rel, "--decision", "同意", "--signed-by", "韩立新", "--date", "2026-12-08").code == 0
+    assert ssj(drawn, "report", "review", rel, "--decision", "同意", "--number", "汝应急罚〔2026〕58号", "--cosign", "二股", "--signed-by", "韩立新",
+               "--date", "2026-12-08").code == 0
     report = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert report["review"]["decision"] == "同意"
     assert report["evidence"] == [{"path": f"data/evidence/ergu/ergu-0-{ERGU_COMPANY}/x.jpg",
@@ -516,17 +517,18 @@ def test_major_violation_waits_for_review_then_is_published(drawn, ssj, tmp_path
     assert snapshot(drawn) == before and not (tmp_path / "公示").exists()
 
     result = ssj(drawn, "report", "review", str(path), "--decision", "经集中审理，认定存在重大事故隐患",
-                 "--penalty", "罚款人民币五万元", "--signed-by", "韩立新", "--date", "2026-12-08")
+                 "--penalty", "罚款人民币五万元", "--number", "汝应急罚〔2026〕58号", "--cosign", "二股", "--signed-by", "韩立新", "--date", "2026-12-08")
     assert result.code == 0 and f"已记录集中审理：{rel}" in result.out
     review = yaml.safe_load(path.read_text(encoding="utf-8"))["review"]
-    assert review == {"date": dt.date(2026, 12, 8), "decision": "经集中审理，认定存在重大事故隐患",
-                      "signed_by": "韩立新", "penalty": "罚款人民币五万元"}
+    assert review == {"date": dt.date(2026, 12, 8), "decision": "经集中审理，认定存在重大事故隐患", "cosigned_by": ["ergu"],
+                      "number": "汝应急罚〔2026〕58号", "signed_by": "韩立新", "penalty": "罚款人民币五万元"}
     assert problem_lines(check_ok(ssj, drawn), "data/reports") == []
     published = ssj(drawn, "publish", "--out", str(tmp_path / "公示"))
     assert published.code == 0, published.err
     results = json.loads((tmp_path / "公示/results.json").read_text(encoding="utf-8"))["results"]
     assert [(r["entity_id"], r["review"]) for r in results] == [
-        (ERGU_COMPANY, {"date": "2026-12-08", "decision": "经集中审理，认定存在重大事故隐患", "penalty": "罚款人民币五万元"})
+        (ERGU_COMPANY, {"date": "2026-12-08", "decision": "经集中审理，认定存在重大事故隐患", "penalty": "罚款人民币五万元",
+                        "cosigned_by": ["ergu"], "number": "汝应急罚〔2026〕58号"})
     ]
 
 
@@ -548,14 +550,15 @@ def test_review_refusals(drawn, ssj):
     path = new_report(ssj, drawn)
     finish(path)
     before = snapshot(drawn)
-    result = ssj(drawn, "report", "review", str(path), "--decision", "无", "--signed-by", "韩立新")
+    result = ssj(drawn, "report", "review", str(path), "--decision", "无", "--number", "汝应急罚〔2026〕58号", "--cosign", "二股", "--signed-by", "韩立新")
     assert result.code == 1 and "没有标记重大违法行为" in result.err
     assert snapshot(drawn) == before
     finish(path, major_violation=True)
     before = snapshot(drawn)
-    result = ssj(drawn, "report", "review", str(path), "--decision", "  ", "--signed-by", "韩立新")
+    result = ssj(drawn, "report", "review", str(path), "--decision", "  ", "--number", "汝应急罚〔2026〕58号", "--cosign", "二股", "--signed-by", "韩立新")
     assert result.code == 1 and "请写明审理意见" in result.err
-    result = ssj(drawn, "report", "review", str(path), "--decision", "同意", "--signed-by", "韩立新", "--date", "12/08")
+    result = ssj(drawn, "report", "review", str(path), "--decision", "同意", "--number", "汝应急罚〔2026〕58号", "--cosign", "二股", "--signed-by", "韩立新",
+                 "--date", "12/08")
     assert result.code == 1 and "日期“12/08”无效" in result.err
     assert snapshot(drawn) == before
 

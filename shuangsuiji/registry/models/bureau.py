@@ -37,6 +37,19 @@ class DisclosureDeadline(Model):
     unit: DeadlineUnit = public("工作日", title="期限单位")
 
 
+class Leader(Model):
+    """A 局领导, who alone may sign the decision of a central review (第二十条), while in office."""
+
+    name: Text = public(title="姓名")
+    title: Text = public(title="职务")
+    since: dt.date = public(title="任职日期")
+    until: dt.date | None = public(None, title="离任日期")
+
+    def in_office(self, day: dt.date) -> bool:
+        """Whether the leader held office on ``day`` (both ends included)."""
+        return self.since <= day and (self.until is None or day <= self.until)
+
+
 class Bureau(Model):
     """``data/bureau.yaml``."""
 
@@ -49,6 +62,7 @@ class Bureau(Model):
     )
     problem_lookback_days: int = public(365, title="“问题”层回溯天数", gt=0)
     rest_days: int = public(90, title="休息期（天）：此期间内被任何科室检查过的单位不进入风险层和一般层", ge=0, le=365)
+    leaders: list[Leader] = public([], title="局领导（集中审理决定的签发人）")
 
 
 class Section(Model):

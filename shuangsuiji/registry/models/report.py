@@ -9,6 +9,8 @@ from shuangsuiji.registry.models.base import Id, Model, OptionalText, Text, priv
 from shuangsuiji.registry.models.bureau import Method
 
 ReportStatus = Literal["草稿", "已办结"]
+#: a decision's 文号, e.g. 汝应急罚〔2026〕58号: an issuer, the year in 〔〕 and a number
+DOCUMENT_NUMBER = r"^\S+〔\d{4}〕\d+号$"
 
 
 class Evidence(Model):
@@ -25,6 +27,11 @@ class Review(Model):
     date: dt.date = public(title="审理日期")
     decision: Text = public(title="审理意见")
     penalty: OptionalText = public(None, title="处罚决定")
+    #: the sections that 会签 the decision (ids), the checking section among them
+    cosigned_by: list[Id] = public([], title="会签科室")
+    #: the decision's 文号 (checked against DOCUMENT_NUMBER where reviews are checked, with the fix in words)
+    number: OptionalText = public(None, title="决定文号")
+    #: a 局领导 in office on ``date`` (data/bureau.yaml ``leaders``)
     signed_by: Text = private(title="签发人")
 
 
