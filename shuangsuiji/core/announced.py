@@ -7,17 +7,16 @@ state (``known``, ``pending``, ``voided`` …) and its list readers.
 
 from __future__ import annotations
 
-import datetime as _dt
-
 from shuangsuiji.core.inspections import ANNOUNCED_DRAW_LAG_DAYS, day_number, recent_pairs
 from shuangsuiji.core.seeds import (
     SeedError,
     check_announced_seed,
     check_witnesses,
     is_system_seed,
+    parse_source,
     witnessed_seed,
 )
-from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, show
+from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, moment, show
 from shuangsuiji.core.words import FAIRNESS_LEVELS
 
 ANNOUNCE_FIELDS = (
@@ -27,6 +26,11 @@ ANNOUNCE_FIELDS = (
 #: what an announced draw takes over from its announcement, unchanged
 ANNOUNCED = ("plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "rested")
 
+
+def item_key(record: dict) -> tuple:
+    """(section, plan item) of a draw or announcement: what "the same draw to come" means for announcements."""
+    item = record.get("plan_item")
+    return str(record.get("section")), item if isinstance(item, str) else None
 
 
 def sorted_pairs(entries) -> list:
@@ -76,17 +80,22 @@ class AnnouncementChecks:
                 if witnessed_seed(record["witnesses"]) != seed:
                     raise SeedError("种子不是见证人输入值的 SHA-256（见证人的输入与种子对不上）")
             if fairness == "announced" and announce is not None:
-                check_announced_seed(seed, announce["sources"])
-                if _moment(record["at"]) < _moment(announce["not_before"]):
-                    raise SeedError(f"抽取时间 {record['at']} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
-                if day_number(record["at"][:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
+                sources = announce["sources"]
+                if not (isinstance(sources, list) and all(isinstance(s, dict) for s in sources)):
+                    raise SeedError("所依据的公告没有有效的开奖来源（sources），无法核对种子")
+                check_announced_seed(seed, sources)
+                at = record["at"] if is_at(record.get("at")) else None
+                if at is not None and is_at(announce["not_before"]) and moment(at) < moment(announce["not_before"]):
+                    raise SeedError(f"抽取时间 {at} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
+                if at is not None and day_number(at[:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
                     raise SeedError(f"抽取比公告的日期晚了 {ANNOUNCED_DRAW_LAG_DAYS} 天以上，公告已失效")
         except SeedError as error:
             self.add(str(error))
 
-    def compare_with_announcement(self, record, announce, strata, pool, conflicts) -> set:
+    def compare_with_announcement(self, record, announce, strata, pool) -> tuple:
         """An announced draw is its announcement plus the seed: nothing else may differ. Returns the announced
-        rotation pairs (the draw keeps those of its teams and selected companies)."""
+        conflicts and rotation pairs: the draw is re-derived with those, and keeps exactly the ones of its teams
+        and selected companies (a conflict left out would change the assignment unseen)."""
         for name in ANNOUNCED:
             if record.get(name) != announce.get(name):
                 self.add(f"{name} 与公告不一致：公告为 {show(announce.get(name))}，抽取为 {show(record.get(name))}")
@@ -96,9 +105,7 @@ class AnnouncementChecks:
         inspectors = announce["inspectors"]
         if list(pool) != [inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]]:
             self.add("检查人员名单、每组人数或后备人数与公告不一致")
-        if not set(conflicts) <= set(sorted_pairs(announce["conflicts"])):
-            self.add("利害关系申报与公告不一致")
-        return set(self.recent_of(announce["recent"]) or {})
+        return sorted_pairs(announce["conflicts"]), set(self.recent_of(announce["recent"]) or {})
 
     # -- announce ---------------------------------------------------------------------------------
 
@@ -111,25 +118,66 @@ class AnnouncementChecks:
         if not is_date(record["date"]) or not is_int(record["rest_days"]):
             self.add("date 应为有效日期，rest_days 应为整数")
             return
-        if not is_at(record["not_before"]) or _moment(record["not_before"]) <= _moment(record["at"]):
-            self.add("not_before（开奖时间）应晚于公告时间：公告必须在号码产生之前发布")
-        sources = record["sources"]
-        if not (isinstance(sources, list) and sources and all(isinstance(s, dict) and set(s) == {"game", "period"}
-                                                             for s in sources)):
-            self.add("sources 应为 [{game, period}, …]（至少一个开奖来源）")
+        self.check_announced_dates(record)
+        self.check_sources(record["sources"])
+        self.check_item_free(record)
         strata = self.populations(record["strata"], record["ratio"], with_selection=False)
         pool = self.pool(record["inspectors"], full=False)
-        if strata is None or pool is None or self.pair_list(record["conflicts"], "conflicts") is None:
+        conflicts = self.pair_list(record["conflicts"], "conflicts")
+        if strata is None or pool is None or conflicts is None:
             return
+        self.remember_pool(record["date"], pool[0])
         self.check_rest(record, strata)
         recorded = self.recent_of(record["recent"])
         population = [e for p in strata for e in p.ids]
+        inside, eligible = set(population), set(pool[0])
+        if any(i not in eligible or e not in inside for i, e in conflicts):
+            self.add("公告的 conflicts 只能列出符合条件的检查人员与各层企业之间申报的利害关系")
         should = recent_pairs(self.log.of(population), pool[0], day_number(record["date"]))
         if recorded is not None and set(recorded) != set(should):
             self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
-        self.pending[record["hash"]] = record
+        elif recorded is not None:
+            self.check_recent_by(recorded, day_number(record["date"]))
+        if is_hex64(record.get("hash")):
+            self.pending[record["hash"]] = record
 
+    def check_announced_dates(self, record: dict) -> None:
+        """The numbers come out after the announcement and at most 30 days after the draw date it names; that
+        date is not before the announcement's own (an announcement fixes a draw to come)."""
+        at, not_before = record.get("at"), record["not_before"]
+        if not is_at(not_before) or (is_at(at) and moment(not_before) <= moment(at)):
+            self.add("not_before（开奖时间）应晚于公告时间：公告必须在号码产生之前发布")
+            return
+        if day_number(not_before[:10]) - day_number(record["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
+            self.add(f"开奖时间 {not_before} 比抽取日期 {record['date']} 晚 {ANNOUNCED_DRAW_LAG_DAYS} 天以上："
+                     "公告的抽取到那时已失效")
+        if is_at(at) and record["date"] < at[:10]:
+            self.add(f"公告的抽取日期 {record['date']} 早于公告当天（{at[:10]}）：公告只能确定将来的抽取")
 
-def _moment(text: str) -> _dt.datetime:
-    """A comparable moment for ISO 8601 times with offsets (Python 3.8 reads no ``Z``)."""
-    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    def check_sources(self, sources) -> None:
+        """Each source a game of the built-in list and a valid 期号, written as ssj writes it, each once."""
+        if not (isinstance(sources, list) and sources and all(isinstance(s, dict) and set(s) == {"game", "period"}
+                                                             for s in sources)):
+            self.add("sources 应为 [{game, period}, …]（至少一个开奖来源）")
+            return
+        for source in sources:
+            try:
+                parsed = parse_source(f"{source['game']}:{source['period']}")
+            except SeedError as error:
+                self.add(f"开奖来源 {show(source)} 无效：{error}")
+                continue
+            if parsed != source:
+                self.add(f"开奖来源 {show(source)} 不是规范写法（应为 {show(parsed)}）")
+        if len({(str(s["game"]), str(s["period"])) for s in sources}) != len(sources):
+            self.add("同一期开奖结果在 sources 中出现了两次：每个来源应是不同的一期")
+
+    def check_item_free(self, record: dict) -> None:
+        """One pending announcement per plan item; none after the item's numbers were seen and thrown away."""
+        key = item_key(record)
+        waiting = [h for h, note in self.pending.items() if item_key(note) == key]
+        if waiting:
+            self.add(f"计划事项 {show(key[1])} 已有一条待抽取的公告 {self.place(self.known[waiting[0]])}："
+                     "同一事项同时只能有一条待抽取的公告（先按它抽取或作废它）")
+        if key in self.spent:
+            self.add(f"计划事项 {show(key[1])} 的 {self.spent[key]} 在开奖号码公布之后被作废，不能再为这一事项发新公告："
+                     "否则看到号码后作废重来，就能在几组开奖号码中挑选抽取结果")

@@ -4,13 +4,14 @@ across the year files. Read line by line, so memory stays bounded whatever a fil
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 from typing import NamedTuple
 
 from shuangsuiji.core.canonical import ZERO_HASH, CanonicalError, record_forms
-from shuangsuiji.core.text import is_at, is_hex64, is_int, show
+from shuangsuiji.core.text import is_at, is_hex64, is_int, moment, show
 
 FORMAT = 2
 COMMON_FIELDS = ("format", "seq", "prev", "hash", "type", "at", "operator", "heads")
@@ -55,9 +56,20 @@ def no_constant(text: str):
     raise ValueError(f"含有 {text}（台账中不允许）")
 
 
+class TooDeep(ValueError):
+    """JSON nested deeper than Python's parser can follow: refused like any other malformed JSON."""
+
+
 def strict_json(text: str):
-    """JSON as the ledger allows it: no repeated keys, no floats, no NaN."""
-    return json.loads(text, object_pairs_hook=no_duplicate_keys, parse_float=no_float, parse_constant=no_constant)
+    """JSON as the ledger allows it: no repeated keys, no floats, no NaN, no nesting too deep to read.
+
+    Every file the verifiers read goes through here, so a deeply nested file is one more ``ValueError`` naming
+    its file, never a ``RecursionError`` past the handlers."""
+    try:
+        return json.loads(text, object_pairs_hook=no_duplicate_keys, parse_float=no_float,
+                          parse_constant=no_constant)
+    except RecursionError:
+        raise TooDeep("嵌套层数过多") from None
 
 
 def ledger_files(folder: str) -> dict:
@@ -103,7 +115,7 @@ def parse_line(raw: bytes, where: tuple, problems: list):
         return None, None
     try:
         record = strict_json(text)
-    except RecursionError:
+    except TooDeep:
         problems.append((*where, "无法解析：嵌套层数过多"))
         return None, None
     except ValueError as error:
@@ -131,6 +143,7 @@ class Chain:
     def __init__(self) -> None:
         self.seq = 0
         self.hash: str | None = ZERO_HASH
+        self.at: tuple | None = None  # (moment, text) of the latest readable ``at`` so far
 
     def check(self, record: dict, actual_hash, where: tuple, problems: list) -> None:
         """The common fields of one record, and its place in the chain."""
@@ -170,6 +183,20 @@ class Chain:
             add((*where, "heads 应为 {台账: {seq, hash}}"))
         self.seq += 1
         self.hash = stored if isinstance(stored, str) else None
+
+    def check_at(self, record: dict, sealed: bool, where: tuple, problems: list) -> None:
+        """Along a chain time only moves on: a record dated before one written before it was back-dated (or
+        moved), and every rule that reads times (lottery, rest, rotation) would be misled. Only a record whose
+        ``hash`` holds (``sealed``) sets the time the next ones are held to: an edited one is reported as such."""
+        text = record.get("at")
+        if not is_at(text):
+            return
+        at = moment(text)
+        if self.at is not None and at < self.at[0]:
+            problems.append((*where, f"记录时间 {text} 早于本台账此前记录的时间 {self.at[1]}："
+                                     "台账的记录时间只能随写入顺序向后（记录被倒签或调换过）"))
+        elif sealed and (self.at is None or at > self.at[0]):
+            self.at = (at, text)
 
 
 def read_ledger(name: str, files: list, problems: list):
@@ -212,6 +239,7 @@ def read_ledger(name: str, files: list, problems: list):
                 if isinstance(at, str) and at[:4] != str(year):
                     problems.append((*where, f"记录时间 {at[:10]} 不属于 {year} 年：记录应写在其时间所在年份的文件里"))
                 chain.check(record, actual_hash, where, problems)
+                chain.check_at(record, actual_hash is not None and actual_hash == record.get("hash"), where, problems)
                 yield Entry(name, path, line, start, record)
 
 
@@ -279,3 +307,35 @@ def intact_records(blobs: list) -> list:
         if lines[-1]:
             return records
     return records
+
+
+def hash_at(files: list, seq: int):
+    """The hash of record ``seq`` of a ledger's year files (streamed; None when it is not there)."""
+    for _, path in files:
+        with open(path, "rb") as handle:
+            for line in handle:
+                if f'"seq":{seq},'.encode() in line:
+                    with contextlib.suppress(ValueError, UnicodeDecodeError):
+                        record = strict_json(line.decode("utf-8"))
+                        if record.get("seq") == seq:
+                            return record.get("hash")
+    return None
+
+
+def first_difference(old_folder: str, name: str, files: list):
+    """The seq of the first record where an older copy of a ledger and this one differ."""
+    old_files = ledger_files(old_folder).get(name, [])
+    mine = record_hashes(files)
+    for seq, digest in enumerate(record_hashes(old_files)):
+        if next(mine, None) != digest:
+            return seq
+    return None
+
+
+def record_hashes(files: list):
+    """Every line's record hash, in order, streamed (an unreadable line gives nothing)."""
+    for _, path in files:
+        with open(path, "rb") as handle:
+            for line in handle:
+                with contextlib.suppress(ValueError, UnicodeDecodeError):
+                    yield strict_json(line.decode("utf-8")).get("hash")

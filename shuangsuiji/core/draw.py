@@ -153,13 +153,14 @@ def assign(order: list, teams: list, conflicts: set, recent: set | frozenset = f
     company; when conflicts alone do, the draw cannot be made.
     """
     blocked = {entity for _, entity in conflicts} | {entity for _, entity in recent}
+    either = conflicts | recent  # once, not per blocked company: ``recent`` holds a year of inspections
     count = len(teams)
     assignments, ignored = [], []
     for i, company in enumerate(order):
         if company not in blocked:  # the common case: nobody declared a conflict with it or saw it lately
             assignments.append(i % count)
             continue
-        team = _first_free(i, company, teams, conflicts | recent)
+        team = _first_free(i, company, teams, either)
         if team is None:
             team = _first_free(i, company, teams, conflicts)
             if team is None:

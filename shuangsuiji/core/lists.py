@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import OrderedDict
 
 from shuangsuiji.core.canonical import canonical
@@ -14,6 +15,7 @@ from shuangsuiji.core.text import is_hex64
 LISTS_DIR = "lists"
 #: a population list at province scale is a few MB; anything beyond this is refused unread
 MAX_LIST_BYTES = 256 * 1024 * 1024
+_LIST_NAME = re.compile(r"([0-9a-f]{64})\.json")
 
 
 class ListError(ValueError):
@@ -59,6 +61,8 @@ class ListFolder:
         self.folder = folder
         self.keep = keep
         self._cache: OrderedDict = OrderedDict()
+        #: every digest asked for (and so checked, with its problem reported where it was cited)
+        self.asked: set = set()
 
     def path(self, digest: str) -> str:
         return os.path.join(self.folder, list_name(digest))
@@ -67,6 +71,7 @@ class ListFolder:
         """The ids of list ``digest``; :class:`ListError` when it is missing or broken."""
         if not is_hex64(digest):
             raise ListError(f"名单摘要 {digest!r} 不是 64 位小写十六进制")
+        self.asked.add(digest)
         if digest in self._cache:
             self._cache.move_to_end(digest)
             return self._cache[digest]
@@ -85,3 +90,24 @@ class ListFolder:
         while len(self._cache) > self.keep:
             self._cache.popitem(last=False)
         return ids
+
+    def check_the_rest(self) -> list:
+        """``[(path, message)]`` for the files no record asked for: each must still be what its name says (SPEC
+        §5: list files match their names), and nothing else belongs in the folder. Hidden files (an interrupted
+        write's ``.<name>.tmp``) are left alone here; a bundle refuses them as odd files."""
+        if not os.path.isdir(self.folder):
+            return []
+        problems = []
+        for name in sorted(os.listdir(self.folder)):
+            match = _LIST_NAME.fullmatch(name)
+            if name.startswith(".") or (match and match.group(1) in self.asked):
+                continue
+            path = os.path.join(self.folder, name)
+            if match is None or os.path.islink(path) or not os.path.isfile(path):
+                problems.append((path, "不是名单文件：名单文件夹中只应有名为 <SHA-256>.json 的普通文件"))
+                continue
+            try:
+                self.get(match.group(1))
+            except ListError as error:
+                problems.append((path, f"{error}（没有记录引用这个文件）"))
+        return problems

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import unicodedata
 
-from shuangsuiji.core.chain import no_constant, no_duplicate_keys, no_float
+from shuangsuiji.core.chain import strict_json
 from shuangsuiji.core.text import is_hex64
 
 MANIFEST = "manifest.json"
@@ -45,12 +44,7 @@ def verify_manifest(folder) -> list:
     problems: list = []
     try:
         with open(os.path.join(folder, MANIFEST), "rb") as handle:
-            manifest = json.loads(
-                handle.read().decode("utf-8-sig"),
-                object_pairs_hook=no_duplicate_keys,
-                parse_float=no_float,
-                parse_constant=no_constant,
-            )
+            manifest = strict_json(handle.read().decode("utf-8-sig"))
     except (OSError, ValueError) as error:
         return [(MANIFEST, f"无法读取文件清单（{error}）")]
     listed = manifest.get("files") if isinstance(manifest, dict) else None

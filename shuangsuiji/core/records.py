@@ -4,12 +4,13 @@ targeted checks and the bureau's own records here; draws, failed draws and annou
 
 from __future__ import annotations
 
+from shuangsuiji.core.announced import item_key
 from shuangsuiji.core.chain import BUREAU, Entry, read_record_at
 from shuangsuiji.core.draw import MIN_TEAM_SIZE
 from shuangsuiji.core.inspections import day_number
 from shuangsuiji.core.recusal import apply_recusals, replacement_for, team_map
 from shuangsuiji.core.rederive import DrawChecks, selected_ids
-from shuangsuiji.core.text import is_date, is_hex64, show, show_ids
+from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, moment, show, show_ids
 from shuangsuiji.core.words import RECORD_TYPES, RECUSAL_REASONS, TARGETED_BASES
 
 VOID_FIELDS = ("draw", "reason")
@@ -29,7 +30,7 @@ class RecordChecker(DrawChecks):
         self.begin(entry)
         record = entry.record
         kind = record.get("type")
-        handler = getattr(self, f"on_{kind}", None) if kind in RECORD_TYPES else None
+        handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) and kind in RECORD_TYPES else None
         if handler is None:
             if "type" in record:
                 self.add(f"未知的记录类型 {show(kind)}")
@@ -68,10 +69,23 @@ class RecordChecker(DrawChecks):
         if voided["type"] == "announce" and target in self.announcement_used:
             self.add(f"{self.place(info)} 的公告已用于抽取（{self.announcement_used[target]}），不能再作废公告（应作废那次抽取）")
             return
+        if target in self.published:
+            self.add(f"{self.place(info)} 的抽取已有检查结果在 {self.published[target]} 公开，不能再作废")
         self.voided[target] = self.here()
         self.pending.pop(target, None)
+        if self._numbers_seen(record, voided):
+            self.spent.setdefault(item_key(voided), self.place(info))
         if voided["type"] == "draw":
             self.log.void(target, selected_ids(voided))
+
+    @staticmethod
+    def _numbers_seen(void: dict, voided: dict) -> bool:
+        """Was this a void after the lottery numbers of an announcement were out: the announcement itself, voided
+        at or after its ``not_before``, or a draw made on one? Then its plan item gets no new announcement."""
+        if voided["type"] == "draw":
+            return voided.get("fairness") == "announced"
+        not_before = voided.get("not_before")
+        return is_at(void.get("at")) and is_at(not_before) and moment(void["at"]) >= moment(not_before)
 
     def on_recusal(self, record: dict) -> None:
         if not self.require(record, RECUSAL_FIELDS):
@@ -93,15 +107,19 @@ class RecordChecker(DrawChecks):
         if not isinstance(entity, str) or entity not in teams_of:
             self.add(f"企业 {show(entity)} 不是 {self.place(info)} 抽取中被抽中的企业")
             return
+        teams, index = drawn["inspectors"]["teams"], teams_of[entity]
+        if not (is_int(index) and isinstance(teams, list) and 0 <= index < len(teams) and isinstance(teams[index], list)):
+            self.add(f"所指的抽取（{self.place(info)}）记录的分组与检查组对不上，这次回避换人无法复核")
+            return
         history = self.recusals.setdefault((target, entity), [])
-        team = apply_recusals(drawn["inspectors"]["teams"][teams_of[entity]], entity, history)
+        team = apply_recusals(teams[index], entity, history)
         if inspector not in team:
             self.add(f"回避的检查人员 {show(inspector)} 不在企业 {entity} 当前的检查组（{show_ids(team)}）里")
             return
         if not isinstance(replacement, str):
             self.add("回避记录必须写明替补人员（replacement）：没有人可替补时不能记录回避，应另行处理或作废抽取")
             return
-        borrowed = self.borrowed(record)
+        borrowed = self.borrowed(record, drawn)
         if borrowed is False:
             return
         expected = replacement_for(drawn, entity, inspector, history, borrowed, teams_of)
@@ -112,7 +130,7 @@ class RecordChecker(DrawChecks):
                      f"且与该企业无利害冲突的人员），记录为 {show(replacement)}")
         self.log.replace(target, entity, inspector, replacement)
 
-    def borrowed(self, record: dict):
+    def borrowed(self, record: dict, drawn: dict):
         """The other section's pool a recusal drew from (None: the draw's own reserve; False: malformed)."""
         section = record["from_section"]
         if section is None:
@@ -121,14 +139,34 @@ class RecordChecker(DrawChecks):
         if not isinstance(section, str) or section == self.ledger or section == BUREAU:
             self.add(f"from_section 应为另一个科室的编号，记录为 {show(section)}")
             return False
-        if not (isinstance(pool, list) and all(isinstance(i, str) for i in pool) and pool == sorted(set(pool))):
-            self.add("从其他科室抽调替补时，pool 应为该科室在抽取日符合条件的人员编号（已排序、不重复）")
+        if not (isinstance(pool, list) and pool and all(isinstance(i, str) for i in pool)
+                and pool == sorted(set(pool))):
+            self.add("从其他科室抽调替补时，pool 应为该科室在抽取日符合条件的人员编号（非空、已排序、不重复）")
             return False
-        if not (isinstance(conflicts, list) and all(isinstance(c, dict) and set(c) == {"inspector", "entity"}
-                                                    for c in conflicts)):
-            self.add("pool_conflicts 应为 {inspector, entity} 列表")
+        pairs = self.pair_list(conflicts, "pool_conflicts")
+        if pairs is None:
+            return False
+        if any(i not in pool or e != record["entity"] for i, e in pairs):
+            self.add("pool_conflicts 只能列出 pool 中的人员与这家企业之间申报的利害关系")
+            return False
+        if not self._pool_belongs(section, pool, drawn):
             return False
         return {"section": section, "pool": pool, "conflicts": conflicts}
+
+    def _pool_belongs(self, section: str, pool: list, drawn: dict) -> bool:
+        """The borrowed pool holds the other section's people: nobody of the draw's own pool, and nobody whom the
+        draw or announcement of a section other than ``section`` counted as its own on the draw's date."""
+        own = sorted(set(pool) & set(drawn["inspectors"]["eligible"]))
+        if own:
+            self.add(f"pool 中的 {show_ids(own)} 是本科室这次抽取的检查人员，不是从 {section} 抽调的")
+            return False
+        on = self.pools_on.get(drawn["date"], {})
+        elsewhere = sorted(i for i in pool if on.get(i, section) != section)
+        if elsewhere:
+            self.add(f"pool 中的 {elsewhere[0]} 在 {drawn['date']} 是 {on[elsewhere[0]]} 的检查人员（见该科室当天的记录），"
+                     f"不属于 {section}")
+            return False
+        return True
 
     def teams_of(self, target: str, drawn: dict) -> dict:
         """``{entity: team}`` of a draw, re-derived (the last one is kept: recusals come in runs)."""
@@ -152,6 +190,8 @@ class RecordChecker(DrawChecks):
         if not is_date(record["date"]):
             self.add("date 不是有效日期（YYYY-MM-DD）：{}".format(show(record["date"])))
             return
+        if is_at(record.get("at")) and record["at"][:10] != record["date"]:
+            self.add(f"非随机检查的日期 {record['date']} 与记录时间 {record['at']} 不是同一天：不得补录或提前记录（第十五条）")
         team = tuple(record["inspectors"])
         self.log.add(record.get("hash", ""), day_number(record["date"]), [(e, team) for e in record["entities"]])
 
@@ -164,7 +204,12 @@ class RecordChecker(DrawChecks):
             self.approved_checklists.add(record["digest"])
 
     def on_publish(self, record: dict) -> None:
-        self.require(record, PUBLISH_FIELDS)
+        if not self.require(record, PUBLISH_FIELDS):
+            return
+        published = record.get("published")
+        for result in published if isinstance(published, list) else []:
+            if isinstance(result, dict) and is_hex64(result.get("draw")):
+                self.published.setdefault(result["draw"], self.here())
 
     def on_document(self, record: dict) -> None:
         if not self.require(record, DOCUMENT_FIELDS):

@@ -12,14 +12,18 @@ from shuangsuiji.core.tickets import inspector_seed, rank, smallest
 
 def assignment_order(record: dict) -> list:
     """Every selected company of a draw record, strata merged in ticket order (the order of ``assignments``)."""
-    chosen = [t for stratum in record["strata"] for t in smallest(stratum["selected"], record["seed"],
-                                                                   len(stratum["selected"]))]
+    chosen = []
+    for stratum in record["strata"]:
+        selected = stratum["selected"] if isinstance(stratum["selected"], list) else []
+        ids = [entity for entity in selected if isinstance(entity, str)]  # a malformed entry is reported elsewhere
+        chosen += smallest(ids, record["seed"], len(ids))
     return [t.id for t in sorted(chosen)]
 
 
 def team_map(record: dict) -> dict:
     """``{entity: team index}`` of a draw record."""
-    return dict(zip(assignment_order(record), record["assignments"]))
+    assignments = record["assignments"]
+    return dict(zip(assignment_order(record), assignments if isinstance(assignments, list) else []))
 
 
 def apply_recusals(team: list, entity: str, recusals: list) -> list:
@@ -77,6 +81,8 @@ def replacement_for(record: dict, entity: str, inspector: str, earlier: list, bo
         conflicts |= {(c["inspector"], c["entity"]) for c in borrowed["conflicts"]}
     stepped_aside = {inspector} | {r["inspector"] for r in earlier if r["entity"] == entity}
     for candidate in candidates:
+        if not isinstance(candidate, str):  # a malformed reserve (reported with the draw) names nobody
+            continue
         if candidate not in team and candidate not in stepped_aside and (candidate, entity) not in conflicts:
             return str(candidate)
     return None

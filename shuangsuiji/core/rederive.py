@@ -9,18 +9,15 @@ from typing import NamedTuple
 from shuangsuiji.core.announced import AnnouncementChecks, sorted_pairs
 from shuangsuiji.core.chain import Entry
 from shuangsuiji.core.draw import MIN_TEAM_SIZE, DrawInput, Refused, Stratum, draw
+from shuangsuiji.core.fairness import FairnessChecks
 from shuangsuiji.core.inspections import (
-    RESTING_STRATA,
-    ROTATION_DAYS,
+    KEPT_DAYS,
     InspectionLog,
     day_number,
-    justified,
-    recent_pairs,
-    resting,
 )
 from shuangsuiji.core.lists import ListError, ListFolder
 from shuangsuiji.core.ratio import recorded_ratio
-from shuangsuiji.core.text import is_date, is_hex64, is_int, show, show_ids
+from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, show, show_ids
 from shuangsuiji.core.words import STRATUM_NAMES
 
 DRAW_FIELDS = (
@@ -29,6 +26,8 @@ DRAW_FIELDS = (
     "assignments", "rotation_ignored", "inputs", "commit", "dirty",
 )
 FAILED_FIELDS = tuple(f for f in DRAW_FIELDS if f not in ("assignments", "rotation_ignored")) + ("entity", "reason")
+
+
 class Known(NamedTuple):
     """What later records need of an earlier one, and where to read it again."""
 
@@ -50,10 +49,12 @@ class Population(NamedTuple):
 
 def selected_ids(record: dict) -> list:
     """Every company a draw record selected (all strata)."""
-    return [entity for stratum in record.get("strata", []) for entity in stratum.get("selected", [])]
+    strata = record.get("strata")
+    return [entity for stratum in (strata if isinstance(strata, list) else []) if isinstance(stratum, dict)
+            for entity in (stratum.get("selected") if isinstance(stratum.get("selected"), list) else [])]
 
 
-class DrawChecks(AnnouncementChecks):
+class DrawChecks(FairnessChecks, AnnouncementChecks):
     """The state every record check shares (what earlier records left), and the checks of ``draw``, ``failed``
     and ``announce`` records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
 
@@ -70,6 +71,9 @@ class DrawChecks(AnnouncementChecks):
         self.documents: dict = {}  # document number -> where
         self.approved_plans: set = set()
         self.approved_checklists: set = set()
+        self.spent: dict = {}  # (section, plan item) -> the announcement thrown away after its numbers were out
+        self.published: dict = {}  # draw hash -> the publish record that put out a result of it
+        self.pools_on: dict = {}  # date -> {inspector: the ledger whose pool held them that day}
         self.log = InspectionLog()
         self._teams_of: tuple = (None, {})
 
@@ -115,18 +119,16 @@ class DrawChecks(AnnouncementChecks):
             self.underivable.add(record.get("hash"))
             return
         outcome = self.rederive(record)
-        if outcome is None:
-            self.underivable.add(record.get("hash"))
-            self.log.add(record["hash"], day_number(record["date"]) if is_date(record["date"]) else 0,
-                         self._visits_as_recorded(record))
-            return
         if isinstance(outcome, Refused):
             self.add(f"{outcome}：这次抽取本不应成立")
-            self.underivable.add(record["hash"])
+        if outcome is None or isinstance(outcome, Refused):  # reported; whom it selected still counts for rest
+            self.underivable.add(record.get("hash"))
+            self.log.add(str(record.get("hash")), day_number(record["date"]) if is_date(record["date"]) else 0,
+                         self._visits_as_recorded(record))
             return
         self.compare_outcome(record, outcome)
         teams = outcome.teams
-        self.log.add(record["hash"], day_number(record["date"]),
+        self.log.add(str(record.get("hash")), day_number(record["date"]),
                      [(e, tuple(teams[t])) for e, t in zip(outcome.order, outcome.assignments)])
 
     def on_failed(self, record: dict) -> None:
@@ -139,8 +141,11 @@ class DrawChecks(AnnouncementChecks):
             return
         if not isinstance(outcome, Refused):
             self.add("按记录重新计算，这次抽取本可以成立：不应记为失败")
-        elif outcome.entity != record["entity"]:
+            return
+        if outcome.entity != record["entity"]:
             self.add(f"抽取失败的原因是单位 {show(outcome.entity)}，记录为 {show(record['entity'])}")
+        if outcome.partial is not None:  # what the seed gave before it failed is public evidence too
+            self.compare_outcome(record, outcome.partial, complete=False)
 
     @staticmethod
     def _visits_as_recorded(record: dict) -> list:
@@ -156,15 +161,17 @@ class DrawChecks(AnnouncementChecks):
         pool = self.pool(record["inspectors"], full=True)
         if strata is None or pool is None:
             return None
+        self.remember_pool(record["date"], pool[0])
         announce = self.announcement_of(record)
         self.check_seed(record, announce)
+        self.check_draw_date(record)
         conflicts = self.pair_list(record["conflicts"], "conflicts")
         recent = self.recent_of(record["recent"])
         if conflicts is None or recent is None:
             return None
         announced_recent = None
-        if announce is not None:
-            announced_recent = self.compare_with_announcement(record, announce, strata, pool, conflicts)
+        if announce is not None:  # re-derived from what the announcement fixed, not from what the draw says
+            conflicts, announced_recent = self.compare_with_announcement(record, announce, strata, pool)
         else:
             self.check_rest(record, strata)
         spec = DrawInput(record["seed"], [Stratum(p.name, p.ratio, p.ids) for p in strata], pool[0], pool[1],
@@ -172,15 +179,45 @@ class DrawChecks(AnnouncementChecks):
         try:
             outcome = draw(spec)
         except Refused as refusal:
+            if record["type"] == "failed" and refusal.partial is not None:
+                self.check_recent(record, refusal.partial, recent, announced_recent)
             return refusal
-        if announced_recent is None:
-            self.check_rotation(record, outcome)
-        else:
-            members = {m for team in outcome.teams for m in team}
-            chosen = set(outcome.order)
-            if set(recent) != {(i, e) for i, e in announced_recent if i in members and e in chosen}:
-                self.add("近一年检查关系（recent）应为公告所列关系中本次检查组成员与被抽中企业之间的那些")
+        self.check_recent(record, outcome, recent, announced_recent)
         return outcome
+
+    def check_recent(self, record: dict, outcome, recent: dict, announced_recent) -> None:
+        """Rotation against the log, or for an announced draw against what its announcement fixed."""
+        if announced_recent is None:
+            self.check_rotation(record, outcome, recent)
+            return
+        members = {m for team in outcome.teams for m in team}
+        chosen = set(outcome.order)
+        if set(recent) != {(i, e) for i, e in announced_recent if i in members and e in chosen}:
+            self.add("近一年检查关系（recent）应为公告所列关系中本次检查组成员与被抽中企业之间的那些")
+
+    def check_draw_date(self, record: dict) -> None:
+        """A draw is made on its date (ssj never back-dates one); an announced one on or after the date its
+        announcement named (the lag is checked with the seed)."""
+        at, day = record.get("at"), record["date"]
+        if not is_at(at):
+            return
+        if record["fairness"] == "announced":
+            if at[:10] < day:
+                self.add(f"抽取时间 {at} 早于公告的抽取日期 {day}：不能提前按公告抽取")
+        elif at[:10] != day:
+            self.add(f"抽取日期 {day} 与记录时间 {at} 不是同一天：抽取只能当天进行，不得补录或倒签（第十五条）")
+
+    def remember_pool(self, day: str, eligible: list) -> None:
+        """Which ledger's pool held each inspector on a day: a recusal that borrows from another section must
+        borrow that section's people (the last :data:`KEPT_DAYS` days are kept, so memory stays bounded)."""
+        if day not in self.pools_on:
+            self.pools_on[day] = {}
+            newest = max(day_number(d) for d in self.pools_on)
+            for old in [d for d in self.pools_on if day_number(d) < newest - KEPT_DAYS]:
+                del self.pools_on[old]
+        on = self.pools_on[day]
+        for inspector in eligible:
+            on.setdefault(inspector, self.ledger)
 
     def draw_fields(self, record: dict) -> bool:
         ok = True
@@ -190,9 +227,9 @@ class DrawChecks(AnnouncementChecks):
         for name in ("checklist", "plan_digest"):
             if record[name] is not None and not is_hex64(record[name]):
                 self.add(f"{name} 应为 64 位十六进制摘要或 null")
-        if record["plan_digest"] is not None and record["plan_digest"] not in self.approved_plans:
+        if is_hex64(record["plan_digest"]) and record["plan_digest"] not in self.approved_plans:
             self.add("抽取所依据的计划内容（plan_digest）在此之前没有审批记录（第七条）")
-        if record["checklist"] is not None and record["checklist"] not in self.approved_checklists:
+        if is_hex64(record["checklist"]) and record["checklist"] not in self.approved_checklists:
             self.add("抽取所用的抽查事项清单（checklist）在此之前没有审批记录（第八、十条）")
         if not is_date(record["date"]):
             self.add("date 不是有效日期（YYYY-MM-DD）：{}".format(show(record["date"])))
@@ -335,41 +372,8 @@ class DrawChecks(AnnouncementChecks):
             return None
         return {entity: group["by"] for group, ids in found for entity in ids}
 
-    def check_rest(self, record: dict, strata: list) -> None:
-        """第十六条: exactly the companies inspected within ``rest_days`` were left out, each with its reason."""
-        rested = self.rested_of(record["rested"])
-        if rested is None:
-            return
-        day, days = day_number(record["date"]), record["rest_days"]
-        for entity, by in rested.items():
-            if not justified(self.log.of([entity]), entity, by, day, days):
-                self.add(f"企业 {entity} 被按休息期排除，但记录 {by[:12]}… 不能证明它在 {days} 天内被检查过")
-        inside = [e for p in strata for e in p.ids]
-        also = sorted(set(rested) & set(inside))
-        if also:
-            self.add(f"企业 {show_ids(also)} 既被排除又在名单中")
-        checkable = [e for p in strata if p.name in RESTING_STRATA for e in p.ids]
-        missed = sorted(resting(self.log.of(checkable), day, days))
-        if missed:
-            self.add(f"企业 {show_ids(missed)} 在 {days} 天内已被检查过，本应按休息期排除（第十六条：防止检查过多）")
-
-    def check_rotation(self, record: dict, outcome) -> None:
-        """Rotation: exactly the pairs of team members and selected companies seen within a year, each justified."""
-        recorded = self.recent_of(record["recent"]) or {}
-        day = day_number(record["date"])
-        members = [m for team in outcome.teams for m in team]
-        should = recent_pairs(self.log.of(outcome.order), members, day)
-        missing = sorted(set(should) - set(recorded))
-        extra = sorted(set(recorded) - set(should))
-        if missing:
-            self.add(f"检查人员与企业的近一年检查关系漏记了 {len(missing)} 对（如 {missing[0][0]} → {missing[0][1]}）：轮换规则没有按记录执行")
-        for inspector, entity in extra:
-            by = recorded[(inspector, entity)]
-            if not justified(self.log.of([entity]), entity, by, day, ROTATION_DAYS, inspector):
-                self.add(f"记录 {by[:12]}… 不能证明 {inspector} 在一年内检查过企业 {entity}")
-                break
-
-    def compare_outcome(self, record: dict, outcome) -> None:
+    def compare_outcome(self, record: dict, outcome, complete: bool = True) -> None:
+        """The record says what re-deriving gives; a failed draw (not ``complete``) as far as it got."""
         for number, (stratum, (k, chosen)) in enumerate(zip(record["strata"], outcome.selections), 1):
             label = f"第 {number} 层（{stratum['name']}）"
             if stratum["k"] != k or not is_int(stratum["k"]):
@@ -386,7 +390,10 @@ class DrawChecks(AnnouncementChecks):
         if inspectors["reserve"] != outcome.reserve:
             self.add("后备人员（reserve）应为 {}，记录为 {}".format(show_ids(outcome.reserve), show(inspectors["reserve"])))
         if sorted_pairs(record["conflicts"]) != outcome.conflicts:
-            self.add("conflicts 应只列出符合条件的检查人员与被抽中企业之间申报的利害关系")
+            self.add("conflicts 应为公告所列利害关系中涉及被抽中企业的全部，记录与此不符" if record["fairness"] == "announced"
+                     else "conflicts 应只列出符合条件的检查人员与被抽中企业之间申报的利害关系")
+        if not complete:
+            return
         self.compare_list("分组（assignments）", outcome.assignments, record["assignments"])
         self.compare_list("忽略轮换的企业（rotation_ignored）", outcome.rotation_ignored, record["rotation_ignored"])
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import date as _date
+from datetime import datetime as _datetime
+from datetime import timedelta as _timedelta
+from datetime import timezone as _timezone
 
 from shuangsuiji.core.canonical import canonical
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_AT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:[0-9]{2})")
+_AT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?(Z|([+-])([0-9]{2}):([0-9]{2}))")
 
 
 def show(value, limit: int = 80) -> str:
@@ -20,7 +23,10 @@ def show(value, limit: int = 80) -> str:
         try:
             text = canonical(value).decode("utf-8")
         except ValueError:
-            text = repr(value)
+            try:
+                text = repr(value)
+            except RecursionError:  # a value nested too deeply even for repr
+                text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -63,7 +69,26 @@ def is_date(value) -> bool:
 
 def is_at(value) -> bool:
     """An ISO 8601 moment with its offset (2026-12-01T09:30:00+08:00)."""
-    if not isinstance(value, str):
+    try:
+        moment(value)
+    except ValueError:
         return False
-    match = _AT.fullmatch(value)
-    return match is not None and is_date(match.group(1))
+    return True
+
+
+def moment(value) -> _datetime:
+    """The moment an ``at`` or ``not_before`` names, comparable across offsets; ValueError when it is none.
+
+    Read by hand rather than with ``datetime.fromisoformat``: Python 3.8 reads neither ``Z`` nor a fraction of
+    other than 3 or 6 digits.
+    """
+    match = _AT.fullmatch(value) if isinstance(value, str) else None
+    if match is None or not is_date(match.group(1)):
+        raise ValueError(f"不是带时区的 ISO 8601 时间：{value!r}")
+    day, hour, minute, second, fraction, zone, sign, zone_hours, zone_minutes = match.groups()
+    offset = _timedelta(0) if zone == "Z" else _timedelta(hours=int(zone_hours), minutes=int(zone_minutes))
+    if offset >= _timedelta(hours=24):
+        raise ValueError(f"时区偏移超出范围：{value!r}")
+    return _datetime(int(day[:4]), int(day[5:7]), int(day[8:]), int(hour), int(minute), int(second or 0),
+                     int((fraction or "0")[:6].ljust(6, "0")),
+                     _timezone(-offset if sign == "-" else offset))

@@ -4,6 +4,7 @@ package and hashlib), ``prev``/``seq`` running on across years; bounded line rea
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -290,3 +291,53 @@ def test_strict_json():
     for text in ('{"a":1,"a":1}', '{"a":1e3}', '{"a":Infinity}', '{"a":-0.0}'):
         with pytest.raises(ValueError):
             strict_json(text)
+
+
+def test_strict_json_refuses_nesting_too_deep_as_a_value_error():
+    # every reader already catches ValueError: a RecursionError would escape them and hide which file it was
+    deep = '{"a":' * 100_000 + "1" + "}" * 100_000
+    with pytest.raises(chain.TooDeep, match="嵌套层数过多") as caught:
+        strict_json(deep)
+    assert isinstance(caught.value, ValueError)
+    assert len(strict_json("[" * 200 + "]" * 200)) == 1  # moderate nesting still reads
+
+
+def test_time_only_moves_on_along_a_chain(tmp_path):
+    ats = ["2026-03-01T10:00:00+08:00", "2026-03-01T10:00:00+08:00", "2026-03-01T09:59:59+08:00",
+           "2026-03-01T02:00:00Z", "2026-03-01T10:30:00.5+08:00"]
+    files = write_years(tmp_path, "ergu", {2026: make_chain(ats)})
+    _, problems = read("ergu", files)
+    # the same second twice is fine; 09:59:59 comes after 10:00:00; 02:00Z is 10:00 in Shanghai, not before it
+    assert problems == [(files[0][1], 3, "记录时间 2026-03-01T09:59:59+08:00 早于本台账此前记录的时间 "
+                                         "2026-03-01T10:00:00+08:00：台账的记录时间只能随写入顺序向后（记录被倒签或调换过）")]
+
+
+def test_time_only_moves_on_across_year_files(tmp_path):
+    # written in another offset: 2027-01-01T00:30+10:00 is 2026-12-31T22:30 in Shanghai, before the last record
+    records = make_chain(["2026-12-31T23:00:00+08:00", "2027-01-01T00:30:00+10:00"])
+    files = write_years(tmp_path, "ergu", {2026: records[:1], 2027: records[1:]})
+    _, problems = read("ergu", files)
+    assert [p[1:] for p in problems] == [(1, "记录时间 2027-01-01T00:30:00+10:00 早于本台账此前记录的时间 "
+                                             "2026-12-31T23:00:00+08:00：台账的记录时间只能随写入顺序向后（记录被倒签或调换过）")]
+
+
+@pytest.mark.parametrize(("text", "utc"), [
+    ("2026-12-01T09:30:00+08:00", "2026-12-01T01:30:00"), ("2026-12-01T01:30Z", "2026-12-01T01:30:00"),
+    ("2026-12-01T09:30:00.1234567+08:00", "2026-12-01T01:30:00.123456"), ("2026-12-01T00:10:00-05:30", "2026-12-01T05:40:00"),
+])
+def test_moments_read_on_python_38_too(text, utc):
+    # read by hand: Python 3.8's fromisoformat reads neither Z nor a fraction of other than 3 or 6 digits
+    from shuangsuiji.core.text import is_at, moment
+
+    assert is_at(text)
+    assert moment(text).astimezone(dt.UTC).replace(tzinfo=None).isoformat() == utc
+
+
+@pytest.mark.parametrize("text", ["2026-12-01T25:00:00+08:00", "2026-02-30T09:00+08:00", "2026-12-01T09:00:00+24:00",
+                                  "2026-12-01T09:00:00", "2026-12-01 09:00:00+08:00", "2026-12-01T09:60+08:00", None])
+def test_what_is_no_moment(text):
+    from shuangsuiji.core.text import is_at, moment
+
+    assert not is_at(text)
+    with pytest.raises(ValueError):
+        moment(text)

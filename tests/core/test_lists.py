@@ -115,3 +115,25 @@ def test_list_folder_refuses_a_symlink(tmp_path):
         pytest.skip("symlinks not permitted")
     with pytest.raises(ListError, match="符号链接"):
         ListFolder(str(tmp_path)).get(digest)
+
+
+def test_the_files_no_record_asked_for_are_checked_too(tmp_path):
+    # SPEC §5: list files match their names, every one of them; hidden files (a write interrupted) are left alone
+    folder = ListFolder(str(tmp_path))
+    cited, unused = list_bytes(["a"]), list_bytes(["b"])
+    for data in (cited, unused):
+        (tmp_path / f"{hashlib.sha256(data).hexdigest()}.json").write_bytes(data)
+    wrong = hashlib.sha256(b"another").hexdigest()
+    (tmp_path / f"{wrong}.json").write_bytes(unused)
+    (tmp_path / "README").write_text("名单", encoding="utf-8")
+    (tmp_path / f".{wrong}.json.tmp").write_bytes(b"[")
+    (tmp_path / f"{'0' * 64}.json").mkdir()
+    assert folder.get(hashlib.sha256(cited).hexdigest()) == ["a"]
+    odd = "不是名单文件：名单文件夹中只应有名为 <SHA-256>.json 的普通文件"
+    assert folder.check_the_rest() == sorted([  # in the order of the names
+        (os.path.join(str(tmp_path), f"{'0' * 64}.json"), odd),
+        (os.path.join(str(tmp_path), f"{wrong}.json"),
+         f"名单文件 {wrong}.json 的 SHA-256 与文件名不符（文件被改动过）（没有记录引用这个文件）"),
+        (os.path.join(str(tmp_path), "README"), odd),
+    ])
+    assert ListFolder(str(tmp_path / "没有")).check_the_rest() == []

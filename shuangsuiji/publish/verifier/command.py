@@ -13,13 +13,15 @@
     python verify.py --json              # 输出机器可读的 JSON 摘要
     python verify.py --digest 清单摘要     # 同时核对应急管理局另行公布的清单摘要（manifest.json 的 SHA-256）
     python verify.py --previous 旧公示包    # 证明新台账包含旧公示包（或其 heads.json、或公布的末条记录）中的全部记录
+    python verify.py --document 文书编号   # 核对一份抽查文书：写文书编号，或其二维码中的全部文字
 
 全部核验通过时退出码为 0，发现任何问题时为 1，用法错误为 2。每个问题都写明文件和行号。
 程序开头会显示它自己的 SHA-256，可与应急管理局公布的值核对，确认核验程序本身没有被替换。
 
 它核对什么
 ----------
-1. 文件：公示包里的每个文件都在 manifest.json 里、SHA-256 相符；不接受符号链接和清单之外的文件。
+1. 文件：公示包里的每个文件都在 manifest.json 里、SHA-256 相符；不接受符号链接、清单之外的文件，
+   也不接受公示包应有结构之外的文件（隐藏文件、__pycache__、.pyc 和 verify.py 以外的程序文件）。
 2. 台账（ledger/ 下每个科室和局台账的各年度文件，以及 ledger/lists/ 下的名单文件）：
    - 每一行都是该记录的 RFC 8785 规范形式，哈希链（seq、prev、hash）跨年度连续，名单文件与其文件名一致；
    - 每条记录都记下了写入时本局其他台账的末条记录（heads）：按它们还原写入的先后顺序，
@@ -29,7 +31,9 @@
      在休息期内被任何科室检查过的单位必须被排除，且每个被排除的单位都有对应的检查记录为证；
    - 种子：事先公告的抽取，种子必须恰好是公告指定的那几期开奖号码的规范写法，且抽取时间不早于开奖时间；
      现场见证的抽取，种子必须是见证人输入值的 SHA-256；系统随机和人工输入的种子，外界无法证实没有多次尝试；
-   - 作废、回避换人（替补人员从记录重算，包括从其他科室抽调）、抽取未成、非随机检查、计划和清单审批。
+   - 作废、回避换人（替补人员从记录重算，包括从其他科室抽调）、抽取未成、非随机检查、计划和清单审批；
+   - 时间和日期：每本台账的记录时间随写入顺序向后，抽取和非随机检查的日期就是记录当天；
+     公告的开奖时间在公告之后、不晚于抽取日期 30 天；一个计划事项在开奖号码公布后被作废，就不能再发新公告。
 3. 公示结果（results.json）：每一项结果都属于一次有效抽取中抽中的单位，检查人员是其检查组成员；
    results.csv、results.xlsx 和网页 index.html 中的结果表与 results.json 逐格一致。
 4. heads.json 与台账的末条记录一致；用 --previous 时，旧材料中的每本台账都原样包含在新台账里。
@@ -54,9 +58,11 @@ import sys
 import zipfile
 from xml.etree import ElementTree
 
-from shuangsuiji.core.chain import ledger_files, read_record_at, strict_json
+from shuangsuiji.core.arguments import Parser
+from shuangsuiji.core.chain import first_difference, hash_at, ledger_files, read_record_at, strict_json
+from shuangsuiji.core.documents import check_document
 from shuangsuiji.core.ledgers import verify_ledgers
-from shuangsuiji.core.manifest import MANIFEST, verify_manifest
+from shuangsuiji.core.manifest import MANIFEST, files_under, verify_manifest
 from shuangsuiji.core.recusal import apply_recusals, team_map
 from shuangsuiji.core.results import HEADINGS, PAGE_HEADINGS, page_cells, result_row
 from shuangsuiji.core.tables import csv_rows, page_rows, xlsx_rows
@@ -68,6 +74,12 @@ HEADS = "heads.json"
 LEDGER = "ledger"
 MISSING_MANIFEST = "缺少文件清单：这是一个公示包（有 results.json），没有 manifest.json 就无法核对各文件是否被改动过"
 _HEAD_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s+(\d+)\s+([0-9a-f]{64})\s*$")
+#: the kinds of top-level files a bundle holds (its page, tables and JSON); of Python files only verify.py
+_PLAIN_SUFFIXES = (".json", ".csv", ".xlsx", ".html", ".txt", ".pdf", ".svg", ".png")
+#: what ledger/ holds: year files and list files; format-1 files and other names in lists/ get their own messages
+_LEDGER_PATH = re.compile(r"ledger/(?:[A-Za-z0-9_-]+/[0-9]{4}\.jsonl|lists/[^./][^/]*|[^./][^/]*\.jsonl)")
+ODD_FILE = ("不是公示包应有的文件：公示包只含顶层的网页、表格和 JSON 文件、verify.py，以及 ledger/ 下的台账和名单文件"
+            "（隐藏文件、__pycache__、.pyc 和其他程序文件可能代替 verify.py 运行，不予接受）")
 
 
 class Report:
@@ -103,6 +115,18 @@ def check_links(folder: str, report: Report) -> None:
         dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
 
 
+def check_layout(folder: str, report: Report) -> None:
+    """A bundle holds its plain layout only, whatever manifest.json lists: ``python -m verify`` would run a
+    ``__pycache__/verify.*.pyc`` instead of verify.py, and a ``json.py`` beside it would shadow the standard
+    library for ``python verify.py``."""
+    for path in sorted(files_under(folder, skip_hidden=False)):
+        top = "/" not in path and not path.startswith(".")
+        if path == MANIFEST or (top and (path == "verify.py" or path.lower().endswith(_PLAIN_SUFFIXES))):
+            continue
+        if not _LEDGER_PATH.fullmatch(path):
+            report.add(path, None, ODD_FILE)
+
+
 def verify_folder(folder: str, previous: str | None = None) -> Report:
     """Verify a bundle (``manifest.json``, ``ledger/``, results) or a bare ledger folder."""
     report = Report(folder)
@@ -114,6 +138,8 @@ def verify_folder(folder: str, previous: str | None = None) -> Report:
         report.notes.append("manifest.json：已核对清单中每个文件的 SHA-256")
     elif bundle:
         report.add(MANIFEST, None, MISSING_MANIFEST)
+    if bundle:
+        check_layout(folder, report)
     ledger_folder = os.path.join(folder, LEDGER) if bundle or os.path.isdir(os.path.join(folder, LEDGER)) else folder
     if not ledger_files(ledger_folder):
         report.add(".", None, "这个文件夹里没有台账（应有 ledger/<科室>/<年份>.jsonl）")
@@ -191,18 +217,26 @@ def check_results(results: list, checker, report: Report) -> None:
             continue
         if digest in checker.voided:
             report.add(RESULTS, None, f"第 {number} 项结果（{show(entity)}）所依据的抽取已作废")
+        if digest in checker.underivable:  # its problems are reported with the ledger; its teams cannot be trusted
+            report.add(RESULTS, None, f"第 {number} 项结果（{show(entity)}）所依据的抽取无法从记录复核，其检查组无从核对")
+            continue
         record = read_record_at(info.path, info.offset)
         if record.get("dirty"):
             report.add(RESULTS, None, f"第 {number} 项结果所依据的抽取基于未提交的数据（--allow-dirty），不能作为公示结果")
         if digest not in teams_of:
             teams_of[digest] = (record, team_map(record))
         record, mapping = teams_of[digest]
-        if entity not in mapping:
+        if not isinstance(entity, str) or entity not in mapping:
             report.add(RESULTS, None, f"第 {number} 项结果的单位 {show(entity)} 不在所依据的抽取结果中")
             continue
-        team = apply_recusals(record["inspectors"]["teams"][mapping[entity]], entity,
-                              checker.recusals.get((digest, entity), []))
-        outsiders = [p.get("id") for p in result.get("inspectors", []) if isinstance(p, dict) and p.get("id") not in team]
+        teams, index = record["inspectors"]["teams"], mapping[entity]
+        if not (isinstance(index, int) and isinstance(teams, list) and 0 <= index < len(teams)):
+            report.add(RESULTS, None, f"第 {number} 项结果所依据的抽取记录的分组与检查组对不上，其检查组无从核对")
+            continue
+        team = apply_recusals(teams[index], entity, checker.recusals.get((digest, entity), []))
+        named = result.get("inspectors")
+        outsiders = [p.get("id") for p in (named if isinstance(named, list) else [])
+                     if isinstance(p, dict) and p.get("id") not in team]
         if outsiders:
             report.add(RESULTS, None, f"第 {number} 项结果的检查人员 {show_ids(outsiders)} 不是抽中的检查组成员（检查组：{show_ids(team)}）")
 
@@ -271,43 +305,13 @@ def check_previous(source: str, ledger_folder: str, tips: dict, report: Report) 
     old_ledgers = os.path.join(source, LEDGER) if os.path.isdir(source) else None
     files = ledger_files(ledger_folder)
     for name, (seq, digest) in sorted(old.items()):
-        held = _hash_at(files.get(name, []), seq)
+        held = hash_at(files.get(name, []), seq)
         if held == digest:
             continue
-        first = _first_difference(old_ledgers, name, files.get(name, [])) if old_ledgers else None
+        first = first_difference(old_ledgers, name, files.get(name, [])) if old_ledgers else None
         where = f"第一条不同的记录是 {name}-{first}" if first is not None else f"旧材料的末条记录 {name}-{seq} 在新台账中{'不同' if held else '不存在'}"
         report.add(f"{LEDGER}/{name}", None, f"新台账没有原样包含旧材料中的记录：{where}（记录被删除或改写过）")
     report.notes.append(f"--previous：已核对旧材料中的 {len(old)} 本台账")
-
-
-def _hash_at(files: list, seq: int):
-    for _, path in files:
-        with open(path, "rb") as handle:
-            for line in handle:
-                if f'"seq":{seq},'.encode() in line:
-                    with contextlib.suppress(ValueError, UnicodeDecodeError):
-                        record = strict_json(line.decode("utf-8"))
-                        if record.get("seq") == seq:
-                            return record.get("hash")
-    return None
-
-
-def _first_difference(old_folder: str, name: str, files: list):
-    """The seq of the first record where an older copy of a ledger and this one differ."""
-    old_files = ledger_files(old_folder).get(name, [])
-    mine = _hashes(files)
-    for seq, digest in enumerate(_hashes(old_files)):
-        if next(mine, None) != digest:
-            return seq
-    return None
-
-
-def _hashes(files: list):
-    for _, path in files:
-        with open(path, "rb") as handle:
-            for line in handle:
-                with contextlib.suppress(ValueError, UnicodeDecodeError):
-                    yield strict_json(line.decode("utf-8")).get("hash")
 
 
 def _print(report: Report, digest: str | None) -> None:
@@ -343,32 +347,36 @@ def _check_digest(report: Report, folder: str, expected: str) -> None:
         report.add(MANIFEST, None, f"manifest.json 的 SHA-256 为 {actual}，与公布的清单摘要 {expected} 不符：公示包被替换或改动过")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse in Chinese: its own words for usage errors and help."""
+def _check_document(report: Report, folder: str, code: str) -> None:
+    """``--document``: the document is in the ledgers, belongs to a draw that stands and matches its QR code."""
+    ledger_folder = os.path.join(folder, LEDGER) if os.path.isdir(os.path.join(folder, LEDGER)) else folder
+    notes, problems = check_document(ledger_folder, code)
+    report.notes.extend(notes)
+    for message in problems:
+        report.add("--document", None, message)
 
-    def format_usage(self) -> str:
-        return super().format_usage().replace("usage:", "用法：")
 
-    def format_help(self) -> str:
-        return (super().format_help().replace("usage:", "用法：").replace("positional arguments:", "参数：")
-                .replace("options:", "选项：").replace("optional arguments:", "选项：")
-                .replace("show this help message and exit", "显示本帮助并退出"))
+DESCRIPTION = ("核验“双随机、一公开”抽查的公示包或台账文件夹：核对文件清单（manifest.json）和每本台账的哈希链，"
+               "并从记录本身重新计算每一次随机抽取、休息期、轮换和回避换人。只需 Python 标准库，不写任何文件。")
+EPILOG = ("退出码：0 全部核验通过；1 发现问题（每个问题写明文件和行号）；2 用法错误。\n\n"
+          "例如：python verify.py --digest 公布的清单摘要 --previous 上次的公示包")
 
-    def error(self, message: str):
-        self.print_usage(sys.stderr)
-        print(f"用法错误：{message}", file=sys.stderr)
-        sys.exit(2)
+
+def parse_arguments(argv=None) -> argparse.Namespace:
+    """The command line: ``[FOLDER] [--json] [--digest D] [--previous OLD]``."""
+    parser = Parser(prog="verify.py", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("folder", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
+                        help="要核验的文件夹：公示包，或一个台账文件夹（如 data/ledger）。默认：本文件所在的文件夹")
+    parser.add_argument("--json", action="store_true", help="输出机器可读的 JSON 摘要")
+    parser.add_argument("--digest", metavar="SHA256", help="应急管理局另行公布的清单摘要（manifest.json 的 SHA-256），核对公示包没有被整个替换")
+    parser.add_argument("--previous", metavar="旧材料", help="较早的公示包文件夹、其 heads.json，或公布的末条记录文本：证明新台账原样包含其中的全部记录")
+    parser.add_argument("--document", metavar="文书编号", help="核对一份抽查文书：文书编号，或其二维码中的全部文字；文书须登记在台账中、所属抽取未作废、单位在抽中名单中")
+    return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     """``python verify.py [FOLDER] [--json] [--digest D] [--previous OLD]``: 0 only when everything holds."""
-    parser = _Parser(prog="verify.py", description="核验“双随机、一公开”抽查台账与公开材料：文件清单、台账，并重新计算每一次随机抽取。")
-    parser.add_argument("folder", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
-                        help="要核验的文件夹（默认：本文件所在的文件夹）")
-    parser.add_argument("--json", action="store_true", help="输出机器可读的 JSON 摘要")
-    parser.add_argument("--digest", metavar="SHA256", help="应急管理局公布的清单摘要（manifest.json 的 SHA-256）")
-    parser.add_argument("--previous", metavar="旧材料", help="较早的公示包文件夹、其 heads.json，或公布的末条记录文本")
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]
@@ -379,6 +387,8 @@ def main(argv=None) -> int:
         report = verify_folder(args.folder, args.previous)
         if args.digest is not None:
             _check_digest(report, args.folder, args.digest.strip().lower())
+        if args.document is not None:
+            _check_document(report, args.folder, args.document)
     except (OSError, ValueError, KeyError, TypeError, RecursionError, MemoryError) as error:
         # a malformed input the checks above did not foresee: one line, never a traceback
         print(f"核验未通过：无法读取公示材料（{type(error).__name__}：{error}）", file=sys.stderr)

@@ -14,13 +14,15 @@
     python verify.py --json              # 输出机器可读的 JSON 摘要
     python verify.py --digest 清单摘要     # 同时核对应急管理局另行公布的清单摘要（manifest.json 的 SHA-256）
     python verify.py --previous 旧公示包    # 证明新台账包含旧公示包（或其 heads.json、或公布的末条记录）中的全部记录
+    python verify.py --document 文书编号   # 核对一份抽查文书：写文书编号，或其二维码中的全部文字
 
 全部核验通过时退出码为 0，发现任何问题时为 1，用法错误为 2。每个问题都写明文件和行号。
 程序开头会显示它自己的 SHA-256，可与应急管理局公布的值核对，确认核验程序本身没有被替换。
 
 它核对什么
 ----------
-1. 文件：公示包里的每个文件都在 manifest.json 里、SHA-256 相符；不接受符号链接和清单之外的文件。
+1. 文件：公示包里的每个文件都在 manifest.json 里、SHA-256 相符；不接受符号链接、清单之外的文件，
+   也不接受公示包应有结构之外的文件（隐藏文件、__pycache__、.pyc 和 verify.py 以外的程序文件）。
 2. 台账（ledger/ 下每个科室和局台账的各年度文件，以及 ledger/lists/ 下的名单文件）：
    - 每一行都是该记录的 RFC 8785 规范形式，哈希链（seq、prev、hash）跨年度连续，名单文件与其文件名一致；
    - 每条记录都记下了写入时本局其他台账的末条记录（heads）：按它们还原写入的先后顺序，
@@ -30,7 +32,9 @@
      在休息期内被任何科室检查过的单位必须被排除，且每个被排除的单位都有对应的检查记录为证；
    - 种子：事先公告的抽取，种子必须恰好是公告指定的那几期开奖号码的规范写法，且抽取时间不早于开奖时间；
      现场见证的抽取，种子必须是见证人输入值的 SHA-256；系统随机和人工输入的种子，外界无法证实没有多次尝试；
-   - 作废、回避换人（替补人员从记录重算，包括从其他科室抽调）、抽取未成、非随机检查、计划和清单审批。
+   - 作废、回避换人（替补人员从记录重算，包括从其他科室抽调）、抽取未成、非随机检查、计划和清单审批；
+   - 时间和日期：每本台账的记录时间随写入顺序向后，抽取和非随机检查的日期就是记录当天；
+     公告的开奖时间在公告之后、不晚于抽取日期 30 天；一个计划事项在开奖号码公布后被作废，就不能再发新公告。
 3. 公示结果（results.json）：每一项结果都属于一次有效抽取中抽中的单位，检查人员是其检查组成员；
    results.csv、results.xlsx 和网页 index.html 中的结果表与 results.json 逐格一致。
 4. heads.json 与台账的末条记录一致；用 --previous 时，旧材料中的每本台账都原样包含在新台账里。
@@ -66,10 +70,134 @@ import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date as _date
+from datetime import datetime as _datetime
+from datetime import timedelta as _timedelta
+from datetime import timezone as _timezone
 from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 from xml.etree import ElementTree
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/arguments.py: argparse in Chinese and at 80 columns, for the bundle's ``verify.py`` (its own words for usage errors and
+# --------------------------------------------------------------------------------------------------
+
+
+#: argparse's own words in Chinese, by their gettext message ids (Python 3.8 to 3.13); others stay as they are
+ARGPARSE_WORDS = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "optional arguments": "选项",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "不认识的参数：%s",
+    "expected one argument": "后面应跟一个值",
+    "expected at most one argument": "后面最多跟一个值",
+    "expected at least one argument": "后面至少跟一个值",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s %(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的取值 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "不应带值 %r",
+    "one of the arguments %s is required": "参数 %s 必须有一个",
+}
+HELP_WIDTH = 78  # columns, a Chinese character counting two: readable in an 80-column console
+_UNWORDED_ARGUMENT = re.compile(r"^argument (\S+): ")
+_HEADING = re.compile(r"^(\S[^\n]*):$", re.MULTILINE)
+_TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.")
+_CLOSING = "，。、；：？！）」』》〉”’"
+_OPENING = "（「『《〈“‘"
+
+
+@contextlib.contextmanager
+def _chinese_argparse():
+    """argparse looks up its words through its module's ``_`` (gettext) when it uses them: Chinese meanwhile."""
+    english = argparse._
+    argparse._ = lambda text: ARGPARSE_WORDS.get(text) or english(text)
+    try:
+        yield
+    finally:
+        argparse._ = english
+
+
+def columns(text: str) -> int:
+    """How many console columns ``text`` takes (a Chinese character two)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def wrap(text: str, width: int) -> list:
+    """``text`` in lines of at most ``width`` columns, broken at spaces and between Chinese characters (never
+    before closing or after opening punctuation); textwrap counts a Chinese character as one column."""
+    tokens: list = []
+    for token in _TOKEN.findall(" ".join(text.split())):
+        if tokens and (token[0] in _CLOSING or tokens[-1][-1] in _OPENING):
+            tokens[-1] += token
+        else:
+            tokens.append(token)
+    lines, line = [], ""
+    for token in tokens:
+        if line and columns(line + token.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = "" if token.isspace() else token
+        else:
+            line += token
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help wrapped by console columns, paragraphs (blank lines) kept."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=26, width=HELP_WIDTH)
+
+    def _split_lines(self, text, width):
+        return wrap(text, width)
+
+    def _fill_text(self, text, width, indent):
+        return "\n\n".join("\n".join(indent + line for line in wrap(part, width)) for part in text.split("\n\n"))
+
+    def _format_action(self, action):
+        """argparse pads an option to the help column by characters: take back what a Chinese metavar's
+        second columns added, or start its help on the next line when there is no room."""
+        text = super()._format_action(action)
+        head = " " * self._current_indent + self._format_action_invocation(action)
+        extra = columns(head) - len(head)
+        if not extra or not text.startswith(head + "  "):
+            return text
+        rest = text[len(head):]
+        padding = len(rest) - len(rest.lstrip(" "))
+        if padding - extra >= 2:
+            return head + rest[extra:]
+        return head + "\n" + " " * (len(head) + padding) + rest.lstrip(" ")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse in Chinese: its own words for usage errors and help."""
+
+    def __init__(self, **options) -> None:
+        with _chinese_argparse():  # the -h option and the group titles are worded here
+            super().__init__(formatter_class=_Formatter, **options)
+
+    def parse_args(self, args=None, namespace=None):
+        with _chinese_argparse():  # "unrecognized arguments" is worded here, the rest in parse_known_args
+            return super().parse_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with _chinese_argparse():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _chinese_argparse():
+            return _HEADING.sub(r"\1：", super().format_help())
+
+    def error(self, message: str):
+        message = _UNWORDED_ARGUMENT.sub(r"参数 \1 ", message)  # Python 3.8 words this without gettext
+        self.print_usage(sys.stderr)
+        print(f"用法错误：{message}（运行 {self.prog} --help 查看说明）", file=sys.stderr)
+        sys.exit(2)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -252,7 +380,7 @@ def jsonable(value):
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_AT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:[0-9]{2})")
+_AT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?(Z|([+-])([0-9]{2}):([0-9]{2}))")
 
 
 def show(value, limit: int = 80) -> str:
@@ -263,7 +391,10 @@ def show(value, limit: int = 80) -> str:
         try:
             text = canonical(value).decode("utf-8")
         except ValueError:
-            text = repr(value)
+            try:
+                text = repr(value)
+            except RecursionError:  # a value nested too deeply even for repr
+                text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -306,10 +437,29 @@ def is_date(value) -> bool:
 
 def is_at(value) -> bool:
     """An ISO 8601 moment with its offset (2026-12-01T09:30:00+08:00)."""
-    if not isinstance(value, str):
+    try:
+        moment(value)
+    except ValueError:
         return False
-    match = _AT.fullmatch(value)
-    return match is not None and is_date(match.group(1))
+    return True
+
+
+def moment(value) -> _datetime:
+    """The moment an ``at`` or ``not_before`` names, comparable across offsets; ValueError when it is none.
+
+    Read by hand rather than with ``datetime.fromisoformat``: Python 3.8 reads neither ``Z`` nor a fraction of
+    other than 3 or 6 digits.
+    """
+    match = _AT.fullmatch(value) if isinstance(value, str) else None
+    if match is None or not is_date(match.group(1)):
+        raise ValueError(f"不是带时区的 ISO 8601 时间：{value!r}")
+    day, hour, minute, second, fraction, zone, sign, zone_hours, zone_minutes = match.groups()
+    offset = _timedelta(0) if zone == "Z" else _timedelta(hours=int(zone_hours), minutes=int(zone_minutes))
+    if offset >= _timedelta(hours=24):
+        raise ValueError(f"时区偏移超出范围：{value!r}")
+    return _datetime(int(day[:4]), int(day[5:7]), int(day[8:]), int(hour), int(minute), int(second or 0),
+                     int((fraction or "0")[:6].ljust(6, "0")),
+                     _timezone(-offset if sign == "-" else offset))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -360,9 +510,20 @@ def no_constant(text: str):
     raise ValueError(f"含有 {text}（台账中不允许）")
 
 
+class TooDeep(ValueError):
+    """JSON nested deeper than Python's parser can follow: refused like any other malformed JSON."""
+
+
 def strict_json(text: str):
-    """JSON as the ledger allows it: no repeated keys, no floats, no NaN."""
-    return json.loads(text, object_pairs_hook=no_duplicate_keys, parse_float=no_float, parse_constant=no_constant)
+    """JSON as the ledger allows it: no repeated keys, no floats, no NaN, no nesting too deep to read.
+
+    Every file the verifiers read goes through here, so a deeply nested file is one more ``ValueError`` naming
+    its file, never a ``RecursionError`` past the handlers."""
+    try:
+        return json.loads(text, object_pairs_hook=no_duplicate_keys, parse_float=no_float,
+                          parse_constant=no_constant)
+    except RecursionError:
+        raise TooDeep("嵌套层数过多") from None
 
 
 def ledger_files(folder: str) -> dict:
@@ -408,7 +569,7 @@ def parse_line(raw: bytes, where: tuple, problems: list):
         return None, None
     try:
         record = strict_json(text)
-    except RecursionError:
+    except TooDeep:
         problems.append((*where, "无法解析：嵌套层数过多"))
         return None, None
     except ValueError as error:
@@ -436,6 +597,7 @@ class Chain:
     def __init__(self) -> None:
         self.seq = 0
         self.hash: str | None = ZERO_HASH
+        self.at: tuple | None = None  # (moment, text) of the latest readable ``at`` so far
 
     def check(self, record: dict, actual_hash, where: tuple, problems: list) -> None:
         """The common fields of one record, and its place in the chain."""
@@ -475,6 +637,20 @@ class Chain:
             add((*where, "heads 应为 {台账: {seq, hash}}"))
         self.seq += 1
         self.hash = stored if isinstance(stored, str) else None
+
+    def check_at(self, record: dict, sealed: bool, where: tuple, problems: list) -> None:
+        """Along a chain time only moves on: a record dated before one written before it was back-dated (or
+        moved), and every rule that reads times (lottery, rest, rotation) would be misled. Only a record whose
+        ``hash`` holds (``sealed``) sets the time the next ones are held to: an edited one is reported as such."""
+        text = record.get("at")
+        if not is_at(text):
+            return
+        at = moment(text)
+        if self.at is not None and at < self.at[0]:
+            problems.append((*where, f"记录时间 {text} 早于本台账此前记录的时间 {self.at[1]}："
+                                     "台账的记录时间只能随写入顺序向后（记录被倒签或调换过）"))
+        elif sealed and (self.at is None or at > self.at[0]):
+            self.at = (at, text)
 
 
 def read_ledger(name: str, files: list, problems: list):
@@ -517,6 +693,7 @@ def read_ledger(name: str, files: list, problems: list):
                 if isinstance(at, str) and at[:4] != str(year):
                     problems.append((*where, f"记录时间 {at[:10]} 不属于 {year} 年：记录应写在其时间所在年份的文件里"))
                 chain.check(record, actual_hash, where, problems)
+                chain.check_at(record, actual_hash is not None and actual_hash == record.get("hash"), where, problems)
                 yield Entry(name, path, line, start, record)
 
 
@@ -584,6 +761,174 @@ def intact_records(blobs: list) -> list:
         if lines[-1]:
             return records
     return records
+
+
+def hash_at(files: list, seq: int):
+    """The hash of record ``seq`` of a ledger's year files (streamed; None when it is not there)."""
+    for _, path in files:
+        with open(path, "rb") as handle:
+            for line in handle:
+                if f'"seq":{seq},'.encode() in line:
+                    with contextlib.suppress(ValueError, UnicodeDecodeError):
+                        record = strict_json(line.decode("utf-8"))
+                        if record.get("seq") == seq:
+                            return record.get("hash")
+    return None
+
+
+def first_difference(old_folder: str, name: str, files: list):
+    """The seq of the first record where an older copy of a ledger and this one differ."""
+    old_files = ledger_files(old_folder).get(name, [])
+    mine = record_hashes(files)
+    for seq, digest in enumerate(record_hashes(old_files)):
+        if next(mine, None) != digest:
+            return seq
+    return None
+
+
+def record_hashes(files: list):
+    """Every line's record hash, in order, streamed (an unreadable line gives nothing)."""
+    for _, path in files:
+        with open(path, "rb") as handle:
+            for line in handle:
+                with contextlib.suppress(ValueError, UnicodeDecodeError):
+                    yield strict_json(line.decode("utf-8")).get("hash")
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/documents.py: 抽查文书 (第十八条, SPEC §9): the four kinds, the shape of a document number, the text of its QR code, and
+# --------------------------------------------------------------------------------------------------
+
+
+#: the kinds of 抽查文书 and the short ASCII name of each (also the name of its template file)
+DOCUMENT_KINDS = {
+    "检查通知书": "notice",
+    "现场检查记录": "record",
+    "责令限期整改指令书": "order",
+    "整改复查意见书": "recheck",
+}
+#: what may not appear in a number's prefix or section part (the number's own brackets, separators, spaces)
+DOCUMENT_NUMBER_FORBIDDEN = "〔〕；;：:|"
+_NUMBER = re.compile(r"^(?P<prefix>[^\s〔〕；;：:|]+)〔(?P<year>[0-9]{4})〕(?P<section>[^\s〔〕；;：:|]+?)-(?P<serial>[0-9]+)$")
+_QR_PART = re.compile(r"^\s*(编号|抽取|哈希)\s*[：:]\s*(.*?)\s*$")
+_ADDRESS_SEQ = re.compile(r"^\S+?[-－]([0-9]+)$")
+
+
+def document_number(prefix: str, year: int, section: str, serial: int, digits: int) -> str:
+    """``汝应急现记〔2026〕二股-003``."""
+    return f"{prefix}〔{year}〕{section}-{serial:0{digits}d}"
+
+
+def split_document_number(number: str):
+    """(prefix, year, section, serial) of a well-formed number, else None."""
+    match = _NUMBER.match(number) if isinstance(number, str) else None
+    if match is None:
+        return None
+    return match.group("prefix"), int(match.group("year")), match.group("section"), int(match.group("serial"))
+
+
+def document_qr_text(number: str, draw_address: str, draw_hash: str) -> str:
+    """What a document's QR code holds."""
+    return f"编号：{number}；抽取：{draw_address}；哈希：{draw_hash}"
+
+
+def parse_document_code(code: str):
+    """(number, draw address or None, draw hash or None) from a QR text or a bare number; ValueError if malformed."""
+    text = code.strip() if isinstance(code, str) else ""
+    if not text:
+        raise ValueError("文书编号为空：请写文书编号（如 汝应急现记〔2026〕二股-003），或二维码中的全部文字")
+    if "：" not in text and ":" not in text:
+        if split_document_number(text) is None:
+            raise ValueError(f"文书编号 {show(text)} 格式不对：应为“前缀〔年份〕科室-序号”，如 汝应急现记〔2026〕二股-003")
+        return text, None, None
+    parts = {}
+    for piece in re.split(r"[；;]", text):
+        match = _QR_PART.match(piece)
+        if match is None or match.group(1) in parts:
+            raise ValueError(f"二维码内容 {show(text)} 格式不对：应为“编号：…；抽取：…；哈希：…”")
+        parts[match.group(1)] = match.group(2)
+    number, address, digest = parts.get("编号", ""), parts.get("抽取"), parts.get("哈希")
+    if split_document_number(number) is None:
+        raise ValueError(f"二维码中的文书编号 {show(number)} 格式不对：应为“前缀〔年份〕科室-序号”")
+    if address is None or _ADDRESS_SEQ.match(address) is None:
+        raise ValueError(f"二维码中的抽取编号 {show(address)} 格式不对：应为“科室-序号”，如 二股-3")
+    if not is_hex64(digest):
+        raise ValueError(f"二维码中的抽取哈希 {show(digest)} 格式不对：应为 64 位十六进制数")
+    return number, address, digest
+
+
+def _records(folder: str):
+    """(ledger, record) of every readable line of every ledger (broken lines are the main check's business)."""
+    for name, years in sorted(ledger_files(folder).items()):
+        for _, path in years:
+            with open(path, "rb") as handle:
+                for line in handle:
+                    try:
+                        record = strict_json(line.decode("utf-8"))
+                    except (ValueError, UnicodeDecodeError, RecursionError):
+                        continue
+                    if isinstance(record, dict):
+                        yield name, record
+
+
+def _find_document(folder: str, number: str) -> list:
+    return [(name, record) for name, record in _records(folder)
+            if record.get("type") == "document" and record.get("number") == number]
+
+
+def _find_draw(folder: str, digest: str):
+    """(ledger, the record with hash ``digest``, the void pointing at it or None)."""
+    found, void = None, None
+    for name, record in _records(folder):
+        if record.get("hash") == digest:
+            found = (name, record)
+        elif record.get("type") == "void" and record.get("draw") == digest:
+            void = (name, record)
+    return found, void
+
+
+def _plain(value) -> str:
+    """A short string as it is; anything else as :func:`show` writes it."""
+    return value if isinstance(value, str) and len(value) <= 80 else show(value)
+
+
+def check_document(folder: str, code: str):
+    """(notes, problems): whether the document ``code`` (QR text or number) is in the ledgers under ``folder``,
+    belongs to a draw there that is not voided, names a company that draw selected, and matches its QR code."""
+    try:
+        number, address, digest = parse_document_code(code)
+    except ValueError as error:
+        return [], [str(error)]
+    documents = _find_document(folder, number)
+    if not documents:
+        return [], [f"台账中没有编号为 {number} 的文书：文书未经登记，或编号抄错了（请与文书上的编号逐字核对）"]
+    if len(documents) > 1:
+        places = "、".join(f"{name}-{record.get('seq')}" for name, record in documents)
+        return [], [f"文书编号 {number} 在台账中出现了 {len(documents)} 次（{places}）：编号不得重复使用"]
+    ledger, document = documents[0]
+    kind, entity, target = document.get("kind"), document.get("entity"), document.get("draw")
+    notes = [f"文书 {number}：{_plain(kind)}，检查对象 {_plain(entity)}，{_plain(document.get('at'))[:10]} 登记（台账记录 "
+             f"{ledger}-{document.get('seq')}），文书文件的 SHA-256 为 {_plain(document.get('sha256'))}"]
+    problems = []
+    if digest is not None and digest != target:
+        problems.append(f"二维码中的抽取哈希 {digest} 与台账中文书 {number} 所属的抽取 {show(target)} 不符：文书或二维码被改动过")
+    drawn, void = _find_draw(folder, target) if is_hex64(target) else (None, None)
+    if drawn is None or drawn[1].get("type") != "draw":
+        return notes, [*problems, f"文书 {number} 所属的抽取不在台账中"]
+    name, record = drawn
+    where = f"{name}-{record.get('seq')}"
+    shown_seq = _ADDRESS_SEQ.match(address) if address is not None else None
+    if shown_seq is not None and int(shown_seq.group(1)) != record.get("seq"):
+        problems.append(f"二维码中的抽取编号 {address} 与台账不符：文书所属的抽取是 {where}")
+    if void is not None:
+        problems.append(f"文书 {number} 所属的抽取 {where} 已作废（{void[0]}-{void[1].get('seq')}：{_plain(void[1].get('reason'))}）")
+    selected = [e for stratum in record.get("strata") or [] for e in stratum.get("selected") or []]
+    if entity not in selected:
+        problems.append(f"文书 {number} 的检查对象 {_plain(entity)} 不在抽取 {where} 的抽中名单中")
+    if not problems:
+        notes.append(f"文书 {number} 与台账相符：所属抽取 {where}（{record.get('date')}）未作废，"
+                     f"检查对象在抽中名单中{'，二维码中的抽取编号和哈希一致' if digest else ''}")
+    return notes, problems
 
 
 # --------------------------------------------------------------------------------------------------
@@ -730,6 +1075,7 @@ def grouped_pairs(by_pair: dict) -> list:
 LISTS_DIR = "lists"
 #: a population list at province scale is a few MB; anything beyond this is refused unread
 MAX_LIST_BYTES = 256 * 1024 * 1024
+_LIST_NAME = re.compile(r"([0-9a-f]{64})\.json")
 
 
 class ListError(ValueError):
@@ -775,6 +1121,8 @@ class ListFolder:
         self.folder = folder
         self.keep = keep
         self._cache: OrderedDict = OrderedDict()
+        #: every digest asked for (and so checked, with its problem reported where it was cited)
+        self.asked: set = set()
 
     def path(self, digest: str) -> str:
         return os.path.join(self.folder, list_name(digest))
@@ -783,6 +1131,7 @@ class ListFolder:
         """The ids of list ``digest``; :class:`ListError` when it is missing or broken."""
         if not is_hex64(digest):
             raise ListError(f"名单摘要 {digest!r} 不是 64 位小写十六进制")
+        self.asked.add(digest)
         if digest in self._cache:
             self._cache.move_to_end(digest)
             return self._cache[digest]
@@ -801,6 +1150,400 @@ class ListFolder:
         while len(self._cache) > self.keep:
             self._cache.popitem(last=False)
         return ids
+
+    def check_the_rest(self) -> list:
+        """``[(path, message)]`` for the files no record asked for: each must still be what its name says (SPEC
+        §5: list files match their names), and nothing else belongs in the folder. Hidden files (an interrupted
+        write's ``.<name>.tmp``) are left alone here; a bundle refuses them as odd files."""
+        if not os.path.isdir(self.folder):
+            return []
+        problems = []
+        for name in sorted(os.listdir(self.folder)):
+            match = _LIST_NAME.fullmatch(name)
+            if name.startswith(".") or (match and match.group(1) in self.asked):
+                continue
+            path = os.path.join(self.folder, name)
+            if match is None or os.path.islink(path) or not os.path.isfile(path):
+                problems.append((path, "不是名单文件：名单文件夹中只应有名为 <SHA-256>.json 的普通文件"))
+                continue
+            try:
+                self.get(match.group(1))
+            except ListError as error:
+                problems.append((path, f"{error}（没有记录引用这个文件）"))
+        return problems
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/seeds.py: Where a seed comes from (SPEC §4, fairness levels), and the one canonical seed each source allows.
+# --------------------------------------------------------------------------------------------------
+
+
+SYSTEM_SEED_DIGITS = 20
+MIN_WITNESSES = 2
+
+
+class SeedError(ValueError):
+    """A seed text, source or witness list that the rules of its fairness level do not allow."""
+
+
+class Game:
+    """A lottery whose published result can serve as a seed: its groups of numbers and their ranges."""
+
+    def __init__(self, name: str, aliases: tuple, groups: tuple, digits: bool = False,
+                 special_apart: bool = False) -> None:
+        self.name = name
+        self.aliases = aliases
+        #: (how many numbers, lowest, highest, distinct) per group, in the order they are published
+        self.groups = groups
+        #: single digits in draw order (福彩3D, 排列三/五) rather than balls sorted ascending
+        self.digits = digits
+        #: 七乐彩: the special number is not among the seven
+        self.special_apart = special_apart
+
+
+GAMES = (
+    Game("双色球", ("福彩双色球",), ((6, 1, 33, True), (1, 1, 16, True))),
+    Game("大乐透", ("体彩大乐透", "超级大乐透"), ((5, 1, 35, True), (2, 1, 12, True))),
+    Game("七乐彩", ("福彩七乐彩",), ((7, 1, 30, True), (1, 1, 30, True)), special_apart=True),
+    Game("福彩3D", ("3D",), ((3, 0, 9, False),), digits=True),
+    Game("排列三", ("排列3", "体彩排列三"), ((3, 0, 9, False),), digits=True),
+    Game("排列五", ("排列5", "体彩排列五"), ((5, 0, 9, False),), digits=True),
+)
+GAME_NAMES = tuple(game.name for game in GAMES)
+_PERIOD = re.compile(r"20[0-9]{2}[0-9]{3}")
+_SEPARATORS = re.compile(r"[ ,，、]+")
+_BALL = re.compile(r"[0-9]{1,2}")
+
+
+def game_named(text: str) -> Game:
+    """The game called ``text`` (its name or an alias, as printed on the ticket)."""
+    wanted = unicodedata.normalize("NFKC", text).strip()
+    for game in GAMES:
+        if wanted == game.name or wanted in game.aliases:
+            return game
+    raise SeedError(f"不认识的开奖来源“{text}”：可用 {'、'.join(GAME_NAMES)}")
+
+
+def parse_source(text: str) -> dict:
+    """``双色球:2026140`` → ``{"game": "双色球", "period": "2026140"}`` (the 期号 is seven digits: year and number)."""
+    game_text, colon, period = unicodedata.normalize("NFKC", text).strip().partition(":")
+    if not colon:
+        raise SeedError(f"开奖来源“{text}”应写成“游戏:期号”，例如 双色球:2026140")
+    game = game_named(game_text)
+    period = period.strip()
+    if not _PERIOD.fullmatch(period) or period.endswith("000"):
+        raise SeedError(f"期号“{period}”无效：应为 7 位数字，前 4 位是年份，例如 2026140")
+    return {"game": game.name, "period": period}
+
+
+def canonical_result(source: dict, text: str) -> str:
+    """The canonical text ``<game><period>:<numbers>`` of one published result; refuses anything else.
+
+    Balls are written with two digits in ascending order inside each group, groups joined by ``+``
+    (``双色球2026140:03 08 12 19 25 31+07``); digit games keep the draw order (``排列五2026330:1 2 3 4 5``).
+    """
+    game = game_named(str(source.get("game", "")))
+    written = unicodedata.normalize("NFKC", text).strip()
+    parts = written.split("+")
+    if len(parts) != len(game.groups):
+        shape = "+".join(f"{count} 个号码" for count, *_ in game.groups)
+        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：应为 {shape}")
+    groups = [_group(game, part, spec, text) for part, spec in zip(parts, game.groups)]
+    if game.special_apart and groups[1][0] in groups[0]:
+        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：特别号不能与基本号相同")
+    if game.digits:
+        numbers = " ".join(str(n) for n in groups[0])
+    else:
+        numbers = "+".join(" ".join(f"{n:02d}" for n in sorted(group)) for group in groups)
+    return f"{game.name}{source['period']}:{numbers}"
+
+
+def _group(game: Game, part: str, spec: tuple, text: str) -> list:
+    count, low, high, distinct = spec
+    stripped = part.strip(" ")
+    if game.digits and stripped.isascii() and stripped.isdigit() and len(stripped) == count:
+        tokens = list(stripped)  # 福彩3D and 排列 results are often written as one run of digits
+    else:
+        tokens = _SEPARATORS.split(stripped) if stripped else []
+    if len(tokens) != count or not all(_BALL.fullmatch(t) and (not game.digits or len(t) == 1) for t in tokens):
+        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：这一组应为 {count} 个号码（{low}–{high}），写成“{part.strip()}”")
+    numbers = [int(t) for t in tokens]
+    if any(not low <= n <= high for n in numbers):
+        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：号码应在 {low:02d}–{high:02d} 之间")
+    if distinct and len(set(numbers)) != count:
+        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：同一组号码不能重复")
+    return numbers
+
+
+def announced_seed(sources: list, results: list) -> str:
+    """The seed of an announced draw: the canonical results of its sources, in order, joined by ``|``."""
+    if len(results) != len(sources):
+        raise SeedError(f"公告指定了 {len(sources)} 个开奖来源，应依次给出 {len(sources)} 个 --seed（每个来源一个），实际给出 {len(results)} 个")
+    return "|".join(canonical_result(source, text) for source, text in zip(sources, results))
+
+
+def check_announced_seed(seed: str, sources: list) -> None:
+    """Refuse a recorded seed that is not exactly the canonical results of ``sources`` (the verifiers' check)."""
+    parts = seed.split("|")
+    if len(parts) != len(sources):
+        raise SeedError(f"种子应由公告的 {len(sources)} 个开奖结果组成，记录的种子有 {len(parts)} 段")
+    for part, source in zip(parts, sources):
+        prefix = f"{source.get('game')}{source.get('period')}:"
+        if not part.startswith(prefix):
+            raise SeedError(f"种子“{part}”不是公告指定的开奖来源 {prefix[:-1]} 的结果")
+        written = canonical_result(source, part[len(prefix):])
+        if written != part:
+            raise SeedError(f"种子“{part}”不是开奖号码的规范写法（应为 {written}）")
+
+
+def witnessed_seed(witnesses: list) -> str:
+    """SHA-256 hex of the RFC 8785 form of ``[{name, value}, …]`` in entry order (values as entered, NFC)."""
+    check_witnesses(witnesses)
+    return hashlib.sha256(canonical([{"name": w["name"], "value": w["value"]} for w in witnesses])).hexdigest()
+
+
+def normalize_entry(text: str) -> str:
+    """A witness's name or value as recorded: NFC, surrounding white space removed."""
+    return unicodedata.normalize("NFC", str(text)).strip()
+
+
+def check_witnesses(witnesses) -> None:
+    """At least two witnesses, each named once, each with a value, recorded as entered (NFC, trimmed)."""
+    if not isinstance(witnesses, list) or len(witnesses) < MIN_WITNESSES:
+        raise SeedError(f"“现场见证”至少需要 {MIN_WITNESSES} 名见证人各自输入一个数")
+    names = set()
+    for witness in witnesses:
+        if not (isinstance(witness, dict) and set(witness) == {"name", "value"}
+                and all(isinstance(witness[k], str) for k in ("name", "value"))):
+            raise SeedError("见证人记录应为 {name, value}（均为文字）")
+        if not witness["name"] or not witness["value"]:
+            raise SeedError("每名见证人都要写明姓名并输入一个数")
+        if witness["name"] != normalize_entry(witness["name"]) or witness["value"] != normalize_entry(witness["value"]):
+            raise SeedError(f"见证人 {witness['name']} 的记录不是规范形式（NFC、去掉首尾空白）")
+        if witness["name"] in names:
+            raise SeedError(f"见证人 {witness['name']} 重复：每名见证人只能输入一次")
+        names.add(witness["name"])
+
+
+def is_system_seed(seed: str) -> bool:
+    """20 ASCII decimal digits: the form of a seed ssj made itself."""
+    return len(seed) == SYSTEM_SEED_DIGITS and seed.isascii() and seed.isdigit()
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/words.py: The public vocabulary: fairness levels, record types, strata, reasons — in Chinese a citizen understands.
+# --------------------------------------------------------------------------------------------------
+
+
+FAIRNESS = {
+    "announced": "事先公告（最可信）：抽取的参数和名单在开奖之前就已公告，种子取自公告指定的公开开奖结果"
+                 "（请与官方公布的开奖号码核对），任何人都无法事先挑选结果",
+    "witnessed": "现场见证：至少两名见证人（如纪检监督人、企业代表）各自秘密输入一个数，种子由全部输入算出，"
+                 "每名见证人都能在公开记录中核对自己的输入；只要有一名见证人的数事先不为人知，就没有人能挑选结果",
+    "system": "系统随机：种子由操作人电脑生成，外界无法证实没有多次尝试、只保留了满意的一次",
+    "operator": "人工输入：种子由操作人输入，外界无法证实没有多次尝试、只保留了满意的一次",
+}
+
+FAIRNESS_SHORT = {"announced": "事先公告", "witnessed": "现场见证", "system": "系统随机", "operator": "人工输入"}
+
+RECORD_TYPES = {
+    "draw": "随机抽取",
+    "failed": "抽取未成",
+    "announce": "抽取公告",
+    "void": "作废",
+    "recusal": "回避替换",
+    "targeted": "非随机检查",
+    "plan_approval": "计划审批",
+    "checklist_approval": "清单审批",
+    "publish": "结果公开",
+    "document": "文书编号",
+}
+
+FAIRNESS_LEVELS = tuple(FAIRNESS_SHORT)
+
+FAIRNESS_LEGEND = (
+    "公平性说明：“事先公告”＝开奖前已公告参数和名单，种子取自公告指定的开奖结果（请与官方开奖号码核对）；"
+    "“现场见证”＝种子由至少两名见证人各自输入的数算出；"
+    "“系统随机”“人工输入”＝种子由操作人电脑生成或由操作人输入，外界无法证实没有多次尝试。"
+)
+
+#: Strata in order of precedence (SPEC §4): a company belongs to the first that applies.
+STRATUM_NAMES = ("重点", "黑名单", "问题", "风险A", "风险B", "风险C", "风险D", "一般")
+
+#: The reason categories of a recusal (第十七条); personal details are never recorded.
+RECUSAL_REASONS = ("利害关系回避", "因故不能执行检查", "其他")
+
+#: The grounds for an inspection outside the random draw (第七条).
+TARGETED_BASES = ("投诉举报", "上级交办", "移送线索")
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/announced.py: Checking an announcement (``announce``) and the seed of a draw (SPEC §4 seeds and fairness levels, §5): the
+# --------------------------------------------------------------------------------------------------
+
+
+ANNOUNCE_FIELDS = (
+    "section", "plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "sources",
+    "not_before", "strata", "rested", "inspectors", "conflicts", "recent", "commit",
+)
+#: what an announced draw takes over from its announcement, unchanged
+ANNOUNCED = ("plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "rested")
+
+
+def item_key(record: dict) -> tuple:
+    """(section, plan item) of a draw or announcement: what "the same draw to come" means for announcements."""
+    item = record.get("plan_item")
+    return str(record.get("section")), item if isinstance(item, str) else None
+
+
+def sorted_pairs(entries) -> list:
+    """``[(inspector, entity)]`` of recorded conflict or rotation entries, sorted."""
+    return sorted((e["inspector"], e["entity"]) for e in entries)
+
+
+class AnnouncementChecks:
+    """The checks of seeds and announcements (mixed into ``DrawChecks``)."""
+
+    # -- seeds ------------------------------------------------------------------------------------
+
+    def announcement_of(self, record: dict):
+        """The pending announcement an announced draw fulfils (None for other levels or when it is missing)."""
+        if record["fairness"] != "announced":
+            if record["announcement"] is not None:
+                self.add("不是“事先公告”的抽取，announcement 应为 null")
+            return None
+        target = record["announcement"]
+        if not is_hex64(target) or target not in self.known:
+            self.add("“事先公告”的抽取必须写明此前一条公告记录的 hash（announcement）")
+            return None
+        info = self.known[target]
+        if info.type != "announce" or info.ledger != self.ledger:
+            self.add(f"announcement 指向的 {self.place(info)} 不是本科室的抽取公告")
+            return None
+        if target in self.voided:
+            self.add(f"所依据的公告 {self.place(info)} 已在 {self.voided[target]} 作废，不能再按它抽取")
+        if target in self.announcement_used:
+            self.add(f"公告 {self.place(info)} 已被 {self.announcement_used[target]} 用过；一份公告只能用于一次抽取")
+            return None
+        self.announcement_used[target] = self.here()
+        return self.pending.pop(target, None)
+
+    def check_seed(self, record: dict, announce) -> None:
+        fairness, seed = record["fairness"], record["seed"]
+        if fairness not in FAIRNESS_LEVELS:
+            self.add(f"fairness 应为 {'、'.join(FAIRNESS_LEVELS)} 之一，记录为 {show(fairness)}")
+            return
+        if ("witnesses" in record) != (fairness == "witnessed"):
+            self.add("只有“现场见证”的抽取才有 witnesses，且必须有")
+        try:
+            if fairness == "system" and not is_system_seed(seed):
+                raise SeedError("fairness 为 system（系统随机）时种子应为 20 位数字")
+            if fairness == "witnessed":
+                check_witnesses(record.get("witnesses"))
+                if witnessed_seed(record["witnesses"]) != seed:
+                    raise SeedError("种子不是见证人输入值的 SHA-256（见证人的输入与种子对不上）")
+            if fairness == "announced" and announce is not None:
+                sources = announce["sources"]
+                if not (isinstance(sources, list) and all(isinstance(s, dict) for s in sources)):
+                    raise SeedError("所依据的公告没有有效的开奖来源（sources），无法核对种子")
+                check_announced_seed(seed, sources)
+                at = record["at"] if is_at(record.get("at")) else None
+                if at is not None and is_at(announce["not_before"]) and moment(at) < moment(announce["not_before"]):
+                    raise SeedError(f"抽取时间 {at} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
+                if at is not None and day_number(at[:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
+                    raise SeedError(f"抽取比公告的日期晚了 {ANNOUNCED_DRAW_LAG_DAYS} 天以上，公告已失效")
+        except SeedError as error:
+            self.add(str(error))
+
+    def compare_with_announcement(self, record, announce, strata, pool) -> tuple:
+        """An announced draw is its announcement plus the seed: nothing else may differ. Returns the announced
+        conflicts and rotation pairs: the draw is re-derived with those, and keeps exactly the ones of its teams
+        and selected companies (a conflict left out would change the assignment unseen)."""
+        for name in ANNOUNCED:
+            if record.get(name) != announce.get(name):
+                self.add(f"{name} 与公告不一致：公告为 {show(announce.get(name))}，抽取为 {show(record.get(name))}")
+        recorded = [[s["name"], s["ratio"], s["population"], s["count"]] for s in record["strata"]]
+        if recorded != [[s["name"], s["ratio"], s["population"], s["count"]] for s in announce["strata"]]:
+            self.add("分层名单或比例与公告不一致：名单在公告之后被改动过")
+        inspectors = announce["inspectors"]
+        if list(pool) != [inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]]:
+            self.add("检查人员名单、每组人数或后备人数与公告不一致")
+        return sorted_pairs(announce["conflicts"]), set(self.recent_of(announce["recent"]) or {})
+
+    # -- announce ---------------------------------------------------------------------------------
+
+    def on_announce(self, record: dict) -> None:
+        if not self.require(record, ANNOUNCE_FIELDS):
+            return
+        for name in ("plan_item", "checklist_item"):
+            if record[name] is not None and not isinstance(record[name], str):
+                self.add(f"{name} 应为字符串或 null")
+        if not is_date(record["date"]) or not is_int(record["rest_days"]):
+            self.add("date 应为有效日期，rest_days 应为整数")
+            return
+        self.check_announced_dates(record)
+        self.check_sources(record["sources"])
+        self.check_item_free(record)
+        strata = self.populations(record["strata"], record["ratio"], with_selection=False)
+        pool = self.pool(record["inspectors"], full=False)
+        conflicts = self.pair_list(record["conflicts"], "conflicts")
+        if strata is None or pool is None or conflicts is None:
+            return
+        self.remember_pool(record["date"], pool[0])
+        self.check_rest(record, strata)
+        recorded = self.recent_of(record["recent"])
+        population = [e for p in strata for e in p.ids]
+        inside, eligible = set(population), set(pool[0])
+        if any(i not in eligible or e not in inside for i, e in conflicts):
+            self.add("公告的 conflicts 只能列出符合条件的检查人员与各层企业之间申报的利害关系")
+        should = recent_pairs(self.log.of(population), pool[0], day_number(record["date"]))
+        if recorded is not None and set(recorded) != set(should):
+            self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
+        elif recorded is not None:
+            self.check_recent_by(recorded, day_number(record["date"]))
+        if is_hex64(record.get("hash")):
+            self.pending[record["hash"]] = record
+
+    def check_announced_dates(self, record: dict) -> None:
+        """The numbers come out after the announcement and at most 30 days after the draw date it names; that
+        date is not before the announcement's own (an announcement fixes a draw to come)."""
+        at, not_before = record.get("at"), record["not_before"]
+        if not is_at(not_before) or (is_at(at) and moment(not_before) <= moment(at)):
+            self.add("not_before（开奖时间）应晚于公告时间：公告必须在号码产生之前发布")
+            return
+        if day_number(not_before[:10]) - day_number(record["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
+            self.add(f"开奖时间 {not_before} 比抽取日期 {record['date']} 晚 {ANNOUNCED_DRAW_LAG_DAYS} 天以上："
+                     "公告的抽取到那时已失效")
+        if is_at(at) and record["date"] < at[:10]:
+            self.add(f"公告的抽取日期 {record['date']} 早于公告当天（{at[:10]}）：公告只能确定将来的抽取")
+
+    def check_sources(self, sources) -> None:
+        """Each source a game of the built-in list and a valid 期号, written as ssj writes it, each once."""
+        if not (isinstance(sources, list) and sources and all(isinstance(s, dict) and set(s) == {"game", "period"}
+                                                             for s in sources)):
+            self.add("sources 应为 [{game, period}, …]（至少一个开奖来源）")
+            return
+        for source in sources:
+            try:
+                parsed = parse_source(f"{source['game']}:{source['period']}")
+            except SeedError as error:
+                self.add(f"开奖来源 {show(source)} 无效：{error}")
+                continue
+            if parsed != source:
+                self.add(f"开奖来源 {show(source)} 不是规范写法（应为 {show(parsed)}）")
+        if len({(str(s["game"]), str(s["period"])) for s in sources}) != len(sources):
+            self.add("同一期开奖结果在 sources 中出现了两次：每个来源应是不同的一期")
+
+    def check_item_free(self, record: dict) -> None:
+        """One pending announcement per plan item; none after the item's numbers were seen and thrown away."""
+        key = item_key(record)
+        waiting = [h for h, note in self.pending.items() if item_key(note) == key]
+        if waiting:
+            self.add(f"计划事项 {show(key[1])} 已有一条待抽取的公告 {self.place(self.known[waiting[0]])}："
+                     "同一事项同时只能有一条待抽取的公告（先按它抽取或作废它）")
+        if key in self.spent:
+            self.add(f"计划事项 {show(key[1])} 的 {self.spent[key]} 在开奖号码公布之后被作废，不能再为这一事项发新公告："
+                     "否则看到号码后作废重来，就能在几组开奖号码中挑选抽取结果")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1117,13 +1860,14 @@ def assign(order: list, teams: list, conflicts: set, recent: set | frozenset = f
     company; when conflicts alone do, the draw cannot be made.
     """
     blocked = {entity for _, entity in conflicts} | {entity for _, entity in recent}
+    either = conflicts | recent  # once, not per blocked company: ``recent`` holds a year of inspections
     count = len(teams)
     assignments, ignored = [], []
     for i, company in enumerate(order):
         if company not in blocked:  # the common case: nobody declared a conflict with it or saw it lately
             assignments.append(i % count)
             continue
-        team = _first_free(i, company, teams, conflicts | recent)
+        team = _first_free(i, company, teams, either)
         if team is None:
             team = _first_free(i, company, teams, conflicts)
             if team is None:
@@ -1150,14 +1894,18 @@ def _first_free(i: int, company: str, teams: list, blocking: set):
 
 def assignment_order(record: dict) -> list:
     """Every selected company of a draw record, strata merged in ticket order (the order of ``assignments``)."""
-    chosen = [t for stratum in record["strata"] for t in smallest(stratum["selected"], record["seed"],
-                                                                   len(stratum["selected"]))]
+    chosen = []
+    for stratum in record["strata"]:
+        selected = stratum["selected"] if isinstance(stratum["selected"], list) else []
+        ids = [entity for entity in selected if isinstance(entity, str)]  # a malformed entry is reported elsewhere
+        chosen += smallest(ids, record["seed"], len(ids))
     return [t.id for t in sorted(chosen)]
 
 
 def team_map(record: dict) -> dict:
     """``{entity: team index}`` of a draw record."""
-    return dict(zip(assignment_order(record), record["assignments"]))
+    assignments = record["assignments"]
+    return dict(zip(assignment_order(record), assignments if isinstance(assignments, list) else []))
 
 
 def apply_recusals(team: list, entity: str, recusals: list) -> list:
@@ -1215,333 +1963,60 @@ def replacement_for(record: dict, entity: str, inspector: str, earlier: list, bo
         conflicts |= {(c["inspector"], c["entity"]) for c in borrowed["conflicts"]}
     stepped_aside = {inspector} | {r["inspector"] for r in earlier if r["entity"] == entity}
     for candidate in candidates:
+        if not isinstance(candidate, str):  # a malformed reserve (reported with the draw) names nobody
+            continue
         if candidate not in team and candidate not in stepped_aside and (candidate, entity) not in conflicts:
             return str(candidate)
     return None
 
 
 # --------------------------------------------------------------------------------------------------
-# shuangsuiji/core/seeds.py: Where a seed comes from (SPEC §4, fairness levels), and the one canonical seed each source allows.
+# shuangsuiji/core/fairness.py: 第十六、十七条 as a verifier re-derives them (SPEC §4): the rest rule left out exactly the companies inspected
 # --------------------------------------------------------------------------------------------------
 
 
-SYSTEM_SEED_DIGITS = 20
-MIN_WITNESSES = 2
+class FairnessChecks:
+    """Needs of its host: ``log`` (the inspection log), ``add`` (report a problem), ``rested_of``."""
 
-
-class SeedError(ValueError):
-    """A seed text, source or witness list that the rules of its fairness level do not allow."""
-
-
-class Game:
-    """A lottery whose published result can serve as a seed: its groups of numbers and their ranges."""
-
-    def __init__(self, name: str, aliases: tuple, groups: tuple, digits: bool = False,
-                 special_apart: bool = False) -> None:
-        self.name = name
-        self.aliases = aliases
-        #: (how many numbers, lowest, highest, distinct) per group, in the order they are published
-        self.groups = groups
-        #: single digits in draw order (福彩3D, 排列三/五) rather than balls sorted ascending
-        self.digits = digits
-        #: 七乐彩: the special number is not among the seven
-        self.special_apart = special_apart
-
-
-GAMES = (
-    Game("双色球", ("福彩双色球",), ((6, 1, 33, True), (1, 1, 16, True))),
-    Game("大乐透", ("体彩大乐透", "超级大乐透"), ((5, 1, 35, True), (2, 1, 12, True))),
-    Game("七乐彩", ("福彩七乐彩",), ((7, 1, 30, True), (1, 1, 30, True)), special_apart=True),
-    Game("福彩3D", ("3D",), ((3, 0, 9, False),), digits=True),
-    Game("排列三", ("排列3", "体彩排列三"), ((3, 0, 9, False),), digits=True),
-    Game("排列五", ("排列5", "体彩排列五"), ((5, 0, 9, False),), digits=True),
-)
-GAME_NAMES = tuple(game.name for game in GAMES)
-_PERIOD = re.compile(r"20[0-9]{2}[0-9]{3}")
-_SEPARATORS = re.compile(r"[ ,，、]+")
-_BALL = re.compile(r"[0-9]{1,2}")
-
-
-def game_named(text: str) -> Game:
-    """The game called ``text`` (its name or an alias, as printed on the ticket)."""
-    wanted = unicodedata.normalize("NFKC", text).strip()
-    for game in GAMES:
-        if wanted == game.name or wanted in game.aliases:
-            return game
-    raise SeedError(f"不认识的开奖来源“{text}”：可用 {'、'.join(GAME_NAMES)}")
-
-
-def parse_source(text: str) -> dict:
-    """``双色球:2026140`` → ``{"game": "双色球", "period": "2026140"}`` (the 期号 is seven digits: year and number)."""
-    game_text, colon, period = unicodedata.normalize("NFKC", text).strip().partition(":")
-    if not colon:
-        raise SeedError(f"开奖来源“{text}”应写成“游戏:期号”，例如 双色球:2026140")
-    game = game_named(game_text)
-    period = period.strip()
-    if not _PERIOD.fullmatch(period) or period.endswith("000"):
-        raise SeedError(f"期号“{period}”无效：应为 7 位数字，前 4 位是年份，例如 2026140")
-    return {"game": game.name, "period": period}
-
-
-def canonical_result(source: dict, text: str) -> str:
-    """The canonical text ``<game><period>:<numbers>`` of one published result; refuses anything else.
-
-    Balls are written with two digits in ascending order inside each group, groups joined by ``+``
-    (``双色球2026140:03 08 12 19 25 31+07``); digit games keep the draw order (``排列五2026330:1 2 3 4 5``).
-    """
-    game = game_named(str(source.get("game", "")))
-    written = unicodedata.normalize("NFKC", text).strip()
-    parts = written.split("+")
-    if len(parts) != len(game.groups):
-        shape = "+".join(f"{count} 个号码" for count, *_ in game.groups)
-        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：应为 {shape}")
-    groups = [_group(game, part, spec, text) for part, spec in zip(parts, game.groups)]
-    if game.special_apart and groups[1][0] in groups[0]:
-        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：特别号不能与基本号相同")
-    if game.digits:
-        numbers = " ".join(str(n) for n in groups[0])
-    else:
-        numbers = "+".join(" ".join(f"{n:02d}" for n in sorted(group)) for group in groups)
-    return f"{game.name}{source['period']}:{numbers}"
-
-
-def _group(game: Game, part: str, spec: tuple, text: str) -> list:
-    count, low, high, distinct = spec
-    stripped = part.strip(" ")
-    if game.digits and stripped.isascii() and stripped.isdigit() and len(stripped) == count:
-        tokens = list(stripped)  # 福彩3D and 排列 results are often written as one run of digits
-    else:
-        tokens = _SEPARATORS.split(stripped) if stripped else []
-    if len(tokens) != count or not all(_BALL.fullmatch(t) and (not game.digits or len(t) == 1) for t in tokens):
-        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：这一组应为 {count} 个号码（{low}–{high}），写成“{part.strip()}”")
-    numbers = [int(t) for t in tokens]
-    if any(not low <= n <= high for n in numbers):
-        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：号码应在 {low:02d}–{high:02d} 之间")
-    if distinct and len(set(numbers)) != count:
-        raise SeedError(f"“{text}”不是一期{game.name}的开奖号码：同一组号码不能重复")
-    return numbers
-
-
-def announced_seed(sources: list, results: list) -> str:
-    """The seed of an announced draw: the canonical results of its sources, in order, joined by ``|``."""
-    if len(results) != len(sources):
-        raise SeedError(f"公告指定了 {len(sources)} 个开奖来源，应依次给出 {len(sources)} 个 --seed（每个来源一个），实际给出 {len(results)} 个")
-    return "|".join(canonical_result(source, text) for source, text in zip(sources, results))
-
-
-def check_announced_seed(seed: str, sources: list) -> None:
-    """Refuse a recorded seed that is not exactly the canonical results of ``sources`` (the verifiers' check)."""
-    parts = seed.split("|")
-    if len(parts) != len(sources):
-        raise SeedError(f"种子应由公告的 {len(sources)} 个开奖结果组成，记录的种子有 {len(parts)} 段")
-    for part, source in zip(parts, sources):
-        prefix = f"{source.get('game')}{source.get('period')}:"
-        if not part.startswith(prefix):
-            raise SeedError(f"种子“{part}”不是公告指定的开奖来源 {prefix[:-1]} 的结果")
-        written = canonical_result(source, part[len(prefix):])
-        if written != part:
-            raise SeedError(f"种子“{part}”不是开奖号码的规范写法（应为 {written}）")
-
-
-def witnessed_seed(witnesses: list) -> str:
-    """SHA-256 hex of the RFC 8785 form of ``[{name, value}, …]`` in entry order (values as entered, NFC)."""
-    check_witnesses(witnesses)
-    return hashlib.sha256(canonical([{"name": w["name"], "value": w["value"]} for w in witnesses])).hexdigest()
-
-
-def normalize_entry(text: str) -> str:
-    """A witness's name or value as recorded: NFC, surrounding white space removed."""
-    return unicodedata.normalize("NFC", str(text)).strip()
-
-
-def check_witnesses(witnesses) -> None:
-    """At least two witnesses, each named once, each with a value, recorded as entered (NFC, trimmed)."""
-    if not isinstance(witnesses, list) or len(witnesses) < MIN_WITNESSES:
-        raise SeedError(f"“现场见证”至少需要 {MIN_WITNESSES} 名见证人各自输入一个数")
-    names = set()
-    for witness in witnesses:
-        if not (isinstance(witness, dict) and set(witness) == {"name", "value"}
-                and all(isinstance(witness[k], str) for k in ("name", "value"))):
-            raise SeedError("见证人记录应为 {name, value}（均为文字）")
-        if not witness["name"] or not witness["value"]:
-            raise SeedError("每名见证人都要写明姓名并输入一个数")
-        if witness["name"] != normalize_entry(witness["name"]) or witness["value"] != normalize_entry(witness["value"]):
-            raise SeedError(f"见证人 {witness['name']} 的记录不是规范形式（NFC、去掉首尾空白）")
-        if witness["name"] in names:
-            raise SeedError(f"见证人 {witness['name']} 重复：每名见证人只能输入一次")
-        names.add(witness["name"])
-
-
-def is_system_seed(seed: str) -> bool:
-    """20 ASCII decimal digits: the form of a seed ssj made itself."""
-    return len(seed) == SYSTEM_SEED_DIGITS and seed.isascii() and seed.isdigit()
-
-
-# --------------------------------------------------------------------------------------------------
-# shuangsuiji/core/words.py: The public vocabulary: fairness levels, record types, strata, reasons — in Chinese a citizen understands.
-# --------------------------------------------------------------------------------------------------
-
-
-FAIRNESS = {
-    "announced": "事先公告（最可信）：抽取的参数和名单在开奖之前就已公告，种子取自公告指定的公开开奖结果"
-                 "（请与官方公布的开奖号码核对），任何人都无法事先挑选结果",
-    "witnessed": "现场见证：至少两名见证人（如纪检监督人、企业代表）各自秘密输入一个数，种子由全部输入算出，"
-                 "每名见证人都能在公开记录中核对自己的输入；只要有一名见证人的数事先不为人知，就没有人能挑选结果",
-    "system": "系统随机：种子由操作人电脑生成，外界无法证实没有多次尝试、只保留了满意的一次",
-    "operator": "人工输入：种子由操作人输入，外界无法证实没有多次尝试、只保留了满意的一次",
-}
-
-FAIRNESS_SHORT = {"announced": "事先公告", "witnessed": "现场见证", "system": "系统随机", "operator": "人工输入"}
-
-RECORD_TYPES = {
-    "draw": "随机抽取",
-    "failed": "抽取未成",
-    "announce": "抽取公告",
-    "void": "作废",
-    "recusal": "回避替换",
-    "targeted": "非随机检查",
-    "plan_approval": "计划审批",
-    "checklist_approval": "清单审批",
-    "publish": "结果公开",
-    "document": "文书编号",
-}
-
-FAIRNESS_LEVELS = tuple(FAIRNESS_SHORT)
-
-FAIRNESS_LEGEND = (
-    "公平性说明：“事先公告”＝开奖前已公告参数和名单，种子取自公告指定的开奖结果（请与官方开奖号码核对）；"
-    "“现场见证”＝种子由至少两名见证人各自输入的数算出；"
-    "“系统随机”“人工输入”＝种子由操作人电脑生成或由操作人输入，外界无法证实没有多次尝试。"
-)
-
-#: Strata in order of precedence (SPEC §4): a company belongs to the first that applies.
-STRATUM_NAMES = ("重点", "黑名单", "问题", "风险A", "风险B", "风险C", "风险D", "一般")
-
-#: The reason categories of a recusal (第十七条); personal details are never recorded.
-RECUSAL_REASONS = ("利害关系回避", "因故不能执行检查", "其他")
-
-#: The grounds for an inspection outside the random draw (第七条).
-TARGETED_BASES = ("投诉举报", "上级交办", "移送线索")
-
-
-# --------------------------------------------------------------------------------------------------
-# shuangsuiji/core/announced.py: Checking an announcement (``announce``) and the seed of a draw (SPEC §4 seeds and fairness levels, §5): the
-# --------------------------------------------------------------------------------------------------
-
-
-ANNOUNCE_FIELDS = (
-    "section", "plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "sources",
-    "not_before", "strata", "rested", "inspectors", "conflicts", "recent", "commit",
-)
-#: what an announced draw takes over from its announcement, unchanged
-ANNOUNCED = ("plan_item", "plan_digest", "checklist_item", "checklist", "date", "ratio", "rest_days", "rested")
-
-
-
-def sorted_pairs(entries) -> list:
-    """``[(inspector, entity)]`` of recorded conflict or rotation entries, sorted."""
-    return sorted((e["inspector"], e["entity"]) for e in entries)
-
-
-class AnnouncementChecks:
-    """The checks of seeds and announcements (mixed into ``DrawChecks``)."""
-
-    # -- seeds ------------------------------------------------------------------------------------
-
-    def announcement_of(self, record: dict):
-        """The pending announcement an announced draw fulfils (None for other levels or when it is missing)."""
-        if record["fairness"] != "announced":
-            if record["announcement"] is not None:
-                self.add("不是“事先公告”的抽取，announcement 应为 null")
-            return None
-        target = record["announcement"]
-        if not is_hex64(target) or target not in self.known:
-            self.add("“事先公告”的抽取必须写明此前一条公告记录的 hash（announcement）")
-            return None
-        info = self.known[target]
-        if info.type != "announce" or info.ledger != self.ledger:
-            self.add(f"announcement 指向的 {self.place(info)} 不是本科室的抽取公告")
-            return None
-        if target in self.voided:
-            self.add(f"所依据的公告 {self.place(info)} 已在 {self.voided[target]} 作废，不能再按它抽取")
-        if target in self.announcement_used:
-            self.add(f"公告 {self.place(info)} 已被 {self.announcement_used[target]} 用过；一份公告只能用于一次抽取")
-            return None
-        self.announcement_used[target] = self.here()
-        return self.pending.pop(target, None)
-
-    def check_seed(self, record: dict, announce) -> None:
-        fairness, seed = record["fairness"], record["seed"]
-        if fairness not in FAIRNESS_LEVELS:
-            self.add(f"fairness 应为 {'、'.join(FAIRNESS_LEVELS)} 之一，记录为 {show(fairness)}")
+    def check_rest(self, record: dict, strata: list) -> None:
+        """第十六条: exactly the companies inspected within ``rest_days`` were left out, each with its reason."""
+        rested = self.rested_of(record["rested"])
+        if rested is None:
             return
-        if ("witnesses" in record) != (fairness == "witnessed"):
-            self.add("只有“现场见证”的抽取才有 witnesses，且必须有")
-        try:
-            if fairness == "system" and not is_system_seed(seed):
-                raise SeedError("fairness 为 system（系统随机）时种子应为 20 位数字")
-            if fairness == "witnessed":
-                check_witnesses(record.get("witnesses"))
-                if witnessed_seed(record["witnesses"]) != seed:
-                    raise SeedError("种子不是见证人输入值的 SHA-256（见证人的输入与种子对不上）")
-            if fairness == "announced" and announce is not None:
-                check_announced_seed(seed, announce["sources"])
-                if _moment(record["at"]) < _moment(announce["not_before"]):
-                    raise SeedError(f"抽取时间 {record['at']} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
-                if day_number(record["at"][:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
-                    raise SeedError(f"抽取比公告的日期晚了 {ANNOUNCED_DRAW_LAG_DAYS} 天以上，公告已失效")
-        except SeedError as error:
-            self.add(str(error))
+        day, days = day_number(record["date"]), record["rest_days"]
+        for entity, by in rested.items():
+            if not justified(self.log.of([entity]), entity, by, day, days):
+                self.add(f"企业 {entity} 被按休息期排除，但记录 {by[:12]}… 不能证明它在 {days} 天内被检查过")
+        inside = [e for p in strata for e in p.ids]
+        also = sorted(set(rested) & set(inside))
+        if also:
+            self.add(f"企业 {show_ids(also)} 既被排除又在名单中")
+        checkable = [e for p in strata if p.name in RESTING_STRATA for e in p.ids]
+        missed = sorted(resting(self.log.of(checkable), day, days))
+        if missed:
+            self.add(f"企业 {show_ids(missed)} 在 {days} 天内已被检查过，本应按休息期排除（第十六条：防止检查过多）")
 
-    def compare_with_announcement(self, record, announce, strata, pool, conflicts) -> set:
-        """An announced draw is its announcement plus the seed: nothing else may differ. Returns the announced
-        rotation pairs (the draw keeps those of its teams and selected companies)."""
-        for name in ANNOUNCED:
-            if record.get(name) != announce.get(name):
-                self.add(f"{name} 与公告不一致：公告为 {show(announce.get(name))}，抽取为 {show(record.get(name))}")
-        recorded = [[s["name"], s["ratio"], s["population"], s["count"]] for s in record["strata"]]
-        if recorded != [[s["name"], s["ratio"], s["population"], s["count"]] for s in announce["strata"]]:
-            self.add("分层名单或比例与公告不一致：名单在公告之后被改动过")
-        inspectors = announce["inspectors"]
-        if list(pool) != [inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]]:
-            self.add("检查人员名单、每组人数或后备人数与公告不一致")
-        if not set(conflicts) <= set(sorted_pairs(announce["conflicts"])):
-            self.add("利害关系申报与公告不一致")
-        return set(self.recent_of(announce["recent"]) or {})
+    def check_rotation(self, record: dict, outcome, recorded: dict) -> None:
+        """Rotation: exactly the pairs of team members and selected companies seen within a year, each justified."""
+        day = day_number(record["date"])
+        members = [m for team in outcome.teams for m in team]
+        should = recent_pairs(self.log.of(outcome.order), members, day)
+        missing = sorted(set(should) - set(recorded))
+        if missing:
+            self.add(f"检查人员与企业的近一年检查关系漏记了 {len(missing)} 对（如 {missing[0][0]} → {missing[0][1]}）：轮换规则没有按记录执行")
+        chosen, team = set(outcome.order), set(members)
+        outside = sorted(pair for pair in recorded if pair[0] not in team or pair[1] not in chosen)
+        if outside:
+            self.add(f"近一年检查关系（recent）只能列出检查组成员与被抽中企业之间的关系，记录中有 {outside[0][0]} → {outside[0][1]}")
+        self.check_recent_by(recorded, day)
 
-    # -- announce ---------------------------------------------------------------------------------
-
-    def on_announce(self, record: dict) -> None:
-        if not self.require(record, ANNOUNCE_FIELDS):
-            return
-        for name in ("plan_item", "checklist_item"):
-            if record[name] is not None and not isinstance(record[name], str):
-                self.add(f"{name} 应为字符串或 null")
-        if not is_date(record["date"]) or not is_int(record["rest_days"]):
-            self.add("date 应为有效日期，rest_days 应为整数")
-            return
-        if not is_at(record["not_before"]) or _moment(record["not_before"]) <= _moment(record["at"]):
-            self.add("not_before（开奖时间）应晚于公告时间：公告必须在号码产生之前发布")
-        sources = record["sources"]
-        if not (isinstance(sources, list) and sources and all(isinstance(s, dict) and set(s) == {"game", "period"}
-                                                             for s in sources)):
-            self.add("sources 应为 [{game, period}, …]（至少一个开奖来源）")
-        strata = self.populations(record["strata"], record["ratio"], with_selection=False)
-        pool = self.pool(record["inspectors"], full=False)
-        if strata is None or pool is None or self.pair_list(record["conflicts"], "conflicts") is None:
-            return
-        self.check_rest(record, strata)
-        recorded = self.recent_of(record["recent"])
-        population = [e for p in strata for e in p.ids]
-        should = recent_pairs(self.log.of(population), pool[0], day_number(record["date"]))
-        if recorded is not None and set(recorded) != set(should):
-            self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
-        self.pending[record["hash"]] = record
-
-
-def _moment(text: str) -> _dt.datetime:
-    """A comparable moment for ISO 8601 times with offsets (Python 3.8 reads no ``Z``)."""
-    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    def check_recent_by(self, recorded: dict, day: int) -> None:
+        """Every rotation pair is shown by the record its ``by`` names: that inspector at that company within a
+        year (a listed pair the log does not show at all fails here too)."""
+        for (inspector, entity), by in sorted(recorded.items()):
+            if not justified(self.log.of([entity]), entity, by, day, ROTATION_DAYS, inspector):
+                self.add(f"记录 {by[:12]}… 不能证明 {inspector} 在一年内检查过企业 {entity}")
+                return
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1555,6 +2030,8 @@ DRAW_FIELDS = (
     "assignments", "rotation_ignored", "inputs", "commit", "dirty",
 )
 FAILED_FIELDS = tuple(f for f in DRAW_FIELDS if f not in ("assignments", "rotation_ignored")) + ("entity", "reason")
+
+
 class Known(NamedTuple):
     """What later records need of an earlier one, and where to read it again."""
 
@@ -1576,10 +2053,12 @@ class Population(NamedTuple):
 
 def selected_ids(record: dict) -> list:
     """Every company a draw record selected (all strata)."""
-    return [entity for stratum in record.get("strata", []) for entity in stratum.get("selected", [])]
+    strata = record.get("strata")
+    return [entity for stratum in (strata if isinstance(strata, list) else []) if isinstance(stratum, dict)
+            for entity in (stratum.get("selected") if isinstance(stratum.get("selected"), list) else [])]
 
 
-class DrawChecks(AnnouncementChecks):
+class DrawChecks(FairnessChecks, AnnouncementChecks):
     """The state every record check shares (what earlier records left), and the checks of ``draw``, ``failed``
     and ``announce`` records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
 
@@ -1596,6 +2075,9 @@ class DrawChecks(AnnouncementChecks):
         self.documents: dict = {}  # document number -> where
         self.approved_plans: set = set()
         self.approved_checklists: set = set()
+        self.spent: dict = {}  # (section, plan item) -> the announcement thrown away after its numbers were out
+        self.published: dict = {}  # draw hash -> the publish record that put out a result of it
+        self.pools_on: dict = {}  # date -> {inspector: the ledger whose pool held them that day}
         self.log = InspectionLog()
         self._teams_of: tuple = (None, {})
 
@@ -1641,18 +2123,16 @@ class DrawChecks(AnnouncementChecks):
             self.underivable.add(record.get("hash"))
             return
         outcome = self.rederive(record)
-        if outcome is None:
-            self.underivable.add(record.get("hash"))
-            self.log.add(record["hash"], day_number(record["date"]) if is_date(record["date"]) else 0,
-                         self._visits_as_recorded(record))
-            return
         if isinstance(outcome, Refused):
             self.add(f"{outcome}：这次抽取本不应成立")
-            self.underivable.add(record["hash"])
+        if outcome is None or isinstance(outcome, Refused):  # reported; whom it selected still counts for rest
+            self.underivable.add(record.get("hash"))
+            self.log.add(str(record.get("hash")), day_number(record["date"]) if is_date(record["date"]) else 0,
+                         self._visits_as_recorded(record))
             return
         self.compare_outcome(record, outcome)
         teams = outcome.teams
-        self.log.add(record["hash"], day_number(record["date"]),
+        self.log.add(str(record.get("hash")), day_number(record["date"]),
                      [(e, tuple(teams[t])) for e, t in zip(outcome.order, outcome.assignments)])
 
     def on_failed(self, record: dict) -> None:
@@ -1665,8 +2145,11 @@ class DrawChecks(AnnouncementChecks):
             return
         if not isinstance(outcome, Refused):
             self.add("按记录重新计算，这次抽取本可以成立：不应记为失败")
-        elif outcome.entity != record["entity"]:
+            return
+        if outcome.entity != record["entity"]:
             self.add(f"抽取失败的原因是单位 {show(outcome.entity)}，记录为 {show(record['entity'])}")
+        if outcome.partial is not None:  # what the seed gave before it failed is public evidence too
+            self.compare_outcome(record, outcome.partial, complete=False)
 
     @staticmethod
     def _visits_as_recorded(record: dict) -> list:
@@ -1682,15 +2165,17 @@ class DrawChecks(AnnouncementChecks):
         pool = self.pool(record["inspectors"], full=True)
         if strata is None or pool is None:
             return None
+        self.remember_pool(record["date"], pool[0])
         announce = self.announcement_of(record)
         self.check_seed(record, announce)
+        self.check_draw_date(record)
         conflicts = self.pair_list(record["conflicts"], "conflicts")
         recent = self.recent_of(record["recent"])
         if conflicts is None or recent is None:
             return None
         announced_recent = None
-        if announce is not None:
-            announced_recent = self.compare_with_announcement(record, announce, strata, pool, conflicts)
+        if announce is not None:  # re-derived from what the announcement fixed, not from what the draw says
+            conflicts, announced_recent = self.compare_with_announcement(record, announce, strata, pool)
         else:
             self.check_rest(record, strata)
         spec = DrawInput(record["seed"], [Stratum(p.name, p.ratio, p.ids) for p in strata], pool[0], pool[1],
@@ -1698,15 +2183,45 @@ class DrawChecks(AnnouncementChecks):
         try:
             outcome = draw(spec)
         except Refused as refusal:
+            if record["type"] == "failed" and refusal.partial is not None:
+                self.check_recent(record, refusal.partial, recent, announced_recent)
             return refusal
-        if announced_recent is None:
-            self.check_rotation(record, outcome)
-        else:
-            members = {m for team in outcome.teams for m in team}
-            chosen = set(outcome.order)
-            if set(recent) != {(i, e) for i, e in announced_recent if i in members and e in chosen}:
-                self.add("近一年检查关系（recent）应为公告所列关系中本次检查组成员与被抽中企业之间的那些")
+        self.check_recent(record, outcome, recent, announced_recent)
         return outcome
+
+    def check_recent(self, record: dict, outcome, recent: dict, announced_recent) -> None:
+        """Rotation against the log, or for an announced draw against what its announcement fixed."""
+        if announced_recent is None:
+            self.check_rotation(record, outcome, recent)
+            return
+        members = {m for team in outcome.teams for m in team}
+        chosen = set(outcome.order)
+        if set(recent) != {(i, e) for i, e in announced_recent if i in members and e in chosen}:
+            self.add("近一年检查关系（recent）应为公告所列关系中本次检查组成员与被抽中企业之间的那些")
+
+    def check_draw_date(self, record: dict) -> None:
+        """A draw is made on its date (ssj never back-dates one); an announced one on or after the date its
+        announcement named (the lag is checked with the seed)."""
+        at, day = record.get("at"), record["date"]
+        if not is_at(at):
+            return
+        if record["fairness"] == "announced":
+            if at[:10] < day:
+                self.add(f"抽取时间 {at} 早于公告的抽取日期 {day}：不能提前按公告抽取")
+        elif at[:10] != day:
+            self.add(f"抽取日期 {day} 与记录时间 {at} 不是同一天：抽取只能当天进行，不得补录或倒签（第十五条）")
+
+    def remember_pool(self, day: str, eligible: list) -> None:
+        """Which ledger's pool held each inspector on a day: a recusal that borrows from another section must
+        borrow that section's people (the last :data:`KEPT_DAYS` days are kept, so memory stays bounded)."""
+        if day not in self.pools_on:
+            self.pools_on[day] = {}
+            newest = max(day_number(d) for d in self.pools_on)
+            for old in [d for d in self.pools_on if day_number(d) < newest - KEPT_DAYS]:
+                del self.pools_on[old]
+        on = self.pools_on[day]
+        for inspector in eligible:
+            on.setdefault(inspector, self.ledger)
 
     def draw_fields(self, record: dict) -> bool:
         ok = True
@@ -1716,9 +2231,9 @@ class DrawChecks(AnnouncementChecks):
         for name in ("checklist", "plan_digest"):
             if record[name] is not None and not is_hex64(record[name]):
                 self.add(f"{name} 应为 64 位十六进制摘要或 null")
-        if record["plan_digest"] is not None and record["plan_digest"] not in self.approved_plans:
+        if is_hex64(record["plan_digest"]) and record["plan_digest"] not in self.approved_plans:
             self.add("抽取所依据的计划内容（plan_digest）在此之前没有审批记录（第七条）")
-        if record["checklist"] is not None and record["checklist"] not in self.approved_checklists:
+        if is_hex64(record["checklist"]) and record["checklist"] not in self.approved_checklists:
             self.add("抽取所用的抽查事项清单（checklist）在此之前没有审批记录（第八、十条）")
         if not is_date(record["date"]):
             self.add("date 不是有效日期（YYYY-MM-DD）：{}".format(show(record["date"])))
@@ -1861,41 +2376,8 @@ class DrawChecks(AnnouncementChecks):
             return None
         return {entity: group["by"] for group, ids in found for entity in ids}
 
-    def check_rest(self, record: dict, strata: list) -> None:
-        """第十六条: exactly the companies inspected within ``rest_days`` were left out, each with its reason."""
-        rested = self.rested_of(record["rested"])
-        if rested is None:
-            return
-        day, days = day_number(record["date"]), record["rest_days"]
-        for entity, by in rested.items():
-            if not justified(self.log.of([entity]), entity, by, day, days):
-                self.add(f"企业 {entity} 被按休息期排除，但记录 {by[:12]}… 不能证明它在 {days} 天内被检查过")
-        inside = [e for p in strata for e in p.ids]
-        also = sorted(set(rested) & set(inside))
-        if also:
-            self.add(f"企业 {show_ids(also)} 既被排除又在名单中")
-        checkable = [e for p in strata if p.name in RESTING_STRATA for e in p.ids]
-        missed = sorted(resting(self.log.of(checkable), day, days))
-        if missed:
-            self.add(f"企业 {show_ids(missed)} 在 {days} 天内已被检查过，本应按休息期排除（第十六条：防止检查过多）")
-
-    def check_rotation(self, record: dict, outcome) -> None:
-        """Rotation: exactly the pairs of team members and selected companies seen within a year, each justified."""
-        recorded = self.recent_of(record["recent"]) or {}
-        day = day_number(record["date"])
-        members = [m for team in outcome.teams for m in team]
-        should = recent_pairs(self.log.of(outcome.order), members, day)
-        missing = sorted(set(should) - set(recorded))
-        extra = sorted(set(recorded) - set(should))
-        if missing:
-            self.add(f"检查人员与企业的近一年检查关系漏记了 {len(missing)} 对（如 {missing[0][0]} → {missing[0][1]}）：轮换规则没有按记录执行")
-        for inspector, entity in extra:
-            by = recorded[(inspector, entity)]
-            if not justified(self.log.of([entity]), entity, by, day, ROTATION_DAYS, inspector):
-                self.add(f"记录 {by[:12]}… 不能证明 {inspector} 在一年内检查过企业 {entity}")
-                break
-
-    def compare_outcome(self, record: dict, outcome) -> None:
+    def compare_outcome(self, record: dict, outcome, complete: bool = True) -> None:
+        """The record says what re-deriving gives; a failed draw (not ``complete``) as far as it got."""
         for number, (stratum, (k, chosen)) in enumerate(zip(record["strata"], outcome.selections), 1):
             label = f"第 {number} 层（{stratum['name']}）"
             if stratum["k"] != k or not is_int(stratum["k"]):
@@ -1912,7 +2394,10 @@ class DrawChecks(AnnouncementChecks):
         if inspectors["reserve"] != outcome.reserve:
             self.add("后备人员（reserve）应为 {}，记录为 {}".format(show_ids(outcome.reserve), show(inspectors["reserve"])))
         if sorted_pairs(record["conflicts"]) != outcome.conflicts:
-            self.add("conflicts 应只列出符合条件的检查人员与被抽中企业之间申报的利害关系")
+            self.add("conflicts 应为公告所列利害关系中涉及被抽中企业的全部，记录与此不符" if record["fairness"] == "announced"
+                     else "conflicts 应只列出符合条件的检查人员与被抽中企业之间申报的利害关系")
+        if not complete:
+            return
         self.compare_list("分组（assignments）", outcome.assignments, record["assignments"])
         self.compare_list("忽略轮换的企业（rotation_ignored）", outcome.rotation_ignored, record["rotation_ignored"])
 
@@ -1951,7 +2436,7 @@ class RecordChecker(DrawChecks):
         self.begin(entry)
         record = entry.record
         kind = record.get("type")
-        handler = getattr(self, f"on_{kind}", None) if kind in RECORD_TYPES else None
+        handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) and kind in RECORD_TYPES else None
         if handler is None:
             if "type" in record:
                 self.add(f"未知的记录类型 {show(kind)}")
@@ -1990,10 +2475,23 @@ class RecordChecker(DrawChecks):
         if voided["type"] == "announce" and target in self.announcement_used:
             self.add(f"{self.place(info)} 的公告已用于抽取（{self.announcement_used[target]}），不能再作废公告（应作废那次抽取）")
             return
+        if target in self.published:
+            self.add(f"{self.place(info)} 的抽取已有检查结果在 {self.published[target]} 公开，不能再作废")
         self.voided[target] = self.here()
         self.pending.pop(target, None)
+        if self._numbers_seen(record, voided):
+            self.spent.setdefault(item_key(voided), self.place(info))
         if voided["type"] == "draw":
             self.log.void(target, selected_ids(voided))
+
+    @staticmethod
+    def _numbers_seen(void: dict, voided: dict) -> bool:
+        """Was this a void after the lottery numbers of an announcement were out: the announcement itself, voided
+        at or after its ``not_before``, or a draw made on one? Then its plan item gets no new announcement."""
+        if voided["type"] == "draw":
+            return voided.get("fairness") == "announced"
+        not_before = voided.get("not_before")
+        return is_at(void.get("at")) and is_at(not_before) and moment(void["at"]) >= moment(not_before)
 
     def on_recusal(self, record: dict) -> None:
         if not self.require(record, RECUSAL_FIELDS):
@@ -2015,15 +2513,19 @@ class RecordChecker(DrawChecks):
         if not isinstance(entity, str) or entity not in teams_of:
             self.add(f"企业 {show(entity)} 不是 {self.place(info)} 抽取中被抽中的企业")
             return
+        teams, index = drawn["inspectors"]["teams"], teams_of[entity]
+        if not (is_int(index) and isinstance(teams, list) and 0 <= index < len(teams) and isinstance(teams[index], list)):
+            self.add(f"所指的抽取（{self.place(info)}）记录的分组与检查组对不上，这次回避换人无法复核")
+            return
         history = self.recusals.setdefault((target, entity), [])
-        team = apply_recusals(drawn["inspectors"]["teams"][teams_of[entity]], entity, history)
+        team = apply_recusals(teams[index], entity, history)
         if inspector not in team:
             self.add(f"回避的检查人员 {show(inspector)} 不在企业 {entity} 当前的检查组（{show_ids(team)}）里")
             return
         if not isinstance(replacement, str):
             self.add("回避记录必须写明替补人员（replacement）：没有人可替补时不能记录回避，应另行处理或作废抽取")
             return
-        borrowed = self.borrowed(record)
+        borrowed = self.borrowed(record, drawn)
         if borrowed is False:
             return
         expected = replacement_for(drawn, entity, inspector, history, borrowed, teams_of)
@@ -2034,7 +2536,7 @@ class RecordChecker(DrawChecks):
                      f"且与该企业无利害冲突的人员），记录为 {show(replacement)}")
         self.log.replace(target, entity, inspector, replacement)
 
-    def borrowed(self, record: dict):
+    def borrowed(self, record: dict, drawn: dict):
         """The other section's pool a recusal drew from (None: the draw's own reserve; False: malformed)."""
         section = record["from_section"]
         if section is None:
@@ -2043,14 +2545,34 @@ class RecordChecker(DrawChecks):
         if not isinstance(section, str) or section == self.ledger or section == BUREAU:
             self.add(f"from_section 应为另一个科室的编号，记录为 {show(section)}")
             return False
-        if not (isinstance(pool, list) and all(isinstance(i, str) for i in pool) and pool == sorted(set(pool))):
-            self.add("从其他科室抽调替补时，pool 应为该科室在抽取日符合条件的人员编号（已排序、不重复）")
+        if not (isinstance(pool, list) and pool and all(isinstance(i, str) for i in pool)
+                and pool == sorted(set(pool))):
+            self.add("从其他科室抽调替补时，pool 应为该科室在抽取日符合条件的人员编号（非空、已排序、不重复）")
             return False
-        if not (isinstance(conflicts, list) and all(isinstance(c, dict) and set(c) == {"inspector", "entity"}
-                                                    for c in conflicts)):
-            self.add("pool_conflicts 应为 {inspector, entity} 列表")
+        pairs = self.pair_list(conflicts, "pool_conflicts")
+        if pairs is None:
+            return False
+        if any(i not in pool or e != record["entity"] for i, e in pairs):
+            self.add("pool_conflicts 只能列出 pool 中的人员与这家企业之间申报的利害关系")
+            return False
+        if not self._pool_belongs(section, pool, drawn):
             return False
         return {"section": section, "pool": pool, "conflicts": conflicts}
+
+    def _pool_belongs(self, section: str, pool: list, drawn: dict) -> bool:
+        """The borrowed pool holds the other section's people: nobody of the draw's own pool, and nobody whom the
+        draw or announcement of a section other than ``section`` counted as its own on the draw's date."""
+        own = sorted(set(pool) & set(drawn["inspectors"]["eligible"]))
+        if own:
+            self.add(f"pool 中的 {show_ids(own)} 是本科室这次抽取的检查人员，不是从 {section} 抽调的")
+            return False
+        on = self.pools_on.get(drawn["date"], {})
+        elsewhere = sorted(i for i in pool if on.get(i, section) != section)
+        if elsewhere:
+            self.add(f"pool 中的 {elsewhere[0]} 在 {drawn['date']} 是 {on[elsewhere[0]]} 的检查人员（见该科室当天的记录），"
+                     f"不属于 {section}")
+            return False
+        return True
 
     def teams_of(self, target: str, drawn: dict) -> dict:
         """``{entity: team}`` of a draw, re-derived (the last one is kept: recusals come in runs)."""
@@ -2074,6 +2596,8 @@ class RecordChecker(DrawChecks):
         if not is_date(record["date"]):
             self.add("date 不是有效日期（YYYY-MM-DD）：{}".format(show(record["date"])))
             return
+        if is_at(record.get("at")) and record["at"][:10] != record["date"]:
+            self.add(f"非随机检查的日期 {record['date']} 与记录时间 {record['at']} 不是同一天：不得补录或提前记录（第十五条）")
         team = tuple(record["inspectors"])
         self.log.add(record.get("hash", ""), day_number(record["date"]), [(e, team) for e in record["entities"]])
 
@@ -2086,7 +2610,12 @@ class RecordChecker(DrawChecks):
             self.approved_checklists.add(record["digest"])
 
     def on_publish(self, record: dict) -> None:
-        self.require(record, PUBLISH_FIELDS)
+        if not self.require(record, PUBLISH_FIELDS):
+            return
+        published = record.get("published")
+        for result in published if isinstance(published, list) else []:
+            if isinstance(result, dict) and is_hex64(result.get("draw")):
+                self.published.setdefault(result["draw"], self.here())
 
     def on_document(self, record: dict) -> None:
         if not self.require(record, DOCUMENT_FIELDS):
@@ -2133,6 +2662,8 @@ def _check_heads(entry: Entry, tips: dict, problems: list) -> None:
         if ledger == entry.ledger:
             continue
         head = heads.get(ledger)
+        if head is not None and not isinstance(head, dict):  # malformed (reported with the chain): no pin at all
+            head = {}
         if tip is None and head is not None:
             problems.append((*where, f"heads 记录写入时 {ledger} 台账已有 {ledger}-{head.get('seq')}，但该台账中没有这条记录"
                                      "（记录被删除或台账被截断）"))
@@ -2166,6 +2697,42 @@ def in_write_order(files: dict, problems: list):
         peeked[name] = next(readers[name], None)
 
 
+#: the record types whose check re-derives a draw or its population: the cost of a verification
+COSTLY_TYPES = ("draw", "failed", "announce")
+
+
+def absorb(checker: RecordChecker, entry: Entry) -> None:
+    """What an already verified record leaves for the records after it, without re-deriving it: its
+    inspections (rest, rotation), its announcement, or that it used one. Cheap record types, and a record whose
+    shape does not allow this, are simply checked."""
+    record = entry.record
+    kind = record.get("type")
+    if kind not in COSTLY_TYPES:
+        checker.check(entry)
+        return
+    checker.begin(entry)
+    try:
+        eligible = list(record["inspectors"]["eligible"])
+        day = day_number(record["date"])
+        visits = None
+        if kind == "draw":
+            teams = record["inspectors"]["teams"]
+            visits = [(entity, tuple(teams[team])) for entity, team in team_map(record).items()]
+        if not is_hex64(record["hash"]) or (kind != "announce" and not {"fairness", "announcement"} <= set(record)):
+            raise KeyError("hash")
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        checker.check(entry)
+        return
+    # the state each handler leaves (a test compares it with a full check's, record type by record type)
+    checker.remember_pool(record["date"], eligible)
+    if kind == "announce":
+        checker.pending[record["hash"]] = record
+        return
+    checker.announcement_of(record)
+    if visits is not None:
+        checker.log.add(record["hash"], day, visits)
+
+
 class Verified:
     """What a verification found: every problem, and the checker's state (for the bundle's own checks)."""
 
@@ -2176,9 +2743,12 @@ class Verified:
         self.counts = counts
 
 
-def verify_ledgers(folder: str, on_record=None, progress=None) -> Verified:
+def verify_ledgers(folder: str, on_record=None, progress=None, rederive=None) -> Verified:
     """Check every ledger under ``folder`` (``<ledger>/<year>.jsonl`` and ``lists/``): chains, heads, and every
-    record against what was written before it. ``on_record(entry, checker)`` is called after each record."""
+    record against what was written before it. ``on_record(entry, checker)`` is called after each record.
+
+    ``rederive(entry)`` False: the record was verified before (a checkpoint), so it is not re-derived, only
+    :func:`absorb`-ed; its chain, its heads and every record after it are checked all the same."""
     problems: list = []
     files = ledger_files(folder)
     problems += [(os.path.join(folder, name), None, "旧格式（格式 1）的台账：格式 2 的台账是 <科室>/<年份>.jsonl，"
@@ -2187,7 +2757,10 @@ def verify_ledgers(folder: str, on_record=None, progress=None) -> Verified:
     counts: dict = {name: {} for name in files}
     pruned = 0
     for entry in in_write_order(files, problems):
-        checker.check(entry)
+        if rederive is None or rederive(entry):
+            checker.check(entry)
+        else:
+            absorb(checker, entry)
         checker.remember(entry)
         kind = str(entry.record.get("type"))
         counts[entry.ledger][kind] = counts[entry.ledger].get(kind, 0) + 1
@@ -2200,6 +2773,7 @@ def verify_ledgers(folder: str, on_record=None, progress=None) -> Verified:
             pruned = day_number(at[:10])
             checker.log.forget_before(pruned - KEPT_DAYS)
     problems.extend(checker.problems)
+    problems += [(path, None, message) for path, message in checker.lists.check_the_rest()]
     problems.sort(key=lambda p: (p[0], p[1] or 0))
     return Verified(checker, problems, counts)
 
@@ -2244,12 +2818,7 @@ def verify_manifest(folder) -> list:
     problems: list = []
     try:
         with open(os.path.join(folder, MANIFEST), "rb") as handle:
-            manifest = json.loads(
-                handle.read().decode("utf-8-sig"),
-                object_pairs_hook=no_duplicate_keys,
-                parse_float=no_float,
-                parse_constant=no_constant,
-            )
+            manifest = strict_json(handle.read().decode("utf-8-sig"))
     except (OSError, ValueError) as error:
         return [(MANIFEST, f"无法读取文件清单（{error}）")]
     listed = manifest.get("files") if isinstance(manifest, dict) else None
@@ -2459,6 +3028,12 @@ HEADS = "heads.json"
 LEDGER = "ledger"
 MISSING_MANIFEST = "缺少文件清单：这是一个公示包（有 results.json），没有 manifest.json 就无法核对各文件是否被改动过"
 _HEAD_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s+(\d+)\s+([0-9a-f]{64})\s*$")
+#: the kinds of top-level files a bundle holds (its page, tables and JSON); of Python files only verify.py
+_PLAIN_SUFFIXES = (".json", ".csv", ".xlsx", ".html", ".txt", ".pdf", ".svg", ".png")
+#: what ledger/ holds: year files and list files; format-1 files and other names in lists/ get their own messages
+_LEDGER_PATH = re.compile(r"ledger/(?:[A-Za-z0-9_-]+/[0-9]{4}\.jsonl|lists/[^./][^/]*|[^./][^/]*\.jsonl)")
+ODD_FILE = ("不是公示包应有的文件：公示包只含顶层的网页、表格和 JSON 文件、verify.py，以及 ledger/ 下的台账和名单文件"
+            "（隐藏文件、__pycache__、.pyc 和其他程序文件可能代替 verify.py 运行，不予接受）")
 
 
 class Report:
@@ -2494,6 +3069,18 @@ def check_links(folder: str, report: Report) -> None:
         dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
 
 
+def check_layout(folder: str, report: Report) -> None:
+    """A bundle holds its plain layout only, whatever manifest.json lists: ``python -m verify`` would run a
+    ``__pycache__/verify.*.pyc`` instead of verify.py, and a ``json.py`` beside it would shadow the standard
+    library for ``python verify.py``."""
+    for path in sorted(files_under(folder, skip_hidden=False)):
+        top = "/" not in path and not path.startswith(".")
+        if path == MANIFEST or (top and (path == "verify.py" or path.lower().endswith(_PLAIN_SUFFIXES))):
+            continue
+        if not _LEDGER_PATH.fullmatch(path):
+            report.add(path, None, ODD_FILE)
+
+
 def verify_folder(folder: str, previous: str | None = None) -> Report:
     """Verify a bundle (``manifest.json``, ``ledger/``, results) or a bare ledger folder."""
     report = Report(folder)
@@ -2505,6 +3092,8 @@ def verify_folder(folder: str, previous: str | None = None) -> Report:
         report.notes.append("manifest.json：已核对清单中每个文件的 SHA-256")
     elif bundle:
         report.add(MANIFEST, None, MISSING_MANIFEST)
+    if bundle:
+        check_layout(folder, report)
     ledger_folder = os.path.join(folder, LEDGER) if bundle or os.path.isdir(os.path.join(folder, LEDGER)) else folder
     if not ledger_files(ledger_folder):
         report.add(".", None, "这个文件夹里没有台账（应有 ledger/<科室>/<年份>.jsonl）")
@@ -2582,18 +3171,26 @@ def check_results(results: list, checker, report: Report) -> None:
             continue
         if digest in checker.voided:
             report.add(RESULTS, None, f"第 {number} 项结果（{show(entity)}）所依据的抽取已作废")
+        if digest in checker.underivable:  # its problems are reported with the ledger; its teams cannot be trusted
+            report.add(RESULTS, None, f"第 {number} 项结果（{show(entity)}）所依据的抽取无法从记录复核，其检查组无从核对")
+            continue
         record = read_record_at(info.path, info.offset)
         if record.get("dirty"):
             report.add(RESULTS, None, f"第 {number} 项结果所依据的抽取基于未提交的数据（--allow-dirty），不能作为公示结果")
         if digest not in teams_of:
             teams_of[digest] = (record, team_map(record))
         record, mapping = teams_of[digest]
-        if entity not in mapping:
+        if not isinstance(entity, str) or entity not in mapping:
             report.add(RESULTS, None, f"第 {number} 项结果的单位 {show(entity)} 不在所依据的抽取结果中")
             continue
-        team = apply_recusals(record["inspectors"]["teams"][mapping[entity]], entity,
-                              checker.recusals.get((digest, entity), []))
-        outsiders = [p.get("id") for p in result.get("inspectors", []) if isinstance(p, dict) and p.get("id") not in team]
+        teams, index = record["inspectors"]["teams"], mapping[entity]
+        if not (isinstance(index, int) and isinstance(teams, list) and 0 <= index < len(teams)):
+            report.add(RESULTS, None, f"第 {number} 项结果所依据的抽取记录的分组与检查组对不上，其检查组无从核对")
+            continue
+        team = apply_recusals(teams[index], entity, checker.recusals.get((digest, entity), []))
+        named = result.get("inspectors")
+        outsiders = [p.get("id") for p in (named if isinstance(named, list) else [])
+                     if isinstance(p, dict) and p.get("id") not in team]
         if outsiders:
             report.add(RESULTS, None, f"第 {number} 项结果的检查人员 {show_ids(outsiders)} 不是抽中的检查组成员（检查组：{show_ids(team)}）")
 
@@ -2662,43 +3259,13 @@ def check_previous(source: str, ledger_folder: str, tips: dict, report: Report) 
     old_ledgers = os.path.join(source, LEDGER) if os.path.isdir(source) else None
     files = ledger_files(ledger_folder)
     for name, (seq, digest) in sorted(old.items()):
-        held = _hash_at(files.get(name, []), seq)
+        held = hash_at(files.get(name, []), seq)
         if held == digest:
             continue
-        first = _first_difference(old_ledgers, name, files.get(name, [])) if old_ledgers else None
+        first = first_difference(old_ledgers, name, files.get(name, [])) if old_ledgers else None
         where = f"第一条不同的记录是 {name}-{first}" if first is not None else f"旧材料的末条记录 {name}-{seq} 在新台账中{'不同' if held else '不存在'}"
         report.add(f"{LEDGER}/{name}", None, f"新台账没有原样包含旧材料中的记录：{where}（记录被删除或改写过）")
     report.notes.append(f"--previous：已核对旧材料中的 {len(old)} 本台账")
-
-
-def _hash_at(files: list, seq: int):
-    for _, path in files:
-        with open(path, "rb") as handle:
-            for line in handle:
-                if f'"seq":{seq},'.encode() in line:
-                    with contextlib.suppress(ValueError, UnicodeDecodeError):
-                        record = strict_json(line.decode("utf-8"))
-                        if record.get("seq") == seq:
-                            return record.get("hash")
-    return None
-
-
-def _first_difference(old_folder: str, name: str, files: list):
-    """The seq of the first record where an older copy of a ledger and this one differ."""
-    old_files = ledger_files(old_folder).get(name, [])
-    mine = _hashes(files)
-    for seq, digest in enumerate(_hashes(old_files)):
-        if next(mine, None) != digest:
-            return seq
-    return None
-
-
-def _hashes(files: list):
-    for _, path in files:
-        with open(path, "rb") as handle:
-            for line in handle:
-                with contextlib.suppress(ValueError, UnicodeDecodeError):
-                    yield strict_json(line.decode("utf-8")).get("hash")
 
 
 def _print(report: Report, digest: str | None) -> None:
@@ -2734,32 +3301,36 @@ def _check_digest(report: Report, folder: str, expected: str) -> None:
         report.add(MANIFEST, None, f"manifest.json 的 SHA-256 为 {actual}，与公布的清单摘要 {expected} 不符：公示包被替换或改动过")
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse in Chinese: its own words for usage errors and help."""
+def _check_document(report: Report, folder: str, code: str) -> None:
+    """``--document``: the document is in the ledgers, belongs to a draw that stands and matches its QR code."""
+    ledger_folder = os.path.join(folder, LEDGER) if os.path.isdir(os.path.join(folder, LEDGER)) else folder
+    notes, problems = check_document(ledger_folder, code)
+    report.notes.extend(notes)
+    for message in problems:
+        report.add("--document", None, message)
 
-    def format_usage(self) -> str:
-        return super().format_usage().replace("usage:", "用法：")
 
-    def format_help(self) -> str:
-        return (super().format_help().replace("usage:", "用法：").replace("positional arguments:", "参数：")
-                .replace("options:", "选项：").replace("optional arguments:", "选项：")
-                .replace("show this help message and exit", "显示本帮助并退出"))
+DESCRIPTION = ("核验“双随机、一公开”抽查的公示包或台账文件夹：核对文件清单（manifest.json）和每本台账的哈希链，"
+               "并从记录本身重新计算每一次随机抽取、休息期、轮换和回避换人。只需 Python 标准库，不写任何文件。")
+EPILOG = ("退出码：0 全部核验通过；1 发现问题（每个问题写明文件和行号）；2 用法错误。\n\n"
+          "例如：python verify.py --digest 公布的清单摘要 --previous 上次的公示包")
 
-    def error(self, message: str):
-        self.print_usage(sys.stderr)
-        print(f"用法错误：{message}", file=sys.stderr)
-        sys.exit(2)
+
+def parse_arguments(argv=None) -> argparse.Namespace:
+    """The command line: ``[FOLDER] [--json] [--digest D] [--previous OLD]``."""
+    parser = Parser(prog="verify.py", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("folder", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
+                        help="要核验的文件夹：公示包，或一个台账文件夹（如 data/ledger）。默认：本文件所在的文件夹")
+    parser.add_argument("--json", action="store_true", help="输出机器可读的 JSON 摘要")
+    parser.add_argument("--digest", metavar="SHA256", help="应急管理局另行公布的清单摘要（manifest.json 的 SHA-256），核对公示包没有被整个替换")
+    parser.add_argument("--previous", metavar="旧材料", help="较早的公示包文件夹、其 heads.json，或公布的末条记录文本：证明新台账原样包含其中的全部记录")
+    parser.add_argument("--document", metavar="文书编号", help="核对一份抽查文书：文书编号，或其二维码中的全部文字；文书须登记在台账中、所属抽取未作废、单位在抽中名单中")
+    return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     """``python verify.py [FOLDER] [--json] [--digest D] [--previous OLD]``: 0 only when everything holds."""
-    parser = _Parser(prog="verify.py", description="核验“双随机、一公开”抽查台账与公开材料：文件清单、台账，并重新计算每一次随机抽取。")
-    parser.add_argument("folder", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
-                        help="要核验的文件夹（默认：本文件所在的文件夹）")
-    parser.add_argument("--json", action="store_true", help="输出机器可读的 JSON 摘要")
-    parser.add_argument("--digest", metavar="SHA256", help="应急管理局公布的清单摘要（manifest.json 的 SHA-256）")
-    parser.add_argument("--previous", metavar="旧材料", help="较早的公示包文件夹、其 heads.json，或公布的末条记录文本")
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]
@@ -2770,6 +3341,8 @@ def main(argv=None) -> int:
         report = verify_folder(args.folder, args.previous)
         if args.digest is not None:
             _check_digest(report, args.folder, args.digest.strip().lower())
+        if args.document is not None:
+            _check_document(report, args.folder, args.document)
     except (OSError, ValueError, KeyError, TypeError, RecursionError, MemoryError) as error:
         # a malformed input the checks above did not foresee: one line, never a traceback
         print(f"核验未通过：无法读取公示材料（{type(error).__name__}：{error}）", file=sys.stderr)
