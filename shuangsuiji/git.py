@@ -133,6 +133,22 @@ def ancestors(root: Path) -> list[str]:
     return _text(_git(root, "rev-list", "HEAD")).split()
 
 
+def ancestry(root: Path) -> tuple[set[str], set[str]]:
+    """Every commit in HEAD's history, and those on its first-parent line (one ``git rev-list --parents``)."""
+    if head(root) is None:
+        return set(), set()
+    parents: dict[str, str | None] = {}
+    for line in _text(_git(root, "rev-list", "--parents", "HEAD")).splitlines():
+        commit_id, *rest = line.split()
+        parents[commit_id] = rest[0] if rest else None
+    line_of: set[str] = set()
+    step = next(iter(parents), None)  # rev-list starts with HEAD itself
+    while step is not None and step not in line_of:
+        line_of.add(step)
+        step = parents.get(step)
+    return set(parents), line_of
+
+
 def commit_exists(root: Path, commit_id: str) -> bool:
     """True when ``commit_id`` names a commit in this repository."""
     return _git(root, "cat-file", "-e", f"{commit_id}^{{commit}}", check=False).returncode == 0
@@ -149,23 +165,26 @@ def show(root: Path, commit_id: str, path: str) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def paths_in_history(root: Path, folder: str) -> set[str]:
-    """Every path under ``folder`` that any commit in HEAD's history added, changed or deleted."""
+def paths_in_history(root: Path, folder: str, since: str | None = None) -> set[str]:
+    """Every path under ``folder`` that any commit in HEAD's history (after ``since``) added, changed or deleted."""
     if head(root) is None:
         return set()
-    result = _git(root, "log", "--format=", "--name-only", "--no-renames", "HEAD", "--", folder)
+    span = f"{since}..HEAD" if since else "HEAD"
+    result = _git(root, "log", "--format=", "--name-only", "--no-renames", span, "--", folder)
     return {line for line in _text(result).splitlines() if line}
 
 
 def lost_commits(root: Path, folder: str) -> list[tuple[str, str, list[str]]]:
     """Commits in the reflog that touch ``folder`` but are not in HEAD's history (reset, amended, rebased away).
 
+    Commits a remote-tracking branch still holds are not lost: fetched but not yet merged, a ledger is merely
+    behind its upstream (:func:`upstream` tells), and a pushed record dropped locally is what that check reports.
     Returns ``(commit, subject, paths under folder it changed)``, newest first.
     """
     if head(root) is None:
         return []
     result = _git(root, "log", "--reflog", "--no-renames", "--format=%x00%H%x01%s", "--name-only",
-                  "--not", "HEAD", "--", folder, check=False)
+                  "--not", "HEAD", "--remotes", "--", folder, check=False)
     found = []
     for chunk in result.stdout.decode("utf-8", errors="replace").split("\0"):
         if "\x01" not in chunk:

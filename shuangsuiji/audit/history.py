@@ -35,33 +35,36 @@ def _stream(root: Path, *args: str) -> Iterator[bytes]:
         process.wait()
 
 
-def append_only(root: Path, since: str | None = None) -> list[Problem]:
+def append_only(root: Path, since: str | None = None, objects: GitObjects | None = None) -> list[Problem]:
     """Along HEAD's first-parent line (after ``since``, when given): every change to a ledger year file is lines
     added at its end, and list files are only ever added — never changed, never deleted."""
     if gitops.head(root) is None:
         return []
     span = f"{since}..HEAD" if since else "HEAD"
     problems = _list_files_only_added(root, span)
-    lengths = _lengths_at(root, since) if since else {}
-    commit, path, expect, touched = "", "", 0, False
+    lengths = _lengths_at(root, since, objects) if since else {}
+    commit, path, before, touched, blamed = "", "", 0, False, False
     for raw in _stream(root, "log", "--first-parent", "--reverse", "--diff-merges=first-parent", "-p", "-U0",
                        "--no-renames", "--no-color", "--no-ext-diff", "--format=%x00%H", span, "--", YEAR_FILES):
         if raw.startswith(b"\0"):
             commit = raw[1:].strip().decode()
         elif raw.startswith(b"diff --git "):
             path = raw.decode("utf-8", errors="replace").rstrip("\n").split(" b/", 1)[-1]
-            expect, touched = lengths.get(path, 0), False
+            before, touched, blamed = lengths.get(path, 0), False, False
         elif raw.startswith(b"deleted file mode"):
             problems.append(Problem(path, None, f"提交 {commit[:10]} 删除了这个台账文件：历史被改写"))
         elif raw.startswith(b"@@"):
             match = _HUNK.match(raw)
             old_start, old_count = (int(match.group(1)), int(match.group(2) or 1)) if match else (0, 1)
             new_count = int(match.group(4) or 1) if match else 0
-            if old_count or old_start != expect or touched:
+            # one hunk that adds lines after the last one is an append; anything else rewrites (once per commit)
+            if (old_count or old_start != before or touched) and not blamed:
                 problems.append(Problem(path, old_start or 1,
                                         f"提交 {commit[:10]} 改写了此前已提交的台账（第 {max(old_start, 1)} 行起不同）：历史被改写"))
+                blamed = True
             touched = True
-            lengths[path] = expect = expect + new_count
+            # hunks of one diff are in the old file's numbering: the new length is the old one plus what each changed
+            lengths[path] = lengths.get(path, before) - old_count + new_count
         elif raw.startswith(b"\\ No newline") and _YEAR_FILE.match(path):
             problems.append(Problem(path, None, f"提交 {commit[:10]} 中这个台账文件的最后一行不完整"))
     return problems
@@ -81,14 +84,15 @@ def _list_files_only_added(root: Path, span: str) -> list[Problem]:
     return problems
 
 
-def _lengths_at(root: Path, commit: str) -> dict[str, int]:
+def _lengths_at(root: Path, commit: str, shared: GitObjects | None) -> dict[str, int]:
     """The number of lines of every ledger year file at ``commit`` (where a routine check picks up)."""
-    objects = GitObjects(root)
+    objects = shared or GitObjects(root)
     try:
         tree = objects.tree(commit, LEDGER_DIR, skip=(LISTS_DIR,))
         return {path: objects.blob(blob).count(b"\n") for path, blob in tree.items() if path.endswith(".jsonl")}
     finally:
-        objects.close()
+        if shared is None:
+            objects.close()
 
 
 def lost_commits(root: Path, objects: GitObjects, held: dict[str, dict[int, str]]) -> list[Problem]:

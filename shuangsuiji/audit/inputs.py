@@ -30,24 +30,30 @@ _SATISFIES = {"announced": {"announced"}, "witnessed": {"announced", "witnessed"
 class AtCommit:
     """The checks that need the data at each record's commit; called for every record in write order."""
 
-    def __init__(self, ws: Workspace, objects: GitObjects) -> None:
+    def __init__(self, ws: Workspace, objects: GitObjects, ancestors: set[str] | None = None) -> None:
         self.ws = ws
         self.objects = objects
         self.cache = ModelCache(ws.state_dir / "cache")
-        self.ancestors = set(gitops.ancestors(ws.root))
+        self.ancestors = ancestors if ancestors is not None else set(gitops.ancestors(ws.root))
         self.problems: list[Problem] = []
         self.unverified = 0
         self._datasets: dict[tuple, Dataset] = {}
         #: plan item → [(date, hash)] of the non-void draws so far
         self._draws: dict[str, list[tuple[str, str]]] = {}
 
-    def __call__(self, entry: Entry, checker: RecordChecker) -> None:
+    def __call__(self, entry: Entry, checker: RecordChecker, check: bool = True) -> None:
+        """One record in write order; with ``check`` False (verified before, or another process's share) only what
+        later records need of it is kept: the draws so far of each plan item."""
         record = entry.record
         kind = record.get("type")
         if kind == "void":
             for draws in self._draws.values():
                 draws[:] = [d for d in draws if d[1] != record.get("draw")]
         if kind not in ("draw", "failed", "announce"):
+            return
+        if not check:
+            if kind == "draw" and record.get("plan_item") and isinstance(record.get("date"), str):
+                self._draws.setdefault(record["plan_item"], []).append((record["date"], record.get("hash", "")))
             return
         try:
             findings = self._check(record, checker)

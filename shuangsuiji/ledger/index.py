@@ -12,12 +12,14 @@ import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from shuangsuiji.core.canonical import canonical
-from shuangsuiji.core.chain import read_record_at, strict_json
+from shuangsuiji.core.chain import parse_line, read_record_at
 from shuangsuiji.core.inspections import KEPT_DAYS, Inspection, day_number
 from shuangsuiji.core.recusal import team_map
+from shuangsuiji.core.text import is_at, is_hex64, is_int
+from shuangsuiji.errors import LedgerError
 from shuangsuiji.ledger.store import Record, year_files
 from shuangsuiji.workspace import Workspace
 
@@ -74,7 +76,16 @@ class Index:
         self.db.close()
 
     def refresh(self) -> Index:
-        """Index what was appended since the last call; rebuild from the ledgers when anything else changed."""
+        """Index what was appended since the last call; rebuild from the ledgers when anything else changed.
+
+        A line it cannot index is a :class:`LedgerError` naming file and line; the index is closed then."""
+        try:
+            return self._refresh()
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _refresh(self) -> Index:
         files = year_files(self.ws)
         known = {row[0]: row[1:] for row in self.db.execute("SELECT path, size, last_offset, last_hash FROM files")}
         on_disk = {path for years in files.values() for _, path in years}
@@ -115,13 +126,40 @@ class Index:
             for raw in handle:
                 if not raw.endswith(b"\n"):
                     break  # a torn last line: writers refuse it, verify-ledger reports it
-                record = strict_json(raw[:-1].decode("utf-8"))
-                self.add(ledger, path, offset, record)
+                self._add_line(ledger, path, offset, raw[:-1])
                 offset += len(raw)
         last = self.db.execute("SELECT offset, hash FROM records WHERE path = ? ORDER BY offset DESC LIMIT 1",
                                (path,)).fetchone()
         self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
                         (path, offset, last[0] if last else 0, last[1] if last else None))
+
+    def _add_line(self, ledger: str, path: str, offset: int, raw: bytes) -> None:
+        """Index one whole line; a line that is no record, or lacks what the index needs, is refused by place."""
+        problems: list = []
+        record, _ = parse_line(raw, (path, 0), problems)  # a non-canonical form is verify-ledger's to report
+        if record is None:
+            self._refuse(path, offset, problems[0][2])
+        missing = [name for name, valid in (("seq", is_int), ("hash", is_hex64), ("at", is_at))
+                   if not valid(record.get(name))]
+        if missing or not isinstance(record.get("type"), str):
+            self._refuse(path, offset, "缺少字段或字段无效：" + "、".join(missing or ["type"]))
+        try:
+            self.add(ledger, path, offset, record)
+        except KeyError as error:
+            self._refuse(path, offset, f"“{record['type']}”记录缺少字段 {error.args[0]}")
+        except sqlite3.IntegrityError:
+            self._refuse(path, offset, "hash 与前面的另一条记录相同（记录被复制过）")
+        except (TypeError, ValueError, IndexError, AttributeError, OverflowError):
+            self._refuse(path, offset, f"“{record['type']}”记录的字段内容无效（类型或取值不对）")
+
+    def _refuse(self, path: str, offset: int, problem: str) -> NoReturn:
+        with open(path, "rb") as handle:
+            line = handle.read(offset).count(b"\n") + 1
+        rel = Path(path).relative_to(self.ws.root).as_posix()
+        raise LedgerError(
+            f"{rel}:{line}: {problem}——台账的这一行不是一条完好的记录，ssj 无法读取台账（台账未作任何改动）。"
+            f"请从 git 恢复这个文件（git checkout -- {rel}）或从备份恢复，再运行 ssj verify-ledger 核验"
+        )
 
     def add(self, ledger: str, path: str, offset: int, record: Record) -> None:
         """One record and what it changes: inspections added (draw, targeted), removed (void), moved (recusal)."""
@@ -226,10 +264,11 @@ class Index:
             (plan_item, f"{year}-%")).fetchall()
 
     def pending_announcements(self, ledger: str, plan_item: str | None = None) -> list[Record]:
-        """Announcements of a ledger neither drawn on nor voided (of ``plan_item``, when given)."""
+        """Announcements of a ledger neither drawn on (a failed attempt uses one up too, SPEC §5) nor voided (of
+        ``plan_item``, when given)."""
         rows = self.db.execute(
             "SELECT path, offset FROM records r WHERE ledger = ? AND type = 'announce' AND (? IS NULL OR plan_item = ?) "
-            "AND NOT EXISTS (SELECT 1 FROM records f WHERE f.target = r.hash AND f.type IN ('void', 'draw')) "
+            "AND NOT EXISTS (SELECT 1 FROM records f WHERE f.target = r.hash AND f.type IN ('void', 'draw', 'failed')) "
             "ORDER BY seq", (ledger, plan_item, plan_item)).fetchall()
         return [read_record_at(path, offset) for path, offset in rows]
 

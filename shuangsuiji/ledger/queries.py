@@ -3,8 +3,11 @@ every record of the bureau newest first."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from shuangsuiji.core.chain import BUREAU
 from shuangsuiji.core.lists import ListFolder
+from shuangsuiji.ledger.addresses import address
 from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.registry.loading import Dataset
@@ -36,28 +39,59 @@ def all_records(index: Index, data: Dataset) -> list[tuple[Section, Record]]:
     return sorted(rows, key=lambda row: (row[1]["at"], row[1]["seq"]), reverse=True)
 
 
+@dataclass(frozen=True)
+class PopulationChange:
+    """How a draw's population differs from the previous draw (or failed attempt) of the same plan item."""
+
+    #: the earlier record compared with, None for the item's first draw
+    previous: Record | None
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    #: (company, stratum before, stratum now); 休息期 counts as a stratum
+    moved: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def population_changes(ws: Workspace, index: Index, record: Record) -> list[str]:
-    """How a draw's population differs from the previous draw of the same plan item (SPEC §4): companies added,
-    removed, moved between strata — so that a registry trimmed the day before shows to whoever signs the sheet."""
+def population_change(lists: ListFolder, index: Index, record: Record) -> PopulationChange | None:
+    """The change against the previous draw of the same plan item (SPEC §4), or None without a plan item."""
     if not record.get("plan_item"):
-        return []
+        return None
     earlier = [r for _, r in index.records(record["section"], ["draw", "failed"])
                if r.get("plan_item") == record["plan_item"] and r["seq"] < record["seq"]]
     if not earlier:
-        return ["这是该计划事项的第一次抽取，没有可比较的上一次名单"]
+        return PopulationChange(None)
     previous = earlier[-1]
-    lists = ListFolder(str(ws.root / LISTS_DIR))
     before, now = _placement(previous, lists), _placement(record, lists)
-    added = sorted(set(now) - set(before))
-    removed = sorted(set(before) - set(now))
-    moved = sorted(e for e in set(now) & set(before) if now[e] != before[e])
-    label = f"{previous['section']}-{previous['seq']}"
-    if not (added or removed or moved):
+    moved = [(e, before[e], now[e]) for e in sorted(set(now) & set(before)) if now[e] != before[e]]
+    return PopulationChange(previous, sorted(set(now) - set(before)), sorted(set(before) - set(now)), moved)
+
+
+def population_changes(ws: Workspace, index: Index, record: Record, section: Section | None = None) -> list[str]:
+    """How a draw's population differs from the previous draw of the same plan item (SPEC §4), in words:
+    companies added, removed, moved between strata — so that a registry trimmed the day before shows to whoever
+    signs the sheet. ``section`` (the draw's) names the earlier draw as people address it (``二股-3``)."""
+    change = population_change(ListFolder(str(ws.root / LISTS_DIR)), index, record)
+    return change_lines(change, section)
+
+
+def change_lines(change: PopulationChange | None, section: Section | None = None) -> list[str]:
+    """A :class:`PopulationChange` in words (one line), for ``show``, the sheet and the page."""
+    if change is None:
+        return []
+    if change.previous is None:
+        return ["这是该计划事项的第一次抽取，没有可比较的上一次名单"]
+    label = previous_label(change, section)
+    if not (change.added or change.removed or change.moved):
         return [f"名单与上一次抽取（{label}）相同"]
-    return [f"与上一次抽取（{label}）相比：新增 {len(added)} 家{_some(added)}；减少 {len(removed)} 家{_some(removed)}；"
-            f"变更分层 {len(moved)} 家{_some([f'{e}（{before[e]}→{now[e]}）' for e in moved])}"]
+    moved = [f"{e}（{a}→{b}）" for e, a, b in change.moved]
+    return [f"与上一次抽取（{label}）相比：新增 {len(change.added)} 家{_some(change.added)}；"
+            f"减少 {len(change.removed)} 家{_some(change.removed)}；变更分层 {len(moved)} 家{_some(moved)}"]
+
+
+def previous_label(change: PopulationChange, section: Section | None) -> str:
+    """The address of the earlier draw compared with (``二股-3``; the ledger id when the section is unknown)."""
+    assert change.previous is not None
+    seq = change.previous["seq"]
+    return address(section, seq) if section is not None else f"{change.previous['section']}-{seq}"
 
 
 def _placement(record: Record, lists: ListFolder) -> dict[str, str]:

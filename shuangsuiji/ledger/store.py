@@ -9,8 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from shuangsuiji.core.canonical import ZERO_HASH, canonical, record_hash
-from shuangsuiji.core.chain import FORMAT, format1_files, ledger_files, read_ledger, read_record_at
+from shuangsuiji.core.chain import (
+    FORMAT,
+    Chain,
+    format1_files,
+    last_line,
+    ledger_files,
+    parse_line,
+    read_ledger,
+    read_record_at,
+)
 from shuangsuiji.core.lists import list_digest
+from shuangsuiji.core.text import is_int
 from shuangsuiji.errors import LedgerError, SsjError
 from shuangsuiji.workspace import LEDGER_DIR, Workspace, ledger_file, list_file, locked
 
@@ -139,6 +149,54 @@ def repair_ledgers(ws: Workspace) -> list[tuple[str, int, bytes]]:
     if not repaired:
         raise SsjError("没有需要修复的台账：每个台账文件的最后一行都是完整的")
     return repaired
+
+
+def check_tip(ws: Workspace, ledger: str, expected: tuple[int, str] | None) -> None:
+    """Refuse to chain onto a ledger's last record unless it is a sound format-2 record, and the one the index
+    names (``expected``: its seq and hash). Reads only the last line of the ledger's last year file."""
+    found = _last_record_line(year_files(ws).get(ledger, []))
+    if found is None:
+        if expected is not None:
+            raise LedgerError(f"索引记有台账 {ledger} 的末条记录（seq {expected[0]}），台账文件中却没有：请运行 ssj verify-ledger 核验")
+        return
+    path, raw = found
+    record, problems = _tip_problems(raw, (path, 0))
+    if record is not None and not problems and expected != (record.get("seq"), record.get("hash")):
+        problems.append("它不是链的末端（seq 或 hash 与索引中的末条记录不同）")
+    if problems:
+        rel = _relative(ws, path)
+        raise LedgerError(
+            f"{rel}:{_count_lines(path)}: 台账的最后一条记录有问题：{'；'.join(problems)}。新记录不能接在它后面（台账未作任何改动）："
+            f"请从 git 恢复这个文件（git checkout -- {rel}）或从备份恢复，再运行 ssj verify-ledger 核验"
+        )
+
+
+def _tip_problems(raw: bytes, where: tuple[str, int]) -> tuple[Record | None, list[str]]:
+    """The last line's record (None when unreadable) and what is wrong with it as a chain tip: core's own checks
+    of one line and of a record's common fields (format, seq, prev, hash …)."""
+    found: list = []
+    record, actual_hash = parse_line(raw, where, found)
+    if record is not None:
+        chain = Chain()  # placed where the record says it stands: only the record itself is checked here
+        chain.seq = record["seq"] if is_int(record.get("seq")) else 0
+        chain.hash = record.get("prev") if isinstance(record.get("prev"), str) else None
+        chain.check(record, actual_hash, where, found)
+    return record, [message for *_, message in found]
+
+
+def _last_record_line(files: list[tuple[int, str]]) -> tuple[str, bytes] | None:
+    """(path, bytes) of the last line of the last non-empty year file (whose last line ends it), or None."""
+    for _, path in reversed(files):
+        raw = last_line(path)
+        if raw or os.path.getsize(path):
+            return path, raw
+    return None
+
+
+def _count_lines(path: str, block: int = 1 << 20) -> int:
+    """The number of the file's last line (it ends with a newline: torn lines are refused before)."""
+    with open(path, "rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(block), b""))
 
 
 def _relative(ws: Workspace, path: str) -> str:

@@ -3,17 +3,20 @@ draw's companies row by row with their strata, tickets and teams (``ssj show``, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from shuangsuiji.core.tickets import smallest
 from shuangsuiji.core.words import FAIRNESS_SHORT, RECORD_TYPES
+from shuangsuiji.registry.models import Section
 
 
-def describe(record: dict[str, Any], addresses: Mapping[str, str] | None = None) -> str:
+def describe(record: dict[str, Any], addresses: Mapping[str, str] | None = None,
+             section_names: Mapping[str, str] | None = None) -> str:
     """One line about any ledger record, for ``ssj log`` and the published list of records.
 
-    ``addresses`` maps record hashes to addresses (``二股-3``), so that a void or recusal names its draw.
+    ``addresses`` maps record hashes to addresses (``二股-3``), so that a void or recusal names its draw;
+    ``section_names`` maps section ids to names, so that a borrowed inspector's section reads 执法大队, not zhifa.
     """
     kind = record.get("type", "")
     known = addresses or {}
@@ -37,12 +40,18 @@ def describe(record: dict[str, Any], addresses: Mapping[str, str] | None = None)
     if kind == "recusal":
         target = known.get(record["draw"])
         where = f"{target}，" if target else ""
-        borrowed = f"，从 {record['from_section']} 抽调" if record.get("from_section") else ""
+        lender = record.get("from_section")
+        borrowed = f"，从{(section_names or {}).get(lender, lender)}抽调" if lender else ""
         return (f"回避替换：{record['inspector']} → {record['replacement']}"
                 f"（{where}{record['entity']}，{record['reason']}{borrowed}）")
     if kind == "targeted":
         return f"非随机检查（{record['basis']}，{record['reference']}）：{len(record['entities'])} 家"
     return RECORD_TYPES.get(kind, kind)
+
+
+def section_name(sections: Iterable[Section], section_id: str) -> str:
+    """A section as people read it (执法大队) from the id a record keeps (zhifa); the id when it left the registry."""
+    return next((s.name for s in sections if s.id == section_id), section_id)
 
 
 class DrawRow(NamedTuple):

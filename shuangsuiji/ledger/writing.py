@@ -12,8 +12,9 @@ from pathlib import Path
 
 from shuangsuiji import git as gitops
 from shuangsuiji.errors import LedgerError, RuleError, SsjError
+from shuangsuiji.ledger import checkpoint
 from shuangsuiji.ledger.index import Index
-from shuangsuiji.ledger.store import Record, append_line, seal, torn_tail, write_lists
+from shuangsuiji.ledger.store import Record, append_line, check_tip, seal, torn_tail, write_lists
 from shuangsuiji.workspace import LEDGER_DIR, Workspace, locked, write_atomic
 
 
@@ -42,6 +43,9 @@ def git_state(ws: Workspace, require_clean: bool, allow_dirty: bool = False,
               inputs: Mapping[str, bytes] | None = None) -> GitState:
     """Check that a commit will be possible and (for draws) that the inputs are committed.
 
+    That the ledger itself is HEAD's is checked by :func:`write`, under the write lock: until then another ssj
+    process may hold an appended, not yet committed record (and ``.git/index.lock`` while it commits it).
+
     With ``require_clean``, every input file must also be byte for byte what HEAD holds: ``inputs`` are the
     raw bytes the command read (by default every YAML file HEAD holds under data/ and plans/). A file saved
     with CRLF line ends looks unchanged to ``git status`` (``.gitattributes`` stores it with LF), yet the
@@ -49,15 +53,9 @@ def git_state(ws: Workspace, require_clean: bool, allow_dirty: bool = False,
     """
     if not gitops.is_repository(ws.root):
         return GitState(False, None, [])
-    blockers = gitops.commit_blockers(ws.root)
-    if blockers:
-        raise SsjError("无法记录：" + "；".join(blockers))
-    pending = gitops.uncommitted(ws.root, LEDGER_DIR)
-    if pending:
-        raise LedgerError(
-            f"台账中有尚未提交到 git 的内容：{_shown(pending)}。在它提交之前不能再写入新记录（记录不会被丢弃）："
-            f"请先运行 git add {LEDGER_DIR} && git commit -m \"补交台账记录\"；若不是 ssj 写入的内容，请运行 ssj verify-ledger 查明"
-        )
+    if gitops.commit_blockers(ws.root):  # perhaps only another ssj committing its record: wait for it, look again
+        with locked(ws.state_dir):
+            _refuse_blockers(ws)
     dirty = gitops.dirty_inputs(ws.root, ignore_prefix=LEDGER_DIR + "/")
     if dirty and require_clean and not allow_dirty:
         raise RuleError(
@@ -80,6 +78,23 @@ def git_state(ws: Workspace, require_clean: bool, allow_dirty: bool = False,
             "确需照此抽取，加 --allow-dirty（记录中会注明）"
         )
     return GitState(True, gitops.head(ws.root), sorted({*dirty, *differing, *untracked}))
+
+
+def _refuse_blockers(ws: Workspace) -> None:
+    blockers = gitops.commit_blockers(ws.root)
+    if blockers:
+        raise SsjError("无法记录：" + "；".join(blockers))
+
+
+def _refuse_uncommitted(ws: Workspace) -> None:
+    """Under the write lock (another ssj may have appended and not yet committed until then): the ledger is HEAD's."""
+    _refuse_blockers(ws)
+    pending = gitops.uncommitted(ws.root, LEDGER_DIR)
+    if pending:
+        raise LedgerError(
+            f"台账中有尚未提交到 git 的内容：{_shown(pending)}。在它提交之前不能再写入新记录（记录不会被丢弃）："
+            f"请先运行 git add {LEDGER_DIR} && git commit -m \"补交台账记录\"；若不是 ssj 写入的内容，请运行 ssj verify-ledger 查明"
+        )
 
 
 def _quoted(files: list[str]) -> list[str]:
@@ -152,8 +167,10 @@ def write(
     ws: Workspace, ledger: str, build: Callable[[Index], Draft | Record], message: Callable[[Record], str],
     state: GitState, files: dict[str, bytes] | None = None, label: Callable[[Record], str] | None = None,
 ) -> Written:
-    """Under the lock: bring the index up to date, build the record (every check passes before any file
-    changes), pin the other ledgers' heads, write its list files and ``files``, append it, commit them.
+    """Under the lock: bring the index up to date, make sure the record can be chained and committed (no torn
+    line, a sound tip, the ledger committed, no git lock) before it is computed, build it (every check passes
+    before any file changes), pin the other ledgers' heads, write its list files and ``files``, append it,
+    commit them.
 
     A failed commit keeps the record (exit status 3): nothing of it is shown, and writers refuse until it is
     committed. ``label`` gives the record's address (``二股-3``).
@@ -162,9 +179,7 @@ def write(
     with locked(ws.state_dir):
         index = Index(ws).refresh()
         try:
-            torn = torn_tail(ws)
-            if torn is not None:
-                raise LedgerError(f"{torn} 的最后一行不完整（写入被中断）：请先运行 ssj ledger repair，再运行 ssj verify-ledger 核验")
+            _refuse_unsound(ws, index, ledger, state)
             built = build(index)
             draft = built if isinstance(built, Draft) else Draft(built)
             record = _sealed(index, ledger, draft.fields)
@@ -183,7 +198,20 @@ def write(
             commit = gitops.commit(ws.root, [*written_lists, *files, rel], message(record), ws.state_dir / "no-hooks")
         except SsjError as exc:
             return Written(record, path, None, exc.message, name)
+        checkpoint.saw(ws, ledger, record)  # committed: a head this computer saw, so losing it shows (SPEC §5)
     return Written(record, path, commit, None, name)
+
+
+def _refuse_unsound(ws: Workspace, index: Index, ledger: str, state: GitState) -> None:
+    """What must hold before a record is computed: the torn line first (committing it would break the history
+    for good), then the tip it chains onto, then git (SPEC §4 Git, §5)."""
+    torn = torn_tail(ws)
+    if torn is not None:
+        raise LedgerError(f"{torn} 的最后一行不完整（写入被中断）：请先运行 ssj ledger repair，再运行 ssj verify-ledger 核验")
+    tip = index.tip(ledger)
+    check_tip(ws, ledger, tip[:2] if tip else None)
+    if state.in_git:
+        _refuse_uncommitted(ws)
 
 
 def _sealed(index: Index, ledger: str, fields: Record) -> Record:

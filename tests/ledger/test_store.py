@@ -448,9 +448,6 @@ def test_a_format_1_record_in_a_year_file_is_an_error(copy, ssj):
     assert code == 1 and (ERGU, 6, "记录格式为 1：本程序只核验第 2 版台账格式") in problems
 
 
-@pytest.mark.xfail(strict=True, reason="ledger/writing.py write()/_sealed() take the tip's seq and hash from the index "
-                   "and never look at the tip record itself: a writer chains a new record onto a tip of format 1, or one "
-                   "whose hash does not match its bytes, instead of refusing as 'writers check the chain tip' requires")
 @pytest.mark.parametrize("damage", ["format 1", "edited"])
 def test_a_writer_refuses_to_chain_onto_a_tip_that_is_not_a_sound_format_2_record(copy, ssj, damage):
     if damage == "format 1":
@@ -462,6 +459,29 @@ def test_a_writer_refuses_to_chain_onto_a_tip_that_is_not_a_sound_format_2_recor
     before = snapshot(copy)
     result = draw(ssj, copy)
     assert result.code == 1 and f"{ERGU}:{len(lines(copy))}:" in result.err
+    assert snapshot(copy) == before
+
+
+def test_the_first_record_of_a_new_year_checks_the_tip_in_last_years_file(copy, ssj, clock):
+    rows = lines(copy)
+    rows[-1] = rows[-1].replace(b'"seed":"33333"', b'"seed":"33334"')
+    (copy / ERGU).write_bytes(b"".join(rows))
+    before = snapshot(copy)
+    clock.set("2027-01-04")
+    result = ssj(copy, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "4")
+    assert result.code == 1 and result.out == ""
+    assert (f"{ERGU}:5: 台账的最后一条记录有问题：hash 不符（记录被改动过）。新记录不能接在它后面（台账未作任何改动）："
+            f"请从 git 恢复这个文件（git checkout -- {ERGU}）或从备份恢复，再运行 ssj verify-ledger 核验") in result.err
+    assert snapshot(copy) == before and not (copy / "data/ledger/ergu/2027.jsonl").exists()
+
+
+def test_a_tip_that_is_not_canonical_is_refused_too(copy, ssj):
+    rows = lines(copy)
+    rows[-1] = rows[-1].replace(b'"format":2,', b'"format": 2,')  # same record, other bytes
+    (copy / ERGU).write_bytes(b"".join(rows))
+    before = snapshot(copy)
+    result = draw(ssj, copy)
+    assert result.code == 1 and f"{ERGU}:5: 台账的最后一条记录有问题：不是 RFC 8785 规范形式" in result.err
     assert snapshot(copy) == before
 
 
@@ -535,9 +555,6 @@ def test_an_index_whose_ledger_changed_behind_its_back_is_rebuilt(git_bureau, ss
                                     for group in record["rested"])  # the voided draw rests nobody
 
 
-@pytest.mark.xfail(strict=True, reason="ledger/index.py Index._index_file()/add() parse each new line with strict_json and "
-                   "read record['seq'], record['at'] without a guard: a whole line that is blank, not JSON or lacks a common "
-                   "field makes draw, log, show and check crash with a KeyError/JSONDecodeError traceback")
 @pytest.mark.parametrize("junk", [b"\n", b"garbage\n", b'{"type":"draw"}\n'], ids=["blank", "not JSON", "no seq"])
 def test_a_malformed_whole_line_is_one_clear_error_for_every_command(copy, ssj, junk):
     with (copy / ERGU).open("ab") as handle:
@@ -546,6 +563,24 @@ def test_a_malformed_whole_line_is_one_clear_error_for_every_command(copy, ssj, 
     for command in (("draw", "--section", "二股", "--ratio", "0.1", "--seed", "4", *DAY, *AGAIN), ("log",), ("show", "二股-0")):
         result = ssj(copy, *command)
         assert result.code == 1 and f"{ERGU}:6:" in result.err, command
+    assert snapshot(copy) == before
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    (lambda r: r.pop("inspectors"), "“draw”记录缺少字段 inspectors"),
+    (lambda r: r.update(date="2026-13-01"), "“draw”记录的字段内容无效（类型或取值不对）"),
+    (lambda r: r.pop("at"), "缺少字段或字段无效：at"),
+], ids=["no inspectors", "bad date", "no at"])
+def test_a_sealed_record_the_index_cannot_read_is_named_by_file_and_line(copy, ssj, change, problem):
+    record = json.loads(lines(copy)[0])
+    change(record)
+    with (copy / ERGU).open("ab") as handle:
+        handle.write(kit.canonical(store.seal(record, 5, json.loads(lines(copy)[-1])["hash"])) + b"\n")
+    before = snapshot(copy)
+    for command in (("draw", "--section", "二股", "--ratio", "0.1", "--seed", "4", *DAY, *AGAIN), ("log",), ("check",)):
+        result = ssj(copy, *command)
+        assert result.code == 1 and f"{ERGU}:6: {problem}——台账的这一行不是一条完好的记录" in result.err, command
+        assert f"git checkout -- {ERGU}" in result.err and "Traceback" not in result.err, command
     assert snapshot(copy) == before
 
 
@@ -600,10 +635,6 @@ def wait_for(path: Path, process: subprocess.Popen, seconds: float = 60) -> None
         time.sleep(0.02)
 
 
-@pytest.mark.xfail(strict=True, reason="ledger/writing.py git_state() runs the pre-flight (uncommitted ledger content, "
-                   "stale .git/*.lock) before and outside the write lock that write() takes: a draw whose pre-flight falls "
-                   "while another ssj process has appended its record but not yet committed it is refused with 'uncommitted "
-                   "ledger content … git add data/ledger && git commit', instead of waiting for the lock")
 def test_a_draw_while_another_is_being_committed_waits_for_it(git_bureau, tmp_path):
     marks = tmp_path / "marks"
     marks.mkdir()
@@ -620,4 +651,25 @@ def test_a_draw_while_another_is_being_committed_waits_for_it(git_bureau, tmp_pa
     assert [p.returncode for p in (first, second)] == [0, 0], [e.decode() for _, e in outputs]
     records = ledger_records(git_bureau, "ergu")
     assert [(r["seq"], r["seed"]) for r in records] == [(0, "1001"), (1, "2002")]
+    assert git(git_bureau, "status", "--porcelain", "--", "data", "plans") == ""
+
+
+#: another ssj process in the middle of its commit: it holds the write lock and git's .git/index.lock
+COMMITTING = (
+    "import sys, time, pathlib, filelock; root = pathlib.Path(sys.argv[1]);"
+    "lock = filelock.FileLock(str(root / '.ssj/ledger.lock')); lock.acquire();"
+    "(root / '.git/index.lock').write_bytes(b''); (root / '.ssj/committing').write_bytes(b'');"
+    "time.sleep(2); (root / '.git/index.lock').unlink(); lock.release()"
+)
+
+
+def test_git_s_index_lock_held_by_an_ssj_commit_is_waited_for_not_refused(git_bureau, ssj):
+    holder = subprocess.Popen([sys.executable, "-c", COMMITTING, str(git_bureau)])
+    try:
+        wait_for(git_bureau / ".ssj/committing", holder)
+        result = draw(ssj, git_bureau, "1", "--json")
+    finally:
+        holder.wait(timeout=60)
+    assert result.code == 0, result.err
+    assert [r["seed"] for r in ledger_records(git_bureau, "ergu")] == ["1"]
     assert git(git_bureau, "status", "--porcelain", "--", "data", "plans") == ""
