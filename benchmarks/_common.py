@@ -100,8 +100,11 @@ def ensure_province(folder: Path) -> Path:
 
 
 def _section_ledgers_and_locks(folder: str, names: list[str]) -> set[str]:
-    """Leave out the sections' ledgers (each draw starts afresh) but keep bureau.jsonl (the plan approvals)."""
-    return {n for n in names if n.endswith(".lock") or (n.endswith(".jsonl") and n != "bureau.jsonl")}
+    """Leave out the sections' ledgers (each draw starts afresh) but keep the bureau ledger (the plan and 清单
+    approvals) and the list files (format 2: data/ledger/<section>/<year>.jsonl, data/ledger/bureau/, lists/)."""
+    ledger = Path(folder).name == "ledger" and Path(folder).parent.name == "data"
+    return {n for n in names if n.endswith(".lock") or (n.endswith(".jsonl") and not ledger and Path(folder).name != "bureau")
+            or (ledger and n not in ("bureau", "lists") and (Path(folder) / n).is_dir())}
 
 
 def copy_bureau(source: Path, target: Path, with_state: bool = False) -> Path:

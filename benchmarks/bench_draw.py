@@ -103,9 +103,13 @@ def in_process(root: Path, args: list[str]) -> tuple[float, float, str]:
 
 
 def ledger_record(root: Path) -> dict:
-    files = sorted(p for p in (root / "data" / "ledger").glob("*.jsonl") if p.name != "bureau.jsonl")
-    lines = files[0].read_bytes().splitlines()
-    return json.loads(lines[-1])
+    """The draw's record (format 2: data/ledger/<section>/<year>.jsonl), each stratum's population read back
+    from its list file (data/ledger/lists/<digest>.json)."""
+    files = sorted(p for p in (root / "data" / "ledger").glob("*/*.jsonl") if p.parent.name != "bureau")
+    record = json.loads(files[0].read_bytes().splitlines()[-1])
+    for stratum in record["strata"]:
+        stratum["population_ids"] = json.loads((root / "data" / "ledger" / "lists" / f"{stratum['population']}.json").read_bytes())
+    return record
 
 
 def breakdown(master: Path, fresh: Path, section: str, bare: float) -> None:
@@ -194,20 +198,18 @@ def main(argv: list[str] | None = None) -> int:
         gc.collect()
         json_whole, _, _ = in_process(json_root, draw_args(args.section, True))
         record = ledger_record(fresh)
-        ids = [i for stratum in record["strata"] for i in stratum["population"]]
+        ids = [i for stratum in record["strata"] for i in stratum["population_ids"]]
         selected = sum(s["k"] for s in record["strata"])
 
-        tickets = bare_tickets(ids, SEED)
-        want = {s["id"]: s["ticket"] for stratum in record["strata"] for s in stratum["selected"]}
-        got = dict(zip(ids, tickets, strict=True))
-        if any("0." + got[i] != t for i, t in want.items()):
+        got = dict(zip(ids, bare_tickets(ids, SEED), strict=True))  # format 2 stores no tickets: recompute them
+        if any(sorted(s["population_ids"], key=lambda i: (got[i], i))[:s["k"]] != s["selected"] for s in record["strata"]):
             raise SystemExit("裸循环的号签与台账记录不一致：基准本身有误")
         bare = best_of(3, lambda: bare_tickets(ids, SEED))
 
         sub_root = copy_bureau(master, base / "sub", with_state=True)
         sub_whole, sub_cpu, _ = run([sys.executable, "-c", FROZEN_SSJ, *draw_args(args.section)], cwd=sub_root)
 
-        row("符合条件 / eligible companies", f"{len(ids)}，分 {sum(1 for s in record['strata'] if s['population'])} 层，抽中 {selected}")
+        row("符合条件 / eligible companies", f"{len(ids)}，分 {sum(1 for s in record['strata'] if s['count'])} 层，抽中 {selected}")
         row("检查组 / teams", f"{len(record['inspectors']['teams'])}（{len(record['inspectors']['eligible'])} 名执法人员）")
         row("(a) 读取（热缓存）/ Workspace.load, warm", f"{load:.3f} s")
         row("    抽取命令整体（进程内）/ whole draw, in-process", f"{whole:.3f} s（CPU {whole_cpu:.3f} s）")

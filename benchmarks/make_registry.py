@@ -248,8 +248,9 @@ def generate(root: Path, companies: int, per_section: int, seed: int) -> dict[st
         shutil.copy2(REPO / "data" / name, root / "data" / name)
     shutil.copytree(REPO / "plans", root / "plans")
     # the plans count as approved only with their plan_approval records (ssj plan approve) in the bureau ledger
+    # (format 2: data/ledger/bureau/<year>.jsonl) and the 清单 with its checklist_approval record
     (root / "data" / "ledger").mkdir()
-    shutil.copy2(REPO / "data" / "ledger" / "bureau.jsonl", root / "data" / "ledger" / "bureau.jsonl")
+    shutil.copytree(REPO / "data" / "ledger" / "bureau", root / "data" / "ledger" / "bureau")
     operating = write_entities(root, rng, companies)
     inspectors = write_inspectors(root, rng, per_section, operating)
     return {"companies": companies, "inspectors": inspectors}

@@ -96,6 +96,11 @@ _PHRASES = {
     "is not one of": "不是以下之一：",
     "does not exist": "不存在",
     "Input should be a valid integer, unable to parse string as an integer": "应为整数",
+    "Input should be greater than or equal to": "应不小于",
+    "Input should be less than or equal to": "应不大于",
+    "Input should be greater than": "应大于",
+    "Input should be less than": "应小于",
+    "Possible options:": "可用的选项：",
 }
 
 

@@ -18,6 +18,8 @@ def publish_command(
     out: Annotated[Path | None, typer.Option("--out", help="输出目录（默认 publish/公示-日期时间）", show_default=False)] = None,
     operator: Annotated[str | None, typer.Option("--operator", help="操作人（默认：git 用户名）", show_default=False)] = None,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="允许基于未提交的数据生成")] = False,
+    allow_empty: Annotated[bool, typer.Option(
+        "--allow-empty", help="没有已办结的检查结果时也生成：只公开计划、清单及其审批记录和全部台账（如年初公开计划）")] = False,
     as_json: JsonOption = False,
 ) -> int:
     """生成公开材料包：网页、CSV/Excel/JSON 结果、抽查事项清单和计划、完整台账、独立核验程序和文件清单。"""
@@ -29,7 +31,8 @@ def publish_command(
     from shuangsuiji.publish.publication import perform_publish
 
     ws = workspace()
-    done = perform_publish(ws, section or [], parse_date(start), parse_date(end), out, operator, allow_dirty)
+    done = perform_publish(ws, section or [], parse_date(start), parse_date(end), out, operator, allow_dirty,
+                           allow_empty=allow_empty)
     d = done.disclosure
     summary = {"folder": str(done.folder), "zip": str(done.archive), "results": len(d.results), "draws": len(d.draws),
                "waiting_review": d.waiting_review, "unpublished": [asdict(p) for p in done.pending],
@@ -37,7 +40,10 @@ def publish_command(
 
     def show() -> None:
         console.print(f"[green]已生成公开材料[/]：{done.folder}（压缩包 {done.archive.name}）")
-        console.print(f"公开 {len(d.results)} 项检查结果，涉及 {len(d.draws)} 次抽取；清单摘要 {done.written.record['manifest_digest']}")
+        if d.results:
+            console.print(f"公开 {len(d.results)} 项检查结果，涉及 {len(d.draws)} 次抽取；文件清单摘要 {done.written.record['manifest_digest']}")
+        else:
+            console.print(f"本公示包没有检查结果：公开计划、清单及其审批记录和全部台账；文件清单摘要 {done.written.record['manifest_digest']}")
         for path in d.waiting_review:
             console.print(f"[yellow]待集中审理，未公开[/]：{path}（第二十条）")
         for p in done.pending:  # computed before the publish record was written: nothing here can fail

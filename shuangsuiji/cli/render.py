@@ -10,6 +10,7 @@ from rich.table import Table
 from shuangsuiji.cli.console import out
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT, RECORD_TYPES
 from shuangsuiji.ledger.addresses import address
+from shuangsuiji.ledger.summary import section_name
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import entity_label, person_label
 from shuangsuiji.registry.models import Section
@@ -97,7 +98,7 @@ def print_draw(record: dict[str, Any], section: Section, data: Dataset, recusals
     out.print(f"后备人员（按号签顺序，共 {len(record['inspectors']['reserve'])} 名，其中预留 "
               f"{record['inspectors']['reserve_size']} 名）：{escape(reserve)}")
     for r in recusals or []:
-        borrowed = f"，从 {r['from_section']} 抽调" if r.get("from_section") else ""
+        borrowed = f"，从{section_name(data.sections, r['from_section'])}抽调" if r.get("from_section") else ""
         out.print(escape(f"回避：{person_label(people, r['inspector'])} → {person_label(people, r['replacement'])}"
                          f"（单位 {r['entity']}，{r['reason']}{borrowed}）"))
 
@@ -151,7 +152,7 @@ def print_record(record: dict[str, Any], section: Section, target: dict[str, Any
         lines.append(f"作废：{escape(_target(target, section))}")
         lines.append(f"原因：{escape(record['reason'])}")
     elif kind == "recusal":
-        source = (f"从 {record['from_section']} 的人员中按号签顺序抽调" if record.get("from_section")
+        source = (f"从{section_name(data.sections, record['from_section'])}的人员中按号签顺序抽调" if record.get("from_section")
                   else "从后备人员中按号签顺序产生")
         lines += [
             f"所属抽取：{escape(_target(target, section))}",

@@ -123,3 +123,53 @@ def list_command(as_json: JsonOption = False) -> int:
                       review, "已公开" if row["published"] else "")
     out.print(table if rows else "还没有检查报告。")
     return 0
+
+
+@report_app.command("recheck")
+def recheck_command(
+    report: ReportFile,
+    outcome: Annotated[str, typer.Option("--outcome", help="复查结论：已整改、部分整改、未整改", show_default=False)],
+    date: Annotated[str | None, typer.Option("--date", help="复查日期（默认：今天）", show_default=False)] = None,
+    document: Annotated[str | None, typer.Option("--document", help="整改复查意见书编号", show_default=False)] = None,
+    note: Annotated[str | None, typer.Option("--note", help="说明（不公开）", show_default=False)] = None,
+    as_json: JsonOption = False,
+) -> int:
+    """记录责令限期整改之后的整改复查；每一份整改指令都要复查后才能结案。"""
+    from shuangsuiji.cli.console import out
+    from shuangsuiji.clock import parse_date
+    from shuangsuiji.errors import SsjError
+    from shuangsuiji.registry.loading import load_bureau
+    from shuangsuiji.reports.filing import record_recheck
+
+    if outcome not in ("已整改", "部分整改", "未整改"):
+        raise SsjError(f"复查结论“{outcome}”无效：应为 已整改、部分整改 或 未整改")
+    ws = workspace()
+    day = parse_date(date) or load_bureau(ws).today()
+    rel = record_recheck(ws, report, day, outcome, document, note)
+    if as_json:
+        print_data({"file": rel, "date": day.isoformat(), "outcome": outcome, "document": document})
+        return 0
+    out.print(f"[green]已记录整改复查[/]（{day}，{outcome}）：{rel}")
+    return 0
+
+
+@report_app.command("close")
+def close_command(
+    report: ReportFile,
+    date: Annotated[str | None, typer.Option("--date", help="结案日期（默认：今天）", show_default=False)] = None,
+    as_json: JsonOption = False,
+) -> int:
+    """结案：报告已办结、整改已复查、重大违法行为已集中审理、书面检查材料已收齐后才能结案。"""
+    from shuangsuiji.cli.console import out
+    from shuangsuiji.clock import parse_date
+    from shuangsuiji.registry.loading import load_bureau
+    from shuangsuiji.reports.filing import close_case
+
+    ws = workspace()
+    day = parse_date(date) or load_bureau(ws).today()
+    rel = close_case(ws, report, day)
+    if as_json:
+        print_data({"file": rel, "closed": day.isoformat()})
+        return 0
+    out.print(f"[green]已结案[/]（{day}）：{rel}")
+    return 0

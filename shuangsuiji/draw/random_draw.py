@@ -9,7 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 from shuangsuiji.core.draw import DrawInput, Drawn, Refused, draw, select_strata
-from shuangsuiji.core.inspections import ROTATION_DAYS, grouped_pairs, recent_pairs
+from shuangsuiji.core.inspections import (
+    ANNOUNCED_DRAW_LAG_DAYS,
+    ROTATION_DAYS,
+    day_number,
+    grouped_pairs,
+    recent_pairs,
+)
 from shuangsuiji.core.lists import list_digest
 from shuangsuiji.core.words import FAIRNESS_SHORT
 from shuangsuiji.draw.parameters import (
@@ -90,6 +96,7 @@ def _parameters(ws: Workspace, data: Dataset, options: DrawOptions, announced: R
     _still_pending(index, announced, data)
     if at.isoformat() < announced["not_before"]:
         raise RuleError(f"公告规定的开奖时间是 {announced['not_before']}，现在（{at.isoformat()}）号码还未公布，不能抽取")
+    _still_fresh(announced, at, data)
     params = from_announcement(ws, data, announced, index)
     if at.date() < params.day:
         raise RuleError(f"公告的抽取日期是 {params.day}，今天（{at.date()}）还不能按它抽取")
@@ -176,6 +183,17 @@ def _still_pending(index: Index, note: Record, data: Dataset) -> None:
     if used:
         raise RuleError(f"公告 {label} 已用于抽取 {address(resolve_section(data.sections, note['section']), used[0]['seq'])}；"
                         "重新抽取需要发布新的公告")
+
+
+def _still_fresh(note: Record, at: dt.datetime, data: Dataset) -> None:
+    """At most ANNOUNCED_DRAW_LAG_DAYS after the announced date: the rule the verifiers apply (core/announced.py),
+    so that ssj never writes an announced draw that can never verify (its lists describe the announced day)."""
+    late = day_number(at.date().isoformat()) - day_number(note["date"])
+    if late > ANNOUNCED_DRAW_LAG_DAYS:
+        label = address(resolve_section(data.sections, note["section"]), note["seq"])
+        raise RuleError(f"公告 {label} 的抽取日期是 {note['date']}，今天（{at.date()}）已晚了 {late} 天，超过 "
+                        f"{ANNOUNCED_DRAW_LAG_DAYS} 天，公告已失效（照它抽取的记录核验不会通过），不能再按它抽取：请作废这条公告"
+                        f"（ssj void {label} --reason …）后重新安排抽取")
 
 
 def _message(data: Dataset, record: Record) -> str:

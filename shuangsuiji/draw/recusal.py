@@ -11,6 +11,7 @@ from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.addresses import Located, address, locate, parse_address
 from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.store import Record
+from shuangsuiji.ledger.summary import section_name
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
 from shuangsuiji.registry.eligibility import declared_conflicts, eligible_inspectors
 from shuangsuiji.registry.loading import Dataset, load_bureau
@@ -59,7 +60,7 @@ def perform_recusal(ws: Workspace, draw_address: str, inspector: str, entity: st
                      **extra)
 
     def message(record: Record) -> str:
-        where = f"，由{record['from_section']}抽调" if record["from_section"] else ""
+        where = f"，由{section_name(data.sections, record['from_section'])}抽调" if record["from_section"] else ""
         return (f"回避 {done[0][0].label}：{record['inspector']} → {record['replacement']}"
                 f"（{record['entity']}，{record['reason']}{where}）")
 
@@ -85,7 +86,7 @@ def _borrowed(data: Dataset, found: Located, entity: str, from_section: str | No
 
 def _nobody(found: Located, who: str, company: str, borrowed: dict | None, data: Dataset) -> str:
     """Why nobody can replace, and what may still be done (第十七条)."""
-    where = f"{borrowed['section']} 的人员" if borrowed else "后备人员"
+    where = f"{section_name(data.sections, borrowed['section'])}的人员" if borrowed else "后备人员"
     options = []
     if borrowed is None:
         others = "、".join(s.short_names[0] if s.short_names else s.name for s in data.sections if s.id != found.section.id)

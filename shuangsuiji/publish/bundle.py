@@ -15,8 +15,6 @@ from typing import Any
 from shuangsuiji.core.results import HEADINGS, csv_row, result_row
 from shuangsuiji.publish.page import index_page
 from shuangsuiji.publish.selection import Disclosure
-from shuangsuiji.registry.loading import Dataset
-from shuangsuiji.registry.privacy import public_dict
 
 FILES = [
     ("index.html", "公示网页"), ("results.csv", "抽查结果（CSV，Excel 可直接打开）"), ("results.xlsx", "抽查结果（Excel）"),
@@ -27,8 +25,7 @@ FILES = [
 ]
 
 
-def write_bundle(folder: Path, disclosure: Disclosure, data: Dataset, year: int, ledger_root: Path,
-                 heads: dict[str, Any]) -> str:
+def write_bundle(folder: Path, disclosure: Disclosure, ledger_root: Path, heads: dict[str, Any]) -> str:
     """Write every file into ``folder`` (which must not exist); returns the SHA-256 of manifest.json."""
     folder.mkdir(parents=True)
     rows = [result_row(r) for r in disclosure.results]
@@ -41,10 +38,11 @@ def write_bundle(folder: Path, disclosure: Disclosure, data: Dataset, year: int,
         "from": _iso(disclosure.selection.start), "to": _iso(disclosure.selection.end),
         "results": disclosure.results, "draws": disclosure.draws, "blacklist": disclosure.credit,
         "pending_review": len(disclosure.waiting_review),
+        # the 清单 and the plan in this bundle, with their approval records from the bureau ledger (第七、八、十条)
+        "approvals": {**disclosure.approvals, "checklist_digest": disclosure.checklist_digest},
     }))
-    _write(folder / "checklist.json", _json([public_dict(c) for c in data.checklist]))
-    plan = data.plans.get(year)
-    _write(folder / "plan.json", _json(public_dict(plan) if plan else None))
+    _write(folder / "checklist.json", _json(disclosure.checklist))
+    _write(folder / "plan.json", _json(disclosure.plan))
     _copy_ledgers(ledger_root, folder / "ledger")
     _write(folder / "heads.json", _json(heads))
     verifier = resources.files("shuangsuiji") / "publish" / "verifier" / "verify.py"

@@ -6,6 +6,7 @@ from html import escape
 from typing import Any
 
 from shuangsuiji.core.results import PAGE_HEADINGS, page_cells
+from shuangsuiji.core.words import FAIRNESS_SHORT
 from shuangsuiji.publish.html import page, table
 from shuangsuiji.publish.selection import Disclosure
 
@@ -45,6 +46,7 @@ def index_page(d: Disclosure, files: list[tuple[str, str]]) -> str:
         "<h2>图表</h2>", _charts(d),
         f"<h2>抽查结果（{len(d.results)} 项）</h2>", _results(d),
         f"<h2>随机抽取记录（{len(d.draws)} 次）</h2>", _draws(d),
+        "<h2>检查计划和随机抽查事项清单（含审批记录）</h2>", _plan(d), _checklist(d),
         "<h2>台账全部记录（含作废、公告、回避）</h2>", _events(d),
         f"<h2>黑名单（{len(d.credit)} 家，第二十三条）</h2>", _credit(d),
         "<h2>公示文件</h2>", _files(files),
@@ -93,19 +95,78 @@ def _draws(d: Disclosure) -> str:
         if draw.get("again"):
             void += f"<p class=\"note\">间隔不足规定天数再次抽取，原因：{escape(str(draw['again']))}</p>"
         recusals = "".join(
-            f"<li>{escape(r['entity'])}：一名检查人员回避（{escape(r['reason'])}），由备选人员 {escape(r['replacement']['name'])}"
+            f"<li>{escape(r['entity'])}：一名检查人员回避（{escape(r['reason'])}），"
+            f"由{escape(r['from_section'] + '抽调的人员' if r.get('from_section') else '备选人员')} {escape(r['replacement']['name'])}"
             f"（{escape(r['replacement']['cert_no'])}）替换；检查组为 "
             + escape("、".join(f"{p['name']}（{p['cert_no']}）" for p in r["team"])) + "</li>"
             for r in draw["recusals"])
         blocks.append(
             f"<h3>{escape(draw['address'])}　{escape(draw['section'])}　{escape(draw['date'])}</h3>{void}"
             f"<p>符合条件 {draw['population']} 家，抽中 {draw['selected']} 家。分层：{escape(strata)}</p>"
+            + _changes(draw) +
             f"<p>随机种子：<span class=\"mono\">{escape(draw['seed'])}</span>；来源：{escape(draw['seed_source'])}</p>"
             f"<p class=\"note\"><b>公平性</b>：{escape(draw['fairness_explained'])}</p>"
             f"<p>检查组：{escape(teams)}</p>" + (f"<ul>{recusals}</ul>" if recusals else "")
             + f"<p class=\"meta\">台账 {escape(draw['ledger'])}，记录 {escape(draw['address'])}，记录哈希 <span class=\"mono\">{escape(draw['hash'])}</span></p>"
         )
     return "\n".join(blocks)
+
+
+def _changes(draw: dict[str, Any]) -> str:
+    """What changed in the population since the previous draw of the same plan item (a trimmed registry shows)."""
+    changes = draw.get("population_changes")
+    lines = changes["summary"] if changes else []
+    return "".join(f"<p class=\"changes\">名单变化：{escape(line)}</p>" for line in lines)
+
+
+def _plan(d: Disclosure) -> str:
+    """The plan of the plan year (plan.json) and its approvals recorded in the bureau ledger (第七条)."""
+    if d.plan is None:
+        parts = [f"<p>{d.year} 年没有年度检查计划（本公示包的 plan.json 为空）。</p>"]
+    else:
+        items = [(i, None) for i in d.plan["items"]] + [(i, t) for t in d.plan["temporary"] for i in t["items"]]
+        rows = [[i["id"] + (f"（{t['name']}）" if t else ""), d.section_names.get(i["section"], i["section"]),
+                 i["checklist_item"], str(i["ratio"]), str(i["frequency"]), _window(i),
+                 FAIRNESS_SHORT.get(i["seed"] or "", "不限")] for i, t in items]
+        parts = [f"<h3>{escape(d.plan['name'])}（plan.json）</h3>",
+                 table(["计划事项", "科室", "抽查事项", "一般抽查比例", "频次（次/年）", "实施时间", "最低公平性等级"], rows)]
+    parts.append(_approval_table(d.approvals.get("plan", []), f"局台账中没有 {d.year} 年度检查计划的审批记录。"))
+    return "\n".join(parts)
+
+
+def _window(item: dict[str, Any]) -> str:
+    if item.get("quarters"):
+        return "第" + "、".join(str(q) for q in item["quarters"]) + "季度"
+    if item.get("months"):
+        return "、".join(str(m) for m in item["months"]) + "月"
+    return "全年"
+
+
+def _checklist(d: Disclosure) -> str:
+    """The 清单 (checklist.json), whether it is the one last approved, and its approvals (第八、十条)."""
+    rows = [[c["id"], c["name"], d.section_names.get(c["subject"], c["subject"]), str(c["ratio"]), str(c["frequency"]),
+             "、".join(c["method"])] for c in d.checklist]
+    approvals = d.approvals.get("checklist", [])
+    state = f"本公示包中的清单（checklist.json）摘要为 <span class=\"mono\">{escape(d.checklist_digest)}</span>"
+    if not approvals:
+        state = f"<p class=\"void\">{state}；局台账中还没有清单的审批记录。</p>"
+    elif approvals[-1]["digest"] == d.checklist_digest:
+        state = f"<p>{state}，与局台账 {escape(approvals[-1]['address'])} 记录的最近一次审批一致。</p>"
+    else:
+        state = (f"<p class=\"void\">{state}，与局台账 {escape(approvals[-1]['address'])} 记录的最近一次审批不一致："
+                 "清单在审批后被修改过（第十条）。</p>")
+    return "\n".join([f"<h3>随机抽查事项清单（checklist.json，{len(d.checklist)} 项）</h3>",
+                      table(["事项编号", "抽查事项", "检查主体", "抽查比例", "频次（次/年）", "检查方式"], rows) if rows else "<p>无。</p>",
+                      state, _approval_table(approvals, "局台账中没有清单的审批记录。")])
+
+
+def _approval_table(approvals: list[dict[str, Any]], empty: str) -> str:
+    """Approval records of the bureau ledger: meeting, approver, date and the digest of what was approved."""
+    if not approvals:
+        return f"<p>{escape(empty)}</p>"
+    rows = [[a["address"], a.get("plan") or "随机抽查事项清单", a["meeting"] or "", a["approver"] or "", a["date"] or "",
+             a["digest"] or ""] for a in approvals]
+    return table(["台账记录", "审批事项", "审批会议", "批准人", "批准日期", "审批内容摘要（SHA-256）"], rows, table_id=None)
 
 
 def _events(d: Disclosure) -> str:

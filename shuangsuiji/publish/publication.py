@@ -35,9 +35,10 @@ class Published:
 
 def perform_publish(
     ws: Workspace, sections: list[str], start: dt.date | None, end: dt.date | None, out: Path | None,
-    operator: str | None, allow_dirty: bool = False, now: dt.datetime | None = None,
+    operator: str | None, allow_dirty: bool = False, now: dt.datetime | None = None, allow_empty: bool = False,
 ) -> Published:
-    """Build the bundle for the selection; refuses when nothing is ready to be published.
+    """Build the bundle for the selection; refuses when nothing is ready to be published, unless ``allow_empty``
+    (a bundle of the plan, the 清单, their approvals and every ledger, as at the start of a year).
 
     Everything that can fail happens before the ``publish`` record is written: after it, only the staged
     folder is renamed and zipped.
@@ -52,10 +53,11 @@ def perform_publish(
     index = open_index(ws)
     try:
         disclosure = collect(data, Selection(chosen, start, end), at, index)
-        if not disclosure.results:
+        if not disclosure.results and not allow_empty:
             waiting = f"；另有 {len(disclosure.waiting_review)} 项待集中审理" if disclosure.waiting_review else ""
-            raise SsjError(f"所选范围内没有已办结、可以公开的检查结果{waiting}（检查报告 status 为“已办结”才会公开）")
-        if not sections:  # cover only the sections that have results, unless asked otherwise
+            raise SsjError(f"所选范围内没有已办结、可以公开的检查结果{waiting}（检查报告 status 为“已办结”才会公开）。"
+                           "如只公开计划、清单及其审批记录和全部台账（例如年初公开计划），加 --allow-empty")
+        if not sections and disclosure.results:  # cover only the sections that have results, unless asked otherwise
             covered = {r["section"] for r in disclosure.results}
             disclosure = collect(data, Selection([s for s in chosen if s.name in covered], start, end), at, index)
         dirty = sorted({d["address"] for d in disclosure.draws if d.get("dirty")})
@@ -69,7 +71,7 @@ def perform_publish(
     pending = _still_pending(ws, data, disclosure, at.date())
     staging = folder.with_name(folder.name + ".part")
     remove(staging)
-    digest = write_bundle(staging, disclosure, data, disclosure.year, ws.root / LEDGER_DIR, heads)
+    digest = write_bundle(staging, disclosure, ws.root / LEDGER_DIR, heads)
 
     def build(index: Index) -> Record:
         return stamp("publish", at, operator_name(ws, operator), manifest_digest=digest,

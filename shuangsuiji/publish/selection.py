@@ -10,14 +10,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from shuangsuiji.core.lists import ListFolder
 from shuangsuiji.core.recusal import current_team
-from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
+from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT, RECORD_TYPES
 from shuangsuiji.errors import SsjError
 from shuangsuiji.ledger.addresses import address
 from shuangsuiji.ledger.index import Index
+from shuangsuiji.ledger.queries import change_lines, population_change, previous_label
+from shuangsuiji.ledger.summary import describe, section_name
+from shuangsuiji.plan.checklist import checklist_digest, published_checklist
+from shuangsuiji.plan.rules import plan_label
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.models import Report, Section
 from shuangsuiji.registry.privacy import public_dict
+from shuangsuiji.workspace import BUREAU_LEDGER, LISTS_DIR
+
+#: How the page addresses a record of the bureau ledger (局台账-3)
+BUREAU_ADDRESS = "局台账"
 
 
 @dataclass
@@ -43,6 +52,15 @@ class Disclosure:
     waiting_review: list[str] = field(default_factory=list)
     per_section: list[dict[str, Any]] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    #: the ``plan_approval`` (of the plan year) and ``checklist_approval`` records of the bureau ledger (第七、八、十条)
+    approvals: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: the published checklist (``checklist.json``) and its digest, which its approval pins
+    checklist: list[dict[str, Any]] = field(default_factory=list)
+    checklist_digest: str = ""
+    #: the plan of the plan year (``plan.json``), public fields only; None when there is none
+    plan: dict[str, Any] | None = None
+    #: every section's name by id, for the people reading the page
+    section_names: dict[str, str] = field(default_factory=dict)
     #: the plan year the page reports on: that of the latest draw published (December results go out in January)
     year: int = 0
 
@@ -81,10 +99,17 @@ def collect(data: Dataset, selection: Selection, now: dt.datetime, index: Index)
     disclosure.results.sort(key=lambda r: (r["finished_on"], r["draw"], r["entity_id"]))
     disclosure.draws = [_draw(data, index, v["record"], v["section"]) for v in behind.values()]
     disclosure.draws.sort(key=lambda d: (d["date"], d["address"]))
-    disclosure.events = _events(index, selection.sections)
+    # every ledger ships in full, so the page lists the records of every section, with results or not (SPEC §6)
+    disclosure.events = _events(index, data.sections)
     disclosure.credit = _credit(data, now.date())
     disclosure.year = max((int(d["date"][:4]) for d in disclosure.draws), default=now.year)
-    disclosure.per_section = _per_section(data, index, selection.sections, disclosure, disclosure.year)
+    disclosure.per_section = _per_section(data, index, data.sections, disclosure, disclosure.year)
+    plan = data.plans.get(disclosure.year)
+    disclosure.plan = public_dict(plan) if plan else None
+    disclosure.checklist = published_checklist(data.checklist)
+    disclosure.checklist_digest = checklist_digest(data.checklist)
+    disclosure.approvals = _approvals(index, disclosure.year)
+    disclosure.section_names = {s.id: s.name for s in data.sections}
     return disclosure
 
 
@@ -136,24 +161,50 @@ def _draw(data: Dataset, index: Index, record: dict[str, Any], section: Section)
                    for s in record["strata"] if s["count"]],
         "teams": [[person(i) for i in team] for team in record["inspectors"]["teams"]],
         "recusals": [{"entity": r["entity"], "replacement": person(r["replacement"]), "reason": r["reason"],
+                      "from_section": section_name(data.sections, r["from_section"]) if r.get("from_section") else None,
                       "team": [person(i) for i in current_team(record, r["entity"], recusals)]} for r in recusals],
         "voided": void["reason"] if void else None,
         "dirty": bool(record.get("dirty")),
         "again": record.get("again"),
+        "population_changes": _changes(index, record, section),
     }
 
 
-def _events(index: Index, sections: list[Section]) -> list[dict[str, Any]]:
-    """Every record of the covered ledgers in a line each: voids and re-draws stay visible."""
-    from shuangsuiji.core.words import RECORD_TYPES
-    from shuangsuiji.ledger.summary import describe
+def _changes(index: Index, record: dict[str, Any], section: Section) -> dict[str, Any] | None:
+    """What changed in the population since the previous draw of the same plan item (issue 11: trimming shows)."""
+    change = population_change(ListFolder(str(index.ws.root / LISTS_DIR)), index, record)
+    if change is None:
+        return None
+    return {"previous": previous_label(change, section) if change.previous else None,
+            "previous_hash": change.previous["hash"] if change.previous else None,
+            "added": change.added, "removed": change.removed,
+            "moved": [{"entity": e, "from": a, "to": b} for e, a, b in change.moved],
+            "summary": change_lines(change, section)}
 
+
+def _approvals(index: Index, year: int) -> dict[str, list[dict[str, Any]]]:
+    """The approval records of the bureau ledger, in ledger order: those of the plan year's plans, and every
+    approval of the 清单 (the last one is in force). Either list may be empty (a new bureau, or no approval yet)."""
+    def row(record: dict[str, Any]) -> dict[str, Any]:
+        return {"address": f"{BUREAU_ADDRESS}-{record['seq']}", "hash": record["hash"], "at": record["at"],
+                "meeting": record.get("meeting"), "approver": record.get("approver"),
+                "date": record.get("date") or record.get("approved_on"), "digest": record.get("digest")}
+
+    plans = [{**row(r), "plan": plan_label(year, r.get("plan"))}
+             for _, r in index.records(BUREAU_LEDGER, ["plan_approval"]) if r.get("year") == year]
+    checklists = [row(r) for _, r in index.records(BUREAU_LEDGER, ["checklist_approval"])]
+    return {"plan": plans, "checklist": checklists}
+
+
+def _events(index: Index, sections: list[Section]) -> list[dict[str, Any]]:
+    """Every record of these sections' ledgers in a line each: voids, re-draws and failed attempts stay visible."""
+    names = {s.id: s.name for s in sections}
     events = []
     for section in sections:
         for _, record in index.records(section.id):
             kind = record.get("type", "")
             events.append({"address": address(section, record["seq"]), "at": record.get("at", ""),
-                           "type": RECORD_TYPES.get(kind, kind), "detail": describe(record)})
+                           "type": RECORD_TYPES.get(kind, kind), "detail": describe(record, section_names=names)})
     return sorted(events, key=lambda e: e["at"])
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from shuangsuiji.core.recusal import apply_recusals
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
 from shuangsuiji.ledger.addresses import address
-from shuangsuiji.ledger.summary import draw_rows
+from shuangsuiji.ledger.summary import draw_rows, section_name
 from shuangsuiji.publish.html import page, table
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import entity_label, person_label
@@ -68,17 +68,18 @@ def draw_sheet(record: dict[str, Any], section: Section, data: Dataset, recusals
     rested = sum(g["count"] for g in record["rested"])
     if rested:
         parts.append(f"<p>休息期（{record['rest_days']} 天内已被检查）未进入风险层、一般层：{rested} 家</p>")
-    for line in changes or []:
-        parts.append(f"<p>{escape(line)}</p>")
+    if changes:
+        parts.append("<h2>名单变化（与同一计划事项的上一次抽取相比）</h2>")
+        parts += [f"<p class=\"changes\">{escape(line)}</p>" for line in changes]
     if not failed:
-        parts += _company_rows(record, entities, people, recusals)
+        parts += _company_rows(record, entities, people, recusals, data)
     parts.append(f"<p class=\"meta mono\">记录哈希 {escape(record['hash'])}</p>")
     parts.append(_signatures())
     return page(f"抽取记录表 {label}", "\n".join(parts))
 
 
 def _company_rows(record: dict[str, Any], entities: dict[str, Any], people: dict[str, Any],
-                  recusals: list[dict[str, Any]]) -> list[str]:
+                  recusals: list[dict[str, Any]], data: Dataset) -> list[str]:
     rows = []
     teams = record["inspectors"]["teams"]
     for n, row in enumerate(draw_rows(record), 1):
@@ -93,7 +94,7 @@ def _company_rows(record: dict[str, Any], entities: dict[str, Any], people: dict
     reserve = "、".join(f"{people[i].name}（{i}）" if i in people else i for i in record["inspectors"]["reserve"]) or "无"
     parts.append(f"<p>后备人员（按号签顺序）：{escape(reserve)}</p>")
     for r in recusals:
-        borrowed = f"，从 {r['from_section']} 抽调" if r.get("from_section") else ""
+        borrowed = f"，从{section_name(data.sections, r['from_section'])}抽调" if r.get("from_section") else ""
         parts.append(f"<p>回避：{escape(person_label(people, r['inspector']))} → {escape(person_label(people, r['replacement']))}"
                      f"（{escape(entity_label(entities, r['entity']))}，{escape(r['reason'])}{escape(borrowed)}）</p>")
     return parts

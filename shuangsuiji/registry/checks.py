@@ -46,6 +46,8 @@ def _sections(data: Dataset, today: dt.date) -> None:
                 data.report_at("sections", index, f"科室名称或编号“{label}”与另一个科室重复", loc)
             seen.setdefault(label, index)
     names = {s.name for s in data.sections}
+    if not names:
+        return  # data/sections.yaml is empty or unreadable: its own error says so, not six missing sections
     for missing in (n for n in REQUIRED_SECTIONS if n not in names):
         data.report(("data/sections.yaml", ("sections",)), f"缺少第十一条规定的科室“{missing}”")
     for index, section in enumerate(data.sections):
@@ -111,7 +113,7 @@ def _certificate(data: Dataset, index: int, today: dt.date) -> None:
 
 def _certified_per_section(data: Dataset, today: dt.date) -> None:
     if "inspectors" in data.unreadable:
-        return  # data/inspectors.yaml could not be read at all: its own error says so, not six empty sections
+        return  # data/inspectors.yaml is empty or could not be read: its own error says so, not six empty sections
     certified = Counter(p.section for p in data.inspectors if p.certified_on(today))
     for index, section in enumerate(data.sections):
         count = certified[section.id]
@@ -146,11 +148,11 @@ def _duties_and_checklist(data: Dataset, today: dt.date) -> None:
         if data.sections and item.subject not in sections:
             data.report_at("checklist", index, f"检查主体“{item.subject}”不是已登记的科室", ("subject",))
         for n, duty_id in enumerate(item.duties):
-            if duty_id not in duty_ids:
+            if duty_id not in duty_ids and "duties" not in data.unreadable:
                 data.report_at("checklist", index, f"职责 {duty_id} 不在 data/duties.yaml 中", ("duties", n))
         covered.update(item.duties)
     for index, duty in enumerate(data.duties):
-        if data.duties and duty.id not in covered:
+        if duty.id not in covered and "checklist" not in data.unreadable:
             data.report_at("duties", index, f"职责 {duty.id}“{duty.name}”没有被任何抽查事项覆盖（第九条要求覆盖率 100%）")
 
 

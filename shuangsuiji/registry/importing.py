@@ -284,7 +284,8 @@ def _refuse_broken_registry(ws: Workspace, data: Dataset, kind: Kind) -> None:
     """Import edits files that must load and check cleanly first; otherwise the result could not pass."""
     check_registry(data, data.today())
     ours = (SECTIONS, INSPECTORS) if kind.name == "inspectors" else (SECTIONS, ENTITIES_DIR + "/")
-    blocking = [p for p in data.errors if p.path == ours[0] or p.path.startswith(ours[1])]
+    fillable = data.hollow - {SECTIONS}  # an import is how an empty registry gets its first records
+    blocking = [p for p in data.errors if (p.path == ours[0] or p.path.startswith(ours[1])) and p.path not in fillable]
     if blocking:
         raise SsjError(f"数据仓库中的{kind.noun}名录或科室文件有 {len(blocking)} 处错误，请先改正（ssj check）再导入", blocking)
 

@@ -80,6 +80,8 @@ class Dataset:
     #: references into them are not reported again as missing
     unreadable: set[str] = field(default_factory=set)
     unchecked_ids: dict[str, set[str]] = field(default_factory=dict)
+    #: files that hold no records at all (emptied, or ``entities: []``): an error, yet ``ssj import`` may fill them
+    hollow: set[str] = field(default_factory=set)
     files: Files | None = None
     _raw: dict[str, bytes] = field(default_factory=dict)
     _finders: dict[str, yamlio.LineFinder] = field(default_factory=dict)
@@ -221,7 +223,7 @@ class Loader:
             return None
 
     def _model(
-        self, path: str, model: type[M], optional: bool = False, cacheable: bool = True
+        self, path: str, model: type[M], optional: bool = False, cacheable: bool = True, collection: str = ""
     ) -> tuple[M | None, Any]:
         """The validated model of ``path`` and, unless it came from the cache, its raw content."""
         found = self._read(path, optional)
@@ -233,6 +235,12 @@ class Loader:
             return cached, None
         content = self._parse(path, raw)
         if content is _UNREADABLE:
+            return None, None
+        if content is None and any(f.is_required() for f in model.model_fields.values()):
+            if collection in _HOLLOW:
+                self._hollow(path, collection, "")
+            else:
+                self.data.problems.append(Problem(path, 1, "文件是空的（或只有注释）：请对照示例文件填写"))
             return None, None
         result = self._validate(path, model, content)
         if result is not None and self.cache is not None and cacheable:
@@ -247,13 +255,26 @@ class Loader:
         collection: str | None = None, offset: int = 0, optional: bool = False,
     ) -> list[Any]:
         """A registry file: its records, keeping the good ones even when some are bad."""
-        parsed, content = self._model(path, model, optional)
+        parsed, content = self._model(path, model, optional, collection=collection or key)
+        if path in self.data.hollow:
+            return []
         pairs = list(enumerate(getattr(parsed, key))) if parsed is not None else _salvage(item, key, content)
         if parsed is None and path in self.data.inputs:
             self._note_unchecked(collection or key, key, content, {i for i, _ in pairs})
         for n, (source_index, _record) in enumerate(pairs):
             self.data.where[(collection or key, offset + n)] = (path, (key, source_index))
+        if parsed is not None and not pairs and not optional:
+            self._hollow(path, collection or key, key)
         return [record for _, record in pairs]
+
+    def _hollow(self, path: str, collection: str, key: str) -> None:
+        """A registry file without a single record: an error naming the file (an emptied file must not pass as
+        a bureau without companies or inspectors); references into it are not reported again."""
+        noun, hint = _HOLLOW[collection]
+        empty = not _has_content(self.data._raw.get(path, b""))
+        self.data.hollow.add(path)
+        self.data.unreadable.add(collection)
+        self.data.report((path, () if empty else (key,)), f"{'文件是空的，' if empty else ''}没有任何{noun}：{hint}")
 
     def _note_unchecked(self, collection: str, key: str, content: Any, good: set[int]) -> None:
         """Remember what a bad file may hold, so references to it are not reported as missing too."""
@@ -284,6 +305,21 @@ class Loader:
 
 
 _UNREADABLE = object()
+
+#: collection → what a file of it must hold, and how to fill it
+_HOLLOW = {
+    "sections": ("科室", "应列出第十一条规定的六个科室（可参照 ssj init 生成的 data/sections.yaml）"),
+    "duties": ("监管职责", "应列出权力清单和责任清单中的监管职责（第九条）"),
+    "checklist": ("抽查事项", "应列出随机抽查事项清单的各个事项（第八、九条）"),
+    "entities": ("监管对象", "请用 ssj import entities 导入单位，或删除这个文件"),
+    "inspectors": ("执法检查人员", "请用 ssj import inspectors 导入（抽取记录和检查报告中的人员都出自这里）"),
+}
+
+
+def _has_content(raw: bytes) -> bool:
+    """True when the file has a line that is neither blank nor a comment."""
+    text = raw.decode("utf-8-sig", errors="replace")
+    return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def _salvage(item: type[BaseModel], key: str, content: Any) -> list[tuple[int, Any]]:

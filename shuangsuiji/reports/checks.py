@@ -17,6 +17,7 @@ from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.registry.models import Report
 from shuangsuiji.registry.models.report import REQUIRED_WHEN_FINISHED
 from shuangsuiji.registry.privacy import private_numbers
+from shuangsuiji.reports.followup import follow_up_problems
 from shuangsuiji.reports.review import review_problems
 
 #: (where inside the report, message, severity) of one problem found in a report
@@ -55,6 +56,7 @@ def _report_problems(data: Dataset, index: Index, report: Report, today: dt.date
     problems += _team_problems(data, report, record, index.follows(record["hash"], "recusal"))
     problems += _content_problems(data, report, record)
     problems += _timing_problems(report, today)
+    problems += follow_up_problems(data, report, today)
     problems += _evidence_problems(data, report)
     return problems
 

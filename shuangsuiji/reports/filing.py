@@ -103,10 +103,15 @@ def _template(data: Dataset, check: DrawnCheck) -> str:
         "result: \"\"                       # 检查结果类别",
         "handling: \"\"                     # 处理意见",
         "suggestions: \"\"                  # 建议",
-        "rectification_deadline: null     # 整改期限，如 2026-12-31",
+        "rectification_deadline: null     # 整改期限，如 2026-12-31（后续处置有 责令限期整改 时必填）",
+        "follow_up: []                    # 后续处置：责令限期整改、立案查处、移送、抄告、无需处置（可多选）",
+        "follow_up_to: null               # 移送或抄告的机关",
         "evidence: []                     # 证据材料（path 与 sha256）",
         "major_violation: false           # 是否发现重大违法行为",
         "review: null                     # 集中审理（第二十条）：date、decision、penalty、cosigned_by、number、signed_by",
+        "rechecks: []                     # 整改复查：用 ssj report recheck 添加（date、outcome、document）",
+        "materials: []                    # 书面检查：要求提交的材料，每项 name、due（提交期限）、received（收到日期）",
+        "closed: null                     # 结案日期：整改复查、集中审理都完成后用 ssj report close",
     ]
     if not item:
         lines.insert(13, "# 注意：这次抽取没有对应的抽查事项，请手工填写检查内容")
@@ -221,3 +226,54 @@ def add_evidence(ws: Workspace, report_file: Path, source: Path, note: str | Non
     document["evidence"] = evidence
     _save(ws, rel, document, copy)
     return stored, digest
+
+
+def record_recheck(ws: Workspace, report_file: Path, day: dt.date, outcome: str, document: str | None,
+                   note: str | None) -> str:
+    """Add a 整改复查 to a report with a 责令限期整改 order; refuses what the follow-up rules refuse."""
+    from shuangsuiji.registry.models.report import Recheck
+    from shuangsuiji.reports.followup import follow_up_problems
+
+    rel, document_yaml = _edit(ws, report_file)
+    entry: dict[str, Any] = {"date": day, "outcome": outcome}
+    if document and document.strip():
+        entry["document"] = document.strip()
+    if note and note.strip():
+        entry["note"] = note.strip()
+    Recheck.model_validate(entry)
+    rechecks = list(document_yaml.get("rechecks") or [])
+    rechecks.append(entry)
+    document_yaml["rechecks"] = rechecks
+    _refuse_follow_up(ws, rel, document_yaml, follow_up_problems)
+    _save(ws, rel, document_yaml)
+    return rel
+
+
+def close_case(ws: Workspace, report_file: Path, day: dt.date) -> str:
+    """Close the case of a report (结案) once every 整改 order has its 复查 and nothing else is open."""
+    from shuangsuiji.reports.followup import closing_problems
+
+    rel, document_yaml = _edit(ws, report_file)
+    if document_yaml.get("closed"):
+        raise RuleError(f"{rel} 已于 {document_yaml['closed']} 结案")
+    document_yaml["closed"] = day
+    _refuse_follow_up(ws, rel, document_yaml, lambda data, report, today: closing_problems(report, report.closed, today))
+    _save(ws, rel, document_yaml)
+    return rel
+
+
+def _refuse_follow_up(ws: Workspace, rel: str, document_yaml: Any, rules: Any) -> None:
+    """Refuse an edit after which the report breaks a follow-up rule (errors only; warnings stay for ssj check)."""
+    from pydantic import ValidationError
+
+    from shuangsuiji.registry import yamlio
+    from shuangsuiji.registry.messages import translate
+
+    try:
+        report = Report.model_validate(yamlio.load(rel, yamlio.dump_round_trip(document_yaml)))
+    except ValidationError as exc:
+        raise SsjError(f"{rel}：{translate(exc.errors()[0], Report)}") from None
+    data = load_bureau(ws)
+    errors = [message for _, message, severity in rules(data, report, data.today()) if severity == "error"]
+    if errors:
+        raise RuleError(f"{rel}：" + "；".join(errors))

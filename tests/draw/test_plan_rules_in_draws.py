@@ -358,9 +358,6 @@ def test_an_announced_draw_up_to_30_days_after_its_date_is_accepted_and_verifies
     assert ssj(bureau, "verify-ledger").code == 0
 
 
-@pytest.mark.xfail(strict=True, reason="draw/random_draw.py _parameters() never checks ANNOUNCED_DRAW_LAG_DAYS: ssj draw "
-                   "writes an announced draw 31 days after the announced date, which verify-ledger then rejects for ever "
-                   "(core/announced.py check_seed: 抽取比公告的日期晚了 30 天以上，公告已失效)")
 def test_an_announced_draw_more_than_30_days_after_its_date_is_refused(bureau, ssj, clock):
     """The announcement's lists and rotation pairs describe its day: a draw on it more than 30 days later is
     stale, and the verifiers reject it; ssj must refuse it rather than write a record that never verifies."""

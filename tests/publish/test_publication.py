@@ -86,7 +86,8 @@ def fill(path: Path, **values: object) -> None:
 
 def finished(path: Path, day: str, **values: object) -> None:
     fill(path, **{"status": "已办结", "check_dates": [day], "findings": f"检查情况（{path.stem}）",
-                  "result": "发现问题已责令改正", "handling": f"处理意见（{path.stem}）", **values})
+                  "result": "发现问题已责令改正", "handling": f"处理意见（{path.stem}）", "follow_up": ["抄告"],
+                  "follow_up_to": "汝州市市场监督管理局", **values})
 
 
 # -- markers for every private field ------------------------------------------------------------------------
@@ -187,8 +188,9 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, frozen_clock) -> dict:
     evidence.write_bytes("证据内容标记EC0001".encode())
     ok(root, "report", "evidence", str(paths["A"]), str(evidence), "--note", "证据说明标记EN0001")
     finished(paths["B"], "2026-12-04", major_violation=True, result="发现问题待后续处理")
-    with (root / "data/bureau.yaml").open("a", encoding="utf-8") as bureau_file:  # the signer is a 局领导 (第二十条)
-        bureau_file.write("  - name: 签发人标记SB0001\n    title: 副局长\n    since: 2026-01-01\n")
+    bureau_file = root / "data/bureau.yaml"  # the signer is a 局领导 (第二十条)
+    bureau_file.write_text(bureau_file.read_text(encoding="utf-8").replace(
+        "leaders:", "leaders:\n  - name: 签发人标记SB0001\n    title: 副局长\n    since: 2026-01-01", 1), encoding="utf-8")
     ok(root, "report", "review", str(paths["B"]), "--decision", "经集中审理，认定构成重大违法行为", "--penalty", "罚款人民币三万元",
        "--number", "汝应急罚〔2026〕58号", "--cosign", "二股", "--signed-by", "签发人标记SB0001", "--date", "2026-12-08")
     finished(paths["C"], "2026-12-04", major_violation=True, findings="待审理检查情况标记WR0001")
@@ -911,11 +913,8 @@ def test_a_section_that_published_nothing_has_its_void_and_redraw_in_the_bundle(
     assert "台账 sangu：3 条记录（随机抽取 2、作废 1）" in result.stdout
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "publish/selection.py _events (and _per_section) read only the covered sections (Selection.sections, narrowed to "
-    "the sections with results when no --section is given): the bundle ships 三股's ledger, but index.html, the "
-    "citizen's view, lists none of its records, so its void and redraw stay invisible on the page (issue 11)"))
 def test_the_page_lists_the_void_and_redraw_of_a_section_that_published_nothing(published):
+    # the page lists the records of every ledger the bundle ships, not only of the sections with results (issue 11)
     rows = {row[0]: row for row in page_of(published["folder"]).rows if len(row) == 4}
     assert rows["三股-1"][2:] == ["作废", f"作废原因：{SANGU_VOID}"]
     assert FAIRNESS_SHORT["operator"] in rows["三股-0"][3] and FAIRNESS_SHORT["operator"] in rows["三股-2"][3]
@@ -1047,7 +1046,8 @@ def test_no_private_value_appears_anywhere_in_the_bundle(published):
     known = {r["hash"] for r in ledgers} | {r["prev"] for r in ledgers}
     known |= {s["population"] for r in ledgers for s in r.get("strata") or []}  # list files, named by their digest
     known |= {v for r in ledgers for v in (r.get("inputs") or {}).values()}
-    known |= {r[k] for r in ledgers for k in ("population_digest", "pool_digest", "strata_digest", "draw", "announcement")
+    known |= {r[k] for r in ledgers for k in ("population_digest", "pool_digest", "strata_digest", "draw", "announcement",
+                                              "digest", "checklist", "plan_digest")  # approvals and what draws pin
               if isinstance(r.get(k), str)}
     known |= set(json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"].values())
     for where in ("index.html", "results.json", "results.csv", "results.xlsx!xl/worksheets/sheet1.xml"):

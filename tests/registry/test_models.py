@@ -55,7 +55,7 @@ PRIVATE = {
     "Entity.legal_rep", "Entity.phone",
     "Conflict.reason",
     "Inspector.phone", "Inspector.id_card",
-    "Evidence.path", "Evidence.sha256", "Evidence.note",
+    "Evidence.path", "Evidence.sha256", "Evidence.note", "Recheck.note",
     "Review.signed_by",
     "Report.draw_hash", "Report.evidence",
 }
@@ -240,7 +240,7 @@ def test_unknown_key_lists_the_keys_of_the_right_level() -> None:
     errors = _errors(Report, {"draw": "二股-0", "draw_hash": "0" * 64, "section": "ergu", "entity": "x",
                               "review": {"date": "2026-12-01", "decision": "同意", "signed_by": "甲", "signer": "乙"}})
     assert [translate(e, Report) for e in errors] == [
-        "未知字段 signer：请检查拼写（这里允许的字段：date、decision、penalty、signed_by）",
+        "未知字段 signer：请检查拼写（这里允许的字段：date、decision、penalty、cosigned_by、number、signed_by）",
     ]
 
 

@@ -55,7 +55,7 @@ def _tree(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if ".git" not in p.relative_to(root).parts)
 
 
-def test_init_creates_a_bureau_that_passes_check(
+def test_init_creates_a_bureau_whose_check_lists_what_to_fill_in(
     tmp_path: Path, with_identity: Path, ssj: Callable[..., Result]
 ) -> None:
     target = tmp_path / "某县"
@@ -73,13 +73,27 @@ def test_init_creates_a_bureau_that_passes_check(
 
     check = ssj(target, "check")
 
-    assert check.code == 0
+    assert check.code == 1
+    assert _errors(check) == HOLLOW
     lines = check.out.splitlines()
     warnings = [line for line in lines if "警告：" in line]
-    assert len(warnings) == 7  # six sections without inspectors, the plan not yet approved
-    assert sum("名在岗且持有效执法证的人员" in w for w in warnings) == 6
-    assert "plans/2027.yaml:1: 警告：2027 年度检查计划尚未经班子会议审批（第七条），审批前不能按计划抽取" in warnings
-    assert lines[-1] == "检查通过：0 个监管对象，0 名执法人员，0 个抽查事项，计划年度 2027；7 条警告。"
+    # an empty inspectors.yaml is one error, not also six sections "without inspectors"
+    assert warnings == ["plans/2027.yaml:1: 警告：2027 年度检查计划尚未经班子会议审批（第七条），审批前不能按计划抽取"]
+    assert lines[-1] == f"检查未通过：{len(HOLLOW)} 处错误，1 条警告。"
+
+
+#: what ``ssj check`` says of a new bureau: each registry that is still empty, by name (and nothing else)
+HOLLOW = [
+    "data/checklist.yaml:6: 没有任何抽查事项：应列出随机抽查事项清单的各个事项（第八、九条）",
+    "data/duties.yaml:8: 没有任何监管职责：应列出权力清单和责任清单中的监管职责（第九条）",
+    *(f"data/entities/{name}.yaml:6: 没有任何监管对象：请用 ssj import entities 导入单位，或删除这个文件"
+      for name in ("冶金工贸", "危险化学品", "安全培训机构", "烟花爆竹", "非煤矿山")),
+    "data/inspectors.yaml:6: 没有任何执法检查人员：请用 ssj import inspectors 导入（抽取记录和检查报告中的人员都出自这里）",
+]
+
+
+def _errors(result: Result) -> list[str]:
+    return [line for line in result.out.splitlines() if line.startswith("data/") and "警告：" not in line]
 
 
 def test_init_writes_the_six_sections_empty_registries_and_the_plan(
@@ -151,7 +165,7 @@ def test_init_without_git_identity_inits_but_does_not_commit(
     assert "已 git init；git 还没有配置提交人，配置后请运行：git add -A && git commit -m \"新建数据仓库\"" in result.out
     assert (target / ".git").is_dir()
     assert subprocess.run(["git", "rev-parse", "HEAD"], cwd=target, capture_output=True).returncode != 0
-    assert ssj(target, "check").code == 0
+    assert _errors(ssj(target, "check")) == HOLLOW
 
 
 def test_init_without_git_still_writes_the_bureau(

@@ -67,7 +67,7 @@ def finish(path: Path, **overrides: object) -> str:
     fields: dict[str, object] = {
         "status": "已办结", "check_dates": [CHECK_DAY], "findings": "库房内烟花爆竹超量存放约 2 箱",
         "result": CATEGORY, "handling": "责令当场清理超量存放的产品", "suggestions": "加强出入库登记",
-        "rectification_deadline": "2026-12-10",
+        "rectification_deadline": "2027-01-10", "follow_up": ["责令限期整改"],
     }
     fields.update(overrides)
     return set_fields(path, **fields)
@@ -167,7 +167,8 @@ def test_new_report_is_prefilled_from_the_draw(drawn, ergu, ssj):
         "checklist_item": "C03", "status": "草稿", "check_dates": [], "method": "现场",
         "contents": checklist["C03"]["contents"], "inspectors": team,
         "findings": "", "result": "", "handling": "", "suggestions": "", "rectification_deadline": None,
-        "evidence": [], "major_violation": False, "review": None,
+        "follow_up": [], "follow_up_to": None,
+        "evidence": [], "major_violation": False, "review": None, "rechecks": [], "materials": [], "closed": None,
     }
     # the header tells the team with their 执法证号, the company, and the result categories to choose from
     header = [line for line in text.splitlines() if line.startswith("#")]
@@ -587,11 +588,14 @@ def test_dates_in_the_wrong_order_and_a_method_the_checklist_does_not_allow(draw
     checklist.write_text(head + 'id: "C03"' + tail.replace("method: [现场, 书面]", "method: [现场]", 1), encoding="utf-8")
     path = new_report(ssj, drawn)
     finish(path, rectification_deadline="2026-12-02", method="书面",
-           major_violation=True, review={"date": "2026-12-02", "decision": "同意", "signed_by": "韩立新"})
+           materials=[{"name": "安全生产责任制文件", "due": "2026-12-03", "received": "2026-12-03"}],
+           major_violation=True, review={"date": "2026-12-02", "decision": "同意", "signed_by": "韩立新",
+                                         "cosigned_by": ["ergu"], "number": "汝应急罚〔2026〕58号"})
     rel = report_rel("ergu", 0, ERGU_COMPANY)
     assert sorted(problem_lines(check_fails(ssj, drawn), rel)) == sorted([
         f"{rel}:{line_of(path, 'method')}: 检查方式“书面”不在抽查事项 C03 允许的方式中（现场）",
         f"{rel}:{line_of(path, 'rectification_deadline')}: 整改期限 2026-12-02 早于检查日期 {CHECK_DAY}",
+        f"{rel}:{line_of(path, 'rectification_deadline')}: 警告：整改期限 2026-12-02 已过，尚未复查（ssj report recheck）",
         f"{rel}:{line_of(path, 'review')}: 集中审理日期 2026-12-02 早于检查日期 {CHECK_DAY}",
     ])
 

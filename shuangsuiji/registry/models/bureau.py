@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from shuangsuiji.registry.models.base import Id, Model, OptionalText, RatioValue, Text, public
 
@@ -50,6 +52,18 @@ class Leader(Model):
         return self.since <= day and (self.until is None or day <= self.until)
 
 
+#: the kinds of 抽查文书 (第十八条, SPEC §9); core.documents.DOCUMENT_KINDS gives each its template
+DocumentKind = Literal["检查通知书", "现场检查记录", "责令限期整改指令书", "整改复查意见书"]
+DocumentPrefix = Annotated[str, Field(min_length=1, pattern=r"^[^\s〔〕；;：:|]+$")]
+
+
+class DocumentNumbers(Model):
+    """How 抽查文书 are numbered: ``前缀〔年份〕科室简称-序号``, one series per prefix, section and year."""
+
+    prefixes: dict[DocumentKind, DocumentPrefix] = public(title="各类文书的编号前缀", min_length=1)
+    digits: int = public(3, title="序号位数（不足补 0）", ge=1, le=6)
+
+
 class Bureau(Model):
     """``data/bureau.yaml``."""
 
@@ -63,6 +77,7 @@ class Bureau(Model):
     problem_lookback_days: int = public(365, title="“问题”层回溯天数", gt=0)
     rest_days: int = public(90, title="休息期（天）：此期间内被任何科室检查过的单位不进入风险层和一般层", ge=0, le=365)
     leaders: list[Leader] = public([], title="局领导（集中审理决定的签发人）")
+    documents: DocumentNumbers | None = public(None, title="抽查文书编号")
 
 
 class Section(Model):

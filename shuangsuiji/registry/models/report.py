@@ -35,6 +35,29 @@ class Review(Model):
     signed_by: Text = private(title="签发人")
 
 
+#: what follows a check (后续处置), in the words the platforms use
+FollowUpKind = Literal["责令限期整改", "立案查处", "移送", "抄告", "无需处置"]
+#: what a 整改复查 found
+RecheckOutcome = Literal["已整改", "部分整改", "未整改"]
+
+
+class Recheck(Model):
+    """A 整改复查 after a 责令限期整改 order: when, what it found, and its 整改复查意见书."""
+
+    date: dt.date = public(title="复查日期")
+    outcome: RecheckOutcome = public(title="复查结论")
+    document: OptionalText = public(None, title="复查意见书编号")
+    note: OptionalText = private(None, title="说明")
+
+
+class Material(Model):
+    """A material a 书面检查 asked the company for: by when, and when it arrived (null: not yet)."""
+
+    name: Text = public(title="材料名称")
+    due: dt.date = public(title="提交期限")
+    received: dt.date | None = public(None, title="收到日期")
+
+
 class Report(Model):
     """``data/reports/<section id>/<draw>-<company>.yaml``."""
 
@@ -56,6 +79,14 @@ class Report(Model):
     evidence: list[Evidence] = private([], title="证据材料")
     major_violation: bool = public(False, title="重大违法行为", strict=True)
     review: Review | None = public(None, title="集中审理")
+    #: 后续处置; 责令限期整改 goes with ``rectification_deadline``
+    follow_up: list[FollowUpKind] = public([], title="后续处置")
+    #: for 移送 and 抄告: the organ the case went to
+    follow_up_to: OptionalText = public(None, title="移送或抄告机关")
+    rechecks: list[Recheck] = public([], title="整改复查")
+    #: 书面检查: the materials asked for and what arrived when
+    materials: list[Material] = public([], title="书面检查材料")
+    closed: dt.date | None = public(None, title="结案日期")
 
     @property
     def finished_on(self) -> dt.date | None:

@@ -1,0 +1,78 @@
+"""From a check to a closed case (issue 13 part 2): 后续处置, 整改复查 after a 整改 order, 书面检查 materials and
+``ssj report close`` — refused until every 整改 order has its 复查."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from tests.helpers import assigned, snapshot, team_of
+
+
+@pytest.fixture
+def report(bureau, ssj):
+    record = json.loads(ssj(bureau, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "1 2 3 4 5 6", "--json").out)
+    entity = assigned(record)[0]["entity"]
+    team = team_of(record, entity)
+    assert ssj(bureau, "report", "new", "二股-0", entity).code == 0
+    path = bureau / f"data/reports/ergu/ergu-0-{entity}.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document.update(status="已办结", check_dates=["2026-12-01"], inspectors=team, findings="灭火器过期",
+                    result="发现问题已责令改正", handling="责令限期更换", rectification_deadline="2026-12-20",
+                    follow_up=["责令限期整改"])
+    path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_a_case_with_a_rectification_order_closes_only_after_its_recheck(bureau, ssj, report):
+    before = snapshot(bureau)
+    refused = ssj(bureau, "report", "close", str(report))
+    assert refused.code == 1 and "责令限期整改的案件须经整改复查后才能结案" in refused.err
+    assert snapshot(bureau) == before
+    assert ssj(bureau, "report", "recheck", str(report), "--outcome", "已整改", "--document", "汝应急复查〔2026〕二股-001").code == 0
+    closed = ssj(bureau, "report", "close", str(report))
+    assert closed.code == 0, closed.err
+    written = yaml.safe_load(report.read_text(encoding="utf-8"))
+    assert [(str(r["date"]), r["outcome"], r["document"]) for r in written["rechecks"]] == [
+        ("2026-12-01", "已整改", "汝应急复查〔2026〕二股-001")]
+    assert str(written["closed"]) == "2026-12-01"
+    assert ssj(bureau, "check").code == 0
+
+
+def test_a_recheck_that_finds_the_order_unmet_keeps_the_case_open(bureau, ssj, report):
+    assert ssj(bureau, "report", "recheck", str(report), "--outcome", "未整改").code == 0
+    refused = ssj(bureau, "report", "close", str(report))
+    assert refused.code == 1 and "最近一次复查结论为“未整改”" in refused.err
+
+
+def test_a_recheck_without_an_order_or_with_a_bad_outcome_is_refused(bureau, ssj, report):
+    document = yaml.safe_load(report.read_text(encoding="utf-8"))
+    document.update(follow_up=["抄告"], follow_up_to="汝州市市场监督管理局")
+    report.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    before = snapshot(bureau)
+    refused = ssj(bureau, "report", "recheck", str(report), "--outcome", "已整改")
+    assert refused.code == 1 and "没有“责令限期整改”的后续处置，不需要整改复查" in refused.err
+    bad = ssj(bureau, "report", "recheck", str(report), "--outcome", "好了")
+    assert bad.code == 1 and "复查结论“好了”无效" in bad.err
+    assert snapshot(bureau) == before
+
+
+def test_check_names_an_order_without_deadline_and_a_transfer_without_its_organ(bureau, ssj, report):
+    document = yaml.safe_load(report.read_text(encoding="utf-8"))
+    document.update(rectification_deadline=None, follow_up=["责令限期整改", "移送"])
+    report.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    checked = ssj(bureau, "check")
+    assert checked.code == 1
+    assert "须写明整改期限（rectification_deadline）" in checked.out
+    assert "须写明接收的机关（follow_up_to）" in checked.out
+
+
+def test_a_written_check_lists_its_materials_and_closes_when_all_arrived(bureau, ssj, report):
+    document = yaml.safe_load(report.read_text(encoding="utf-8"))
+    document.update(method="书面", follow_up=["无需处置"], rectification_deadline=None, result="未发现问题",
+                    materials=[{"name": "安全生产责任制文件", "due": "2026-12-10", "received": None}])
+    report.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    refused = ssj(bureau, "report", "close", str(report))
+    assert refused.code == 1 and "书面检查要求的材料尚未全部收到，不能结案" in refused.err
