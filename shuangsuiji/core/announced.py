@@ -7,7 +7,7 @@ state (``known``, ``pending``, ``voided`` …) and its list readers.
 
 from __future__ import annotations
 
-from shuangsuiji.core.inspections import ANNOUNCED_DRAW_LAG_DAYS, day_number, recent_pairs
+from shuangsuiji.core.inspections import ANNOUNCED_DRAW_LAG_DAYS, day_number, days_too_late, recent_pairs
 from shuangsuiji.core.seeds import (
     SeedError,
     check_announced_seed,
@@ -87,7 +87,7 @@ class AnnouncementChecks:
                 at = record["at"] if is_at(record.get("at")) else None
                 if at is not None and is_at(announce["not_before"]) and moment(at) < moment(announce["not_before"]):
                     raise SeedError(f"抽取时间 {at} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
-                if at is not None and day_number(at[:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
+                if at is not None and days_too_late(at[:10], announce["date"]) > 0:
                     raise SeedError(f"抽取比公告的日期晚了 {ANNOUNCED_DRAW_LAG_DAYS} 天以上，公告已失效")
         except SeedError as error:
             self.add(str(error))

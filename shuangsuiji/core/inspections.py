@@ -20,6 +20,12 @@ ROTATION_DAYS = 365
 ANNOUNCED_DRAW_LAG_DAYS = 30
 #: how far back the verifiers keep inspections: the longest look-back any draw may still need
 KEPT_DAYS = ROTATION_DAYS + ANNOUNCED_DRAW_LAG_DAYS + 1
+
+
+def days_too_late(day: str, announced: str) -> int:
+    """How many days an announced draw on ``day`` (ISO date) is past its allowed lag after the announced date
+    ``announced`` (0 or less: still in time). The one rule both ssj and the verifiers apply."""
+    return day_number(day) - day_number(announced) - ANNOUNCED_DRAW_LAG_DAYS
 #: strata the rest rule applies to (重点, 黑名单 and 问题 never leave anyone out)
 RESTING_STRATA = ("风险A", "风险B", "风险C", "风险D", "一般")
 

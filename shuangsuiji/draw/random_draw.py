@@ -13,6 +13,7 @@ from shuangsuiji.core.inspections import (
     ANNOUNCED_DRAW_LAG_DAYS,
     ROTATION_DAYS,
     day_number,
+    days_too_late,
     grouped_pairs,
     recent_pairs,
 )
@@ -188,8 +189,8 @@ def _still_pending(index: Index, note: Record, data: Dataset) -> None:
 def _still_fresh(note: Record, at: dt.datetime, data: Dataset) -> None:
     """At most ANNOUNCED_DRAW_LAG_DAYS after the announced date: the rule the verifiers apply (core/announced.py),
     so that ssj never writes an announced draw that can never verify (its lists describe the announced day)."""
-    late = day_number(at.date().isoformat()) - day_number(note["date"])
-    if late > ANNOUNCED_DRAW_LAG_DAYS:
+    if days_too_late(at.date().isoformat(), note["date"]) > 0:
+        late = day_number(at.date().isoformat()) - day_number(note["date"])
         label = address(resolve_section(data.sections, note["section"]), note["seq"])
         raise RuleError(f"公告 {label} 的抽取日期是 {note['date']}，今天（{at.date()}）已晚了 {late} 天，超过 "
                         f"{ANNOUNCED_DRAW_LAG_DAYS} 天，公告已失效（照它抽取的记录核验不会通过），不能再按它抽取：请作废这条公告"

@@ -942,6 +942,12 @@ ROTATION_DAYS = 365
 ANNOUNCED_DRAW_LAG_DAYS = 30
 #: how far back the verifiers keep inspections: the longest look-back any draw may still need
 KEPT_DAYS = ROTATION_DAYS + ANNOUNCED_DRAW_LAG_DAYS + 1
+
+
+def days_too_late(day: str, announced: str) -> int:
+    """How many days an announced draw on ``day`` (ISO date) is past its allowed lag after the announced date
+    ``announced`` (0 or less: still in time). The one rule both ssj and the verifiers apply."""
+    return day_number(day) - day_number(announced) - ANNOUNCED_DRAW_LAG_DAYS
 #: strata the rest rule applies to (重点, 黑名单 and 问题 never leave anyone out)
 RESTING_STRATA = ("风险A", "风险B", "风险C", "风险D", "一般")
 
@@ -1450,7 +1456,7 @@ class AnnouncementChecks:
                 at = record["at"] if is_at(record.get("at")) else None
                 if at is not None and is_at(announce["not_before"]) and moment(at) < moment(announce["not_before"]):
                     raise SeedError(f"抽取时间 {at} 早于公告规定的开奖时间 {announce['not_before']}：当时号码尚未公布")
-                if at is not None and day_number(at[:10]) - day_number(announce["date"]) > ANNOUNCED_DRAW_LAG_DAYS:
+                if at is not None and days_too_late(at[:10], announce["date"]) > 0:
                     raise SeedError(f"抽取比公告的日期晚了 {ANNOUNCED_DRAW_LAG_DAYS} 天以上，公告已失效")
         except SeedError as error:
             self.add(str(error))
