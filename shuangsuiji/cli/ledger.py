@@ -155,7 +155,7 @@ def show_command(
         status = announcement_status(found.record, found.section, index.follows(digest, "void")
                                      + index.follows(digest, "draw") + index.follows(digest, "failed"))
         target = index.by_hash(found.record.get("draw", "")) if kind in ("void", "recusal") else None
-        changes = population_changes(ws, index, found.record) if kind in ("draw", "failed") else []
+        changes = population_changes(ws, index, found.record, found.section) if kind in ("draw", "failed") else []
     finally:
         index.close()
     if as_json:

@@ -38,6 +38,16 @@ def sorted_pairs(entries) -> list:
     return sorted((e["inspector"], e["entity"]) for e in entries)
 
 
+def numbers_seen(void: dict, voided: dict) -> bool:
+    """Was this a void after the lottery numbers of an announcement were out: the announcement itself, voided
+    at or after its ``not_before``, or a draw made on one? Then its plan item gets no new announcement: otherwise
+    an operator could void and announce again until one of several sets of numbers gave the wanted result."""
+    if voided["type"] == "draw":
+        return voided.get("fairness") == "announced"
+    not_before = voided.get("not_before")
+    return is_at(void.get("at")) and is_at(not_before) and moment(void["at"]) >= moment(not_before)
+
+
 class AnnouncementChecks:
     """The checks of seeds and announcements (mixed into ``DrawChecks``)."""
 
@@ -120,6 +130,7 @@ class AnnouncementChecks:
             return
         self.check_announced_dates(record)
         self.check_sources(record["sources"])
+        self.check_checklist(record)
         self.check_item_free(record)
         strata = self.populations(record["strata"], record["ratio"], with_selection=False)
         pool = self.pool(record["inspectors"], full=False)

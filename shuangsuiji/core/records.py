@@ -4,13 +4,13 @@ targeted checks and the bureau's own records here; draws, failed draws and annou
 
 from __future__ import annotations
 
-from shuangsuiji.core.announced import item_key
+from shuangsuiji.core.announced import item_key, numbers_seen
 from shuangsuiji.core.chain import BUREAU, Entry, read_record_at
 from shuangsuiji.core.draw import MIN_TEAM_SIZE
 from shuangsuiji.core.inspections import day_number
 from shuangsuiji.core.recusal import apply_recusals, replacement_for, team_map
 from shuangsuiji.core.rederive import DrawChecks, selected_ids
-from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, moment, show, show_ids
+from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, show, show_ids
 from shuangsuiji.core.words import RECORD_TYPES, RECUSAL_REASONS, TARGETED_BASES
 
 VOID_FIELDS = ("draw", "reason")
@@ -73,19 +73,10 @@ class RecordChecker(DrawChecks):
             self.add(f"{self.place(info)} 的抽取已有检查结果在 {self.published[target]} 公开，不能再作废")
         self.voided[target] = self.here()
         self.pending.pop(target, None)
-        if self._numbers_seen(record, voided):
+        if numbers_seen(record, voided):
             self.spent.setdefault(item_key(voided), self.place(info))
         if voided["type"] == "draw":
             self.log.void(target, selected_ids(voided))
-
-    @staticmethod
-    def _numbers_seen(void: dict, voided: dict) -> bool:
-        """Was this a void after the lottery numbers of an announcement were out: the announcement itself, voided
-        at or after its ``not_before``, or a draw made on one? Then its plan item gets no new announcement."""
-        if voided["type"] == "draw":
-            return voided.get("fairness") == "announced"
-        not_before = voided.get("not_before")
-        return is_at(void.get("at")) and is_at(not_before) and moment(void["at"]) >= moment(not_before)
 
     def on_recusal(self, record: dict) -> None:
         if not self.require(record, RECUSAL_FIELDS):
@@ -201,7 +192,7 @@ class RecordChecker(DrawChecks):
 
     def on_checklist_approval(self, record: dict) -> None:
         if self.require(record, CHECKLIST_APPROVAL_FIELDS) and is_hex64(record["digest"]):
-            self.approved_checklists.add(record["digest"])
+            self.note_checklist_approval(record)
 
     def on_publish(self, record: dict) -> None:
         if not self.require(record, PUBLISH_FIELDS):

@@ -70,6 +70,12 @@ def perform_announce(ws: Workspace, options: DrawOptions, sources: list[str], no
             label = address(section, waiting[0]["seq"])
             raise RuleError(f"计划事项 {params.plan_item} 已有一条待抽取的公告 {label}（{waiting[0]['date']} 抽取）：同一事项同时只能有一条"
                             f"待抽取的公告。请先按它抽取（ssj draw --announcement {label} --seed …），或作废它（ssj void {label} --reason …）")
+        spent = index.spent_announcement(section.id, params.plan_item)
+        if spent is not None:
+            label = address(section, spent["seq"])
+            raise RuleError(f"计划事项 {params.plan_item} 的{'抽取' if spent['type'] == 'draw' else '公告'} {label} 在开奖号码公布之后"
+                            "被作废：这一事项不能再发新公告，否则看到号码后作废重来，就能在几组号码中挑选结果。"
+                            "请改用现场见证（--witness）或系统随机抽取，作废和重抽都会公开")
         if params.choice:
             check_frequency(index, params.section, params.choice.item, params.day)
         population = [e for s in params.strata for e in s.population]

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
+from shuangsuiji.core.announced import numbers_seen
 from shuangsuiji.core.canonical import canonical
 from shuangsuiji.core.chain import parse_line, read_record_at
 from shuangsuiji.core.inspections import KEPT_DAYS, Inspection, day_number
@@ -271,6 +272,19 @@ class Index:
             "AND NOT EXISTS (SELECT 1 FROM records f WHERE f.target = r.hash AND f.type IN ('void', 'draw', 'failed')) "
             "ORDER BY seq", (ledger, plan_item, plan_item)).fetchall()
         return [read_record_at(path, offset) for path, offset in rows]
+
+    def spent_announcement(self, ledger: str, plan_item: str | None) -> Record | None:
+        """The announcement or announced draw of ``plan_item`` voided after its numbers were out, if any: that item
+        gets no new announcement (the rule is :func:`~shuangsuiji.core.announced.numbers_seen`)."""
+        rows = self.db.execute(
+            "SELECT v.path, v.offset, t.path, t.offset FROM records v JOIN records t ON t.hash = v.target "
+            "WHERE v.type = 'void' AND t.ledger = ? AND t.plan_item IS ? AND t.type IN ('announce', 'draw') "
+            "ORDER BY t.seq", (ledger, plan_item)).fetchall()
+        for void_path, void_offset, path, offset in rows:
+            voided = read_record_at(path, offset)
+            if numbers_seen(read_record_at(void_path, void_offset), voided):
+                return voided
+        return None
 
     def published(self, draw: str) -> set[str]:
         """The companies of a draw whose results a ``publish`` record has put out."""

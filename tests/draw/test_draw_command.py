@@ -603,6 +603,32 @@ def test_an_unused_announcement_can_be_voided_and_then_not_drawn_on(bureau, ssj,
     assert ssj(bureau, "verify-ledger").code == 0
 
 
+def test_no_new_announcement_after_its_numbers_were_seen_and_thrown_away(bureau, ssj, clock):
+    # voiding an announced draw, or an announcement once its numbers are out, and announcing again would let the
+    # operator pick among several lottery results: ssj announce refuses, as both verifiers do
+    announce(ssj, bureau)
+    clock.set(AFTER_THE_LOTTERY)
+    assert draw_announced(ssj, bureau).code == 0
+    assert ssj(bureau, "void", "二股-1", "--reason", "名单有误").code == 0
+    before = snapshot(bureau)
+    refused(ssj(bureau, "announce", "--section", "二股", "--ratio", "0.1", "--date", "2026-12-09", "--source",
+                "双色球:2026141", "--not-before", "2026-12-10T21:30"),
+            "抽取 二股-1 在开奖号码公布之后被作废", "不能再发新公告", "现场见证")
+    assert snapshot(bureau) == before
+
+
+def test_an_announcement_voided_after_its_lottery_spends_the_item_but_one_voided_before_does_not(bureau, ssj, clock):
+    announce(ssj, bureau)
+    clock.set("2026-12-08T10:00")  # before the lottery: nothing was known, announcing again is fine
+    assert ssj(bureau, "void", "二股-0", "--reason", "期号写错").code == 0
+    announce(ssj, bureau, source="双色球:2026141", not_before="2026-12-10T21:30")
+    clock.set("2026-12-10T22:00")  # after its lottery: the numbers are out
+    assert ssj(bureau, "void", "二股-2", "--reason", "名单有误").code == 0
+    refused(ssj(bureau, "announce", "--section", "二股", "--ratio", "0.1", "--date", "2026-12-11", "--source",
+                "双色球:2026142", "--not-before", "2026-12-12T21:30"), "公告 二股-2 在开奖号码公布之后被作废")
+    assert ssj(bureau, "verify-ledger").code == 0
+
+
 def test_a_used_announcement_cannot_be_voided(bureau, ssj, clock):
     announce(ssj, bureau)
     clock.set(AFTER_THE_LOTTERY)

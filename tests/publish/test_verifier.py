@@ -45,6 +45,7 @@ import pytest
 import rfc8785
 import yaml
 
+from shuangsuiji.ledger.index import Index
 from shuangsuiji.publish.verifier import verify as kit
 from tests.helpers import assigned, copy_example, git, run_ssj, team_of
 
@@ -1342,9 +1343,10 @@ def test_a_void_of_a_draw_with_published_results_is_caught(later, tmp_path):
 
 @pytest.fixture(scope="module")
 def redone(scenario: dict, later: Path, tmp_path_factory: pytest.TempPathFactory, frozen_clock) -> Path:
-    """The ledger folder of a copy of the repository after ``later`` (三股's announced draw void), where ``ssj
-    announce`` lets the bureau announce again what it threw away after the numbers were out (``ssj publish`` then
-    refuses, its verification fails):
+    """The ledger folder of a copy of the repository after ``later`` (三股's announced draw void), where a modified
+    ``ssj announce`` (its check :meth:`Index.spent_announcement` switched off, as a cheater would) lets the bureau
+    announce again what it threw away after the numbers were out (the real ``ssj announce`` refuses, see
+    tests/draw/test_draw_command.py; ``ssj publish`` refuses, the verification fails):
 
     - sangu-5: 三股 announces its plan item again after voiding the draw made on the lottery (sangu-4);
     - ergu-2, ergu-3, ergu-4: 二股 announces, voids the announcement in the morning, before its lottery, and
@@ -1355,6 +1357,13 @@ def redone(scenario: dict, later: Path, tmp_path_factory: pytest.TempPathFactory
     root = tmp_path_factory.mktemp("redone") / "汝州"
     shutil.copytree(scenario["root"], root, symlinks=True, ignore=shutil.ignore_patterns(".ssj"))
     day = PUBLISHED
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Index, "spent_announcement", lambda *_: None)
+        _redo(root, day, frozen_clock)
+    return root / "data/ledger"
+
+
+def _redo(root: Path, day: str, frozen_clock) -> None:
     try:
         frozen_clock.set(day)
         _ok(root, "announce", "--section", "三股", "--date", day, "--source", "双色球:2026147", "--not-before", f"{day}T21:30")
@@ -1368,7 +1377,6 @@ def redone(scenario: dict, later: Path, tmp_path_factory: pytest.TempPathFactory
         _ok(root, "announce", "--section", "一股", "--date", day, "--source", "双色球:2026148", "--not-before", "2026-12-22T21:30")
     finally:
         frozen_clock.set("2026-12-01")
-    return root / "data/ledger"
 
 
 def ledger_problems(folder: Path) -> list:
