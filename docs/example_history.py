@@ -479,20 +479,25 @@ def yaml_value(value: Any, plain: bool = False) -> str:
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a double-quoted YAML scalar
 
 
-def fill_report(path: Path, fields: Record, contents: list[str]) -> None:
-    """Set top-level fields (each line keeps its comment) and the list of contents checked."""
+def fill_report(path: Path, fields: Record, contents: list[str] | None = None) -> None:
+    """Set top-level fields (each line keeps its comment; a field the report has no line for yet, as in a
+    report made before that field existed, is added at the end) and the list of contents checked."""
     text = path.read_text(encoding="utf-8")
     for key, value in fields.items():
         line = re.compile(rf"^{key}: ?(.*?)( +#[^\n]*)?$", re.M)
         found = line.search(text)
         if found is None:
-            raise StoryError(f"{path.name} 中没有字段 {key}")
+            text = text.rstrip("\n") + f"\n{key}: {yaml_value(value)}\n"
+            continue
         comment = found.group(2) or ""
         new = f"{key}: {yaml_value(value, plain=key in ('status', 'result'))}"
         if comment:
             width = len(found.group(0)) - len(comment.lstrip())
             new = new.ljust(width - 1) + " " + comment.lstrip()
         text = text[:found.start()] + new + text[found.end():]
+    if contents is None:
+        path.write_text(text, encoding="utf-8", newline="\n")
+        return
     block = re.compile(r"^(contents:[^\n]*\n)((?:  - [^\n]*\n)*)", re.M)
     listed = "".join(f"  - {yaml_value(c)}\n" for c in contents)
     text = block.sub(lambda m: m.group(1) + listed, text, count=1)
@@ -555,6 +560,47 @@ def central_review(story: Story, path: Path, old: OldMaterial) -> None:
     story.say(f"集中审理 {path.name}：{review.get('penalty') or review['decision']}")
 
 
+def follow_ups_and_closure(story: Story) -> None:
+    """后续处置 (SPEC §9) for 三股's two reports, and one case run through to its close.
+
+    长宇木业 (the major violation): 立案查处 after the 集中审理, and a 整改 order whose deadline is still ahead, so
+    the case stays open (``ssj todo`` lists it). 嘉昌汝瓷: after the check of 2026-12-02 the section issues the
+    《责令限期整改指令书》 (``ssj doc``, numbered in 三股's ledger); the company reports its 整改 with photos on
+    2026-12-07, the section checks them (书面复查), issues the 《整改复查意见书》, records the 复查 and closes the
+    case. It happens on the evening of 2026-12-07, after the 清单's approval: ledger records are never back-dated
+    (each pins the heads of the other ledgers as they stood, which would show it).
+    """
+    reports = sorted((story.root / "data/reports/sangu").glob("*.yaml"))
+    loaded = {path: yaml.safe_load(path.read_text(encoding="utf-8")) for path in reports}
+    serious = next(p for p, r in loaded.items() if r.get("major_violation"))
+    rectified = next(p for p, r in loaded.items() if not r.get("major_violation"))
+    if loaded[rectified].get("closed") or loaded[rectified].get("rechecks"):
+        raise StoryError(f"{rectified.name} 已有复查或结案记录：这一步已经做过")
+    story.at("2026-12-07T21:40")
+    fill_report(serious, {"follow_up": ["责令限期整改", "立案查处"]})
+    fill_report(rectified, {"follow_up": ["责令限期整改"], "handling": (
+        "责令限期整改：于 2026 年 12 月 15 日前完成除尘系统清理、设置有限空间警示标志并补齐作业审批记录"
+        "（《责令限期整改指令书》）。")})
+    story.ssj("check")
+    story.commit("后续处置：三股-0 两份检查报告（责令限期整改；重大违法行为另立案查处）", "data/reports")
+    story.say(f"后续处置：{story.name(loaded[serious]['entity'])} 责令限期整改、立案查处；"
+              f"{story.name(loaded[rectified]['entity'])} 责令限期整改")
+    draw, entity, operator = loaded[rectified]["draw"], loaded[rectified]["entity"], OPERATOR["sangu"]
+    with tempfile.TemporaryDirectory(prefix="ssj-示例文书-") as folder:
+        order = story.record("doc", "责令限期整改指令书", draw, entity, "--operator", operator,
+                             "--out", str(Path(folder) / "指令书.html"))
+        story.say(f"开具《责令限期整改指令书》{order['number']}（{story.name(entity)}）")
+        story.at("2026-12-07T22:20")
+        recheck = story.record("doc", "整改复查意见书", draw, entity, "--operator", operator,
+                               "--out", str(Path(folder) / "复查意见书.html"))
+    story.ssj("report", "recheck", str(rectified), "--outcome", "已整改", "--date", "2026-12-07", "--document",
+              recheck["number"], "--note", "企业 12 月 7 日报送整改报告和整改后照片，科室书面复查：三项问题均已整改")
+    story.commit(f"整改复查：{rectified.stem}（已整改，{recheck['number']}）", "data/reports")
+    story.ssj("report", "close", str(rectified), "--date", "2026-12-07")
+    story.commit(f"结案：{rectified.stem}", "data/reports")
+    story.say(f"整改复查 {recheck['number']}：已整改；{story.name(entity)} 的案件结案")
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Publication and the final checks
 
@@ -604,6 +650,11 @@ def make_history(story: Story, old: OldMaterial) -> None:
     central_review(story, sangu_reports(story, sangu, old), old)
     publish_and_verify(story)
     approve_checklist(story)
+    follow_ups_and_closure(story)
+
+
+#: the steps that continue a history already in format 2 (``--continue``), each refusing when already done
+LATER_STEPS = {"closure": follow_ups_and_closure}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -613,6 +664,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", type=Path, default=Path(__file__).resolve().parents[1],
                         help="数据仓库目录（默认：本脚本所在的仓库）")
     parser.add_argument("--verbose", action="store_true", help="同时显示 ssj 每个命令的输出")
+    parser.add_argument("--continue", dest="step", choices=sorted(LATER_STEPS),
+                        help="不重做整段历史，只在现有（格式 2）台账上补做这一步，如 closure（后续处置到结案）")
     options = parser.parse_args(argv)
     if yaml is None or importlib.util.find_spec("shuangsuiji") is None:
         print("找不到 ssj（shuangsuiji）：请用装有 ssj 的 Python 运行，"
@@ -621,6 +674,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     os.environ.update(IDENTITY)
     story = Story(options.repo.resolve(), options.verbose)
+    if options.step:
+        return continue_history(story, LATER_STEPS[options.step])
     try:
         require_clean_format_1(story)
         old = salvage(story.root)
@@ -634,6 +689,20 @@ def main(argv: list[str] | None = None) -> int:
     commits = int(story.git("rev-list", "--count", f"{removal}^..HEAD").strip())
     took = time.monotonic() - started
     print(f"\n完成：示例历史已用 ssj 重新生成（{commits} 个提交），用时 {took:.1f} 秒。")
+    return 0
+
+
+def continue_history(story: Story, step) -> int:
+    """One later step on the shipped (format 2) history, then the final checks."""
+    try:
+        if story.git("status", "--porcelain", "--untracked-files=all").strip():
+            raise StoryError("工作区有未提交的改动：请先提交或清理后再运行")
+        step(story)
+        checked, verified = final_checks(story)
+    except StoryError as problem:
+        print(f"停止：{problem}", file=sys.stderr)
+        return 1
+    print("\n" + verified.rstrip() + "\n" + checked.rstrip().splitlines()[-1])
     return 0
 
 
