@@ -15,4 +15,5 @@ from shuangsuiji.cli import (  # noqa: F401
     plan,
     publish,
     report,
+    todo,
 )

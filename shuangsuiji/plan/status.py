@@ -102,6 +102,11 @@ def _behind(item: PlanItem, used: int, year: int, today: dt.date) -> list[str]:
     return []
 
 
+def pending_results(data: Dataset, published: set[tuple[str, str]], today: dt.date) -> list[PendingResult]:
+    """The finished results not in ``published``, each with its disclosure deadline (``ssj todo``)."""
+    return _pending(data, {(r.draw_hash, r.entity): (path, r) for path, r in _reports(data)}, published, today)
+
+
 def _pending(data: Dataset, reports: dict[tuple[str, str], tuple[str, Report]],
              published: set[tuple[str, str]], today: dt.date) -> list[PendingResult]:
     if data.bureau is None:
