@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 #: how each state shows in the table
 _STYLE = {"overdue": "bold red", "upcoming": "yellow", "open": ""}
+#: companies of one draw named in the table (all of them are in --json)
+_NAMES_SHOWN = 3
 
 
 @app.command("todo")
@@ -67,7 +69,6 @@ def _show(items: list[DueItem], data: Dataset, today: dt.date, only: str | None)
               f"7 天内到期 {n['upcoming']} 项，其他待办 {n['open']} 项。")
 
 
-
 def _rows(items: list[DueItem]) -> list[tuple[str, ...]]:
     """One row per item, but one per draw for its companies without a report (a draw may select dozens)."""
     rows: list[tuple[str, ...]] = []
@@ -83,8 +84,9 @@ def _rows(items: list[DueItem]) -> list[tuple[str, ...]]:
     for draw, n in where.items():
         group = missing[draw]
         if len(group) > 1:
-            names = "、".join(i.name or i.entity for i in group)
+            names = "、".join(i.name or i.entity for i in group[:_NAMES_SHOWN])
+            names += f" 等 {len(group)} 家" if len(group) > _NAMES_SHOWN else ""
             rows[n] = (rows[n][0], f"{rows[n][1]}（{len(group)} 家）", draw, names, "",
                        f"抽取于 {group[0].since}，尚未新建检查报告：逐家运行 ssj report new {draw} 统一社会信用代码"
-                       f"（抽中的单位见 ssj show {draw}）")
+                       f"（全部单位见 ssj show {draw} 或 ssj todo --json）")
     return rows
