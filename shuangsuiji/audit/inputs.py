@@ -16,12 +16,13 @@ from shuangsuiji.core.lists import ListError
 from shuangsuiji.core.ratio import format_ratio
 from shuangsuiji.core.records import RecordChecker
 from shuangsuiji.errors import Problem, Severity
+from shuangsuiji.plan.checklist import checklist_digest
 from shuangsuiji.plan.rules import PlanChoice, plan_digest
 from shuangsuiji.registry.cache import ModelCache
 from shuangsuiji.registry.eligibility import declared_conflicts, draw_population
 from shuangsuiji.registry.loading import Dataset, load_dataset
 from shuangsuiji.registry.sources import GitObjects, GitTree
-from shuangsuiji.workspace import Workspace
+from shuangsuiji.workspace import CHECKLIST, Workspace
 
 Finding = tuple[str, Severity]
 _SATISFIES = {"announced": {"announced"}, "witnessed": {"announced", "witnessed"}}
@@ -88,6 +89,7 @@ class AtCommit:
         data = self._dataset(tree)
         if data.errors:
             return notes + [(m, "error") for m in [*messages, f"按提交 {str(commit)[:10]} 时的数据无法复核：{data.errors[0]}"]]
+        messages += _checklist(data, record, commit)
         if not record.get("plan_item"):
             messages.append(f"{what}没有注明计划事项（plan_item 为 null）：第七条规定只能按经审批的年度计划或临时计划抽取")
         else:
@@ -121,7 +123,7 @@ class AtCommit:
         if plan_digest(data, PlanChoice(plan, item, temporary)) != record.get("plan_digest"):
             messages.append("记录的计划摘要（plan_digest）与当时的计划文件不符")
         messages += self._plan_rules(data, record, item, pool)
-        if record["type"] == "draw":
+        if record["type"] in ("draw", "failed"):  # a failed attempt's reason is the conflicts it records
             messages += self._conflicts(data, record, pool)
         return messages
 
@@ -181,6 +183,15 @@ class AtCommit:
                    for path, digest in inputs.items()):
                 return candidate
         return None
+
+
+def _checklist(data: Dataset, record: dict, commit: str) -> list[str]:
+    """第八、十条: the 清单 a record pins is data/checklist.yaml as committed with it (null: made before any approval)."""
+    pinned = record.get("checklist")
+    if pinned is None or pinned == checklist_digest(data.checklist):
+        return []
+    return [f"记录的清单摘要（checklist {str(pinned)[:12]}…）与提交 {str(commit)[:10]} 中的 {CHECKLIST} 不符"
+            f"（该提交中清单的摘要为 {checklist_digest(data.checklist)[:12]}…）：记录所用的不是当时提交的清单"]
 
 
 def _compare_inputs(tree: GitTree, inputs: dict[str, str]) -> list[str]:

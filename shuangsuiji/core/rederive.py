@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from shuangsuiji.core.announced import AnnouncementChecks, sorted_pairs
 from shuangsuiji.core.chain import Entry
+from shuangsuiji.core.checklist import ChecklistChecks
 from shuangsuiji.core.draw import MIN_TEAM_SIZE, DrawInput, Refused, Stratum, draw
 from shuangsuiji.core.fairness import FairnessChecks
 from shuangsuiji.core.inspections import (
@@ -54,7 +55,7 @@ def selected_ids(record: dict) -> list:
             for entity in (stratum.get("selected") if isinstance(stratum.get("selected"), list) else [])]
 
 
-class DrawChecks(FairnessChecks, AnnouncementChecks):
+class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
     """The state every record check shares (what earlier records left), and the checks of ``draw``, ``failed``
     and ``announce`` records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
 
@@ -70,7 +71,7 @@ class DrawChecks(FairnessChecks, AnnouncementChecks):
         self.recusals: dict = {}  # (draw hash, entity) -> recusals so far
         self.documents: dict = {}  # document number -> where
         self.approved_plans: set = set()
-        self.approved_checklists: set = set()
+        self.checklist_approvals: list = []  # (bureau seq, digest, address) of each checklist approval so far
         self.spent: dict = {}  # (section, plan item) -> the announcement thrown away after its numbers were out
         self.published: dict = {}  # draw hash -> the publish record that put out a result of it
         self.pools_on: dict = {}  # date -> {inspector: the ledger whose pool held them that day}
@@ -229,8 +230,7 @@ class DrawChecks(FairnessChecks, AnnouncementChecks):
                 self.add(f"{name} 应为 64 位十六进制摘要或 null")
         if is_hex64(record["plan_digest"]) and record["plan_digest"] not in self.approved_plans:
             self.add("抽取所依据的计划内容（plan_digest）在此之前没有审批记录（第七条）")
-        if is_hex64(record["checklist"]) and record["checklist"] not in self.approved_checklists:
-            self.add("抽取所用的抽查事项清单（checklist）在此之前没有审批记录（第八、十条）")
+        self.check_checklist(record)
         if not is_date(record["date"]):
             self.add("date 不是有效日期（YYYY-MM-DD）：{}".format(show(record["date"])))
             ok = False

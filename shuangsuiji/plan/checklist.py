@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from shuangsuiji.core.canonical import digest
-from shuangsuiji.errors import RuleError, SsjError
+from shuangsuiji.errors import RuleError, Severity, SsjError
 from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
@@ -42,7 +42,7 @@ def checklist_approvals(data: Dataset) -> list[dict[str, Any]]:
     return bureau_records(data, "checklist_approval")
 
 
-def checklist_problem(data: Dataset) -> tuple[str, str] | None:
+def checklist_problem(data: Dataset) -> tuple[Severity, str] | None:
     """(severity, why) when the checklist in ``data/checklist.yaml`` is not the one last approved, or None.
 
     Never approved is a warning for ``ssj check`` (a new bureau drafts its 清单 first) and a refusal for a
