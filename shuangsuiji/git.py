@@ -57,6 +57,13 @@ def commit_blockers(root: Path) -> list[str]:
     return blockers
 
 
+def refuse_blockers(root: Path, action: str, advice: str = "") -> None:
+    """Refuse before anything is written when a commit would fail now: "无法<action>：", every reason, ``advice``."""
+    blockers = commit_blockers(root)
+    if blockers:
+        raise SsjError(f"无法{action}：" + "；".join(blockers) + advice)
+
+
 def stale_locks(root: Path) -> list[str]:
     """``.git/*.lock`` and ``.git/refs/**/*.lock`` files (repo-relative): while one exists, a commit fails."""
     result = _git(root, "rev-parse", "--git-dir", check=False)
@@ -108,14 +115,33 @@ def commit(root: Path, paths: list[str], message: str, no_hooks: Path) -> str:
     refuse a record after it was drawn, nor rewrite what is committed (SPEC §4 Git).
     """
     no_hooks.mkdir(parents=True, exist_ok=True)
-    result = _git(root, "add", "--", *paths, check=False)
+    result = _git(root, "--literal-pathspecs", "add", "--", *paths, check=False)  # a file named a[1].jpg is itself
     if result.returncode == 0:
-        result = _git(root, "-c", f"core.hooksPath={no_hooks}", "commit", "--no-verify", "-q", "-m", message, "--",
-                      *paths, check=False)
+        result = _git(root, "--literal-pathspecs", "-c", f"core.hooksPath={no_hooks}", "commit", "--no-verify", "-q",
+                      "-m", message, "--", *paths, check=False)
     if result.returncode != 0:
         raise SsjError(result.stderr.decode("utf-8", errors="replace").strip() or "git commit 失败")
     _git(root, "-c", "gc.auto=64", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet", check=False)
     return head(root) or ""
+
+
+def commit_files(root: Path, paths: list[str], message: str, no_hooks: Path) -> str | None:
+    """Commit the changes of exactly ``paths`` (written, new or deleted) as :func:`commit` does; None when none of
+    them differs from HEAD. A deleted path git never knew is left out (there is nothing to record)."""
+    changed = _status_paths(root, paths) if paths else []
+    return commit(root, changed, message, no_hooks) if changed else None
+
+
+def _status_paths(root: Path, pathspecs: list[str]) -> list[str]:
+    """Paths under ``pathspecs`` whose state differs from HEAD's (``git status``; a rename's source left out)."""
+    result = _git(root, "--no-optional-locks", "--literal-pathspecs", "status", "--porcelain=v1", "-z",
+                  "--untracked-files=all", "--", *pathspecs)
+    found, entries = [], iter(e for e in result.stdout.decode("utf-8", errors="replace").split("\0") if e)
+    for entry in entries:
+        found.append(entry[3:])
+        if "R" in entry[:2] or "C" in entry[:2]:
+            next(entries, None)  # the source path of a rename or copy
+    return sorted(found)
 
 
 def history(root: Path, path: str) -> list[str]:

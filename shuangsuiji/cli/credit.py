@@ -12,12 +12,13 @@ if TYPE_CHECKING:
     from shuangsuiji.workspace import Workspace
 
 from shuangsuiji.cli.app import JsonOption, app, workspace
+from shuangsuiji.cli.committed import NoCommitOption, settle, tell
 from shuangsuiji.cli.output import print_data
 
 credit_app = typer.Typer(help="诚信档案：黑名单和失信记录（第二十三条）。", no_args_is_help=True)
 app.add_typer(credit_app, name="credit")
 
-Entity = Annotated[str, typer.Argument(help="单位的统一社会信用代码", show_default=False)]
+Entity = Annotated[str, typer.Argument(metavar="单位", help="单位的统一社会信用代码", show_default=False)]
 
 
 def _date(text: str | None, ws: Workspace) -> dt.date:
@@ -35,18 +36,22 @@ def add_command(
     kind: Annotated[str, typer.Option("--kind", help="类别：黑名单 或 失信记录")] = "黑名单",
     date: Annotated[str | None, typer.Option("--date", help="列入日期（默认：今天）", show_default=False)] = None,
     until: Annotated[str | None, typer.Option("--until", help="期满日期", show_default=False)] = None,
+    no_commit: NoCommitOption = False,
     as_json: JsonOption = False,
 ) -> int:
-    """把单位列入黑名单或记入失信记录；黑名单单位在抽取时按更高比例抽取。"""
+    """把单位列入黑名单或记入失信记录（并提交 git）；黑名单单位在抽取时按更高比例抽取。"""
     from shuangsuiji.cli.console import out
     from shuangsuiji.registry.credit import add_entry
 
     ws = workspace()
-    entry = add_entry(ws, entity.strip(), kind, reason, source, _date(date, ws), _date(until, ws) if until else None)
+    entry, saved = add_entry(ws, entity.strip(), kind, reason, source, _date(date, ws),
+                             _date(until, ws) if until else None, commit=not no_commit)
+    settle(saved)
     if as_json:
         print_data(entry.model_dump(mode="json"))
-        return 0
-    out.print(f"[green]已记入诚信档案[/]：{entry.entity}（{entry.kind}，{entry.listed_on} 起）。请提交 git。")
+    else:
+        out.print(f"[green]已记入诚信档案[/]：{entry.entity}（{entry.kind}，{entry.listed_on} 起）。")
+    tell(saved, as_json)
     return 0
 
 
@@ -56,18 +61,21 @@ def remove_command(
     reason: Annotated[str, typer.Option("--reason", help="移出原因，如 信用修复", show_default=False)],
     date: Annotated[str | None, typer.Option("--date", help="移出日期（默认：今天）", show_default=False)] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="只移出某一类别", show_default=False)] = None,
+    no_commit: NoCommitOption = False,
     as_json: JsonOption = False,
 ) -> int:
-    """把单位移出黑名单或失信记录（记录保留，注明移出日期和原因）。"""
+    """把单位移出黑名单或失信记录（记录保留，注明移出日期和原因），并提交 git。"""
     from shuangsuiji.cli.console import out
     from shuangsuiji.registry.credit import remove_entries
 
     ws = workspace()
-    count = remove_entries(ws, entity.strip(), _date(date, ws), reason, kind)
+    count, saved = remove_entries(ws, entity.strip(), _date(date, ws), reason, kind, commit=not no_commit)
+    settle(saved)
     if as_json:
         print_data({"entity": entity.strip(), "removed": count})
-        return 0
-    out.print(f"[green]已移出[/] {count} 条记录。请提交 git。")
+    else:
+        out.print(f"[green]已移出[/] {count} 条记录。")
+    tell(saved, as_json)
     return 0
 
 

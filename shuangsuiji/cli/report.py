@@ -8,31 +8,34 @@ from typing import Annotated, Any
 import typer
 
 from shuangsuiji.cli.app import JsonOption, app, workspace
+from shuangsuiji.cli.committed import NoCommitOption, settle, tell
 from shuangsuiji.cli.output import print_data
 
 report_app = typer.Typer(help="检查报告（第十九条）与集中审理（第二十条）。", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
-ReportFile = Annotated[Path, typer.Argument(help="检查报告文件，如 data/reports/ergu/ergu-3-9141….yaml", show_default=False)]
+ReportFile = Annotated[Path, typer.Argument(metavar="报告文件", help="检查报告文件，如 data/reports/ergu/ergu-3-9141….yaml", show_default=False)]
 
 
 @report_app.command("new")
 def new_command(
-    draw: Annotated[str, typer.Argument(help="抽取记录编号，如 二股-3", show_default=False)],
-    entity: Annotated[str, typer.Argument(help="被抽中单位的统一社会信用代码", show_default=False)],
+    draw: Annotated[str, typer.Argument(metavar="抽取记录", help="抽取记录编号，如 二股-3", show_default=False)],
+    entity: Annotated[str, typer.Argument(metavar="单位", help="被抽中单位的统一社会信用代码", show_default=False)],
+    no_commit: NoCommitOption = False,
     as_json: JsonOption = False,
 ) -> int:
-    """为抽中的单位新建检查报告：检查组、执法证号和检查内容已按抽取记录预先填好。"""
+    """为抽中的单位新建检查报告（并提交 git）：检查组、执法证号和检查内容已按抽取记录预先填好。"""
     from shuangsuiji.cli.console import out
     from shuangsuiji.reports.filing import new_report
 
-    ws = workspace()
-    path = new_report(ws, draw, entity)
-    rel = path.relative_to(ws.root).as_posix()
+    saved = new_report(workspace(), draw, entity, commit=not no_commit)
+    settle(saved)
+    rel = saved.paths[0]
     if as_json:
         print_data({"file": rel})
-        return 0
-    out.print(f"[green]已新建[/] {rel}：请填写检查情况，完成后把 status 改为 已办结，再运行 ssj check。")
+    else:
+        out.print(f"[green]已新建[/] {rel}：请填写检查情况，完成后把 status 改为 已办结，再运行 ssj check。")
+    tell(saved, as_json)
     return 0
 
 
@@ -46,6 +49,7 @@ def review_command(
     penalty: Annotated[str | None, typer.Option("--penalty", help="处罚决定（如有）", show_default=False)] = None,
     date: Annotated[str | None, typer.Option("--date", help="审理日期（默认：今天）", show_default=False)] = None,
     amend: Annotated[bool, typer.Option("--amend", help="更正已有的审理记录（原记录被替换，git 历史中保留）")] = False,
+    no_commit: NoCommitOption = False,
     as_json: JsonOption = False,
 ) -> int:
     """记录重大违法行为的集中审理（第二十条）：会签科室、决定文号、局领导签发；审理前该结果不能公开。"""
@@ -57,31 +61,37 @@ def review_command(
     ws = workspace()
     day = parse_date(date) or load_bureau(ws).today()
     request = ReviewRequest(day, decision, number, tuple(cosigned), signed_by, penalty, amend)
-    rel = record_review(ws, report, request)
+    saved = record_review(ws, report, request, commit=not no_commit)
+    settle(saved)
+    rel = saved.paths[0]
     if as_json:
         print_data({"file": rel, "date": day.isoformat(), "decision": decision.strip(), "number": number.strip(),
                     "penalty": (penalty or "").strip() or None})
-        return 0
-    out.print(f"[green]已记录集中审理[/]：{rel}")
+    else:
+        out.print(f"[green]已记录集中审理[/]：{rel}")
+    tell(saved, as_json)
     return 0
 
 
 @report_app.command("evidence")
 def evidence_command(
     report: ReportFile,
-    file: Annotated[Path, typer.Argument(help="证据材料文件（照片、扫描件等）", show_default=False)],
+    file: Annotated[Path, typer.Argument(metavar="证据文件", help="证据材料文件（照片、扫描件等）", show_default=False)],
     note: Annotated[str | None, typer.Option("--note", help="说明", show_default=False)] = None,
+    no_commit: NoCommitOption = False,
     as_json: JsonOption = False,
 ) -> int:
-    """把证据材料复制到 data/evidence/ 并在报告中登记其 SHA-256（第十八条：留存证据）。"""
+    """把证据材料复制到 data/evidence/ 并在报告中登记其 SHA-256（第十八条：留存证据），两者一起提交 git。"""
     from shuangsuiji.cli.console import out
     from shuangsuiji.reports.filing import add_evidence
 
-    stored, digest = add_evidence(workspace(), report, file, note)
+    stored, digest, saved = add_evidence(workspace(), report, file, note, commit=not no_commit)
+    settle(saved)
     if as_json:
         print_data({"path": stored, "sha256": digest})
-        return 0
-    out.print(f"[green]已登记证据[/]：{stored}（SHA-256 {digest[:16]}…）")
+    else:
+        out.print(f"[green]已登记证据[/]：{stored}（SHA-256 {digest[:16]}…）")
+    tell(saved, as_json)
     return 0
 
 
@@ -132,6 +142,7 @@ def recheck_command(
     date: Annotated[str | None, typer.Option("--date", help="复查日期（默认：今天）", show_default=False)] = None,
     document: Annotated[str | None, typer.Option("--document", help="整改复查意见书编号", show_default=False)] = None,
     note: Annotated[str | None, typer.Option("--note", help="说明（不公开）", show_default=False)] = None,
+    no_commit: NoCommitOption = False,
     as_json: JsonOption = False,
 ) -> int:
     """记录责令限期整改之后的整改复查；每一份整改指令都要复查后才能结案。"""
@@ -145,11 +156,14 @@ def recheck_command(
         raise SsjError(f"复查结论“{outcome}”无效：应为 已整改、部分整改 或 未整改")
     ws = workspace()
     day = parse_date(date) or load_bureau(ws).today()
-    rel = record_recheck(ws, report, day, outcome, document, note)
+    saved = record_recheck(ws, report, day, outcome, document, note, commit=not no_commit)
+    settle(saved)
+    rel = saved.paths[0]
     if as_json:
         print_data({"file": rel, "date": day.isoformat(), "outcome": outcome, "document": document})
-        return 0
-    out.print(f"[green]已记录整改复查[/]（{day}，{outcome}）：{rel}")
+    else:
+        out.print(f"[green]已记录整改复查[/]（{day}，{outcome}）：{rel}")
+    tell(saved, as_json)
     return 0
 
 
@@ -157,6 +171,7 @@ def recheck_command(
 def close_command(
     report: ReportFile,
     date: Annotated[str | None, typer.Option("--date", help="结案日期（默认：今天）", show_default=False)] = None,
+    no_commit: NoCommitOption = False,
     as_json: JsonOption = False,
 ) -> int:
     """结案：报告已办结、整改已复查、重大违法行为已集中审理、书面检查材料已收齐后才能结案。"""
@@ -167,9 +182,12 @@ def close_command(
 
     ws = workspace()
     day = parse_date(date) or load_bureau(ws).today()
-    rel = close_case(ws, report, day)
+    saved = close_case(ws, report, day, commit=not no_commit)
+    settle(saved)
+    rel = saved.paths[0]
     if as_json:
         print_data({"file": rel, "closed": day.isoformat()})
-        return 0
-    out.print(f"[green]已结案[/]（{day}）：{rel}")
+    else:
+        out.print(f"[green]已结案[/]（{day}）：{rel}")
+    tell(saved, as_json)
     return 0

@@ -40,7 +40,7 @@ class GitState:
 
 
 def git_state(ws: Workspace, require_clean: bool, allow_dirty: bool = False,
-              inputs: Mapping[str, bytes] | None = None) -> GitState:
+              inputs: Mapping[str, bytes] | None = None, needed_by: str = "抽取") -> GitState:
     """Check that a commit will be possible and (for draws) that the inputs are committed.
 
     That the ledger itself is HEAD's is checked by :func:`write`, under the write lock: until then another ssj
@@ -50,6 +50,8 @@ def git_state(ws: Workspace, require_clean: bool, allow_dirty: bool = False,
     raw bytes the command read (by default every YAML file HEAD holds under data/ and plans/). A file saved
     with CRLF line ends looks unchanged to ``git status`` (``.gitattributes`` stores it with LF), yet the
     record would hash bytes that no commit holds, and ``verify-ledger`` would fail for ever.
+
+    ``needed_by`` names what the caller makes from them (``抽取``, ``公开材料``): a refusal says what this command needs.
     """
     if not gitops.is_repository(ws.root):
         return GitState(False, None, [])
@@ -59,14 +61,14 @@ def git_state(ws: Workspace, require_clean: bool, allow_dirty: bool = False,
     dirty = gitops.dirty_inputs(ws.root, ignore_prefix=LEDGER_DIR + "/")
     if dirty and require_clean and not allow_dirty:
         raise RuleError(
-            f"数据文件有未提交的修改：{_shown(dirty)}。抽取必须基于已提交的数据（可复核）：请先 git commit；"
-            "确需基于未提交的数据抽取，加 --allow-dirty（记录中会注明）"
+            f"数据文件有未提交的修改：{_shown(dirty)}。{needed_by}必须基于已提交的数据（可复核）：请先 git commit；"
+            "确需如此，加 --allow-dirty（记录中会注明）"
         )
     differing, untracked = _differing_from_head(ws.root, inputs, set(dirty)) if require_clean else ([], [])
     if untracked and not allow_dirty:
         raise RuleError(
-            f"数据文件不在 git 的最新提交中：{_shown(untracked)}（可能被 .gitignore 忽略了）。抽取必须基于已提交的数据"
-            "（可复核）：请 git add -f 后提交；确需照此抽取，加 --allow-dirty（记录中会注明）"
+            f"数据文件不在 git 的最新提交中：{_shown(untracked)}（可能被 .gitignore 忽略了）。{needed_by}必须基于已提交的数据"
+            "（可复核）：请 git add -f 后提交；确需如此，加 --allow-dirty（记录中会注明）"
         )
     if differing and not allow_dirty:
         files = " ".join(_quoted(differing))
@@ -75,15 +77,13 @@ def git_state(ws: Workspace, require_clean: bool, allow_dirty: bool = False,
             "而 git 按 .gitattributes 以 LF 保存它（git status 因此看不出差别），记录中的文件哈希将与任何提交都对不上、"
             f"永远无法核验。恢复已提交的 LF 版本：先运行 git rm --cached {files}，再运行 git checkout HEAD -- {files}"
             "（或删除该文件后运行 git checkout -- 文件名）；如有要保留的修改，请用 LF（Unix）行尾重新保存后再提交。"
-            "确需照此抽取，加 --allow-dirty（记录中会注明）"
+            "确需如此，加 --allow-dirty（记录中会注明）"
         )
     return GitState(True, gitops.head(ws.root), sorted({*dirty, *differing, *untracked}))
 
 
 def _refuse_blockers(ws: Workspace) -> None:
-    blockers = gitops.commit_blockers(ws.root)
-    if blockers:
-        raise SsjError("无法记录：" + "；".join(blockers))
+    gitops.refuse_blockers(ws.root, "记录")
 
 
 def _refuse_uncommitted(ws: Workspace) -> None:

@@ -48,7 +48,7 @@ def perform_publish(
     chosen = [resolve_section(data.sections, s) for s in sections] if sections else list(data.sections)
     if start and end and start > end:
         raise SsjError(f"起始日期 {start} 晚于截止日期 {end}")
-    state = git_state(ws, require_clean=True, allow_dirty=allow_dirty)
+    state = git_state(ws, require_clean=True, allow_dirty=allow_dirty, needed_by="公开材料")
     _refuse_unsound_ledgers(ws)
     index = open_index(ws)
     try:

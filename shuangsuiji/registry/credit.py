@@ -7,9 +7,10 @@ from typing import Any
 
 from shuangsuiji.errors import SsjError
 from shuangsuiji.registry import yamlio
+from shuangsuiji.registry.commits import Saved, save
 from shuangsuiji.registry.loading import Dataset, load_bureau
 from shuangsuiji.registry.models import CreditEntry, CreditFile
-from shuangsuiji.workspace import CREDIT, Workspace, write_atomic
+from shuangsuiji.workspace import CREDIT, Workspace
 
 HEADER = "# 诚信档案（《细则》第二十三条）：黑名单和失信记录。用 ssj credit add / remove 维护。\ncredit: []\n"
 
@@ -23,7 +24,8 @@ def _load(ws: Workspace) -> Any:
     return document
 
 
-def _save(ws: Workspace, document: Any) -> None:
+def _save(ws: Workspace, document: Any, command: str, subject: str, commit: bool) -> Saved:
+    """Validate the whole file, then write and commit it (``ssj credit <command>``)."""
     from pydantic import ValidationError
 
     from shuangsuiji.registry.messages import translate
@@ -33,7 +35,7 @@ def _save(ws: Workspace, document: Any) -> None:
         CreditFile.model_validate(yamlio.load(CREDIT, data))
     except ValidationError as exc:
         raise SsjError(f"{CREDIT}：{translate(exc.errors()[0], CreditFile)}") from None
-    write_atomic(ws.root / CREDIT, data)
+    return save(ws, f"ssj credit {command}", {CREDIT: data}, f"诚信档案：{subject}", commit=commit)
 
 
 def _validated(entry: dict[str, Any]) -> CreditEntry:
@@ -54,7 +56,7 @@ def _refuse_broken_file(data: Dataset) -> None:
 
 
 def add_entry(ws: Workspace, entity: str, kind: str, reason: str, source: str, listed_on: dt.date,
-              until: dt.date | None) -> CreditEntry:
+              until: dt.date | None, commit: bool = True) -> tuple[CreditEntry, Saved]:
     """List a company (黑名单 or 失信记录); it must be in the registry."""
     data = load_bureau(ws)
     _refuse_broken_file(data)
@@ -71,11 +73,11 @@ def add_entry(ws: Workspace, entity: str, kind: str, reason: str, source: str, l
     document = _load(ws)
     items = yamlio.block_list(document, "credit")
     items.append(yamlio.new_mapping(entry.items()))
-    _save(ws, document)
-    return model
+    return model, _save(ws, document, "add", f"{entity} 列入{model.kind}，{model.source}", commit)
 
 
-def remove_entries(ws: Workspace, entity: str, day: dt.date, reason: str, kind: str | None) -> int:
+def remove_entries(ws: Workspace, entity: str, day: dt.date, reason: str, kind: str | None,
+                   commit: bool = True) -> tuple[int, Saved]:
     """Mark the company's entries in force on ``day`` as removed (history is kept, never deleted)."""
     if not reason.strip():
         raise SsjError("请写明移出原因（--reason），如“信用修复”“期满”")
@@ -90,5 +92,4 @@ def remove_entries(ws: Workspace, entity: str, day: dt.date, reason: str, kind: 
             changed += 1
     if not changed:
         raise SsjError(f"单位 {entity} 在 {day} 没有生效中的诚信档案记录")
-    _save(ws, document)
-    return changed
+    return changed, _save(ws, document, "remove", f"{entity} 移出 {changed} 条，{reason.strip()}", commit)

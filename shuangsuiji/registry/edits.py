@@ -2,7 +2,8 @@
 
 Updated records keep their file, position and comments; only the fields a sheet gave are touched.
 New records go to the end of their file. Every changed file is written to a temporary file first and
-only then are they all moved into place, so a failure leaves every file as it was.
+only then are they all moved into place, so a failure leaves every file as it was. An entity file whose
+companies all moved to other files is deleted: a file without entities is an error (``Dataset.hollow``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from shuangsuiji.registry import yamlio
-from shuangsuiji.workspace import write_all_atomic
+from shuangsuiji.registry.commits import write_files
 
 _ENTITY_HEADER = """\
 # 监管对象名录库：{name}（《细则》第六条；由 ssj import 新建）
@@ -92,8 +93,8 @@ class RegistryChanges:
 
     # -- rendering ---------------------------------------------------------------------------------
 
-    def render(self) -> dict[str, bytes]:
-        """The new bytes of every file that changes (UTF-8, LF), by repo-relative path."""
+    def render(self) -> dict[str, bytes | None]:
+        """The new bytes of every file that changes (UTF-8, LF), by repo-relative path; None for a file to delete."""
         documents: dict[str, Any] = {}
         originals: dict[str, bytes] = {}
 
@@ -124,8 +125,11 @@ class RegistryChanges:
             if new and not len(items):  # an empty list is written “[]”: the first item goes through ruamel
                 items.append(self._mapping(new.pop(0)))
             tails[path] = new
-        rendered = {}
+        rendered: dict[str, bytes | None] = {}
         for path, doc in documents.items():
+            if self.key == "entities" and not len(doc[self.key]) and not tails.get(path):
+                rendered[path] = None  # every company moved out: an empty file would be a hollow one
+                continue
             content = yamlio.dump_round_trip(doc) + yamlio.emit_items(tails.get(path, []), self.quote).encode("utf-8")
             if content != originals[path]:
                 rendered[path] = content
@@ -163,6 +167,7 @@ class RegistryChanges:
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def write(self, files: dict[str, bytes]) -> None:
-        """Write every file to a temporary file beside it first, then move them all into place."""
-        write_all_atomic({self.root / path: content for path, content in files.items()})
+    def write(self, files: dict[str, bytes | None]) -> None:
+        """Write every file to a temporary file beside it first, then move them all into place; then delete those
+        left without records."""
+        write_files(self.root, files)

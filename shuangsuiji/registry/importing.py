@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from shuangsuiji.errors import Problem, SsjError
 from shuangsuiji.registry.checks import check_registry
+from shuangsuiji.registry.commits import Saved, conclude, prepare
 from shuangsuiji.registry.edits import Existing, RegistryChanges
 from shuangsuiji.registry.import_columns import (
     KINDS,
@@ -72,6 +73,10 @@ class ImportResult:
     written: bool
     dry_run: bool
     skip_bad: bool
+    #: entity files deleted because every company in them moved to another 行业类别's file
+    deleted: list[str] = field(default_factory=list)
+    #: the written files and their commit (None when nothing was written)
+    saved: Saved | None = None
 
     @property
     def totals(self) -> dict[str, int]:
@@ -104,8 +109,9 @@ def prepare_import(kind_name: str, path: Path, sheet: str | None = None) -> Prep
 
 def import_table(
     ws: Workspace, prepared: Prepared, *, skip_bad: bool = False, dry_run: bool = False, tick: Tick | None = None,
+    commit: bool = True,
 ) -> ImportResult:
-    """Check every row, then merge and write, unless a row is bad (and not skipped) or it is a dry run."""
+    """Check every row, then merge, write and commit, unless a row is bad (and not skipped) or it is a dry run."""
     kind, table = prepared.kind, prepared.table
     with locked(ws.state_dir):
         data = load_bureau(ws)
@@ -124,15 +130,25 @@ def import_table(
         )
         if not dry_run and not failed(result):
             files = changes.render()
-            changes.write(files)
-            result.written = bool(files)
+            if files:
+                committing = prepare(ws, f"ssj import {kind.name}", commit)
+                changes.write(files)
+                result.written, result.deleted = True, sorted(rel for rel, content in files.items() if content is None)
+                result.saved = conclude(ws, committing, sorted(files), _subject(result))
     return result
 
 
+def _subject(result: ImportResult) -> str:
+    """The commit message's words: what was imported from which file, and how much changed."""
+    noun = KINDS[result.kind].noun
+    t = result.totals
+    return f"导入{noun}：{result.source}，新增 {t['added']}、更新 {t['updated']}"
+
+
 def import_file(ws: Workspace, kind_name: str, path: Path, *, sheet: str | None = None, skip_bad: bool = False,
-                dry_run: bool = False) -> ImportResult:
+                dry_run: bool = False, commit: bool = True) -> ImportResult:
     """Import ``path`` into the registry of ``kind_name`` (``entities`` or ``inspectors``)."""
-    return import_table(ws, prepare_import(kind_name, path, sheet), skip_bad=skip_bad, dry_run=dry_run)
+    return import_table(ws, prepare_import(kind_name, path, sheet), skip_bad=skip_bad, dry_run=dry_run, commit=commit)
 
 
 def failed(result: ImportResult) -> bool:

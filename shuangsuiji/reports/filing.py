@@ -16,6 +16,7 @@ from shuangsuiji.core.rederive import selected_ids
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.addresses import locate
 from shuangsuiji.ledger.queries import open_index
+from shuangsuiji.registry.commits import Saved, save
 from shuangsuiji.registry.loading import Dataset, load_bureau
 from shuangsuiji.registry.models import Report
 from shuangsuiji.workspace import EVIDENCE_DIR, REPORTS_DIR, Workspace
@@ -55,17 +56,16 @@ def drawn_check(ws: Workspace, data: Dataset, draw_address: str, entity: str) ->
     return DrawnCheck(found.section.id, found.record["seq"], found.record, entity, team, found.label)
 
 
-def new_report(ws: Workspace, draw_address: str, entity: str) -> Path:
-    """Write a report file prefilled from the draw (team, 执法证号, checklist contents); refuse to overwrite."""
+def new_report(ws: Workspace, draw_address: str, entity: str, commit: bool = True) -> Saved:
+    """Write (and commit) a report file prefilled from the draw (team, 执法证号, checklist contents); refuse to
+    overwrite."""
     data = load_bureau(ws)
     check = drawn_check(ws, data, draw_address, entity.strip())
     rel = report_path(check.section_id, check.seq, check.entity)
-    target = ws.root / rel
-    if target.exists():
+    if (ws.root / rel).exists():
         raise SsjError(f"检查报告已存在：{rel}（直接编辑该文件即可）")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_template(data, check), encoding="utf-8", newline="\n")
-    return target
+    content = _template(data, check).encode("utf-8")
+    return save(ws, "ssj report new", {rel: content}, f"检查报告：{check.label} {check.entity}", commit=commit)
 
 
 def _q(value: str) -> str:
@@ -133,22 +133,30 @@ def _edit(ws: Workspace, report_file: Path) -> tuple[str, Any]:
     return rel, yamlio.load_round_trip(rel, target.read_bytes())
 
 
-def _save(ws: Workspace, rel: str, document: Any, before_write: Any = None) -> None:
-    """Validate, then (``before_write``, e.g. copying evidence, and) write: a refused edit changes nothing."""
+@dataclass(frozen=True)
+class _Edit:
+    """What an edit of a report is, for its commit: ``ssj report <command>`` and what it did (``整改复查``)."""
+
+    command: str
+    what: str
+    commit: bool
+
+
+def _save(ws: Workspace, rel: str, document: Any, edit: _Edit, detail: str = "",
+          before_write: Any = None) -> Saved:
+    """Validate, then (``before_write``, e.g. copying evidence, and) write and commit: a refused edit changes nothing."""
     from pydantic import ValidationError
 
     from shuangsuiji.registry import yamlio
     from shuangsuiji.registry.messages import translate
-    from shuangsuiji.workspace import write_atomic
 
     data = yamlio.dump_round_trip(document)
     try:
         Report.model_validate(yamlio.load(rel, data))
     except ValidationError as exc:
         raise SsjError(f"{rel}：{translate(exc.errors()[0], Report)}") from None
-    if before_write is not None:
-        before_write()
-    write_atomic(ws.root / rel, data)
+    subject = f"{edit.what}：{document.get('draw')} {document.get('entity')}{detail}"
+    return save(ws, f"ssj report {edit.command}", {rel: data}, subject, commit=edit.commit, before_write=before_write)
 
 
 @dataclass(frozen=True)
@@ -165,7 +173,7 @@ class ReviewRequest:
     amend: bool = False
 
 
-def record_review(ws: Workspace, report_file: Path, review: ReviewRequest) -> str:
+def record_review(ws: Workspace, report_file: Path, review: ReviewRequest, commit: bool = True) -> Saved:
     """Write the central review (集中审理, 第二十条) into a report with a major violation: 会签 by the sections
     concerned, with the decision's 文号, signed by a 局领导 in office on its date; refuses anything else."""
     from shuangsuiji.registry.lookup import resolve_section
@@ -190,12 +198,13 @@ def record_review(ws: Workspace, report_file: Path, review: ReviewRequest) -> st
     if problems:
         raise RuleError("集中审理不符合第二十条：" + "；".join(message for _, message in problems))
     document["review"] = entry
-    _save(ws, rel, document)
-    return rel
+    return _save(ws, rel, document, _Edit("review", "更正集中审理" if review.amend else "集中审理", commit))
 
 
-def add_evidence(ws: Workspace, report_file: Path, source: Path, note: str | None) -> tuple[str, str]:
-    """Copy an evidence file into ``data/evidence/…`` (unless it is there already) and pin its SHA-256."""
+def add_evidence(ws: Workspace, report_file: Path, source: Path, note: str | None,
+                 commit: bool = True) -> tuple[str, str, Saved]:
+    """Copy an evidence file into ``data/evidence/…`` (unless it is there already) and pin its SHA-256; the report
+    and the evidence file are committed together."""
     import shutil
 
     rel, document = _edit(ws, report_file)
@@ -213,10 +222,11 @@ def add_evidence(ws: Workspace, report_file: Path, source: Path, note: str | Non
                            "请把新文件改名后再添加")
     stored = target.relative_to(root).as_posix()
 
-    def copy() -> None:
+    def copy() -> list[str]:
         if target != resolved and not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(resolved, target)
+        return [stored]
 
     entry: dict[str, Any] = {"path": stored, "sha256": digest}
     if note:
@@ -224,12 +234,12 @@ def add_evidence(ws: Workspace, report_file: Path, source: Path, note: str | Non
     evidence = document.get("evidence") or []
     evidence.append(entry)
     document["evidence"] = evidence
-    _save(ws, rel, document, copy)
-    return stored, digest
+    saved = _save(ws, rel, document, _Edit("evidence", "证据材料", commit), f" {source.name}", copy)
+    return stored, digest, saved
 
 
 def record_recheck(ws: Workspace, report_file: Path, day: dt.date, outcome: str, document: str | None,
-                   note: str | None) -> str:
+                   note: str | None, commit: bool = True) -> Saved:
     """Add a 整改复查 to a report with a 责令限期整改 order; refuses what the follow-up rules refuse."""
     from shuangsuiji.registry.models.report import Recheck
     from shuangsuiji.reports.followup import follow_up_problems
@@ -245,11 +255,10 @@ def record_recheck(ws: Workspace, report_file: Path, day: dt.date, outcome: str,
     rechecks.append(entry)
     document_yaml["rechecks"] = rechecks
     _refuse_follow_up(ws, rel, document_yaml, follow_up_problems)
-    _save(ws, rel, document_yaml)
-    return rel
+    return _save(ws, rel, document_yaml, _Edit("recheck", "整改复查", commit), f" {day} {outcome}")
 
 
-def close_case(ws: Workspace, report_file: Path, day: dt.date) -> str:
+def close_case(ws: Workspace, report_file: Path, day: dt.date, commit: bool = True) -> Saved:
     """Close the case of a report (结案) once every 整改 order has its 复查 and nothing else is open."""
     from shuangsuiji.reports.followup import closing_problems
 
@@ -258,8 +267,7 @@ def close_case(ws: Workspace, report_file: Path, day: dt.date) -> str:
         raise RuleError(f"{rel} 已于 {document_yaml['closed']} 结案")
     document_yaml["closed"] = day
     _refuse_follow_up(ws, rel, document_yaml, lambda data, report, today: closing_problems(report, report.closed, today))
-    _save(ws, rel, document_yaml)
-    return rel
+    return _save(ws, rel, document_yaml, _Edit("close", "结案", commit), f" {day}")
 
 
 def _refuse_follow_up(ws: Workspace, rel: str, document_yaml: Any, rules: Any) -> None:

@@ -447,6 +447,7 @@ def test_json_report(bureau: Path, ssj: Ssj, tmp_path: Path) -> None:
     assert json.loads(result.out) == {
         "kind": "entities", "file": "名录.csv", "sheet": None, "encoding": "UTF-8", "ok": True, "written": True,
         "dry_run": False, "ignored_columns": ["序号"], "added": 1, "updated": 0, "unchanged": 0, "skipped": 1,
+        "deleted": [],
         "files": [{"file": "data/entities/危险化学品.yaml", "added": 1, "updated": 0, "unchanged": 0, "moved_out": 0}],
         "errors": [{"row": 3, "message": "risk（风险等级）的值“F”不允许，可选：A、B、C、D"}],
     }
