@@ -8,17 +8,22 @@ import io
 import json
 import shutil
 import zipfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from shuangsuiji.core.platform import PLATFORM_COLUMNS, PLATFORM_CSV, PLATFORM_XLSX, platform_csv_row
 from shuangsuiji.core.results import HEADINGS, csv_row, result_row
 from shuangsuiji.publish.page import index_page
+from shuangsuiji.publish.platform import platform_mapping, platform_table, sheet_name
 from shuangsuiji.publish.selection import Disclosure
 
 FILES = [
     ("index.html", "公示网页"), ("results.csv", "抽查结果（CSV，Excel 可直接打开）"), ("results.xlsx", "抽查结果（Excel）"),
-    ("results.json", "抽查结果、抽取摘要和黑名单（JSON）"), ("checklist.json", "随机抽查事项清单"),
+    ("results.json", "抽查结果、抽取摘要和黑名单（JSON）"),
+    (PLATFORM_XLSX, "公示系统格式的抽查结果（Excel，可导入省级平台）"), (PLATFORM_CSV, "公示系统格式的抽查结果（CSV）"),
+    (PLATFORM_COLUMNS, "公示系统格式所用的列映射（verify.py 据此从 results.json 重算每一格）"), ("checklist.json", "随机抽查事项清单"),
     ("plan.json", "年度检查计划"), ("verify.py", "独立核验程序（只需 Python 标准库）"),
     ("ledger/", "本局全部台账（每个科室和局台账，所有年份，含作废、公告和名单文件）"), ("heads.json", "生成时每本台账的最后一条记录"),
     ("manifest.json", "全部文件的 SHA-256 清单"),
@@ -26,12 +31,19 @@ FILES = [
 
 
 def write_bundle(folder: Path, disclosure: Disclosure, ledger_root: Path, heads: dict[str, Any]) -> str:
-    """Write every file into ``folder`` (which must not exist); returns the SHA-256 of manifest.json."""
+    """Write every file into ``folder`` (which must not exist); returns the SHA-256 of manifest.json.
+
+    The platform mapping is read first: a bad ``data/platform.yaml`` is refused before anything is written."""
+    mapping = platform_mapping(ledger_root.parents[1])  # ledger_root is <repository>/data/ledger
+    platform = platform_table(mapping, disclosure.results, disclosure.bureau)
     folder.mkdir(parents=True)
     rows = [result_row(r) for r in disclosure.results]
     _write(folder / "index.html", index_page(disclosure, FILES).encode("utf-8"))
-    _write(folder / "results.csv", _csv(rows))
-    _write(folder / "results.xlsx", _xlsx(rows))
+    _write(folder / "results.csv", _csv([HEADINGS, *rows], csv_row))
+    _write(folder / "results.xlsx", _xlsx([HEADINGS, *rows], "抽查结果"))
+    _write(folder / PLATFORM_COLUMNS, _json(mapping.as_json()))
+    _write(folder / PLATFORM_CSV, _csv(platform, platform_csv_row))
+    _write(folder / PLATFORM_XLSX, _xlsx(platform, sheet_name(mapping)))
     _write(folder / "results.json", _json({
         "bureau": disclosure.bureau, "generated": disclosure.generated,
         "sections": [s.name for s in disclosure.selection.sections],
@@ -94,26 +106,26 @@ def _iso(day: Any) -> str | None:
     return day.isoformat() if day else None
 
 
-def _csv(rows: list[list[str]]) -> bytes:
+def _csv(rows: list[list[str]], cells: Callable[[list[str]], list[str]]) -> bytes:
+    """The table (headings first) as CSV; ``cells`` writes the codes so that Excel keeps them as text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADINGS)
-    writer.writerows([csv_row(row) for row in rows])
+    writer.writerows([cells(row) for row in rows])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
-def _xlsx(rows: list[list[str]]) -> bytes:
+def _xlsx(rows: list[list[str]], title: str) -> bytes:
+    """The table (headings first, in bold) as one worksheet of text cells."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "抽查结果"
-    sheet.append(HEADINGS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    sheet.title = title
     for row in rows:
         sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     for column in sheet.columns:
         for cell in column:
             cell.number_format = "@"  # text: 18-digit codes must never become numbers

@@ -11,13 +11,14 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from stdnum.cn import uscc
 
 from shuangsuiji.errors import SsjError
 from shuangsuiji.registry.lookup import resolve_section
+from shuangsuiji.registry.mapping import ColumnMapping, MappedColumn
 from shuangsuiji.registry.models import Entity, Inspector, Section
 from shuangsuiji.registry.tables import is_blank
 
@@ -265,3 +266,54 @@ INSPECTORS = Kind(
 )
 
 KINDS = {kind.name: kind for kind in (ENTITIES, INSPECTORS)}
+
+
+# -- a platform's export, through a column mapping (SPEC §9) ---------------------------------------------
+
+
+def mapping_check(kind: Kind) -> Callable[[MappedColumn], list[tuple[str, str]]]:
+    """What a column of an import mapping may say: a field of ``kind`` under the file's heading, or a fixed value
+    for a column ssj knows by name; a format has nothing to fill in on the way in."""
+    fields = {column.field for column in kind.columns}
+    names = {normalize_header(name) for column in kind.columns for name in column.names}
+
+    def check(column: MappedColumn) -> list[tuple[str, str]]:
+        if column.format is not None:
+            return [("format", "导入时不能用 format：请用 field 指明这一列是哪个字段")]
+        if column.field is not None and column.field not in fields:
+            return [("field", f"{kind.noun}没有字段“{column.field}”：可用 {'、'.join(c.field for c in kind.columns)}")]
+        if column.value is not None and normalize_header(column.heading) not in names:
+            return [("heading", f"固定值的列名“{column.heading}”不是 ssj 认识的列名：可用 {kind.accepted()}")]
+        return []
+
+    return check
+
+
+def mapped_kind(kind: Kind, mapping: ColumnMapping) -> Kind:
+    """``kind`` as a platform's export names it: a mapped field answers to the mapping's heading only (so the file's
+    column of ssj's own name for it is not read twice), its cells turned into ssj's words through ``values`` first."""
+    mapped = {c.field: c for c in mapping.columns if c.field is not None}
+    headings = {normalize_header(c.heading) for c in mapped.values()}
+    columns = []
+    for column in kind.columns:
+        given = mapped.get(column.field)
+        if given is not None:
+            columns.append(replace(column, names=(given.heading,), convert=_translated(column.convert, given.values)))
+        else:
+            names = tuple(n for n in column.names if normalize_header(n) not in headings)
+            columns.append(replace(column, names=names or column.names))
+    return replace(kind, columns=tuple(columns))
+
+
+def _translated(convert: Convert, values: dict[str, str]) -> Convert:
+    if not values:
+        return convert
+
+    def read(value: Any, sections: list[Section]) -> Any:
+        try:
+            key = text(value)
+        except CellError:  # a cell that cannot be read: the column's own reader says why
+            return convert(value, sections)
+        return convert(value if key is None else values.get(key, value), sections)
+
+    return read
