@@ -15,5 +15,6 @@ from shuangsuiji.cli import (  # noqa: F401
     plan,
     publish,
     report,
+    stats,
     todo,
 )

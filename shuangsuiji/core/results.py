@@ -14,6 +14,65 @@ def _review(result: dict, key: str) -> str:
     return str(review.get(key) or "")
 
 
+#: the 后续处置 that orders a 整改 (its deadline is ``rectification_deadline``) and waits for a 复查
+ORDER = "责令限期整改"
+#: the 复查 outcome that ends a 整改 order
+PASSED = "已整改"
+
+
+def _items(value) -> list:
+    """A list field of a published result; anything else (a tampered results.json) reads as none."""
+    return value if isinstance(value, list) else []
+
+
+def _rechecks(result: dict) -> list:
+    return [r for r in _items(result.get("rechecks")) if isinstance(r, dict)]
+
+
+def follow_up_text(result: dict) -> str:
+    """后续处置 in words: ``责令限期整改（期限 2026-12-15）；移送（汝州市公安局）``; empty when none was written."""
+    words = []
+    for kind in _items(result.get("follow_up")):
+        if kind == ORDER and result.get("rectification_deadline"):
+            words.append(f"{kind}（期限 {result['rectification_deadline']}）")
+        elif kind in ("移送", "抄告") and result.get("follow_up_to"):
+            words.append(f"{kind}（{result['follow_up_to']}）")
+        else:
+            words.append(str(kind))
+    return "；".join(words)
+
+
+def rechecks_text(result: dict) -> str:
+    """整改复查 in words: ``2026-12-16 已整改（汝应急复查〔2026〕三股-001）``, one per 复查, in order."""
+    return "；".join(f"{r.get('date')} {r.get('outcome')}" + (f"（{r['document']}）" if r.get("document") else "")
+                    for r in _rechecks(result))
+
+
+def has_order(result: dict) -> bool:
+    """A 责令限期整改 order among the result's 后续处置."""
+    return ORDER in _items(result.get("follow_up"))
+
+
+def order_met(result: dict) -> bool:
+    """A 复查 found the 整改 order met (``已整改``)."""
+    return any(r.get("outcome") == PASSED for r in _rechecks(result))
+
+
+def closure(results: list) -> tuple:
+    """(整改 orders a 复查 found met, all 整改 orders): the 整改 closure rate of the page and of ``ssj stats``."""
+    orders = [r for r in results if has_order(r)]
+    return sum(1 for r in orders if order_met(r)), len(orders)
+
+
+def closure_text(result: dict) -> str:
+    """Whether the case is closed: ``已结案（2026-12-20）``, ``未结案（待整改复查）`` or ``未结案``."""
+    if result.get("closed"):
+        return f"已结案（{result['closed']}）"
+    if has_order(result) and not order_met(result):
+        return "未结案（待整改复查）"
+    return "未结案"
+
+
 #: (heading, value of one result) of every column of results.csv / results.xlsx, in order
 COLUMNS = (
     ("检查时间", lambda r: _join(r.get("check_dates"), "、")),
@@ -32,6 +91,9 @@ COLUMNS = (
     ("整改期限", lambda r: r.get("rectification_deadline") or ""),
     ("集中审理意见", lambda r: _review(r, "decision")),
     ("处罚决定", lambda r: _review(r, "penalty")),
+    ("后续处置", follow_up_text),
+    ("整改复查", rechecks_text),
+    ("结案情况", closure_text),
     ("检查人员", lambda r: _join([f"{p.get('name')}（{p.get('cert_no')}）" for p in r.get("inspectors", [])], "、")),
     ("抽取记录", lambda r: r.get("draw", "")),
     ("抽取公平性", lambda r: r.get("fairness_text", "")),
@@ -49,12 +111,18 @@ def result_row(result: dict) -> list:
 def page_cells(result: dict) -> list:
     """One result as the cells of the page's results table: each cell a list of its lines."""
     handling = [result.get("handling", "")]
-    if result.get("rectification_deadline"):
+    follow_up = follow_up_text(result)
+    if follow_up:
+        handling.append(f"后续处置：{follow_up}")
+    if result.get("rectification_deadline") and not has_order(result):
         handling.append(f"整改期限：{result['rectification_deadline']}")
     if result.get("review"):
         handling.append(f"集中审理（{_review(result, 'date')}）：{_review(result, 'decision')}")
         if _review(result, "penalty"):
             handling.append(f"处罚决定：{_review(result, 'penalty')}")
+    if rechecks_text(result):
+        handling.append(f"整改复查：{rechecks_text(result)}")
+    handling.append(f"结案情况：{closure_text(result)}")
     return [
         [_join(result.get("check_dates"), "、")],
         [result.get("checklist_name", ""), f"（{result.get('method', '')}检查）"],

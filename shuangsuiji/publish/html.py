@@ -19,6 +19,8 @@ th { background: #f3e9e9; }
 .mono { font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: .85em; }
 .sign { display: flex; gap: 2em; margin-top: 2.5em; } .sign div { flex: 1; border-top: 1px solid #333; padding-top: 4px; }
 .wrap { overflow-x: auto; }
+.figure { max-width: 760px; margin: .8em 0; } .figure svg { display: block; height: auto; }
+.figure svg text { fill: #111; } .figure svg .chart-note { font-weight: bold; }
 @media (max-width: 640px) {
   body { padding: 6px; }
   table.cards thead { display: none; }
@@ -28,6 +30,8 @@ th { background: #f3e9e9; }
 }
 @media (min-width: 641px) { td[data-label="检查时间"], td[data-label="抽取记录"] { white-space: nowrap; } }
 @media print { body { max-width: none; padding: 0; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; }
+               .figure { page-break-inside: avoid; break-inside: avoid; -webkit-print-color-adjust: exact;
+                         print-color-adjust: exact; }
                .noprint { display: none; } a { color: inherit; text-decoration: none; } }
 """
 

@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import Any, get_args
 
-from shuangsuiji.core.results import PAGE_HEADINGS, page_cells
+from shuangsuiji.core.results import PAGE_HEADINGS, closure, page_cells
 from shuangsuiji.core.words import FAIRNESS_SHORT
+from shuangsuiji.publish import charts
 from shuangsuiji.publish.html import page, table
 from shuangsuiji.publish.selection import Disclosure
-
-
-def bar_chart(title: str, rows: list[tuple[str, list[tuple[str, int, str]]]]) -> str:
-    """Inline SVG horizontal bars: each row has a label and one or more (name, value, colour) bars."""
-    values = [v for _, bars in rows for _, v, _ in bars] or [0]
-    top = max(values) or 1
-    row_height = 20 * max((len(b) for _, b in rows), default=1) + 22
-    height = 30 + row_height * len(rows)
-    parts = [f'<svg viewBox="0 0 460 {height}" width="100%" style="max-width:720px" role="img" '
-             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" font-size="13">',
-             f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>']
-    y = 30
-    for label, bars in rows:
-        parts.append(f'<text x="0" y="{y + 13}" font-weight="bold">{escape(label)}</text>')
-        for n, (name, value, colour) in enumerate(bars):
-            width = round(250 * value / top)
-            by = y + 18 + n * 20
-            parts.append(f'<rect x="0" y="{by}" width="{max(width, 1)}" height="15" fill="{colour}"/>')
-            parts.append(f'<text x="{6 + width}" y="{by + 12}">{escape(name)} {value}</text>')
-        y += row_height
-    parts.append("</svg>")
-    return "".join(parts)
+from shuangsuiji.registry.models.report import FollowUpKind
 
 
 def index_page(d: Disclosure, files: list[tuple[str, str]]) -> str:
@@ -63,13 +43,11 @@ def _period(d: Disclosure) -> str:
 
 
 def _charts(d: Disclosure) -> str:
-    plan_rows = [(r["section"], [("计划抽取次数", r["planned_draws"], "#c9a0a0"), ("已抽取次数", r["draws"], "#b22222"),
-                                 ("已抽中单位", r["drawn"], "#e08040"), ("已公示结果", r["checked"], "#2e7d32")])
-                 for r in d.per_section]
-    counts = d.result_counts()
-    result_rows = [(name, [("", counts.get(name, 0), "#1565c0")]) for name in d.categories]
-    return (f"<div>{bar_chart(f'各科室 {d.year} 年度抽查进度（截至 {d.generated[:10]}）', plan_rows)}</div>"
-            f"<div>{bar_chart('检查结果分布', result_rows)}</div>")
+    """Progress against the plan (draws and companies, each on its own scale), then results and follow-ups."""
+    progress = charts.progress_figure(d.per_section, d.year, d.generated[:10])
+    outcomes = charts.outcome_figure(d.categories, dict(d.result_counts()), list(get_args(FollowUpKind)),
+                                     dict(d.follow_up_counts()), closure(d.results))
+    return "\n".join(f"<div class=\"figure\">{charts.render(f)}</div>" for f in (progress, outcomes))
 
 
 def _results(d: Disclosure) -> str:

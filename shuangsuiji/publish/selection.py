@@ -72,6 +72,10 @@ class Disclosure:
     def result_counts(self) -> Counter[str]:
         return Counter(r["result"] for r in self.results)
 
+    def follow_up_counts(self) -> Counter[str]:
+        """How many published results name each 后续处置."""
+        return Counter(kind for r in self.results for kind in r["follow_up"])
+
 
 def collect(data: Dataset, selection: Selection, now: dt.datetime, index: Index) -> Disclosure:
     """Gather every finished, publishable result in the selection and the draws behind them."""
@@ -137,6 +141,9 @@ def _result(data: Dataset, report: Report, record: dict[str, Any], section: Sect
         "findings": fields["findings"] or "", "result": fields["result"] or "", "handling": fields["handling"] or "",
         "suggestions": fields["suggestions"] or "", "rectification_deadline": fields["rectification_deadline"],
         "major_violation": fields["major_violation"], "review": fields["review"],
+        # 后续处置 to closure (SPEC §9), public fields only: a 复查's note and the evidence stay in the repository
+        "follow_up": fields["follow_up"], "follow_up_to": fields["follow_up_to"], "rechecks": fields["rechecks"],
+        "materials": fields["materials"], "closed": fields["closed"],
         "fairness": record["fairness"], "fairness_text": FAIRNESS_SHORT[record["fairness"]],
     }
 
@@ -226,5 +233,6 @@ def _per_section(data: Dataset, index: Index, sections: list[Section], disclosur
                  and r["date"].startswith(f"{year}-")]
         rows.append({"section": section.name, "planned_draws": planned, "draws": len(draws),
                      "drawn": sum(len(r["assignments"]) for r in draws),
-                     "checked": sum(1 for r in disclosure.results if r["section"] == section.name)})
+                     "checked": sum(1 for r in disclosure.results
+                                    if r["section"] == section.name and r["draw_date"].startswith(f"{year}-"))})
     return rows

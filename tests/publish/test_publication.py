@@ -41,7 +41,7 @@ SANGU_VOID = "抽取时选错了计划事项的范围"
 BLACKLISTED = "914104821733149136"  # 汝州市协昌涂料有限公司, listed by the scenario (no expiry)
 #: the files of every bundle besides the ledgers (SPEC §6)
 FIXED_FILES = {"index.html", "results.csv", "results.xlsx", "results.json", "checklist.json", "plan.json", "heads.json",
-               "verify.py", "manifest.json"}
+               "verify.py", "manifest.json", "platform/columns.json", "platform/公示结果.csv", "platform/公示结果.xlsx"}
 #: every ledger of the scenario's bureau: the bureau's own, and each section that drew (三股 never publishes a result)
 LEDGERS = ("bureau", "ergu", "sangu", "yigu")
 
@@ -146,8 +146,9 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, frozen_clock) -> dict:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "示例数据（私有字段已替换为标记）")
     ok(root, "credit", "add", BLACKLISTED, "--reason", "拒不配合监督检查", "--source", "汝应急罚〔2026〕40号",
-       "--date", "2026-01-05")
-    git(root, "commit", "-q", "-am", "列入黑名单")
+       "--date", "2026-01-05")  # committed by ssj itself, nothing else
+    assert git(root, "log", "-1", "--format=%s").strip() == (
+        f"诚信档案：{BLACKLISTED} 列入黑名单，汝应急罚〔2026〕40号（ssj credit add）")
 
     ok(root, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "42", *DAY)  # 二股-0, operator
     ok(root, "void", "二股-0", "--reason", "抽取时误用了未更新的名录")  # 二股-1
@@ -1105,6 +1106,7 @@ def test_index_page_is_static_and_self_contained(published):
     urls = re.findall(r"(?:https?:)?//[^\s\"'<>)]+", raw)
     assert set(urls) == {"http://www.w3.org/2000/svg"}  # only the SVG namespace, which is never fetched
     assert [href for tag, attrs in page.tags if tag == "a" for href in [attrs.get("href")]] == [
-        "index.html", "results.csv", "results.xlsx", "results.json", "checklist.json", "plan.json", "verify.py",
+        "index.html", "results.csv", "results.xlsx", "results.json", "platform/公示结果.xlsx", "platform/公示结果.csv",
+        "platform/columns.json", "checklist.json", "plan.json", "verify.py",
         "ledger/", "heads.json", "manifest.json"]
     assert raw.count("<svg") == 2  # companies per section against the plan, and the results
