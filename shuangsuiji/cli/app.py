@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from shuangsuiji.cli import chinese
 
 if TYPE_CHECKING:
     from shuangsuiji.workspace import Workspace
@@ -23,6 +25,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
+chinese.install()  # Typer's and Click's own words in Chinese, before any command is built or run
 
 JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出，供脚本使用")]
 
@@ -34,46 +37,6 @@ def workspace() -> Workspace:
     from shuangsuiji.workspace import Workspace
 
     return Workspace.find(_repo[0])
-
-
-def chinese_help_panels() -> None:
-    """Chinese titles for Typer's help panels (imported only when help is shown: it costs ~0.1 s)."""
-    import typer.rich_utils as panels
-
-    panels.OPTIONS_PANEL_TITLE = "选项"
-    panels.COMMANDS_PANEL_TITLE = "命令"
-    panels.ARGUMENTS_PANEL_TITLE = "参数"
-    panels.ERRORS_PANEL_TITLE = "错误"
-    panels.REQUIRED_LONG_STRING = "[必填]"
-    panels.DEFAULT_STRING = "[默认：{}]"
-    panels.ABORTED_TEXT = "已中止。"
-    _chinese_help_option()
-
-
-def _chinese_help_option() -> None:
-    """“显示本帮助并退出” for ``--help`` itself; Typer hard-codes the English text in a private module, so
-    a Typer without that module simply keeps the English line."""
-    try:
-        import typer._click.decorators as decorators
-    except ImportError:
-        return
-    original = getattr(decorators, "help_option", None)
-    if original is None or getattr(original, "chinese", False):
-        return
-
-    def help_option(param_decls: list[str]) -> Any:
-        decorate = original(param_decls)
-
-        def apply(command: Any) -> Any:
-            result = decorate(command)
-            command.params[-1].help = "显示本帮助并退出。"
-            return result
-
-        return apply
-
-    setattr(help_option, "chinese", True)  # noqa: B010  (marks the wrapper so it is installed once)
-    decorators.help_option = help_option
-
 
 
 @app.callback()

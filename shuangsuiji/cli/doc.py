@@ -13,16 +13,17 @@ from shuangsuiji.cli.output import finish
 
 @app.command("doc")
 def doc_command(
-    kind: Annotated[str, typer.Argument(help="文书种类（中文名或英文简称，见上）", show_default=False)],
-    draw: Annotated[str, typer.Argument(help="抽取记录编号，如 二股-3", show_default=False)],
-    entity: Annotated[str, typer.Argument(help="被抽中单位的统一社会信用代码", show_default=False)],
+    kind: Annotated[str, typer.Argument(metavar="种类", help="文书种类（中文名或英文简称，见上）", show_default=False)],
+    draw: Annotated[str, typer.Argument(metavar="抽取记录", help="抽取记录编号，如 二股-3", show_default=False)],
+    entity: Annotated[str, typer.Argument(metavar="单位", help="被抽中单位的统一社会信用代码", show_default=False)],
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="文书文件，默认“文书编号.html”；不覆盖已有文件", show_default=False)] = None,
     operator: Annotated[str | None, typer.Option("--operator", help="开具人（默认：git 用户名）", show_default=False)] = None,
     as_json: JsonOption = False,
 ) -> int:
-    """开具抽查文书：按 data/bureau.yaml 的编号规则取下一个文书编号，登记到科室台账（编号永不重复使用）并提交 git，
-    再写出可打印的 A4 文书（HTML，含检查组、执法证号、被检查单位、抽查事项和可扫码核对的二维码）。
+    """开具抽查文书：取下一个文书编号，登记到科室台账并提交 git，再写出可打印的 A4 文书（HTML）。
+
+    文书编号按 data/bureau.yaml 的编号规则，永不重复使用；文书含检查组、执法证号、被检查单位、抽查事项和可扫码核对的二维码。
 
     文书种类：检查通知书（notice）、现场检查记录（record）、责令限期整改指令书（order）、整改复查意见书（recheck）。
 

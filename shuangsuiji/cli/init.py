@@ -13,7 +13,7 @@ from shuangsuiji.cli.output import print_data
 
 @app.command("init")
 def init_command(
-    directory: Annotated[Path, typer.Argument(help="新数据仓库的目录（不存在或为空）", show_default=False)],
+    directory: Annotated[Path, typer.Argument(metavar="目录", help="新数据仓库的目录（不存在或为空）", show_default=False)],
     name: Annotated[str | None, typer.Option("--name", help="单位名称，如 某某县应急管理局", show_default=False)] = None,
     region: Annotated[str | None, typer.Option("--region", help="行政区划，如 河南省某某县", show_default=False)] = None,
     year: Annotated[int | None, typer.Option("--year", help="第一份年度计划的年份（默认今年）", show_default=False)] = None,

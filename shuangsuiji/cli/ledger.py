@@ -16,7 +16,7 @@ from shuangsuiji.cli.app import JsonOption, app, workspace
 from shuangsuiji.cli.output import finish, print_data
 
 Operator = Annotated[str | None, typer.Option("--operator", help="操作人（默认：git 用户名）", show_default=False)]
-DrawAddress = Annotated[str, typer.Argument(help="记录编号，如 二股-3", show_default=False)]
+DrawAddress = Annotated[str, typer.Argument(metavar="记录", help="记录编号，如 二股-3", show_default=False)]
 
 
 @app.command("void")
@@ -127,7 +127,7 @@ def _brief(record: dict[str, Any]) -> dict[str, Any]:
 
 @app.command("show")
 def show_command(
-    record: Annotated[str, typer.Argument(help="记录编号，如 二股-3", show_default=False)],
+    record: Annotated[str, typer.Argument(metavar="记录", help="记录编号，如 二股-3", show_default=False)],
     html: Annotated[Path | None, typer.Option(
         "--html", help="另存为可打印的 HTML：抽取记录生成《抽取记录表》，抽取公告生成《抽取公告》，供公示和纸质归档签字",
         show_default=False)] = None,

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from shuangsuiji.cli import commands  # noqa: F401  (registers every command on the app)
-from shuangsuiji.cli.app import app, chinese_help_panels
+from shuangsuiji.cli.app import app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,9 +15,6 @@ def main(argv: list[str] | None = None) -> int:
     from shuangsuiji.core.draw import Refused
     from shuangsuiji.errors import SsjError
 
-    arguments = sys.argv[1:] if argv is None else argv
-    if not arguments or "--help" in arguments or "-h" in arguments:
-        chinese_help_panels()
     try:
         result = app(args=argv, prog_name="ssj", standalone_mode=False)
     except SsjError as exc:
@@ -73,41 +70,11 @@ def _usage_error(exc: Exception) -> int:
         return 0
     ctx = getattr(exc, "ctx", None)
     command = ctx.command_path if ctx is not None else "ssj"
-    message = _translate(text).rstrip()
-    message = message[:-1] + "。" if message.endswith(".") else message
+    message = text.rstrip().removesuffix(".")  # Click's and Typer's words are Chinese at their source (cli/chinese.py)
+    message = message if message.endswith(("。", "？", "！")) else message + "。"
     err.print(f"用法错误：{message}", style="bold red", markup=False)
     err.print(f"运行“{command} --help”查看用法。", markup=False)
     return int(getattr(exc, "exit_code", 2))
-
-
-_PHRASES = {
-    "No such option": "没有这个选项",
-    "No such command": "没有这个命令",
-    "Missing option": "缺少选项",
-    "Missing argument": "缺少参数",
-    "Got unexpected extra argument": "多余的参数",
-    "Got unexpected extra arguments": "多余的参数",
-    "Got unexpected extra argument(s)": "多余的参数",
-    "Invalid value for": "取值无效：",
-    "requires an argument": "需要一个值",
-    "Option": "选项",
-    "Did you mean": "你是不是想用",
-    "is not a valid": "不是有效的",
-    "is not one of": "不是以下之一：",
-    "does not exist": "不存在",
-    "Input should be a valid integer, unable to parse string as an integer": "应为整数",
-    "Input should be greater than or equal to": "应不小于",
-    "Input should be less than or equal to": "应不大于",
-    "Input should be greater than": "应大于",
-    "Input should be less than": "应小于",
-    "Possible options:": "可用的选项：",
-}
-
-
-def _translate(message: str) -> str:
-    for english, chinese in sorted(_PHRASES.items(), key=lambda kv: -len(kv[0])):
-        message = message.replace(english, chinese)
-    return message
 
 
 def run() -> None:

@@ -23,12 +23,17 @@ ARGPARSE_WORDS = {
     "expected at least one argument": "后面至少跟一个值",
     "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s %(message)s",
     "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "无效的取值 %(value)r（可选：%(choices)s）",
-    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": "的取值 %(value)r 无效（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "的取值 %(value)r 无效",  # %(type)s is a Python name (int, float)
     "not allowed with argument %s": "不能与参数 %s 同时使用",
     "ignored explicit argument %r": "不应带值 %r",
     "one of the arguments %s is required": "参数 %s 必须有一个",
+    "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
+    "show program's version number and exit": "显示版本号并退出",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "没有这个命令 %(parser_name)r（可选：%(choices)s）",
 }
+#: argparse's words that depend on a number, looked up through ``ngettext``: (singular, plural) → Chinese
+ARGPARSE_COUNTED = {("expected %s argument", "expected %s arguments"): "后面应跟 %s 个值"}
 HELP_WIDTH = 78  # columns, a Chinese character counting two: readable in an 80-column console
 _UNWORDED_ARGUMENT = re.compile(r"^argument (\S+): ")
 _HEADING = re.compile(r"^(\S[^\n]*):$", re.MULTILINE)
@@ -39,13 +44,18 @@ _OPENING = "（「『《〈“‘"
 
 @contextlib.contextmanager
 def _chinese_argparse():
-    """argparse looks up its words through its module's ``_`` (gettext) when it uses them: Chinese meanwhile."""
-    english = argparse._
+    """argparse looks up its words through its module's ``_`` (gettext) and ``ngettext`` when it uses them:
+    Chinese meanwhile."""
+    english, counted = argparse._, getattr(argparse, "ngettext", None)
     argparse._ = lambda text: ARGPARSE_WORDS.get(text) or english(text)
+    if counted is not None:
+        argparse.ngettext = lambda one, many, n: ARGPARSE_COUNTED.get((one, many)) or counted(one, many, n)
     try:
         yield
     finally:
         argparse._ = english
+        if counted is not None:
+            argparse.ngettext = counted
 
 
 def columns(text: str) -> int:

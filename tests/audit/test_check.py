@@ -399,10 +399,10 @@ def test_check_finds_the_repository_from_a_subfolder(
     ("args", "phrase"),
     [
         (["check", "--bogus"], "用法错误：没有这个选项"),
-        (["chek"], "用法错误：没有这个命令 'chek'. 你是不是想用 'check', 'checklist'?"),
+        (["chek"], "用法错误：没有这个命令“chek”。你是不是想用 check、checklist？"),
         (["check", "多余"], "用法错误：多余的参数"),
         (["init"], "用法错误：缺少参数"),
-        (["init", "新局", "--year", "明年"], "用法错误：取值无效： '--year': 应为整数"),
+        (["init", "新局", "--year", "明年"], "用法错误：选项 --year 的取值无效：应为整数"),
     ],
 )
 def test_usage_errors_exit_2_in_chinese(

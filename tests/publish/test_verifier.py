@@ -581,7 +581,7 @@ def test_help_is_in_chinese_and_fits_80_columns(python):
     result = run_kit(python, "--help")
     assert result.returncode == 0 and result.stderr == ""
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(USAGE) and "[folder]" in "".join(lines[:lines.index("")])  # no space after 用法：
+    assert lines[0].startswith(USAGE) and "[文件夹]" in "".join(lines[:lines.index("")])  # no space after 用法：
     for words in ("参数：", "选项：", "  -h, --help       显示本帮助并退出", "  --json           输出机器可读的 JSON 摘要",
                   "--digest SHA256", "--previous 旧材料", "要核验的文件夹", "退出码：0 全部核验通过；1 发现问题"):
         assert any(words in line for line in lines), words
@@ -603,7 +603,7 @@ def test_usage_errors_are_in_chinese(python, args, message):
     result = run_kit(python, *args)
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[0].startswith(USAGE) and "[folder]" in "".join(lines[:-1])  # the usage, then one line saying what
+    assert lines[0].startswith(USAGE) and "[文件夹]" in "".join(lines[:-1])  # the usage, then one line saying what
     assert lines[-1] == message
     assert all(line.startswith(" ") for line in lines[1:-1])
 

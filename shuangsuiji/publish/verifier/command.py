@@ -35,8 +35,10 @@
    - 时间和日期：每本台账的记录时间随写入顺序向后，抽取和非随机检查的日期就是记录当天；
      公告的开奖时间在公告之后、不晚于抽取日期 30 天；一个计划事项在开奖号码公布后被作废，就不能再发新公告。
 3. 公示结果（results.json）：每一项结果都属于一次有效抽取中抽中的单位，检查人员是其检查组成员；
-   results.csv、results.xlsx 和网页 index.html 中的结果表与 results.json 逐格一致。
-4. heads.json 与台账的末条记录一致；用 --previous 时，旧材料中的每本台账都原样包含在新台账里。
+   results.csv、results.xlsx、网页 index.html 中的结果表，以及 platform/ 下公示系统格式的表格
+   （按同在其中的列映射 columns.json）都与 results.json 逐格一致。
+4. 清单（checklist.json）是局台账中最近一次审批的清单；每次抽取和公告记下的清单都是它写入前（按 heads）最近一次审批的。
+5. heads.json 与台账的末条记录一致；用 --previous 时，旧材料中的每本台账都原样包含在新台账里。
 
 本程序不核对的内容
 ------------------
@@ -60,9 +62,11 @@ from xml.etree import ElementTree
 
 from shuangsuiji.core.arguments import Parser
 from shuangsuiji.core.chain import first_difference, hash_at, ledger_files, read_record_at, strict_json
+from shuangsuiji.core.checklist import CHECKLIST_FILE, published_checklist_problems
 from shuangsuiji.core.documents import check_document
 from shuangsuiji.core.ledgers import verify_ledgers
 from shuangsuiji.core.manifest import MANIFEST, files_under, verify_manifest
+from shuangsuiji.core.platform import PLATFORM_FILES, platform_tables
 from shuangsuiji.core.recusal import apply_recusals, team_map
 from shuangsuiji.core.results import HEADINGS, PAGE_HEADINGS, page_cells, result_row
 from shuangsuiji.core.tables import csv_rows, page_rows, xlsx_rows
@@ -78,7 +82,7 @@ _HEAD_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s+(\d+)\s+([0-9a-f]{64})\s*$")
 _PLAIN_SUFFIXES = (".json", ".csv", ".xlsx", ".html", ".txt", ".pdf", ".svg", ".png")
 #: what ledger/ holds: year files and list files; format-1 files and other names in lists/ get their own messages
 _LEDGER_PATH = re.compile(r"ledger/(?:[A-Za-z0-9_-]+/[0-9]{4}\.jsonl|lists/[^./][^/]*|[^./][^/]*\.jsonl)")
-ODD_FILE = ("不是公示包应有的文件：公示包只含顶层的网页、表格和 JSON 文件、verify.py，以及 ledger/ 下的台账和名单文件"
+ODD_FILE = ("不是公示包应有的文件：公示包只含顶层的网页、表格和 JSON 文件、verify.py、ledger/ 下的台账和名单文件，以及 platform/ 下的三个文件"
             "（隐藏文件、__pycache__、.pyc 和其他程序文件可能代替 verify.py 运行，不予接受）")
 
 
@@ -121,7 +125,7 @@ def check_layout(folder: str, report: Report) -> None:
     library for ``python verify.py``."""
     for path in sorted(files_under(folder, skip_hidden=False)):
         top = "/" not in path and not path.startswith(".")
-        if path == MANIFEST or (top and (path == "verify.py" or path.lower().endswith(_PLAIN_SUFFIXES))):
+        if path in (MANIFEST, *PLATFORM_FILES) or (top and (path == "verify.py" or path.lower().endswith(_PLAIN_SUFFIXES))):
             continue
         if not _LEDGER_PATH.fullmatch(path):
             report.add(path, None, ODD_FILE)
@@ -157,6 +161,9 @@ def verify_folder(folder: str, previous: str | None = None) -> Report:
         if results is not None:
             check_results(results, verified.checker, report)
             check_tables(folder, results, report)
+    approvals = verified.checker.checklist_approvals
+    for message in published_checklist_problems(os.path.join(folder, CHECKLIST_FILE), approvals) if bundle else []:
+        report.add(CHECKLIST_FILE, None, message)  # 第十条: a bundle publishes the 清单 last approved
     if previous is not None:
         check_previous(previous, ledger_folder, tips, report)
     return report
@@ -260,6 +267,8 @@ def check_tables(folder: str, results: list, report: Report) -> None:
     if os.path.isfile(page):
         wanted = [PAGE_HEADINGS, *([" ".join(lines) for lines in page_cells(r)] for r in results)]
         _compare_rows("index.html", wanted if results else [], page_rows(page), report)
+    for name, wanted, rows in platform_tables(folder, results, report.add):  # SPEC §9, through platform/columns.json
+        _compare_rows(name, wanted, rows, report)
 
 
 def _compare_rows(name: str, expected: list, rows: list, report: Report) -> None:
@@ -365,7 +374,7 @@ EPILOG = ("退出码：0 全部核验通过；1 发现问题（每个问题写�
 def parse_arguments(argv=None) -> argparse.Namespace:
     """The command line: ``[FOLDER] [--json] [--digest D] [--previous OLD]``."""
     parser = Parser(prog="verify.py", description=DESCRIPTION, epilog=EPILOG)
-    parser.add_argument("folder", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
+    parser.add_argument("folder", metavar="文件夹", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
                         help="要核验的文件夹：公示包，或一个台账文件夹（如 data/ledger）。默认：本文件所在的文件夹")
     parser.add_argument("--json", action="store_true", help="输出机器可读的 JSON 摘要")
     parser.add_argument("--digest", metavar="SHA256", help="应急管理局另行公布的清单摘要（manifest.json 的 SHA-256），核对公示包没有被整个替换")

@@ -36,8 +36,10 @@
    - 时间和日期：每本台账的记录时间随写入顺序向后，抽取和非随机检查的日期就是记录当天；
      公告的开奖时间在公告之后、不晚于抽取日期 30 天；一个计划事项在开奖号码公布后被作废，就不能再发新公告。
 3. 公示结果（results.json）：每一项结果都属于一次有效抽取中抽中的单位，检查人员是其检查组成员；
-   results.csv、results.xlsx 和网页 index.html 中的结果表与 results.json 逐格一致。
-4. heads.json 与台账的末条记录一致；用 --previous 时，旧材料中的每本台账都原样包含在新台账里。
+   results.csv、results.xlsx、网页 index.html 中的结果表，以及 platform/ 下公示系统格式的表格
+   （按同在其中的列映射 columns.json）都与 results.json 逐格一致。
+4. 清单（checklist.json）是局台账中最近一次审批的清单；每次抽取和公告记下的清单都是它写入前（按 heads）最近一次审批的。
+5. heads.json 与台账的末条记录一致；用 --previous 时，旧材料中的每本台账都原样包含在新台账里。
 
 本程序不核对的内容
 ------------------
@@ -75,6 +77,7 @@ from datetime import timedelta as _timedelta
 from datetime import timezone as _timezone
 from decimal import Decimal
 from fractions import Fraction
+from typing import Callable
 from typing import NamedTuple
 from xml.etree import ElementTree
 
@@ -98,12 +101,17 @@ ARGPARSE_WORDS = {
     "expected at least one argument": "后面至少跟一个值",
     "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s %(message)s",
     "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "无效的取值 %(value)r（可选：%(choices)s）",
-    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": "的取值 %(value)r 无效（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "的取值 %(value)r 无效",  # %(type)s is a Python name (int, float)
     "not allowed with argument %s": "不能与参数 %s 同时使用",
     "ignored explicit argument %r": "不应带值 %r",
     "one of the arguments %s is required": "参数 %s 必须有一个",
+    "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
+    "show program's version number and exit": "显示版本号并退出",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "没有这个命令 %(parser_name)r（可选：%(choices)s）",
 }
+#: argparse's words that depend on a number, looked up through ``ngettext``: (singular, plural) → Chinese
+ARGPARSE_COUNTED = {("expected %s argument", "expected %s arguments"): "后面应跟 %s 个值"}
 HELP_WIDTH = 78  # columns, a Chinese character counting two: readable in an 80-column console
 _UNWORDED_ARGUMENT = re.compile(r"^argument (\S+): ")
 _HEADING = re.compile(r"^(\S[^\n]*):$", re.MULTILINE)
@@ -114,13 +122,18 @@ _OPENING = "（「『《〈“‘"
 
 @contextlib.contextmanager
 def _chinese_argparse():
-    """argparse looks up its words through its module's ``_`` (gettext) when it uses them: Chinese meanwhile."""
-    english = argparse._
+    """argparse looks up its words through its module's ``_`` (gettext) and ``ngettext`` when it uses them:
+    Chinese meanwhile."""
+    english, counted = argparse._, getattr(argparse, "ngettext", None)
     argparse._ = lambda text: ARGPARSE_WORDS.get(text) or english(text)
+    if counted is not None:
+        argparse.ngettext = lambda one, many, n: ARGPARSE_COUNTED.get((one, many)) or counted(one, many, n)
     try:
         yield
     finally:
         argparse._ = english
+        if counted is not None:
+            argparse.ngettext = counted
 
 
 def columns(text: str) -> int:
@@ -796,6 +809,78 @@ def record_hashes(files: list):
 
 
 # --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/checklist.py: The 随机抽查事项清单 under approval (第八、十条) as a verifier checks it: every draw, failed draw and announcement
+# --------------------------------------------------------------------------------------------------
+
+
+#: the bundle's copy of the checklist (the public fields of every item, in order), whose digest an approval pins
+CHECKLIST_FILE = "checklist.json"
+
+
+class ChecklistChecks:
+    """Needs of its host: ``add`` (report a problem) and ``here`` (the address of the record being checked)."""
+
+    #: (bureau seq, digest, address) of every checklist approval read so far, in order
+    checklist_approvals: list
+    add: Callable[[str], None]
+    here: Callable[[], str]
+
+    def note_checklist_approval(self, record: dict) -> None:
+        """A ``checklist_approval`` of the bureau ledger (its fields checked by the caller)."""
+        self.checklist_approvals.append((record.get("seq"), record["digest"], self.here()))
+
+    def approvals_before(self, record: dict) -> list:
+        """The approvals the record's ``heads`` pin: those up to the bureau ledger's ``seq`` as it stood."""
+        heads = record.get("heads")
+        if isinstance(heads, dict) and BUREAU not in heads:
+            return []  # no bureau ledger when it was written (a pin left out is reported with the heads)
+        head = heads[BUREAU] if isinstance(heads, dict) else None
+        if not (isinstance(head, dict) and is_int(head.get("seq"))):
+            return self.checklist_approvals  # malformed heads are reported with the chain: judge by the order read
+        return [a for a in self.checklist_approvals if is_int(a[0]) and a[0] <= head["seq"]]
+
+    def check_checklist(self, record: dict) -> None:
+        """第八、十条: ``checklist`` is the digest of the latest approval before the record (null before any)."""
+        pinned = record["checklist"]
+        what = "公告" if record.get("type") == "announce" else "抽取"
+        approvals = self.approvals_before(record)
+        if not approvals:
+            if pinned is not None:
+                self.add(f"{what}所用的抽查事项清单（checklist）在此之前没有审批记录（第八、十条）")
+            return
+        _, latest, where = approvals[-1]
+        if pinned == latest:
+            return
+        if pinned is None:
+            self.add(f"{what}时清单已经审批（{where}，摘要 {latest[:12]}…），checklist 却为 null："
+                     "审批之后的每次抽取都必须记下所用清单的摘要（第八、十条）")
+            return
+        earlier = next((a[2] for a in reversed(approvals) if a[1] == pinned), None)
+        used = f"{earlier} 审批的旧清单" if earlier else "在此之前没有审批记录的清单"
+        shown = f"{pinned[:12]}…" if is_hex64(pinned) else show(pinned, 20)
+        self.add(f"{what}所用的抽查事项清单（checklist {shown}）是{used}，不是{what}前最近一次审批的清单"
+                 f"（{where}，摘要 {latest[:12]}…）：清单变更并重新审批后，只能按新清单抽取（第八、十条）")
+
+
+def published_checklist_problems(path: str, approvals: list) -> list:
+    """A bundle's ``checklist.json`` is the checklist of the latest approval in its bureau ledger (第十条)."""
+    try:
+        with open(path, "rb") as handle:
+            published = digest(strict_json(handle.read().decode("utf-8")))
+    except FileNotFoundError:
+        return ["缺少此文件：公示包必须公开随机抽查事项清单（第十条）"]
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        return [f"无法读取（{error}）"]
+    if not approvals:
+        return [f"公开的清单（摘要 {published[:12]}…）在局台账中没有审批记录：清单须经审批后才能公开和使用（第八、十条）"]
+    _, latest, where = approvals[-1]
+    if published != latest:
+        return [f"公开的清单（摘要 {published[:12]}…）与局台账中最近一次审批（{where}，摘要 {latest[:12]}…）不符："
+                "清单在审批后被修改过，或公开的不是已审批的清单（第十条）"]
+    return []
+
+
+# --------------------------------------------------------------------------------------------------
 # shuangsuiji/core/documents.py: 抽查文书 (第十八条, SPEC §9): the four kinds, the shape of a document number, the text of its QR code, and
 # --------------------------------------------------------------------------------------------------
 
@@ -1407,6 +1492,16 @@ def sorted_pairs(entries) -> list:
     return sorted((e["inspector"], e["entity"]) for e in entries)
 
 
+def numbers_seen(void: dict, voided: dict) -> bool:
+    """Was this a void after the lottery numbers of an announcement were out: the announcement itself, voided
+    at or after its ``not_before``, or a draw made on one? Then its plan item gets no new announcement: otherwise
+    an operator could void and announce again until one of several sets of numbers gave the wanted result."""
+    if voided["type"] == "draw":
+        return voided.get("fairness") == "announced"
+    not_before = voided.get("not_before")
+    return is_at(void.get("at")) and is_at(not_before) and moment(void["at"]) >= moment(not_before)
+
+
 class AnnouncementChecks:
     """The checks of seeds and announcements (mixed into ``DrawChecks``)."""
 
@@ -1489,6 +1584,7 @@ class AnnouncementChecks:
             return
         self.check_announced_dates(record)
         self.check_sources(record["sources"])
+        self.check_checklist(record)
         self.check_item_free(record)
         strata = self.populations(record["strata"], record["ratio"], with_selection=False)
         pool = self.pool(record["inspectors"], full=False)
@@ -2064,7 +2160,7 @@ def selected_ids(record: dict) -> list:
             for entity in (stratum.get("selected") if isinstance(stratum.get("selected"), list) else [])]
 
 
-class DrawChecks(FairnessChecks, AnnouncementChecks):
+class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
     """The state every record check shares (what earlier records left), and the checks of ``draw``, ``failed``
     and ``announce`` records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
 
@@ -2080,7 +2176,7 @@ class DrawChecks(FairnessChecks, AnnouncementChecks):
         self.recusals: dict = {}  # (draw hash, entity) -> recusals so far
         self.documents: dict = {}  # document number -> where
         self.approved_plans: set = set()
-        self.approved_checklists: set = set()
+        self.checklist_approvals: list = []  # (bureau seq, digest, address) of each checklist approval so far
         self.spent: dict = {}  # (section, plan item) -> the announcement thrown away after its numbers were out
         self.published: dict = {}  # draw hash -> the publish record that put out a result of it
         self.pools_on: dict = {}  # date -> {inspector: the ledger whose pool held them that day}
@@ -2239,8 +2335,7 @@ class DrawChecks(FairnessChecks, AnnouncementChecks):
                 self.add(f"{name} 应为 64 位十六进制摘要或 null")
         if is_hex64(record["plan_digest"]) and record["plan_digest"] not in self.approved_plans:
             self.add("抽取所依据的计划内容（plan_digest）在此之前没有审批记录（第七条）")
-        if is_hex64(record["checklist"]) and record["checklist"] not in self.approved_checklists:
-            self.add("抽取所用的抽查事项清单（checklist）在此之前没有审批记录（第八、十条）")
+        self.check_checklist(record)
         if not is_date(record["date"]):
             self.add("date 不是有效日期（YYYY-MM-DD）：{}".format(show(record["date"])))
             ok = False
@@ -2485,19 +2580,10 @@ class RecordChecker(DrawChecks):
             self.add(f"{self.place(info)} 的抽取已有检查结果在 {self.published[target]} 公开，不能再作废")
         self.voided[target] = self.here()
         self.pending.pop(target, None)
-        if self._numbers_seen(record, voided):
+        if numbers_seen(record, voided):
             self.spent.setdefault(item_key(voided), self.place(info))
         if voided["type"] == "draw":
             self.log.void(target, selected_ids(voided))
-
-    @staticmethod
-    def _numbers_seen(void: dict, voided: dict) -> bool:
-        """Was this a void after the lottery numbers of an announcement were out: the announcement itself, voided
-        at or after its ``not_before``, or a draw made on one? Then its plan item gets no new announcement."""
-        if voided["type"] == "draw":
-            return voided.get("fairness") == "announced"
-        not_before = voided.get("not_before")
-        return is_at(void.get("at")) and is_at(not_before) and moment(void["at"]) >= moment(not_before)
 
     def on_recusal(self, record: dict) -> None:
         if not self.require(record, RECUSAL_FIELDS):
@@ -2613,7 +2699,7 @@ class RecordChecker(DrawChecks):
 
     def on_checklist_approval(self, record: dict) -> None:
         if self.require(record, CHECKLIST_APPROVAL_FIELDS) and is_hex64(record["digest"]):
-            self.approved_checklists.add(record["digest"])
+            self.note_checklist_approval(record)
 
     def on_publish(self, record: dict) -> None:
         if not self.require(record, PUBLISH_FIELDS):
@@ -2870,6 +2956,65 @@ def _review(result: dict, key: str) -> str:
     return str(review.get(key) or "")
 
 
+#: the 后续处置 that orders a 整改 (its deadline is ``rectification_deadline``) and waits for a 复查
+ORDER = "责令限期整改"
+#: the 复查 outcome that ends a 整改 order
+PASSED = "已整改"
+
+
+def _items(value) -> list:
+    """A list field of a published result; anything else (a tampered results.json) reads as none."""
+    return value if isinstance(value, list) else []
+
+
+def _rechecks(result: dict) -> list:
+    return [r for r in _items(result.get("rechecks")) if isinstance(r, dict)]
+
+
+def follow_up_text(result: dict) -> str:
+    """后续处置 in words: ``责令限期整改（期限 2026-12-15）；移送（汝州市公安局）``; empty when none was written."""
+    words = []
+    for kind in _items(result.get("follow_up")):
+        if kind == ORDER and result.get("rectification_deadline"):
+            words.append(f"{kind}（期限 {result['rectification_deadline']}）")
+        elif kind in ("移送", "抄告") and result.get("follow_up_to"):
+            words.append(f"{kind}（{result['follow_up_to']}）")
+        else:
+            words.append(str(kind))
+    return "；".join(words)
+
+
+def rechecks_text(result: dict) -> str:
+    """整改复查 in words: ``2026-12-16 已整改（汝应急复查〔2026〕三股-001）``, one per 复查, in order."""
+    return "；".join(f"{r.get('date')} {r.get('outcome')}" + (f"（{r['document']}）" if r.get("document") else "")
+                    for r in _rechecks(result))
+
+
+def has_order(result: dict) -> bool:
+    """A 责令限期整改 order among the result's 后续处置."""
+    return ORDER in _items(result.get("follow_up"))
+
+
+def order_met(result: dict) -> bool:
+    """A 复查 found the 整改 order met (``已整改``)."""
+    return any(r.get("outcome") == PASSED for r in _rechecks(result))
+
+
+def closure(results: list) -> tuple:
+    """(整改 orders a 复查 found met, all 整改 orders): the 整改 closure rate of the page and of ``ssj stats``."""
+    orders = [r for r in results if has_order(r)]
+    return sum(1 for r in orders if order_met(r)), len(orders)
+
+
+def closure_text(result: dict) -> str:
+    """Whether the case is closed: ``已结案（2026-12-20）``, ``未结案（待整改复查）`` or ``未结案``."""
+    if result.get("closed"):
+        return f"已结案（{result['closed']}）"
+    if has_order(result) and not order_met(result):
+        return "未结案（待整改复查）"
+    return "未结案"
+
+
 #: (heading, value of one result) of every column of results.csv / results.xlsx, in order
 COLUMNS = (
     ("检查时间", lambda r: _join(r.get("check_dates"), "、")),
@@ -2888,6 +3033,9 @@ COLUMNS = (
     ("整改期限", lambda r: r.get("rectification_deadline") or ""),
     ("集中审理意见", lambda r: _review(r, "decision")),
     ("处罚决定", lambda r: _review(r, "penalty")),
+    ("后续处置", follow_up_text),
+    ("整改复查", rechecks_text),
+    ("结案情况", closure_text),
     ("检查人员", lambda r: _join([f"{p.get('name')}（{p.get('cert_no')}）" for p in r.get("inspectors", [])], "、")),
     ("抽取记录", lambda r: r.get("draw", "")),
     ("抽取公平性", lambda r: r.get("fairness_text", "")),
@@ -2905,12 +3053,18 @@ def result_row(result: dict) -> list:
 def page_cells(result: dict) -> list:
     """One result as the cells of the page's results table: each cell a list of its lines."""
     handling = [result.get("handling", "")]
-    if result.get("rectification_deadline"):
+    follow_up = follow_up_text(result)
+    if follow_up:
+        handling.append(f"后续处置：{follow_up}")
+    if result.get("rectification_deadline") and not has_order(result):
         handling.append(f"整改期限：{result['rectification_deadline']}")
     if result.get("review"):
         handling.append(f"集中审理（{_review(result, 'date')}）：{_review(result, 'decision')}")
         if _review(result, "penalty"):
             handling.append(f"处罚决定：{_review(result, 'penalty')}")
+    if rechecks_text(result):
+        handling.append(f"整改复查：{rechecks_text(result)}")
+    handling.append(f"结案情况：{closure_text(result)}")
     return [
         [_join(result.get("check_dates"), "、")],
         [result.get("checklist_name", ""), f"（{result.get('method', '')}检查）"],
@@ -3025,6 +3179,187 @@ def page_rows(path: str) -> list:
 
 
 # --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/platform.py: The results in a platform's layout (SPEC §9): ``platform/公示结果.csv`` and ``.xlsx``, each row made from one
+# --------------------------------------------------------------------------------------------------
+
+
+PLATFORM_COLUMNS = "platform/columns.json"
+PLATFORM_CSV = "platform/公示结果.csv"
+PLATFORM_XLSX = "platform/公示结果.xlsx"
+#: the platform files of a bundle (all three or none: bundles made before ssj wrote them have none)
+PLATFORM_FILES = (PLATFORM_COLUMNS, PLATFORM_CSV, PLATFORM_XLSX)
+#: what a column may hold; exactly one of field, value and format
+COLUMN_KEYS = ("heading", "field", "value", "format", "values")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _listed(values, sep: str) -> str:
+    return sep.join(str(v) for v in values or [])
+
+
+def _reviewed(result: dict, key: str) -> str:
+    return str((result.get("review") or {}).get(key) or "")
+
+
+def _result_text(key: str):
+    return lambda result, bureau: str(result.get(key) or "")
+
+
+#: field → (what it holds, its text for one result and the bureau's name); results.csv's headings are fields too
+FIELDS = {
+    "bureau": ("本局名称（检查实施机关），即 results.json 的 bureau", lambda r, b: b),
+    "section": ("实施检查的科室", _result_text("section")),
+    "draw": ("抽取记录编号，如 二股-3（可在台账和网页中查到）", _result_text("draw")),
+    "draw_hash": ("抽取记录的 SHA-256 哈希", _result_text("draw_hash")),
+    "draw_date": ("抽取日期", _result_text("draw_date")),
+    "year": ("抽取所在年度，如 2026", lambda r, b: str(r.get("draw_date") or "")[:4]),
+    "checklist_item": ("抽查事项编号", _result_text("checklist_item")),
+    "checklist_name": ("抽查事项名称", _result_text("checklist_name")),
+    "method": ("检查方式：现场 或 书面", _result_text("method")),
+    "check_dates": ("检查日期（多日以“、”分隔）", lambda r, b: _listed(r.get("check_dates"), "、")),
+    "finished_on": ("检查完成日期（最后一个检查日期）", _result_text("finished_on")),
+    "entity_id": ("检查对象的统一社会信用代码", _result_text("entity_id")),
+    "entity_name": ("检查对象名称", _result_text("entity_name")),
+    "address": ("检查对象地址", _result_text("address")),
+    "specialty": ("检查对象的行业类别", _result_text("specialty")),
+    "contents": ("检查内容（以“；”分隔）", lambda r, b: _listed(r.get("contents"), "；")),
+    "findings": ("检查情况", _result_text("findings")),
+    "result": ("检查结果（本局 result_categories 中的一项）", _result_text("result")),
+    "handling": ("处理意见", _result_text("handling")),
+    "suggestions": ("建议", _result_text("suggestions")),
+    "rectification_deadline": ("整改期限", _result_text("rectification_deadline")),
+    "review_date": ("集中审理日期", lambda r, b: _reviewed(r, "date")),
+    "review_decision": ("集中审理意见", lambda r, b: _reviewed(r, "decision")),
+    "review_penalty": ("处罚决定", lambda r, b: _reviewed(r, "penalty")),
+    "inspectors": ("检查人员及执法证号，如 张三（41…）、李四（41…）",
+                   lambda r, b: _listed([f"{p.get('name')}（{p.get('cert_no')}）" for p in r.get("inspectors") or []], "、")),
+    "inspector_names": ("检查人员姓名（以“、”分隔）", lambda r, b: _listed([p.get("name") for p in r.get("inspectors") or []], "、")),
+    "fairness_text": ("抽取公平性（一句话）", _result_text("fairness_text")),
+}
+
+
+def field_getter(name: str):
+    """The text of field ``name`` for (result, bureau), or None when there is no such field."""
+    if name in FIELDS:
+        return FIELDS[name][1]
+    heading = dict(COLUMNS).get(name)  # a heading of results.csv: that column's text
+    return None if heading is None else (lambda result, bureau: str(heading(result)))
+
+
+def column_problems(column) -> list:
+    """What is wrong with one column of a mapping: [(key, message), …], empty when it can be used."""
+    if not isinstance(column, dict):
+        return [("", "每一列应为若干“键: 值”（heading 和 field、value、format 之一）")]
+    found = [(key, f"未知字段 {key}：每一列可用 {'、'.join(COLUMN_KEYS)}") for key in column if key not in COLUMN_KEYS]
+    if not isinstance(column.get("heading"), str) or not column["heading"].strip():
+        found.append(("heading", "缺少列名 heading"))
+    given = [key for key in ("field", "value", "format") if key in column]
+    if len(given) != 1:
+        found.append(("", f"每一列应有 field、value、format 三者之一（这一列有 {len(given)} 个）"))
+    for key in given:
+        if not isinstance(column[key], str):
+            found.append((key, f"{key} 应为文字"))
+    if isinstance(column.get("field"), str) and field_getter(column["field"]) is None:
+        found.append(("field", f"没有字段“{column['field']}”：{known_fields()}"))
+    if isinstance(column.get("format"), str):
+        found += [("format", f"格式中的 {{{name}}} 不是字段：{known_fields()}")
+                  for name in _PLACEHOLDER.findall(column["format"]) if field_getter(name) is None]
+    values = column.get("values", {})
+    if not isinstance(values, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in values.items()):
+        found.append(("values", "values 应为“原值: 平台的写法”的对照表"))
+    return found
+
+
+def known_fields() -> str:
+    """The fields a column may name, for messages."""
+    return "可用 " + "、".join(FIELDS) + "，或 results.csv 的列名 " + "、".join(name for name, _ in COLUMNS)
+
+
+def mapping_problems(mapping) -> list:
+    """What is wrong with a whole mapping ``{"sheet": …, "columns": [...]}``: [(where, message), …]."""
+    if not isinstance(mapping, dict) or not isinstance(mapping.get("columns"), list) or not mapping["columns"]:
+        return [("columns", "映射应为 {\"sheet\": 工作表名, \"columns\": [列, …]}，至少一列")]
+    found = [(key, f"未知字段 {key}：可用 sheet、columns") for key in mapping if key not in ("sheet", "columns")]
+    if not isinstance(mapping.get("sheet", ""), str):
+        found.append(("sheet", "sheet 应为文字"))
+    headings: dict = {}
+    for number, column in enumerate(mapping["columns"], 1):
+        found += [(f"columns 第 {number} 列" + (f" {key}" if key else ""), message) for key, message in column_problems(column)]
+        heading = column.get("heading") if isinstance(column, dict) else None
+        if isinstance(heading, str) and heading in headings:
+            found.append((f"columns 第 {number} 列", f"列名“{heading}”与第 {headings[heading]} 列重复"))
+        headings.setdefault(heading, number)
+    return found
+
+
+def platform_cell(column: dict, result: dict, bureau: str) -> str:
+    """One cell: the column's field, fixed value or format for one result, through its ``values`` table."""
+    if "field" in column:
+        text = field_getter(column["field"])(result, bureau)
+    elif "value" in column:
+        text = column["value"]
+    else:
+        text = _PLACEHOLDER.sub(lambda m: field_getter(m.group(1))(result, bureau), column["format"])
+    return (column.get("values") or {}).get(text, text)
+
+
+def platform_rows(mapping: dict, results: list, bureau: str) -> list:
+    """The table: its headings, then one row per result."""
+    columns = mapping["columns"]
+    return [[c["heading"] for c in columns], *([platform_cell(c, r, bureau) for c in columns] for r in results)]
+
+
+def platform_csv_row(row: list) -> list:
+    """A row as the platform CSV holds it: every all-digit cell written ``="…"`` so that Excel keeps it as text
+    (a 统一社会信用代码 would become 9.14105E+17, a 任务编号 0012 would lose its zeros), as results.csv does."""
+    return [f'="{cell}"' if cell.isascii() and cell.isdigit() else cell for cell in row]
+
+
+def platform_csv_values(row: list) -> list:
+    """The values :func:`platform_csv_row` wrote."""
+    return [cell[2:-1] if cell.startswith('="') and cell.endswith('"') and cell[2:-1].isdigit() else cell for cell in row]
+
+
+def platform_tables(folder: str, results: list, add) -> list:
+    """For ``verify.py``: [(file, expected rows, rows read), …] of the platform CSV and XLSX; problems with the
+    mapping or the files go to ``add(path, line, message)``. A bundle without any platform file has nothing here."""
+    present = [name for name in PLATFORM_FILES if os.path.isfile(os.path.join(folder, name))]
+    if not present:
+        return []
+    for name in PLATFORM_FILES:
+        if name not in present:
+            add(name, None, "缺少此文件（公示系统格式的三个文件应同时存在）")
+    try:
+        with open(os.path.join(folder, PLATFORM_COLUMNS), "rb") as handle:
+            mapping = strict_json(handle.read().decode("utf-8"))
+        with open(os.path.join(folder, "results.json"), "rb") as handle:
+            bureau = strict_json(handle.read().decode("utf-8")).get("bureau")
+    except (OSError, ValueError, AttributeError, UnicodeDecodeError) as error:
+        add(PLATFORM_COLUMNS, None, f"无法读取列映射（{error}）")
+        return []
+    problems = mapping_problems(mapping)
+    for where, message in problems:
+        add(PLATFORM_COLUMNS, None, f"{where}：{message}")
+    if problems:
+        return []
+    expected = platform_rows(mapping, results, str(bureau or ""))
+    found = []
+    for name, read in ((PLATFORM_CSV, _csv_rows), (PLATFORM_XLSX, xlsx_rows)):
+        if name not in present:
+            continue
+        try:
+            found.append((name, expected, read(os.path.join(folder, name))))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as error:
+            add(name, None, f"无法读取（{error}）")
+    return found
+
+
+def _csv_rows(path: str) -> list:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [platform_csv_values(row) for row in csv.reader(handle)]
+
+
+# --------------------------------------------------------------------------------------------------
 # shuangsuiji/publish/verifier/command.py: 命令行
 # --------------------------------------------------------------------------------------------------
 
@@ -3038,7 +3373,7 @@ _HEAD_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s+(\d+)\s+([0-9a-f]{64})\s*$")
 _PLAIN_SUFFIXES = (".json", ".csv", ".xlsx", ".html", ".txt", ".pdf", ".svg", ".png")
 #: what ledger/ holds: year files and list files; format-1 files and other names in lists/ get their own messages
 _LEDGER_PATH = re.compile(r"ledger/(?:[A-Za-z0-9_-]+/[0-9]{4}\.jsonl|lists/[^./][^/]*|[^./][^/]*\.jsonl)")
-ODD_FILE = ("不是公示包应有的文件：公示包只含顶层的网页、表格和 JSON 文件、verify.py，以及 ledger/ 下的台账和名单文件"
+ODD_FILE = ("不是公示包应有的文件：公示包只含顶层的网页、表格和 JSON 文件、verify.py、ledger/ 下的台账和名单文件，以及 platform/ 下的三个文件"
             "（隐藏文件、__pycache__、.pyc 和其他程序文件可能代替 verify.py 运行，不予接受）")
 
 
@@ -3081,7 +3416,7 @@ def check_layout(folder: str, report: Report) -> None:
     library for ``python verify.py``."""
     for path in sorted(files_under(folder, skip_hidden=False)):
         top = "/" not in path and not path.startswith(".")
-        if path == MANIFEST or (top and (path == "verify.py" or path.lower().endswith(_PLAIN_SUFFIXES))):
+        if path in (MANIFEST, *PLATFORM_FILES) or (top and (path == "verify.py" or path.lower().endswith(_PLAIN_SUFFIXES))):
             continue
         if not _LEDGER_PATH.fullmatch(path):
             report.add(path, None, ODD_FILE)
@@ -3117,6 +3452,9 @@ def verify_folder(folder: str, previous: str | None = None) -> Report:
         if results is not None:
             check_results(results, verified.checker, report)
             check_tables(folder, results, report)
+    approvals = verified.checker.checklist_approvals
+    for message in published_checklist_problems(os.path.join(folder, CHECKLIST_FILE), approvals) if bundle else []:
+        report.add(CHECKLIST_FILE, None, message)  # 第十条: a bundle publishes the 清单 last approved
     if previous is not None:
         check_previous(previous, ledger_folder, tips, report)
     return report
@@ -3220,6 +3558,8 @@ def check_tables(folder: str, results: list, report: Report) -> None:
     if os.path.isfile(page):
         wanted = [PAGE_HEADINGS, *([" ".join(lines) for lines in page_cells(r)] for r in results)]
         _compare_rows("index.html", wanted if results else [], page_rows(page), report)
+    for name, wanted, rows in platform_tables(folder, results, report.add):  # SPEC §9, through platform/columns.json
+        _compare_rows(name, wanted, rows, report)
 
 
 def _compare_rows(name: str, expected: list, rows: list, report: Report) -> None:
@@ -3325,7 +3665,7 @@ EPILOG = ("退出码：0 全部核验通过；1 发现问题（每个问题写�
 def parse_arguments(argv=None) -> argparse.Namespace:
     """The command line: ``[FOLDER] [--json] [--digest D] [--previous OLD]``."""
     parser = Parser(prog="verify.py", description=DESCRIPTION, epilog=EPILOG)
-    parser.add_argument("folder", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
+    parser.add_argument("folder", metavar="文件夹", nargs="?", default=os.path.dirname(os.path.abspath(__file__)),
                         help="要核验的文件夹：公示包，或一个台账文件夹（如 data/ledger）。默认：本文件所在的文件夹")
     parser.add_argument("--json", action="store_true", help="输出机器可读的 JSON 摘要")
     parser.add_argument("--digest", metavar="SHA256", help="应急管理局另行公布的清单摘要（manifest.json 的 SHA-256），核对公示包没有被整个替换")
