@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shuangsuiji import git as gitops
+from shuangsuiji.core.text import is_at, moment
 from shuangsuiji.errors import LedgerError, RuleError, SsjError
 from shuangsuiji.ledger import checkpoint
 from shuangsuiji.ledger.index import Index
@@ -217,7 +218,8 @@ def _refuse_unsound(ws: Workspace, index: Index, ledger: str, state: GitState) -
 def _sealed(index: Index, ledger: str, fields: Record) -> Record:
     """``fields`` as the next record of ``ledger``, with the heads of every other ledger as they stand now."""
     tip = index.tip(ledger)
-    if tip is not None and fields["at"][:4] < tip[2][:4]:
-        raise LedgerError(f"记录时间 {fields['at']} 早于本台账最后一条记录所在的 {tip[2][:4]} 年：请检查电脑的日期和时间")
+    if tip is not None and is_at(tip[2]) and moment(fields["at"]) < moment(tip[2]):
+        raise LedgerError(f"记录时间 {fields['at']} 早于本台账最后一条记录（第 {tip[0]} 条，{tip[2]}）：台账的时间只能向后，"
+                          "否则核验会判为倒签。请检查电脑的日期和时间（Windows：设置 → 时间和语言 → 立即同步）后重试")
     record = {**fields, "heads": index.heads(except_ledger=ledger)}
     return seal(record, tip[0] + 1 if tip else 0, tip[1] if tip else None)

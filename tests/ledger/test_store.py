@@ -151,8 +151,23 @@ def test_write_refuses_a_record_dated_in_a_year_before_its_ledgers_last(tmp_path
     write(ws, "ergu", lambda index: note("一", at="2027-01-04T09:00:00+08:00"), lambda r: "", NOT_IN_GIT)
     with pytest.raises(LedgerError) as info:
         write(ws, "ergu", lambda index: note("二"), lambda r: "", NOT_IN_GIT)
-    assert info.value.message == ("记录时间 2026-12-01T09:30:00+08:00 早于本台账最后一条记录所在的 2027 年：请检查电脑的日期和时间")
+    assert info.value.message.startswith("记录时间 2026-12-01T09:30:00+08:00 早于本台账最后一条记录（第 0 条，"
+                                         "2027-01-04T09:00:00+08:00）：台账的时间只能向后")
     assert not (tmp_path / ERGU).exists()
+
+
+def test_write_refuses_a_record_a_minute_before_its_ledgers_last(tmp_path):
+    # a computer whose clock was turned back: the verifiers would call the record back-dated (core/chain.check_at)
+    ws = Workspace(tmp_path)
+    write(ws, "ergu", lambda index: note("一", at="2026-12-01T09:30:00+08:00"), lambda r: "", NOT_IN_GIT)
+    before = (tmp_path / ERGU).read_bytes()
+    with pytest.raises(LedgerError) as info:
+        write(ws, "ergu", lambda index: note("二", at="2026-12-01T01:29:00+00:00"), lambda r: "", NOT_IN_GIT)
+    assert "早于本台账最后一条记录（第 0 条，2026-12-01T09:30:00+08:00）" in info.value.message
+    assert "请检查电脑的日期和时间" in info.value.message
+    assert (tmp_path / ERGU).read_bytes() == before
+    # the same moment written in another zone is not earlier
+    write(ws, "ergu", lambda index: note("三", at="2026-12-01T01:30:00+00:00"), lambda r: "", NOT_IN_GIT)
 
 
 def test_repair_cuts_only_a_torn_last_line(tmp_path):
@@ -395,7 +410,7 @@ def test_a_draw_in_the_new_year_goes_to_its_year_file_and_chains_to_the_old_tip(
     assert shown.code == 0 and json.loads(shown.out) == record
     clock.set("2026-12-31")
     late = ssj(git_bureau, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "3", *AGAIN)
-    assert late.code == 1 and "早于本台账最后一条记录所在的 2027 年：请检查电脑的日期和时间" in late.err
+    assert late.code == 1 and "早于本台账最后一条记录（第 1 条，2027-01-04" in late.err and "请检查电脑的日期和时间" in late.err
 
 
 def test_a_year_file_that_starts_the_chain_anew_or_holds_another_years_record(copy, ssj, clock):
