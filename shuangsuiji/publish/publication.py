@@ -8,11 +8,12 @@ from pathlib import Path
 
 from shuangsuiji.audit.check import load_checked
 from shuangsuiji.core.ledgers import verify_ledgers
-from shuangsuiji.errors import Problem, SsjError
+from shuangsuiji.errors import Problem, RuleError, SsjError
 from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.queries import open_index
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Written, git_state, operator_name, stamp, write
+from shuangsuiji.plan.checklist import checklist_problem
 from shuangsuiji.plan.status import PendingResult, plan_status
 from shuangsuiji.publish.bundle import remove, write_bundle, zip_folder, zip_path
 from shuangsuiji.publish.selection import Disclosure, Selection, collect
@@ -44,6 +45,9 @@ def perform_publish(
     folder is renamed and zipped.
     """
     data = load_checked(ws)
+    unapproved = checklist_problem(data)
+    if unapproved is not None:  # the bundle's verify.py refuses a 清单 that is not the one last approved
+        raise RuleError(unapproved[1].replace("审批前不能抽取：", "公开材料只能公开经审批的清单，审批前不能公开："))
     at = now or data.now()
     chosen = [resolve_section(data.sections, s) for s in sections] if sections else list(data.sections)
     if start and end and start > end:

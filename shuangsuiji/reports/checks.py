@@ -117,17 +117,22 @@ def _content_problems(data: Dataset, report: Report, record: dict[str, Any]) -> 
     return problems
 
 
-#: the report's free-text fields that are published (SPEC §6)
-PUBLISHED_TEXT = (("findings", "检查情况"), ("handling", "处理意见"), ("suggestions", "建议"))
+#: (field path, title) of the free text of a report that is published (SPEC §6: scanned for private numbers)
+PUBLISHED_TEXT = ((("findings",), "检查情况"), (("handling",), "处理意见"), (("suggestions",), "建议"),
+                  (("follow_up_to",), "移送或抄告机关"), (("review", "decision"), "集中审理意见"),
+                  (("review", "penalty"), "处罚决定"))
 
 
 def _private_problems(report: Report) -> list[Finding]:
     """Published free text holds no phone number, ID-card number or e-mail address of anyone."""
     problems: list[Finding] = []
-    for name, title in PUBLISHED_TEXT:
-        found = private_numbers(getattr(report, name, None))
+    for path, title in PUBLISHED_TEXT:
+        value: object = report
+        for name in path:
+            value = getattr(value, name, None)
+        found = private_numbers(value if isinstance(value, str) else None)
         if found:
-            problems.append(((name,), f"{title}中有个人信息（{'、'.join(found)}）：这一栏会公开，请删去", "error"))
+            problems.append((path, f"{title}中有个人信息（{'、'.join(found)}）：这一栏会公开，请删去", "error"))
     return problems
 
 

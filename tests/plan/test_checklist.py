@@ -142,3 +142,21 @@ def test_an_approval_is_committed_with_its_record(git_bureau, ssj):
     assert result.code == 0, result.err
     assert git(git_bureau, "log", "-1", "--format=%s").strip() == "审批随机抽查事项清单：2026年第14次局长办公会（2026-12-01）"
     assert git(git_bureau, "status", "--porcelain").strip() == ""
+
+
+def test_publish_refuses_a_checklist_never_approved(bureau, ssj, tmp_path):
+    # the bundle's verify.py refuses a 清单 that is not the one last approved: publish never writes such a bundle
+    ledger = bureau / "data" / "ledger" / "bureau" / "2026.jsonl"
+    lines = ledger.read_bytes().splitlines(keepends=True)
+    ledger.write_bytes(b"".join(line for line in lines if b'"checklist_approval"' not in line))
+    git(bureau, "init", "-q", "-b", "main")
+    git(bureau, "config", "user.name", "测试员")
+    git(bureau, "config", "user.email", "tester@example.invalid")
+    git(bureau, "add", "-A")
+    git(bureau, "commit", "-qm", "清单尚未审批")
+    before = snapshot(bureau)
+    folder = tmp_path / "公示包"
+    result = ssj(bureau, "publish", "--out", str(folder), "--allow-empty")
+    assert result.code == 1 and "随机抽查事项清单尚未审批（第八、十条），公开材料只能公开经审批的清单" in result.err
+    assert "ssj checklist approve" in result.err
+    assert snapshot(bureau) == before and not folder.exists()

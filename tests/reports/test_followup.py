@@ -76,3 +76,21 @@ def test_a_written_check_lists_its_materials_and_closes_when_all_arrived(bureau,
     report.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
     refused = ssj(bureau, "report", "close", str(report))
     assert refused.code == 1 and "书面检查要求的材料尚未全部收到，不能结案" in refused.err
+
+
+@pytest.mark.parametrize(("field", "title"), [("follow_up_to", "移送或抄告机关"), ("decision", "集中审理意见"),
+                                              ("penalty", "处罚决定")])
+def test_published_follow_up_and_review_text_is_scanned_for_private_numbers(bureau, ssj, report, field, title):
+    # SPEC §6: the organ a case went to and the review's decision are published: a phone number there is an error
+    document = yaml.safe_load(report.read_text(encoding="utf-8"))
+    text = "汝州市公安局（联系人电话 13912345678）"
+    if field == "follow_up_to":
+        document.update(follow_up=["责令限期整改", "移送"], follow_up_to=text)
+    else:
+        document.update(major_violation=True, review={
+            "date": "2026-12-02", "decision": "经集中审理，认定构成重大违法行为", "penalty": "罚款人民币三万元",
+            "cosigned_by": ["ergu"], "number": "汝应急罚〔2026〕58号", "signed_by": "韩立新", field: text})
+    report.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    checked = ssj(bureau, "check")
+    assert checked.code == 1
+    assert f"{title}中有个人信息（手机号码 13912345678）：这一栏会公开，请删去" in checked.out + checked.err
