@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shuangsuiji.errors import DataError
+from shuangsuiji.errors import DataError, Problem, SsjError
 from shuangsuiji.ledger.queries import open_index
 from shuangsuiji.plan.checks import check_plans
 from shuangsuiji.registry.checks import check_registry
 from shuangsuiji.registry.loading import Dataset, Progress, load_bureau
+from shuangsuiji.registry.mapping import PLATFORM_YAML, platform_mapping
 from shuangsuiji.reports.checks import check_reports
 from shuangsuiji.workspace import PLANS_DIR, Workspace, plan_path
 
@@ -18,12 +19,23 @@ def check_all(ws: Workspace, data: Dataset, today: dt.date) -> Dataset:
     """Run every rule; problems are appended to ``data.problems``."""
     check_registry(data, today)
     check_plans(data, today)
+    _check_platform_mapping(ws, data)
     index = open_index(ws)
     try:
         check_reports(data, today, index)
     finally:
         index.close()
     return data
+
+
+def _check_platform_mapping(ws: Workspace, data: Dataset) -> None:
+    """The bureau's own column mapping for the 公示系统 (``data/platform.yaml``, SPEC §9), checked as publish reads it."""
+    if not (ws.root / PLATFORM_YAML).is_file():
+        return
+    try:
+        platform_mapping(ws.root)
+    except SsjError as exc:
+        data.problems.extend(exc.problems or [Problem(PLATFORM_YAML, 1, exc.message)])
 
 
 def checked(ws: Workspace, data: Dataset, today: dt.date | None = None, plan_years: set[int] | None = None) -> Dataset:

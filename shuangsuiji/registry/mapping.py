@@ -5,10 +5,13 @@ reads from a platform's export. Loaded once, here, with every problem named by f
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from shuangsuiji.core.platform import column_problems
 from shuangsuiji.errors import DataError, InputError, Problem
 from shuangsuiji.registry import yamlio
 from shuangsuiji.registry.messages import translate
@@ -93,3 +96,23 @@ def _refusal(label: str, problems: list[Problem]) -> DataError:
     first = problems[0]
     more = f"（共 {len(problems)} 处错误，见下）" if len(problems) > 1 else ""
     return DataError(f"{label}:{first.line}: 列映射有误：{first.message}{more}。字段和写法见 docs/platform.md", problems)
+
+
+#: the bureau's own mapping, beside its other files
+PLATFORM_YAML = "data/platform.yaml"
+#: the shipped default, used when the bureau has none
+DEFAULT_MAPPING = "shuangsuiji/templates/platform/columns.yaml"
+
+
+def platform_mapping(root: Path) -> ColumnMapping:
+    """The mapping in force for the bureau at ``root``; a bad ``data/platform.yaml`` is refused with its lines."""
+    path = root / PLATFORM_YAML
+    if path.is_file():
+        return load_mapping(PLATFORM_YAML, path.read_bytes(), _known_fields)
+    shipped = resources.files("shuangsuiji") / "templates" / "platform" / "columns.yaml"
+    return load_mapping(DEFAULT_MAPPING, shipped.read_bytes(), _known_fields)
+
+
+def _known_fields(column: MappedColumn) -> list[tuple[str, str]]:
+    """The rules the verifier applies too (:func:`core.platform.column_problems`): known fields, known placeholders."""
+    return [(key or "heading", message) for key, message in column_problems(column.as_json())]

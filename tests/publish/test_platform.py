@@ -353,3 +353,20 @@ def test_the_whole_mapping_is_checked():
     twice = mapping_problems({"columns": [{"heading": "甲", "value": ""}, {"heading": "甲", "value": ""}]})
     assert twice == [("columns 第 2 列", "列名“甲”与第 1 列重复")]
     assert mapping_problems(yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))) == []
+
+
+@pytest.mark.parametrize("name", ["unknown key", "unknown field", "not yaml"])
+def test_ssj_check_names_a_bad_bureau_mapping(repository, tmp_path, frozen_clock, name):
+    # the clerk learns of a broken data/platform.yaml from ssj check, not only on the day of publishing
+    text, line, message = BAD_MAPPINGS[name]
+    root = tmp_path / "汝州"
+    shutil.copytree(repository, root)
+    (root / "data/platform.yaml").write_text(text, encoding="utf-8")
+    frozen_clock.set("2026-12-06")  # the reports' check dates are past
+    code, stdout, stderr = run_ssj(root, "check")
+    assert code == 1 and "Traceback" not in stdout + stderr
+    where = "data/platform.yaml:" + (str(line) if line else "")
+    assert where in stdout + stderr and message in stdout + stderr
+    (root / "data/platform.yaml").write_text("columns:\n  - heading: 检查结果\n    field: result\n", encoding="utf-8")
+    fixed = run_ssj(root, "check")
+    assert fixed[0] == 0, fixed
