@@ -154,7 +154,7 @@ def show_command(
         recusals, void = index.follows(digest, "recusal"), index.voided(digest)
         status = announcement_status(found.record, found.section, index.follows(digest, "void")
                                      + index.follows(digest, "draw") + index.follows(digest, "failed"))
-        target = index.by_hash(found.record.get("draw", "")) if kind in ("void", "recusal") else None
+        target = index.by_hash(found.record.get("draw", "")) if kind in ("void", "recusal", "document") else None
         changes = population_changes(ws, index, found.record, found.section) if kind in ("draw", "failed") else []
     finally:
         index.close()

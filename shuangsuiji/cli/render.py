@@ -171,10 +171,34 @@ def print_record(record: dict[str, Any], section: Section, target: dict[str, Any
             f"检查人员：{escape('、'.join(member(people, i) for i in record['inspectors']))}",
         ]
     else:
-        lines.append(escape(str({k: v for k, v in record.items() if k not in ('prev', 'hash')})))
+        lines += [escape(line) for line in _bureau_or_document_lines(record, target, section, data)]
     lines.append(f"记录哈希：{record['hash']}")
     for line in lines:
         out.print(line)
+
+
+def _bureau_or_document_lines(record: dict[str, Any], target: dict[str, Any] | None, section: Section,
+                              data: Dataset) -> list[str]:
+    """A 文书 record, a plan or 清单 approval, or a publication, in lines (any other type as its fields)."""
+    kind = record["type"]
+    if kind == "document":
+        entities, _ = names(data)
+        return [f"文书：{record['kind']} {record['number']}", f"所属抽取：{_target(target, section)}",
+                f"被检查单位：{entity_label(entities, record['entity'])}",
+                f"文书文件的 SHA-256：{record['sha256']}（与纸质文书二维码、verify.py --document 核对）"]
+    if kind == "plan_approval":
+        plan = f"{record['year']} 年临时计划 {record['plan']}" if record.get("plan") else f"{record['year']} 年度检查计划"
+        return [f"审批：{plan}", f"会议：{record['meeting']}（{record['approved_on']}）", f"审批人：{record['approver']}",
+                f"计划摘要：{record['digest']}"]
+    if kind == "checklist_approval":
+        return ["审批：随机抽查事项清单（第八、十条）", f"会议：{record['meeting']}（{record['date']}）",
+                f"审批人：{record['approver']}", f"清单摘要：{record['digest']}（公示包 checklist.json 的摘要）"]
+    if kind == "publish":
+        covered = "、".join(section_name(data.sections, s) for s in record.get("sections") or []) or "—"
+        span = f"{record.get('from') or '不限'} 至 {record.get('to') or '不限'}"
+        return [f"公开：{record['results']} 项检查结果，科室 {covered}，日期 {span}",
+                f"文件清单摘要：{record['manifest_digest']}（公示包 manifest.json 的 SHA-256）"]
+    return [str({k: v for k, v in record.items() if k not in ("prev", "hash")})]
 
 
 def _target(record: dict[str, Any] | None, section: Section) -> str:

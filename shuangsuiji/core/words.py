@@ -26,7 +26,7 @@ RECORD_TYPES = {
     "plan_approval": "计划审批",
     "checklist_approval": "清单审批",
     "publish": "结果公开",
-    "document": "文书编号",
+    "document": "抽查文书",
 }
 
 FAIRNESS_LEVELS = tuple(FAIRNESS_SHORT)

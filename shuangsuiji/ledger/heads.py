@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from shuangsuiji import git as gitops
 from shuangsuiji.errors import SsjError
-from shuangsuiji.ledger.addresses import address
+from shuangsuiji.ledger.addresses import BUREAU_SECTION, address
 from shuangsuiji.ledger.queries import open_index
 from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.workspace import LEDGER_DIR, Workspace
@@ -40,7 +40,7 @@ def current_heads(ws: Workspace, data: Dataset) -> list[Head]:
         for ledger, head in sorted(index.heads().items()):
             record = index.record(ledger, head["seq"]) or {}
             section = sections.get(ledger)
-            label = address(section, head["seq"]) if section is not None else f"局台账-{head['seq']}"
+            label = address(section if section is not None else BUREAU_SECTION, head["seq"])
             heads.append(Head(ledger, head["seq"], head["hash"], str(record.get("at", "")), label))
         return heads
     finally:

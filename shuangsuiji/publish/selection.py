@@ -14,7 +14,7 @@ from shuangsuiji.core.lists import ListFolder
 from shuangsuiji.core.recusal import current_team
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT, RECORD_TYPES
 from shuangsuiji.errors import SsjError
-from shuangsuiji.ledger.addresses import address
+from shuangsuiji.ledger.addresses import BUREAU_ADDRESS, address
 from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.queries import change_lines, population_change, previous_label
 from shuangsuiji.ledger.summary import describe, section_name
@@ -24,9 +24,6 @@ from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.models import Report, Section
 from shuangsuiji.registry.privacy import public_dict
 from shuangsuiji.workspace import BUREAU_LEDGER, LISTS_DIR
-
-#: How the page addresses a record of the bureau ledger (局台账-3)
-BUREAU_ADDRESS = "局台账"
 
 
 @dataclass
