@@ -33,6 +33,17 @@ def reports_of(ws: Workspace, data: Dataset, found: Located) -> list[str]:
     return sorted(files)
 
 
+def refuse_if_documents(found: Located, index: Index) -> None:
+    """A draw for which 抽查文书 were issued stays: the papers went to the companies, the checks have begun."""
+    documents = index.follows(found.record["hash"], "document")
+    if documents:
+        numbers = "、".join(d["number"] for d in documents[:3]) + ("等" if len(documents) > 3 else "")
+        raise RuleError(
+            f"{found.label} 已开具 {len(documents)} 份抽查文书（{numbers}），文书已交给被检查单位，检查已经开展，不能作废："
+            "请按这次抽取完成检查，个别单位确实无法检查的，在检查报告中写明结果"
+        )
+
+
 def _refuse_if_checked(ws: Workspace, data: Dataset, found: Located, index: Index) -> None:
     """A draw whose checks have begun (a report exists) or whose results were published stays."""
     published = index.published(found.record["hash"])
@@ -40,6 +51,7 @@ def _refuse_if_checked(ws: Workspace, data: Dataset, found: Located, index: Inde
         raise RuleError(
             f"{found.label} 已有 {len(published)} 家单位的检查结果公开，不能作废：公开的结果和它所依据的抽取都要保留"
         )
+    refuse_if_documents(found, index)
     reports = reports_of(ws, data, found)
     if reports:
         shown = "、".join(reports[:3]) + ("等" if len(reports) > 3 else "")

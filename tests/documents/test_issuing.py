@@ -178,6 +178,17 @@ def test_refuses_a_voided_draw_and_the_void_record_itself(ssj, drawn):
     assert "二股-1是一条“作废”记录，不是抽取记录" in refused(ssj, root, "现场检查记录", "二股-1", COMPANY)
 
 
+def test_a_draw_with_documents_cannot_be_voided(ssj, drawn):
+    # the papers went to the company: the check has begun, and a void would leave them pointing at nothing
+    root = drawn["root"]
+    record, _ = issue(ssj, root, "检查通知书")
+    before = snapshot(root)
+    voided = ssj(root, "void", "二股-0", "--reason", "比例写错")
+    assert voided.code == 1
+    assert f"二股-0 已开具 1 份抽查文书（{record['number']}），文书已交给被检查单位，检查已经开展，不能作废" in voided.err
+    assert snapshot(root) == before
+
+
 def test_refuses_a_targeted_check(ssj, drawn):
     root = drawn["root"]
     members = team_of(drawn["ergu"], COMPANY)

@@ -25,14 +25,17 @@ def ok(root: Path, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def bundle(drawn_template: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Documents for 二股-0 and 一股-0; 一股-0 voided afterwards; everything published."""
+    """Documents for 二股-0 and 一股-0; 一股-0 voided afterwards by a modified ssj (the real one refuses to void a
+    draw with documents, see test_issuing.py) — what verify.py --document must still see through; published."""
     base = tmp_path_factory.mktemp("bundle")
     root = base / "汝州"
     shutil.copytree(drawn_template["root"], root, ignore=shutil.ignore_patterns("index.sqlite*", "*.lock"))
     record = json.loads(ok(root, "doc", "现场检查记录", "二股-0", COMPANY, "--out", str(base / "记录.html"), "--json"))
     yigu = selected_ids(drawn_template["yigu"])[0]
     voided = json.loads(ok(root, "doc", "检查通知书", "一股-0", yigu, "--out", str(base / "通知.html"), "--json"))
-    ok(root, "void", "一股-0", "--reason", "选错了计划事项")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("shuangsuiji.draw.void.refuse_if_documents", lambda *_: None)
+        ok(root, "void", "一股-0", "--reason", "选错了计划事项")
     folder = base / "公示包"
     ok(root, "publish", "--allow-empty", "--out", str(folder))
     qr = re.search(r'data-qr-text="([^"]*)"', (base / "记录.html").read_text(encoding="utf-8")).group(1)
