@@ -71,7 +71,12 @@ def stale_locks(root: Path) -> list[str]:
         return []
     git_dir = (root / _text(result)).resolve()
     found = [*git_dir.glob("*.lock"), *git_dir.glob("refs/**/*.lock")]
-    return sorted(_shown_path(root, p) for p in found if p.is_file())
+    return sorted(_shown_path(root, p) for p in found if p.is_file() and p.name not in _HARMLESS_LOCKS)
+
+
+#: locks that do not stop a commit: a background ``git gc --auto`` (started by the clerk's own commit) holds
+#: ``gc.log.lock`` while it runs
+_HARMLESS_LOCKS = frozenset({"gc.log.lock"})
 
 
 def _shown_path(root: Path, path: Path) -> str:
