@@ -21,7 +21,7 @@ What it does, in order:
    (``shuangsuiji.clock.local_now``) advanced to the draw's time, an operator seed from a seeded generator
    (reproducible), the rest rule, rotation, frequency and spacing rules of the package all applying. Each draw
    writes its format-2 record and list files and makes its own git commit (``gitops.commit``, which runs
-   ``git gc --auto`` as after every ssj commit): ``.git`` is as the tool leaves it;
+   the geometric ``git repack`` ssj runs after each of its commits): ``.git`` is as the tool leaves it;
 4. every ``--registry-every`` draws of the bureau (all sections together) one entity file is changed and
    committed (``git commit``), as a clerk's registry update would be: a few risk ratings change, one company
    closes, one new company is added. The registry is then loaded and checked again

@@ -794,3 +794,14 @@ def test_a_failed_draw_is_committed_and_uses_no_frequency(git_bureau, ssj):
     for seed in "2345":  # the failed attempt took none of the 4
         drawn(ssj, git_bureau, seed, *AGAIN)
     assert verify(ssj, git_bureau) == (0, [])
+
+
+def test_ssj_keeps_git_packed_without_anyone_running_gc(git_bureau, ssj):
+    # issue 10: after its commits ssj runs git's own geometric repack, so no loose objects pile up and the packs
+    # stay few (a geometric progression), without the clerk ever running git gc
+    for seed in ("1", "2", "3"):
+        assert drawn(ssj, git_bureau, seed, "--again", "--reason", "测试：同一天再抽")["type"] == "draw"
+    counts = dict(line.split(": ") for line in git(git_bureau, "count-objects", "-v").splitlines())
+    assert counts["count"] == "0"  # every object the draws added is packed
+    assert int(counts["packs"]) <= 3
+    assert verify(ssj, git_bureau) == (0, [])
