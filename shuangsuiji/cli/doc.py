@@ -17,7 +17,7 @@ def doc_command(
     draw: Annotated[str, typer.Argument(metavar="抽取记录", help="抽取记录编号，如 二股-3", show_default=False)],
     entity: Annotated[str, typer.Argument(metavar="单位", help="被抽中单位的统一社会信用代码", show_default=False)],
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="文书文件，默认“文书编号.html”；不覆盖已有文件", show_default=False)] = None,
+        "--out", "-o", help="文书文件，默认仓库的 文书/文书编号.html（git 不提交）；不覆盖已有文件", show_default=False)] = None,
     operator: Annotated[str | None, typer.Option("--operator", help="开具人（默认：git 用户名）", show_default=False)] = None,
     as_json: JsonOption = False,
 ) -> int:

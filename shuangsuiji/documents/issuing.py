@@ -71,7 +71,7 @@ def issue_document(ws: Workspace, kind_text: str, draw_address: str, entity: str
         qr_text = document_qr_text(made.number, found.label, found.record["hash"])
         values.update(number=made.number, qr_text=qr_text, qr_svg=qr_svg(qr_text))
         made.html = render(ws, kind, values).encode("utf-8")
-        made.path = target or _checked_out(Path.cwd() / f"{made.number}.html")
+        made.path = target or _checked_out(ws.root / DOCUMENTS_DIR / f"{made.number}.html")
         record = stamp("document", at, operator_name(ws, operator), number=made.number, draw=found.record["hash"],
                        entity=entity, sha256=hashlib.sha256(made.html).hexdigest())
         return {**record, "kind": kind}  # (stamp's own first parameter is called kind)
@@ -86,6 +86,11 @@ def issue_document(ws: Workspace, kind_text: str, draw_address: str, entity: str
     made.path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(made.path, made.html)
     return Issued(written, kind, made.number, made.path)
+
+
+#: where documents go by default: a folder of the repository that git ignores (a document names the company's
+#: legal representative and is never published or committed; the ledger keeps its number and hash)
+DOCUMENTS_DIR = "文书"
 
 
 def _bureau(data: Dataset) -> Bureau:

@@ -131,12 +131,12 @@ def test_a_recheck_follows_its_order_and_names_it(ssj, drawn):
     assert all(people[m]["name"] in text and people[m]["cert_no"] in text for m in team_of(drawn["ergu"], COMPANY))
 
 
-def test_the_default_file_is_named_by_its_number(ssj, drawn, monkeypatch):
+def test_the_default_file_is_named_by_its_number_in_a_folder_git_ignores(ssj, drawn, monkeypatch):
     root = drawn["root"]
-    monkeypatch.chdir(root.parent)
+    monkeypatch.chdir(root.parent)  # wherever the clerk stands: the repository's 文书/ folder
     result = ssj(root, "doc", "检查通知书", "二股-0", COMPANY)
     assert result.code == 0, result.err
-    path = root.parent / "汝应急检通〔2026〕二股-001.html"
+    path = root / "文书" / "汝应急检通〔2026〕二股-001.html"
     assert path.is_file() and "已开具检查通知书 汝应急检通〔2026〕二股-001" in result.out
     assert ledger_records(root, "ergu")[-1]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -128,7 +128,8 @@ def test_init_sets_line_ends_and_ignores_the_state_folder(
     target = tmp_path / "某县"
     assert ssj(tmp_path, "init", str(target), "--name", NAME, "--year", "2027").code == 0
 
-    assert ".ssj/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+    ignored = (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".ssj/" in ignored and "文书/" in ignored  # documents name the legal representative: never committed
     attributes = git(target, "-c", "core.quotepath=off", "check-attr", "eol", "text", "--",
                      "data/bureau.yaml", "data/entities/烟花爆竹.yaml", "plans/2027.yaml", "data/ledger/ergu/2026.jsonl",
                      "data/ledger/lists/0d2d.json")
