@@ -70,7 +70,8 @@ def recuse_command(
 
 @app.command("log")
 def log_command(
-    section: Annotated[str | None, typer.Option("--section", "-s", help="只看一个科室", show_default=False)] = None,
+    section: Annotated[str | None, typer.Option("--section", "-s", help="只看一个科室（局台账：计划和清单的审批、结果公开）",
+                                                show_default=False)] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="最多显示多少条（0 表示全部）")] = 50,
     as_json: JsonOption = False,
 ) -> int:
@@ -79,6 +80,7 @@ def log_command(
 
     from shuangsuiji.cli.console import out
     from shuangsuiji.core.words import RECORD_TYPES
+    from shuangsuiji.ledger.addresses import BUREAU_NAMES, BUREAU_SECTION
     from shuangsuiji.ledger.queries import all_records, open_index
     from shuangsuiji.ledger.summary import describe
     from shuangsuiji.registry.loading import load_bureau
@@ -86,17 +88,21 @@ def log_command(
 
     ws = workspace()
     data = load_bureau(ws)
-    only = resolve_section(data.sections, section) if section else None
+    only = resolve_section(data.sections, section) if section and section.strip() not in BUREAU_NAMES else None
+    if section and section.strip() in BUREAU_NAMES:
+        only = BUREAU_SECTION
     index = open_index(ws)
     try:
         everything = all_records(index, data)
     finally:
         index.close()
     addresses = {r["hash"]: _label(s, r) for s, r in everything}
+    names = {s.id: s.name for s in data.sections}
     chosen = [(s, r) for s, r in everything if only is None or s.id == only.id]
     rows = chosen[:limit] if limit else chosen
     if as_json:
-        print_data([{"address": _label(s, r), **_brief(r), "detail": describe(r, addresses)} for s, r in rows], indent=2)
+        print_data([{"address": _label(s, r), **_brief(r), "detail": describe(r, addresses, names)} for s, r in rows],
+                   indent=2)
         return 0
     if not rows:
         out.print("台账中还没有记录。")
@@ -107,7 +113,7 @@ def log_command(
                          ratio=3 if column == "内容" else None)
     for s, r in rows:
         table.add_row(_label(s, r), r["at"][:16].replace("T", " "), RECORD_TYPES.get(r["type"], r["type"]),
-                      r["operator"], describe(r, addresses))
+                      r["operator"], describe(r, addresses, names))
     out.print(table)
     if len(rows) < len(chosen):
         out.print(f"仅显示最新的 {len(rows)} 条，共 {len(chosen)} 条；--limit 0 显示全部。")

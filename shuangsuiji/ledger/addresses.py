@@ -18,6 +18,8 @@ _ADDRESS = re.compile(r"^(?P<section>.+?)[-－](?P<seq>\d+)$")
 #: how people address a record of the bureau's own ledger (plan and 清单 approvals, publications): 局台账-3
 BUREAU_ADDRESS = "局台账"
 #: the bureau ledger as a "section" for addresses and display (it has no specialties: no draw is made on it)
+#: what a clerk may type for the bureau ledger
+BUREAU_NAMES = (BUREAU_ADDRESS, BUREAU_LEDGER, "局")
 BUREAU_SECTION = Section.model_construct(id=BUREAU_LEDGER, name="局台账", short_names=[BUREAU_ADDRESS], specialties=[])
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -49,7 +51,7 @@ class Located:
 def locate(index: Index, data: Dataset, text: str, kind: str | None = "draw") -> Located:
     """The record addressed as ``二股-3``; with ``kind``, refuse records of another type."""
     name, seq = parse_address(text)
-    bureau = name.strip() in (BUREAU_ADDRESS, BUREAU_LEDGER, "局")
+    bureau = name.strip() in BUREAU_NAMES
     section = BUREAU_SECTION if bureau else resolve_section(data.sections, name)
     record = index.record(section.id, seq)
     if record is None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from shuangsuiji.core.chain import BUREAU
 from shuangsuiji.core.lists import ListFolder
-from shuangsuiji.ledger.addresses import address
+from shuangsuiji.ledger.addresses import BUREAU_SECTION, address
 from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.registry.loading import Dataset
@@ -32,9 +32,9 @@ def published_keys(index: Index) -> set[tuple[str, str]]:
 
 
 def all_records(index: Index, data: Dataset) -> list[tuple[Section, Record]]:
-    """Every record of every section's ledger, newest first."""
+    """Every record of every section's ledger and of the bureau's own (局台账), newest first."""
     rows = []
-    for section in data.sections:
+    for section in [*data.sections, BUREAU_SECTION]:
         rows += [(section, r) for _, r in index.records(section.id)]
     return sorted(rows, key=lambda row: (row[1]["at"], row[1]["seq"]), reverse=True)
 

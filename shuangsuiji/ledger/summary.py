@@ -46,6 +46,18 @@ def describe(record: dict[str, Any], addresses: Mapping[str, str] | None = None,
                 f"（{where}{record['entity']}，{record['reason']}{borrowed}）")
     if kind == "targeted":
         return f"非随机检查（{record['basis']}，{record['reference']}）：{len(record['entities'])} 家"
+    if kind == "document":
+        target = known.get(record.get("draw", ""))
+        where = f"{target}，" if target else ""
+        return f"{record.get('kind', '抽查文书')} {record.get('number')}（{where}{record.get('entity')}）"
+    if kind == "plan_approval":
+        plan = f"{record.get('year')} 年临时计划 {record['plan']}" if record.get("plan") else f"{record.get('year')} 年度检查计划"
+        return f"审批 {plan}：{record.get('meeting')}（{record.get('approved_on')}，{record.get('approver')}）"
+    if kind == "checklist_approval":
+        return f"审批随机抽查事项清单：{record.get('meeting')}（{record.get('date')}，{record.get('approver')}）"
+    if kind == "publish":
+        covered = "、".join((section_names or {}).get(s, s) for s in record.get("sections") or [])
+        return f"公开 {record.get('results')} 项检查结果（{covered}）"
     return RECORD_TYPES.get(kind, kind)
 
 

@@ -14,7 +14,7 @@ from shuangsuiji.core.lists import ListFolder
 from shuangsuiji.core.recusal import current_team
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT, RECORD_TYPES
 from shuangsuiji.errors import SsjError
-from shuangsuiji.ledger.addresses import BUREAU_ADDRESS, address
+from shuangsuiji.ledger.addresses import BUREAU_ADDRESS, BUREAU_SECTION, address
 from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.queries import change_lines, population_change, previous_label
 from shuangsuiji.ledger.summary import describe, section_name
@@ -203,12 +203,11 @@ def _approvals(index: Index, year: int) -> dict[str, list[dict[str, Any]]]:
 def _events(index: Index, sections: list[Section]) -> list[dict[str, Any]]:
     """Every record of these sections' ledgers in a line each: voids, re-draws and failed attempts stay visible."""
     names = {s.id: s.name for s in sections}
-    events = []
-    for section in sections:
-        for _, record in index.records(section.id):
-            kind = record.get("type", "")
-            events.append({"address": address(section, record["seq"]), "at": record.get("at", ""),
-                           "type": RECORD_TYPES.get(kind, kind), "detail": describe(record, section_names=names)})
+    found = [(section, record) for section in [*sections, BUREAU_SECTION] for _, record in index.records(section.id)]
+    addresses = {record["hash"]: address(section, record["seq"]) for section, record in found}
+    events = [{"address": address(section, record["seq"]), "at": record.get("at", ""),
+               "type": RECORD_TYPES.get(record.get("type", ""), record.get("type", "")),
+               "detail": describe(record, addresses, names)} for section, record in found]
     return sorted(events, key=lambda e: e["at"])
 
 

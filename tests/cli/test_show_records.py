@@ -49,3 +49,13 @@ def test_bureau_records_by_the_address_the_page_uses(shipped, ssj, address, phra
 def test_a_bureau_record_that_does_not_exist(shipped, ssj):
     missing = ssj(shipped, "show", "局台账-99")
     assert missing.code == 1 and "没有记录 局台账-99（局台账最后一条是 局台账-5）" in missing.err
+
+
+def test_log_lists_the_bureau_ledger_and_says_what_each_document_is(shipped, ssj):
+    rows = {r["address"]: r for r in json.loads(ssj(shipped, "log", "--limit", "0", "--json").out)}
+    assert rows["局台账-5"]["detail"] == "审批随机抽查事项清单：2026年第1次局长办公会（汝应急〔2026〕3号）（2026-01-10，局长）"
+    assert rows["局台账-4"]["detail"] == "公开 3 项检查结果（安全监管一股、安全监管三股）"
+    assert rows["三股-4"]["detail"] == "责令限期整改指令书 汝应急责改〔2026〕三股-001（三股-0，91410482793909467F）"
+    assert "从执法大队抽调" in rows["三股-3"]["detail"]  # the section's name, not its id
+    only = json.loads(ssj(shipped, "log", "--section", "局台账", "--limit", "0", "--json").out)
+    assert [r["address"] for r in only] == [f"局台账-{n}" for n in range(5, -1, -1)]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import shutil
 import math
+import shutil
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path

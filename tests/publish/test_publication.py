@@ -917,7 +917,7 @@ def test_a_section_that_published_nothing_has_its_void_and_redraw_in_the_bundle(
 def test_the_page_lists_the_void_and_redraw_of_a_section_that_published_nothing(published):
     # the page lists the records of every ledger the bundle ships, not only of the sections with results (issue 11)
     rows = {row[0]: row for row in page_of(published["folder"]).rows if len(row) == 4}
-    assert rows["三股-1"][2:] == ["作废", f"作废原因：{SANGU_VOID}"]
+    assert rows["三股-1"][2:] == ["作废", f"作废 三股-0：{SANGU_VOID}"]
     assert FAIRNESS_SHORT["operator"] in rows["三股-0"][3] and FAIRNESS_SHORT["operator"] in rows["三股-2"][3]
 
 
@@ -1090,10 +1090,10 @@ def test_index_page_shows_fairness_in_words_for_each_draw(published):
         for record in ledger(published["root"], section):
             if record["type"] == "draw":
                 assert FAIRNESS_SHORT[record["fairness"]] in rows[f"{short}-{record['seq']}"][3]
-    assert rows["二股-0"][3].endswith("人工输入") and rows["二股-1"][2:] == ["作废", "作废原因：抽取时误用了未更新的名录"]
+    assert rows["二股-0"][3].endswith("人工输入") and rows["二股-1"][2:] == ["作废", "作废 二股-0：抽取时误用了未更新的名录"]
     recusal = ledger(published["root"], "yigu")[1]
     assert rows["二股-2"][2] == "抽取公告" and rows["一股-1"][2:] == [
-        "回避替换", f"回避替换：{recusal['inspector']} → {recusal['replacement']}（{recusal['entity']}，因故不能执行检查）"]
+        "回避替换", f"回避替换：{recusal['inspector']} → {recusal['replacement']}（一股-0，{recusal['entity']}，因故不能执行检查）"]
 
 
 def test_index_page_is_static_and_self_contained(published):
