@@ -70,6 +70,34 @@ def append_only(root: Path, since: str | None = None, objects: GitObjects | None
     return problems
 
 
+def merges_keep_every_parent(root: Path, objects: GitObjects, since: str | None = None) -> list[Problem]:
+    """A merge on HEAD's first-parent line holds every ledger line and list file of each of its other parents.
+
+    :func:`append_only` follows the first parents; without this, a rewritten ledger committed on a new root and
+    merged with ``git merge -s ours`` over the true history would pass, that history still reachable and so
+    never "lost"."""
+    if gitops.head(root) is None:
+        return []
+    span = f"{since}..HEAD" if since else "HEAD"
+    problems: list[Problem] = []
+    for raw in _stream(root, "log", "--first-parent", "--merges", "--format=%H %P", span):
+        merge, _, *others = raw.decode().split()
+        ours = objects.tree(merge, LEDGER_DIR, skip=(LISTS_DIR,))
+        lists = set(objects.tree(merge, f"{LEDGER_DIR}/{LISTS_DIR}"))
+        for parent in others:
+            for rel, blob in sorted(objects.tree(parent, LEDGER_DIR, skip=(LISTS_DIR,)).items()):
+                if not _YEAR_FILE.match(rel) or ours.get(rel) == blob:
+                    continue
+                if rel not in ours or not objects.blob(ours[rel]).startswith(objects.blob(blob)):
+                    problems.append(Problem(rel, None, f"合并提交 {merge[:10]} 没有保留所合并的提交 {parent[:10]} 中这个台账的"
+                                                       "全部记录：历史被改写（例如 git merge -s ours 覆盖了原来的台账）"))
+            missing = sorted(set(objects.tree(parent, f"{LEDGER_DIR}/{LISTS_DIR}")) - lists)
+            if missing:
+                problems.append(Problem(missing[0], None, f"合并提交 {merge[:10]} 丢掉了所合并的提交 {parent[:10]} 中的 "
+                                                          f"{len(missing)} 个名单文件：名单文件一经提交永不删除"))
+    return problems
+
+
 def _list_files_only_added(root: Path, span: str) -> list[Problem]:
     problems = []
     commit = ""

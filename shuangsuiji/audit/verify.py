@@ -105,6 +105,7 @@ def verify(ws: Workspace, progress: Callable[[Entry], None] | None = None, full:
         run, verified = _records(ws, objects, chosen, processes, progress, saved, ancestors)
         problems = _problems(ws, verified.problems) + run.at_commit_found()
         found = history.append_only(ws.root, chosen.since, objects)
+        found += history.merges_keep_every_parent(ws.root, objects, chosen.since)
         found += history.lost_commits(ws.root, objects, run.held)
         found += history.upstream(ws.root, objects)
         found += history.uncommitted(ws.root)
