@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from shuangsuiji.core.announced import item_key, numbers_seen
 from shuangsuiji.core.chain import BUREAU, Entry, read_record_at
+from shuangsuiji.core.documents import DOCUMENT_KINDS, split_document_number
 from shuangsuiji.core.draw import MIN_TEAM_SIZE
 from shuangsuiji.core.inspections import day_number
 from shuangsuiji.core.recusal import apply_recusals, replacement_for, team_map
@@ -71,6 +72,8 @@ class RecordChecker(DrawChecks):
             return
         if target in self.published:
             self.add(f"{self.place(info)} 的抽取已有检查结果在 {self.published[target]} 公开，不能再作废")
+        if target in self.documented:
+            self.add(f"{self.place(info)} 的抽取已开具抽查文书，文书已交给被检查单位，不能再作废")
         self.voided[target] = self.here()
         self.pending.pop(target, None)
         if numbers_seen(record, voided):
@@ -203,14 +206,42 @@ class RecordChecker(DrawChecks):
                 self.published.setdefault(result["draw"], self.here())
 
     def on_document(self, record: dict) -> None:
+        """A numbered 抽查文书 (SPEC §9): for a company its draw selected, of a draw that stands; a 整改复查意见书
+        only after a 责令限期整改指令书 for the same company and draw; each number once, each series (the number's
+        prefix and section) one kind in one ledger."""
         if not self.require(record, DOCUMENT_FIELDS):
             return
         info = self.known.get(record["draw"]) if is_hex64(record["draw"]) else None
-        if info is None or info.type != "draw":
-            self.add("文书所属的抽取不在台账中")
+        if info is None or info.type != "draw" or info.ledger != self.ledger:
+            self.add("文书所属的抽取不在本科室此前的台账中")
         elif record["draw"] in self.voided:
             self.add("文书所属的抽取已作废")
+        elif record["entity"] not in selected_ids(read_record_at(info.path, info.offset)):
+            self.add(f"文书的被检查单位 {show(record['entity'])} 不在所属抽取 {self.place(info)} 的抽中名单中")
+        if record["kind"] not in DOCUMENT_KINDS:
+            self.add(f"文书种类 {show(record['kind'])} 不是 {'、'.join(DOCUMENT_KINDS)} 之一")
+        key = (record["draw"], record["entity"])
+        if record["kind"] == "整改复查意见书" and key not in self.ordered:
+            self.add("整改复查意见书之前没有同一抽取、同一单位的责令限期整改指令书")
+        if record["kind"] == "责令限期整改指令书":
+            self.ordered.add(key)
+        self.check_series(record)
         if record["number"] in self.documents:
             self.add(f"文书编号 {record['number']} 已在 {self.documents[record['number']]} 使用过，编号不得重复")
         self.documents[record["number"]] = self.here()
+        self.documented.add(record["draw"])
+
+    def check_series(self, record: dict) -> None:
+        """The number is ``<prefix>〔<year of the record>〕<section>-<serial>``, and each (prefix, section) series
+        belongs to one kind and one ledger."""
+        parts = split_document_number(record["number"])
+        if parts is None:
+            self.add(f"文书编号 {show(record['number'])} 格式不对（应如 汝应急现记〔2026〕二股-001）")
+            return
+        prefix, year, section, _ = parts
+        if is_at(record.get("at")) and year != int(record["at"][:4]):
+            self.add(f"文书编号 {record['number']} 的年份 {year} 不是开具的年份 {record['at'][:4]}")
+        owner = self.series.setdefault((prefix, section), (record["kind"], self.ledger))
+        if owner != (record["kind"], self.ledger):
+            self.add(f"文书编号 {record['number']} 的编号系列此前用于 {owner[1]} 台账的{owner[0]}，不能再用于{record['kind']}")
 

@@ -70,6 +70,9 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
         self.underivable: set = set()  # draws whose record could not be re-derived
         self.recusals: dict = {}  # (draw hash, entity) -> recusals so far
         self.documents: dict = {}  # document number -> where
+        self.documented: set = set()  # hashes of draws with a document
+        self.ordered: set = set()  # (draw hash, entity) with a 责令限期整改指令书
+        self.series: dict = {}  # (number prefix, section part) -> (kind, ledger)
         self.approved_plans: set = set()
         self.checklist_approvals: list = []  # (bureau seq, digest, address) of each checklist approval so far
         self.spent: dict = {}  # (section, plan item) -> the announcement thrown away after its numbers were out

@@ -49,11 +49,11 @@ class Bureau:
         (self.root / "lists" / f"{digest}.json").write_bytes(data)
         return digest
 
-    def append(self, ledger: str, kind: str, at: str, heads=None, **fields) -> dict:
+    def append(self, ledger: str, record_type: str, at: str, heads=None, **fields) -> dict:
         seq, prev = self.tips.get(ledger, (-1, ZERO))
         if heads is None:
             heads = {name: {"seq": s, "hash": h} for name, (s, h) in self.tips.items() if name != ledger}
-        record = {"format": 2, "seq": seq + 1, "prev": prev, "type": kind, "at": at, "operator": "测试员",
+        record = {"format": 2, "seq": seq + 1, "prev": prev, "type": record_type, "at": at, "operator": "测试员",
                   "heads": heads, **fields}
         record["hash"] = hashlib.sha256(rfc8785.dumps(record)).hexdigest()
         self.tips[ledger] = (record["seq"], record["hash"])
