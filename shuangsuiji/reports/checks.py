@@ -57,7 +57,27 @@ def _report_problems(data: Dataset, index: Index, report: Report, today: dt.date
     problems += _content_problems(data, report, record)
     problems += _timing_problems(report, today)
     problems += follow_up_problems(data, report, today)
+    problems += recheck_document_problems(index, report, record)
     problems += _evidence_problems(data, report)
+    return problems
+
+
+def recheck_document_problems(index: Index, report: Report, record: dict[str, Any]) -> list[Finding]:
+    """Each 复查 comes after the company's first 责令限期整改指令书 of this draw, and the 复查意见书 it cites is one
+    issued (``ssj doc``) for this company of this draw: a 复查 cannot cite a paper that was never recorded."""
+    documents = [d for d in index.follows(record["hash"], "document") if d.get("entity") == report.entity]
+    by_number = {d["number"]: d for d in documents}
+    orders = [d for d in documents if d.get("kind") == "责令限期整改指令书"]
+    problems: list[Finding] = []
+    for n, recheck in enumerate(report.rechecks):
+        if orders and recheck.date.isoformat() < orders[0]["at"][:10]:
+            problems.append((("rechecks", n, "date"), f"复查日期 {recheck.date} 早于责令限期整改指令书 {orders[0]['number']} "
+                             f"的开具日期 {orders[0]['at'][:10]}：复查须在指令书之后", "error"))
+        cited = by_number.get(recheck.document) if recheck.document else None
+        if recheck.document and (cited is None or cited.get("kind") != "整改复查意见书"):
+            what = f"是一份{cited['kind']}" if cited is not None else "不是台账中为本单位这次抽取开具的文书"
+            problems.append((("rechecks", n, "document"), f"复查意见书编号 {recheck.document} {what}：请写用 "
+                             f"ssj doc 整改复查意见书 {report.draw} {report.entity} 开具的编号", "error"))
     return problems
 
 

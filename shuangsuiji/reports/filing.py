@@ -255,7 +255,25 @@ def record_recheck(ws: Workspace, report_file: Path, day: dt.date, outcome: str,
     rechecks.append(entry)
     document_yaml["rechecks"] = rechecks
     _refuse_follow_up(ws, rel, document_yaml, follow_up_problems)
+    _refuse_uncited(ws, rel, document_yaml)
     return _save(ws, rel, document_yaml, _Edit("recheck", "整改复查", commit), f" {day} {outcome}")
+
+
+def _refuse_uncited(ws: Workspace, rel: str, document_yaml: Any) -> None:
+    """A 复查 after its 指令书, citing a 复查意见书 issued for this company of this draw (as ssj check requires)."""
+    from shuangsuiji.ledger.queries import open_index
+    from shuangsuiji.registry import yamlio
+    from shuangsuiji.reports.checks import recheck_document_problems
+
+    report = Report.model_validate(yamlio.load(rel, yamlio.dump_round_trip(document_yaml)))
+    index = open_index(ws)
+    try:
+        found = index.by_hash(report.draw_hash)
+        errors = [m for _, m, _ in recheck_document_problems(index, report, found[1])] if found else []
+    finally:
+        index.close()
+    if errors:
+        raise RuleError(f"{rel}：" + "；".join(errors))
 
 
 def close_case(ws: Workspace, report_file: Path, day: dt.date, commit: bool = True) -> Saved:

@@ -26,10 +26,27 @@ def report(bureau, ssj):
     return path
 
 
-def test_a_case_with_a_rectification_order_closes_only_after_its_recheck(bureau, ssj, report):
+def test_a_case_with_a_rectification_order_closes_only_after_its_recheck(bureau, ssj, report, clock):
     before = snapshot(bureau)
     refused = ssj(bureau, "report", "close", str(report))
     assert refused.code == 1 and "责令限期整改的案件须经整改复查后才能结案" in refused.err
+    assert snapshot(bureau) == before
+    # a 复查意见书 never issued, or the 指令书's own number, is refused; the one ssj doc issued is accepted
+    entity = yaml.safe_load(report.read_text(encoding="utf-8"))["entity"]
+    unissued = ssj(bureau, "report", "recheck", str(report), "--outcome", "已整改", "--document", "汝应急复查〔2026〕二股-001")
+    assert unissued.code == 1 and "复查意见书编号 汝应急复查〔2026〕二股-001 不是台账中为本单位这次抽取开具的文书" in unissued.err
+    clock.set("2026-12-05")  # the 指令书 is issued some days after the check
+    order = json.loads(ssj(bureau, "doc", "责令限期整改指令书", "二股-0", entity, "--out", str(bureau.parent / "令.html"),
+                           "--json").out)
+    wrong = ssj(bureau, "report", "recheck", str(report), "--outcome", "已整改", "--document", order["number"])
+    assert wrong.code == 1 and f"复查意见书编号 {order['number']} 是一份责令限期整改指令书" in wrong.err
+    paper = json.loads(ssj(bureau, "doc", "整改复查意见书", "二股-0", entity, "--out", str(bureau.parent / "复.html"),
+                           "--json").out)
+    assert paper["number"] == "汝应急复查〔2026〕二股-001"
+    before = snapshot(bureau)
+    early = ssj(bureau, "report", "recheck", str(report), "--outcome", "已整改", "--document", paper["number"],
+                "--date", "2026-12-03")
+    assert early.code == 1 and "复查日期 2026-12-03 早于责令限期整改指令书" in early.err
     assert snapshot(bureau) == before
     assert ssj(bureau, "report", "recheck", str(report), "--outcome", "已整改", "--document", "汝应急复查〔2026〕二股-001").code == 0
     closed = ssj(bureau, "report", "close", str(report))
