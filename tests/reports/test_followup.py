@@ -53,8 +53,8 @@ def test_a_case_with_a_rectification_order_closes_only_after_its_recheck(bureau,
     assert closed.code == 0, closed.err
     written = yaml.safe_load(report.read_text(encoding="utf-8"))
     assert [(str(r["date"]), r["outcome"], r["document"]) for r in written["rechecks"]] == [
-        ("2026-12-01", "已整改", "汝应急复查〔2026〕二股-001")]
-    assert str(written["closed"]) == "2026-12-01"
+        ("2026-12-05", "已整改", "汝应急复查〔2026〕二股-001")]
+    assert str(written["closed"]) == "2026-12-05"
     assert ssj(bureau, "check").code == 0
 
 
