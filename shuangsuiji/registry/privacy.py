@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel
@@ -34,22 +35,47 @@ def _public_value(value: Any) -> Any:
     return value
 
 
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_MOBILE = re.compile(r"(?<!\d)(?:86)?1[3-9]\d{9}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)")
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
+#: the same numbers as people split them (138 1234 5678, 138-1234-5678, +86 139…, (0375)6012345, an ID card in
+#: three groups), found after the text is normalised; a lottery result's "03 08 12 19 25 31" is none of these
+_SEP = r"[ \t\-－—–.·]?"
+_SPLIT = (
+    ("手机号码", re.compile(rf"(?<![\d+])(?:\+?86{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}(?!\d)")),
+    ("电话号码", re.compile(rf"(?<!\d)(?:[(（]0\d{{2,3}}[)）]|0\d{{2,3}}){_SEP}\d{{3,4}}{_SEP}\d{{4}}(?!\d)")),
+    ("身份证号码", re.compile(rf"(?<!\d)\d{{6}}{_SEP}\d{{8}}{_SEP}\d{{3}}[\dXx](?![0-9A-Za-z])")),
+)
+
+
+def _normalized(text: str) -> str:
+    """Full-width and other Unicode digits and signs (１３８, ＠, Arabic-Indic digits) as ASCII."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in text)
+
+
 def private_numbers(text: str | None) -> list[str]:
     """What in a free text that will be published looks like a person's phone number, ID-card number or e-mail
-    address (SPEC §6: such text is refused rather than published), each described in Chinese."""
+    address (SPEC §6: such text is refused rather than published), each described in Chinese — also when the
+    digits are split by spaces or dashes, written full-width or behind +86."""
     if not text:
         return []
+    text = _normalized(text)
     found = [f"手机号码 {m}" for m in _MOBILE.findall(text)]
     found += [f"电话号码 {m}" for m in _LANDLINE.findall(text)]
     found += [f"身份证号码 {m}" for m in _ID_CARD.findall(text) if _looks_like_id_card(m)]
+    for what, pattern in _SPLIT:
+        for match in pattern.findall(text):
+            digits = re.sub(r"[^\dXx]", "", match)
+            if what == "身份证号码" and not _looks_like_id_card(digits):
+                continue
+            if digits not in {re.sub(r"[^\dXx]", "", f.split(" ", 1)[1]) for f in found}:
+                found.append(f"{what} {match.strip()}")
     found += [f"电子邮箱 {m}" for m in _EMAIL.findall(text)]
-    return found
+    return list(dict.fromkeys(found))
 
 
 def _looks_like_id_card(number: str) -> bool:
