@@ -14,6 +14,7 @@ from shuangsuiji.core.seeds import (
     check_witnesses,
     is_system_seed,
     parse_source,
+    period_problem,
     witnessed_seed,
 )
 from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, moment, show
@@ -130,6 +131,11 @@ class AnnouncementChecks:
             return
         self.check_announced_dates(record)
         self.check_sources(record["sources"])
+        if isinstance(record["sources"], list) and is_at(record["not_before"]):
+            for source in record["sources"]:
+                problem = period_problem(source, record["not_before"]) if isinstance(source, dict) else None
+                if problem:
+                    self.add(problem)
         self.check_checklist(record)
         self.check_item_free(record)
         strata = self.populations(record["strata"], record["ratio"], with_selection=False)

@@ -12,7 +12,7 @@ import datetime as dt
 
 from shuangsuiji.core.inspections import ANNOUNCED_DRAW_LAG_DAYS, ROTATION_DAYS, grouped_pairs, recent_pairs
 from shuangsuiji.core.lists import list_digest
-from shuangsuiji.core.seeds import SeedError, parse_source
+from shuangsuiji.core.seeds import SeedError, parse_source, period_problem
 from shuangsuiji.draw.parameters import DrawOptions, load_for_draw, parameters, strata_fields
 from shuangsuiji.errors import RuleError, SsjError
 from shuangsuiji.ledger.addresses import address
@@ -61,6 +61,10 @@ def perform_announce(ws: Workspace, options: DrawOptions, sources: list[str], no
             raise RuleError(f"开奖时间 {moment.isoformat()} 不晚于现在：公告必须在号码产生之前发布")
         if (moment.date() - params.day).days > ANNOUNCED_DRAW_LAG_DAYS:
             raise RuleError(f"开奖时间比抽取日期晚 {ANNOUNCED_DRAW_LAG_DAYS} 天以上：请选在抽取日期前后开奖的一期")
+        for source in parsed:
+            problem = period_problem(source, moment.isoformat())
+            if problem:
+                raise RuleError(problem)
         if not any(s.population for s in params.strata):
             raise RuleError("没有符合条件的检查对象（在营、属于本科室监管范围、不在休息期），无法公告")
         if len(params.inspectors) - min(params.reserve, max(0, len(params.inspectors) - params.team_size)) < params.team_size:

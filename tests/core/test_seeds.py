@@ -245,3 +245,26 @@ def test_bad_witness_lists_refused(witnesses):
 ])
 def test_system_seed_form(seed, ok):
     assert is_system_seed(seed) is ok
+
+
+@pytest.mark.parametrize(("source", "not_before", "words"), [
+    ({"game": "双色球", "period": "2025001"}, "2026-12-08T21:30:00+08:00", "是 2025 年的一期，而公告写它在 2026-12-08 开奖"),
+    ({"game": "双色球", "period": "2026160"}, "2026-12-08T21:30:00+08:00", "双色球到 2026-12-08 最多开奖 147 期"),
+    ({"game": "福彩3D", "period": "2026343"}, "2026-12-08T21:30:00+08:00", "福彩3D到 2026-12-08 最多开奖 342 期"),
+])
+def test_a_period_that_cannot_be_drawn_at_the_announced_time(source, not_before, words):
+    # 期号 restart each year; the game's draws by that day bound the number (pauses only lower it)
+    from shuangsuiji.core.seeds import period_problem
+
+    assert words in period_problem(source, not_before)
+
+
+@pytest.mark.parametrize(("source", "not_before"), [
+    ({"game": "双色球", "period": "2026140"}, "2026-12-08T21:30:00+08:00"),
+    ({"game": "双色球", "period": "2027001"}, "2027-01-03T21:30:00+08:00"),  # 2027's first Sunday
+    ({"game": "排列三", "period": "2026342"}, "2026-12-08T20:30:00+08:00"),
+])
+def test_a_period_the_game_can_reach_by_then(source, not_before):
+    from shuangsuiji.core.seeds import period_problem
+
+    assert period_problem(source, not_before) is None

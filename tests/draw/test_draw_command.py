@@ -301,6 +301,14 @@ def test_announce_refuses_sources_and_times_that_could_be_chosen(bureau, ssj, so
     assert snapshot(bureau) == before
 
 
+def test_announce_refuses_a_period_drawn_in_another_year(bureau, ssj):
+    # the reviewer's attack: a 双色球 result drawn in 2025, whose numbers anyone can already look up
+    before = snapshot(bureau)
+    refused(ssj(bureau, "announce", "--section", "二股", "--ratio", "0.1", "--date", ANNOUNCED_DAY, "--source",
+                "双色球:2025001", "--not-before", NOT_BEFORE), "双色球第2025001期是 2025 年的一期")
+    assert snapshot(bureau) == before
+
+
 def test_announce_refuses_the_same_result_twice(bureau, ssj):
     refused(ssj(bureau, "announce", "--section", "二股", "--date", ANNOUNCED_DAY, "--source", SOURCE, "--source",
                 "福彩双色球:2026140", "--not-before", NOT_BEFORE), "同一期开奖结果写了两次")
@@ -500,15 +508,15 @@ def test_no_reserve_at_all(bureau, ssj):
 # ---------------------------------------------------------------------------------------------------
 
 def test_log(bureau, ssj):
-    assert "台账中还没有记录" in ssj(bureau, "log").out
+    assert "台账中还没有记录" in ssj(bureau, "log", "--section", "二股").out
     draw(ssj, bureau)
     draw(ssj, bureau, *AGAIN, seed="2")
     ssj(bureau, "void", "二股-0", "--reason", "测试作废")
-    rows = json.loads(ssj(bureau, "log", "--json").out)
+    rows = json.loads(ssj(bureau, "log", "--section", "二股", "--json").out)
     assert [(r["address"], r["type"]) for r in rows] == [("二股-2", "void"), ("二股-1", "draw"), ("二股-0", "draw")]
     assert rows[1]["fairness"] == "operator" and rows[0]["reason"] == "测试作废"
-    assert json.loads(ssj(bureau, "log", "--json", "--limit", "1").out)[0]["address"] == "二股-2"
-    table = ssj(bureau, "log").out
+    assert json.loads(ssj(bureau, "log", "--section", "二股", "--json", "--limit", "1").out)[0]["address"] == "二股-2"
+    table = ssj(bureau, "log", "--section", "二股").out
     assert "二股-0" in table and "作废" in table and "随机抽取" in table
     assert "台账中还没有记录" in ssj(bureau, "log", "--section", "一股").out
 

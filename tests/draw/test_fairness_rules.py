@@ -303,7 +303,7 @@ def test_a_draw_every_team_conflicts_with_is_recorded_as_failed(bureau, ssj):
     retry = draw(ssj, bureau, "--json", seed="1")
     assert retry.code == 0, retry.err
     assert json.loads(retry.out)["again"] is None
-    rows = json.loads(ssj(bureau, "log", "--json").out)
+    rows = json.loads(ssj(bureau, "log", "--section", "二股", "--json").out)
     assert [(r["address"], r["type"]) for r in rows] == [("二股-1", "draw"), ("二股-0", "failed")]
     assert SEED in rows[1]["detail"] and "抽取未成" in rows[1]["detail"]
     assert ssj(bureau, "verify-ledger").code == 0

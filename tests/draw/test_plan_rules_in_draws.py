@@ -335,7 +335,7 @@ def test_announce_for_next_year_is_allowed_but_not_for_yesterday(bureau, capsys)
     assert "公告的抽取日期 2026-11-30 早于今天（2026-12-01）" in captured.err
     assert snapshot(bureau) == before
     code, captured = run_today(bureau, capsys, "announce", "--section", "二股", "--date", "2027-01-04",
-                               "--source", "双色球:2027002", "--not-before", "2027-01-04T21:30")
+                               "--source", "双色球:2027002", "--not-before", "2027-01-05T21:30")
     assert code == 0, captured.err
     assert records_of(bureau)[0]["plan_item"] == "2027-ergu-01"
 
@@ -562,22 +562,22 @@ def test_log_names_what_a_void_or_recusal_refers_to(bureau, ssj, monkeypatch):
     _, team, _ = team_of_four(ssj, bureau)
     ssj(bureau, "recuse", "二股-0", "--inspector", team[0], "--entity", KEY_COMPANY, "--reason", "其他")
     ssj(bureau, "void", "二股-0", "--reason", "测试作废")
-    rows = json.loads(ssj(bureau, "log", "--json").out)
+    rows = json.loads(ssj(bureau, "log", "--section", "二股", "--json").out)
     assert rows[0]["address"] == "二股-2" and rows[0]["detail"] == "作废 二股-0：测试作废"
     assert rows[1]["detail"].startswith("回避替换：") and f"（二股-0，{KEY_COMPANY}，其他）" in rows[1]["detail"]
     monkeypatch.setenv("COLUMNS", "160")
-    assert "作废 二股-0：测试作废" in ssj(bureau, "log").out
+    assert "作废 二股-0：测试作废" in ssj(bureau, "log", "--section", "二股").out
 
 
 def test_log_limit_zero_shows_everything(bureau, ssj):
     draw(ssj, bureau)
     draw(ssj, bureau, *AGAIN, seed="2")
     ssj(bureau, "void", "二股-0", "--reason", "测试作废")
-    everything = ssj(bureau, "log", "--limit", "0")
+    everything = ssj(bureau, "log", "--section", "二股", "--limit", "0")
     assert everything.code == 0 and "还没有记录" not in everything.out
     assert all(f"二股-{n}" in everything.out for n in range(3))
-    assert len(json.loads(ssj(bureau, "log", "--json", "--limit", "0").out)) == 3
-    one = ssj(bureau, "log", "--limit", "1").out
+    assert len(json.loads(ssj(bureau, "log", "--section", "二股", "--json", "--limit", "0").out)) == 3
+    one = ssj(bureau, "log", "--section", "二股", "--limit", "1").out
     assert "仅显示最新的 1 条，共 3 条" in one and "--limit 0 显示全部" in one
 
 

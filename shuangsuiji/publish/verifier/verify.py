@@ -1281,8 +1281,10 @@ class Game:
     """A lottery whose published result can serve as a seed: its groups of numbers and their ranges."""
 
     def __init__(self, name: str, aliases: tuple, groups: tuple, digits: bool = False,
-                 special_apart: bool = False) -> None:
+                 special_apart: bool = False, weekdays: tuple = (0, 1, 2, 3, 4, 5, 6)) -> None:
         self.name = name
+        #: the days of the week it is drawn (Monday = 0); its 期号 restart at 001 every year
+        self.weekdays = weekdays
         self.aliases = aliases
         #: (how many numbers, lowest, highest, distinct) per group, in the order they are published
         self.groups = groups
@@ -1293,9 +1295,9 @@ class Game:
 
 
 GAMES = (
-    Game("双色球", ("福彩双色球",), ((6, 1, 33, True), (1, 1, 16, True))),
-    Game("大乐透", ("体彩大乐透", "超级大乐透"), ((5, 1, 35, True), (2, 1, 12, True))),
-    Game("七乐彩", ("福彩七乐彩",), ((7, 1, 30, True), (1, 1, 30, True)), special_apart=True),
+    Game("双色球", ("福彩双色球",), ((6, 1, 33, True), (1, 1, 16, True)), weekdays=(1, 3, 6)),
+    Game("大乐透", ("体彩大乐透", "超级大乐透"), ((5, 1, 35, True), (2, 1, 12, True)), weekdays=(0, 2, 5)),
+    Game("七乐彩", ("福彩七乐彩",), ((7, 1, 30, True), (1, 1, 30, True)), special_apart=True, weekdays=(0, 2, 4)),
     Game("福彩3D", ("3D",), ((3, 0, 9, False),), digits=True),
     Game("排列三", ("排列3", "体彩排列三"), ((3, 0, 9, False),), digits=True),
     Game("排列五", ("排列5", "体彩排列五"), ((5, 0, 9, False),), digits=True),
@@ -1304,6 +1306,32 @@ GAME_NAMES = tuple(game.name for game in GAMES)
 _PERIOD = re.compile(r"20[0-9]{2}[0-9]{3}")
 _SEPARATORS = re.compile(r"[ ,，、]+")
 _BALL = re.compile(r"[0-9]{1,2}")
+
+
+def period_problem(source: dict, not_before: str) -> str | None:
+    """Why a source's 期号 cannot be a draw at ``not_before`` (the announced time the numbers come out), or None.
+
+    期号 restart every year, so the period's year is the year of its draw; and a period cannot be later in the year
+    than the game's draws by that day allow (pauses, such as the Spring Festival, only lower the number). This
+    catches a period drawn long ago; whether period N was really drawn after the announcement only the lottery's
+    own calendar says — the public checks that on its official site (README: 抽取算法与独立复核)."""
+    import datetime as dt
+
+    try:
+        game = game_named(str(source.get("game")))
+        period = str(source.get("period"))
+        day = dt.date.fromisoformat(str(not_before)[:10])
+    except (SeedError, ValueError):
+        return None  # reported by the grammar checks
+    year, number = int(period[:4]), int(period[4:])
+    if year != day.year:
+        return (f"{game.name}第{period}期是 {year} 年的一期，而公告写它在 {day.isoformat()} 开奖："
+                "期号每年从 001 重新编号，应写开奖当年的期号")
+    first = dt.date(day.year, 1, 1)
+    most = sum(1 for n in range((day - first).days + 1) if (first + dt.timedelta(days=n)).weekday() in game.weekdays)
+    if number > most:
+        return f"{game.name}到 {day.isoformat()} 最多开奖 {most} 期，没有第{period}期：请核对期号和开奖时间"
+    return None
 
 
 def game_named(text: str) -> Game:
@@ -1584,6 +1612,11 @@ class AnnouncementChecks:
             return
         self.check_announced_dates(record)
         self.check_sources(record["sources"])
+        if isinstance(record["sources"], list) and is_at(record["not_before"]):
+            for source in record["sources"]:
+                problem = period_problem(source, record["not_before"]) if isinstance(source, dict) else None
+                if problem:
+                    self.add(problem)
         self.check_checklist(record)
         self.check_item_free(record)
         strata = self.populations(record["strata"], record["ratio"], with_selection=False)
