@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from shuangsuiji.core.platform import relabelled
 from shuangsuiji.errors import DataError, Problem, SsjError
 from shuangsuiji.ledger.queries import open_index
 from shuangsuiji.plan.checks import check_plans
@@ -33,9 +34,14 @@ def _check_platform_mapping(ws: Workspace, data: Dataset) -> None:
     if not (ws.root / PLATFORM_YAML).is_file():
         return
     try:
-        platform_mapping(ws.root)
+        mapping = platform_mapping(ws.root)
     except SsjError as exc:
         data.problems.extend(exc.problems or [Problem(PLATFORM_YAML, 1, exc.message)])
+        return
+    categories = [c.name for c in data.bureau.result_categories] if data.bureau is not None else []
+    for heading, word, target in relabelled(mapping.as_json(), [], "", categories):
+        data.problems.append(Problem(PLATFORM_YAML, None, f"“{heading}”一栏把“{word}”写成了“{target}”，而“{target}”是本局的"
+                                     "另一个检查结果类别：平台表不能改写检查结论"))
 
 
 def checked(ws: Workspace, data: Dataset, today: dt.date | None = None, plan_years: set[int] | None = None) -> Dataset:

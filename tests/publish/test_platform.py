@@ -370,3 +370,46 @@ def test_ssj_check_names_a_bad_bureau_mapping(repository, tmp_path, frozen_clock
     (root / "data/platform.yaml").write_text("columns:\n  - heading: 检查结果\n    field: result\n", encoding="utf-8")
     fixed = run_ssj(root, "check")
     assert fixed[0] == 0, fixed
+
+
+#: the reviewer's attack: the bureau's mapping writes a finding of problems as "未发现问题" on the platform
+RELABELLING = """\
+columns:
+  - heading: 检查对象
+    field: entity_name
+  - heading: 检查结果
+    field: result
+    values:
+      发现问题已责令改正: 未发现问题
+"""
+
+
+def test_a_mapping_that_relabels_a_result_as_another_is_refused(repository, tmp_path, frozen_clock):
+    root = tmp_path / "汝州"
+    shutil.copytree(repository, root)
+    (root / "data/platform.yaml").write_text(RELABELLING, encoding="utf-8")
+    frozen_clock.set("2026-12-06")
+    code, stdout, stderr = run_ssj(root, "check")
+    assert code == 1 and "“检查结果”一栏把“发现问题已责令改正”写成了“未发现问题”" in stdout + stderr
+
+
+@pytest.mark.parametrize(("column", "words"), [
+    ({"heading": "检查结果", "value": "未发现问题"}, "只能取自结果（field）"),
+    ({"heading": "方式", "field": "method", "values": {"现场": "检查", "书面": "检查"}}, "都写成“检查”"),
+    ({"heading": "方式", "field": "method", "values": {"现场": "书面", "书面": "现场"}}, "不能互换"),
+])
+def test_a_mapping_column_that_could_hide_a_verdict_is_refused(column, words):
+    from shuangsuiji.core.platform import column_problems
+
+    assert any(words in message for _, message in column_problems(column))
+
+
+def test_relabelling_is_found_against_the_words_the_results_use():
+    # what verify.py runs on platform/columns.json and results.json (core.platform.relabelled)
+    from shuangsuiji.core.platform import relabelled
+
+    results = [{"result": "未发现问题"}, {"result": "发现问题已责令改正"}]
+    lying = {"columns": [{"heading": "检查结果", "field": "result", "values": {"发现问题已责令改正": "未发现问题"}}]}
+    coding = {"columns": [{"heading": "检查结果", "field": "result", "values": {"发现问题已责令改正": "02", "未发现问题": "01"}}]}
+    assert relabelled(lying, results, "") == [("检查结果", "发现问题已责令改正", "未发现问题")]
+    assert relabelled(coding, results, "") == []  # a platform's own codes are fine

@@ -3333,6 +3333,37 @@ def column_problems(column) -> list:
     values = column.get("values", {})
     if not isinstance(values, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in values.items()):
         found.append(("values", "values 应为“原值: 平台的写法”的对照表"))
+        return found
+    found += _values_problems(column, values)
+    heading = column.get("heading")
+    if ("value" in column or "format" in column) and heading in VERDICT_HEADINGS:
+        found.append(("heading", f"“{heading}”一栏说的是检查结论，只能取自结果（field），不能写成固定文字或格式"))
+    return found
+
+
+#: fields that carry the verdict of a check: the platform table shows them as ssj recorded them, never translated
+VERDICT_FIELDS = ("findings", "result", "handling", "suggestions", "rectification_deadline", "review_decision",
+                  "review_penalty", "检查情况", "检查结果", "处理意见", "建议", "整改期限", "集中审理意见", "处罚决定",
+                  "后续处置", "整改复查", "结案情况")
+#: headings that must come from those fields (a fixed 检查结果 would say the same of every company)
+VERDICT_HEADINGS = ("检查情况", "检查结果", "处理意见", "建议", "整改期限", "集中审理意见", "处罚决定", "后续处置",
+                    "整改复查", "结案情况")
+
+
+def _values_problems(column: dict, values: dict) -> list:
+    """A ``values`` table only renames words one to one (现场 → 现场检查, 未发现问题 → the platform's code): it never
+    merges two words into one, nor turns one word into another it also renames. (That no word becomes another
+    word the results use is :func:`relabelled`: it needs the results.)"""
+    if not values:
+        return []
+    found = []
+    seen: dict = {}
+    for source, target in values.items():
+        if target in seen:
+            found.append(("values", f"values 把“{seen[target]}”和“{source}”都写成“{target}”：平台上就分不清了"))
+        seen.setdefault(target, source)
+        if target in values and target != source:
+            found.append(("values", f"values 把“{source}”写成“{target}”，而“{target}”本身也是一个原值：不能互换"))
     return found
 
 
@@ -3367,6 +3398,21 @@ def platform_cell(column: dict, result: dict, bureau: str) -> str:
     else:
         text = _PLACEHOLDER.sub(lambda m: field_getter(m.group(1))(result, bureau), column["format"])
     return (column.get("values") or {}).get(text, text)
+
+
+def relabelled(mapping: dict, results: list, bureau: str, words=()) -> list:
+    """``[(heading, word, target)]`` where a ``values`` table writes a word of the results as another word that the
+    results (or ``words``, e.g. the bureau's result categories) also use: 发现问题已责令改正 → 未发现问题 would pass
+    every cell check and still publish a different verdict."""
+    found = []
+    for column in mapping["columns"]:
+        values, field = column.get("values") or {}, column.get("field")
+        getter = field_getter(field) if isinstance(field, str) else None
+        if not values or getter is None:
+            continue
+        used = {getter(result, bureau) for result in results} | set(words)
+        found += [(column["heading"], word, target) for word, target in values.items() if target != word and target in used]
+    return found
 
 
 def platform_rows(mapping: dict, results: list, bureau: str) -> list:
@@ -3408,6 +3454,8 @@ def platform_tables(folder: str, results: list, add) -> list:
         add(PLATFORM_COLUMNS, None, f"{where}：{message}")
     if problems:
         return []
+    for heading, word, target in relabelled(mapping, results, str(bureau or "")):
+        add(PLATFORM_COLUMNS, None, f"“{heading}”一栏把“{word}”写成了“{target}”，而“{target}”是结果中另一个词：平台表改写了结论")
     expected = platform_rows(mapping, results, str(bureau or ""))
     found = []
     for name, read in ((PLATFORM_CSV, _csv_rows), (PLATFORM_XLSX, xlsx_rows)):
