@@ -97,6 +97,9 @@ def perform_checklist_approval(
     approved_on = approved_on or at.date()
     if approved_on > at.date():
         raise SsjError(f"批准日期 {approved_on} 晚于今天（{at.date()}）：只能记录已经作出的审批")
+    if approvals and str(approvals[-1].get("date")) > approved_on.isoformat():
+        raise RuleError(f"批准日期 {approved_on} 早于上一次审批（{approvals[-1].get('date')}，{approvals[-1].get('meeting')}）："
+                        "新的审批只能在上一次之后，请核对 --date")
     state = git_state(ws, require_clean=False)
 
     def build(index: Index) -> Record:

@@ -160,3 +160,11 @@ def test_publish_refuses_a_checklist_never_approved(bureau, ssj, tmp_path):
     assert result.code == 1 and "随机抽查事项清单尚未审批（第八、十条），公开材料只能公开经审批的清单" in result.err
     assert "ssj checklist approve" in result.err
     assert snapshot(bureau) == before and not folder.exists()
+
+
+def test_an_approval_dated_before_the_previous_one_is_refused(bureau, ssj):
+    change_checklist(bureau)
+    before = snapshot(bureau)
+    result = ssj(bureau, "checklist", "approve", "--meeting", "会", "--approver", "局长", "--date", "2025-06-01")
+    assert result.code == 1 and "批准日期 2025-06-01 早于上一次审批（2026-01-10" in result.err
+    assert snapshot(bureau) == before
