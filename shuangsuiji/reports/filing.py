@@ -118,6 +118,16 @@ def _template(data: Dataset, check: DrawnCheck) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _open(ws: Workspace, report_file: Path) -> tuple[str, Any]:
+    """A report to add to (review, evidence, 复查): refused once its case is closed (结案 is final)."""
+    rel, document = _edit(ws, report_file)
+    closed = document.get("closed")
+    if closed:
+        raise RuleError(f"{rel} 已于 {closed} 结案：结案后的报告不再补充审理、证据或复查。确需更正的，经本局批准后"
+                        "手工改正报告并在 git 提交说明中写明原因")
+    return rel, document
+
+
 def _edit(ws: Workspace, report_file: Path) -> tuple[str, Any]:
     target = report_file if report_file.is_absolute() else (Path.cwd() / report_file)
     if not report_file.is_absolute() and not target.exists() and (ws.root / report_file).exists():
@@ -180,7 +190,7 @@ def record_review(ws: Workspace, report_file: Path, review: ReviewRequest, commi
     from shuangsuiji.registry.models.report import Review
     from shuangsuiji.reports.review import review_problems
 
-    rel, document = _edit(ws, report_file)
+    rel, document = _open(ws, report_file)
     if not document.get("major_violation"):
         raise RuleError(f"{rel} 没有标记重大违法行为（major_violation: true），无需集中审理")
     if document.get("review") and not review.amend:
@@ -207,7 +217,7 @@ def add_evidence(ws: Workspace, report_file: Path, source: Path, note: str | Non
     and the evidence file are committed together."""
     import shutil
 
-    rel, document = _edit(ws, report_file)
+    rel, document = _open(ws, report_file)
     if not source.is_file():
         raise SsjError(f"找不到证据文件 {source}")
     resolved = source.resolve()
@@ -244,7 +254,7 @@ def record_recheck(ws: Workspace, report_file: Path, day: dt.date, outcome: str,
     from shuangsuiji.registry.models.report import Recheck
     from shuangsuiji.reports.followup import follow_up_problems
 
-    rel, document_yaml = _edit(ws, report_file)
+    rel, document_yaml = _open(ws, report_file)
     entry: dict[str, Any] = {"date": day, "outcome": outcome}
     if document and document.strip():
         entry["document"] = document.strip()

@@ -111,3 +111,17 @@ def test_published_follow_up_and_review_text_is_scanned_for_private_numbers(bure
     checked = ssj(bureau, "check")
     assert checked.code == 1
     assert f"{title}中有个人信息（手机号码 13912345678）：这一栏会公开，请删去" in checked.out + checked.err
+
+
+def test_a_closed_case_takes_no_more_evidence_review_or_recheck(bureau, ssj, report, tmp_path):
+    document = yaml.safe_load(report.read_text(encoding="utf-8"))
+    document.update(follow_up=["无需处置"], rectification_deadline=None, result="未发现问题")
+    report.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert ssj(bureau, "report", "close", str(report)).code == 0
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"jpeg")
+    before = snapshot(bureau)
+    for args in (("evidence", str(report), str(photo)), ("recheck", str(report), "--outcome", "已整改")):
+        result = ssj(bureau, "report", *args)
+        assert result.code == 1 and "已于 2026-12-01 结案：结案后的报告不再补充审理、证据或复查" in result.err, args
+    assert snapshot(bureau) == before
