@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from shuangsuiji.errors import SsjError
@@ -27,4 +29,11 @@ def parse_date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise SsjError(f"日期“{text}”无效：请写成 2026-12-01 这样的格式") from None
+        shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+        if shaped is None:
+            raise SsjError(f"日期“{text}”无效：请写成 2026-12-01 这样的格式") from None
+        year, month, _ = (int(g) for g in shaped.groups())
+        if not 1 <= month <= 12:
+            raise SsjError(f"日期“{text}”不存在：没有 {month} 月") from None
+        last = calendar.monthrange(year, month)[1]
+        raise SsjError(f"日期“{text}”不存在：{year} 年 {month} 月只有 {last} 天") from None

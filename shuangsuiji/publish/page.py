@@ -37,7 +37,7 @@ def index_page(d: Disclosure, files: list[tuple[str, str]]) -> str:
 
 
 def _period(d: Disclosure) -> str:
-    start = d.selection.start.isoformat() if d.selection.start else "最早"
+    start = d.selection.start.isoformat() if d.selection.start else "不限"
     end = d.selection.end.isoformat() if d.selection.end else d.generated[:10]
     return f"{start} 至 {end}"
 

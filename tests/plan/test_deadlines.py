@@ -186,3 +186,14 @@ def test_a_year_without_an_official_holiday_schedule_is_known_to_be_estimated():
 
     assert calendar_known(2026) is True  # the State Council's 2026 schedule, 调休 Saturdays included
     assert calendar_known(2099) is False
+
+
+@pytest.mark.parametrize(("text", "words"), [("2026-13-01", "不存在：没有 13 月"), ("2026-02-30", "2026 年 2 月只有 28 天"),
+                                             ("2026/12/01", "请写成 2026-12-01 这样的格式")])
+def test_a_date_that_does_not_exist_says_why(text, words):
+    from shuangsuiji.clock import parse_date
+    from shuangsuiji.errors import SsjError
+
+    with pytest.raises(SsjError) as refused:
+        parse_date(text)
+    assert words in refused.value.message
