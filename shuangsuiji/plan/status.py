@@ -97,9 +97,11 @@ def _behind(item: PlanItem, used: int, year: int, today: dt.date) -> list[str]:
     if used < item.frequency and len(passed) == len(months):
         return [f"频次未完成：计划 {item.frequency} 次，实际 {used} 次，实施期已过"]
     expected = item.frequency * len(passed) // len(months)
-    if used < expected:
-        return [f"进度滞后：按实施月份应已抽取 {expected} 次，实际 {used} 次"]
-    return []
+    found = [f"进度滞后：按实施月份应已抽取 {expected} 次，实际 {used} 次"] if used < expected else []
+    if year == today.year and today.month == max(months) and used < item.frequency:
+        found.append(f"实施期本月（{today.month} 月）结束：计划 {item.frequency} 次，已抽取 {used} 次，"
+                     f"本月内还需抽取 {item.frequency - used} 次")
+    return found
 
 
 def pending_results(data: Dataset, published: set[tuple[str, str]], today: dt.date) -> list[PendingResult]:

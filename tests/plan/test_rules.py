@@ -636,3 +636,11 @@ def test_a_draft_of_next_years_plan_does_not_stop_this_years_draws(bureau, ssj):
     assert "2027 年度检查计划在审批后被修改，需要重新审批" in ssj(bureau, "check").out
     assert draw(ssj, bureau, "2026-12-01").code == 0
     refused(draw(ssj, bureau, "2027-01-04", seed="9"), "2027 年度检查计划在审批后被修改，需要重新审批")
+
+
+def test_plan_status_warns_in_the_last_month_while_there_is_still_time(bureau, ssj):
+    # a clerk learns in December, not in January, that the year's draws are not done
+    items = {i["item"]: i for i in json.loads(ssj(bureau, "plan", "status", "--date", "2026-12-20", "--json").out)["items"]}
+    assert "实施期本月（12 月）结束：计划 4 次，已抽取 0 次，本月内还需抽取 4 次" in items["2026-ergu-01"]["overdue"]
+    november = {i["item"]: i for i in json.loads(ssj(bureau, "plan", "status", "--date", "2026-11-20", "--json").out)["items"]}
+    assert not any("本月" in line for line in november["2026-ergu-01"]["overdue"])
