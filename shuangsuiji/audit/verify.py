@@ -110,6 +110,7 @@ def verify(ws: Workspace, progress: Callable[[Entry], None] | None = None, full:
         found += history.upstream(ws.root, objects)
         found += history.uncommitted(ws.root)
         found += _deleted_ledgers(ws, set(run.held), chosen)
+        found += future_records(ws)
         problems += found + lost_heads(saved, run.held, explained_by(found), run.pinned)
     finally:
         objects.close()
@@ -118,6 +119,30 @@ def verify(ws: Workspace, progress: Callable[[Entry], None] | None = None, full:
     if result.ok and commit is not None:
         remember(ws, saved, commit, run.tips)
     return result
+
+
+def future_records(ws: Workspace) -> list[Problem]:
+    """A ledger whose last record is dated after now (a computer whose clock ran ahead, or a forged record): a
+    warning, since it also stops every later writer of that ledger (time only moves on along a chain)."""
+    from shuangsuiji.clock import local_now
+    from shuangsuiji.core.chain import last_line, strict_json
+    from shuangsuiji.core.text import is_at, moment
+
+    now = local_now()
+    problems = []
+    for ledger, files in sorted(ledger_files(str(ws.root / LEDGER_DIR)).items()):
+        if not files:
+            continue
+        path = files[-1][1]
+        try:
+            at = strict_json(last_line(path).decode("utf-8")).get("at")
+        except (OSError, ValueError, AttributeError, UnicodeDecodeError):
+            continue  # reported by the chain checks
+        if is_at(at) and (moment(at) - now).total_seconds() > 600:
+            rel = Path(path).relative_to(ws.root).as_posix()
+            problems.append(Problem(rel, None, f"{ledger} 台账最后一条记录的时间 {at} 晚于现在（{now.isoformat(timespec='minutes')}）："
+                                    "电脑时钟可能不准，或记录被伪造；在那个时间之前，这本台账不能再写入", "warning"))
+    return problems
 
 
 class _Pass:

@@ -822,3 +822,14 @@ def test_a_rewritten_ledger_merged_over_the_true_history_is_caught(git_bureau, s
     assert code == 1
     assert any(f == "data/ledger/ergu/2026.jsonl" and "没有保留所合并的提交" in m and "git merge -s ours" in m
                for f, _, m in problems), problems
+
+
+def test_a_record_dated_after_now_is_a_warning(git_bureau, ssj, clock):
+    drawn(ssj, git_bureau, "1")
+    clock.set("2026-12-05T10:00")
+    assert ssj(git_bureau, "void", "二股-0", "--reason", "测试").code == 0
+    clock.set("2026-12-03T10:00")  # this computer's clock is now behind the ledger
+    code, errors = verify(ssj, git_bureau)
+    warned = [m for f, _, m in warnings_of(ssj, git_bureau) if f == ERGU]
+    assert code == 0 and errors == []
+    assert any("晚于现在" in m and "这本台账不能再写入" in m for m in warned), warned
