@@ -58,7 +58,9 @@ def bundle(tmp_path_factory: pytest.TempPathFactory, frozen_clock) -> dict:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "检查报告")
     frozen_clock.set("2026-12-16")
-    try:
+    try:  # the 指令书 and the 复查意见书 are issued with ssj doc (a 复查 cites a recorded paper)
+        for kind in ("责令限期整改指令书", "整改复查意见书"):
+            ok(root, "doc", kind, "二股-0", a, "--out", str(base / f"{kind}.html"))
         ok(root, "report", "recheck", str(paths["A"]), "--outcome", "已整改", "--document", RECHECK_NUMBER, "--note", NOTE)
         ok(root, "report", "close", str(paths["A"]))
         git(root, "add", "-A")

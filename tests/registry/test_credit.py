@@ -60,7 +60,7 @@ def test_add_refusals_write_nothing(bureau, ssj):
         result = add(ssj, bureau, COMPANY, "--date", "2026-01-05", "--until", until)
         assert result.code == 1 and "期满日期应晚于列入日期" in result.err
     result = add(ssj, bureau, COMPANY, "--date", "2026-13-01")
-    assert result.code == 1 and "日期“2026-13-01”无效" in result.err
+    assert result.code == 1 and "日期“2026-13-01”不存在：没有 13 月" in result.err
     result = ssj(bureau, "credit", "add", COMPANY, "--reason", "  ", "--source", SOURCE, "--date", "2026-01-05")
     assert result.code == 1 and "reason（事由）不能为空" in result.err
     assert snapshot(bureau) == before
