@@ -149,7 +149,7 @@ def _approval_table(approvals: list[dict[str, Any]], empty: str) -> str:
 
 def _events(d: Disclosure) -> str:
     rows = [[e["address"], e["at"][:16].replace("T", " "), e["type"], e["detail"]] for e in d.events]
-    return table(["编号", "时间", "类型", "内容"], rows) if rows else "<p>无。</p>"
+    return table(["编号", "时间", "类型", "内容"], rows, table_id="records") if rows else "<p>无。</p>"
 
 
 def _credit(d: Disclosure) -> str:

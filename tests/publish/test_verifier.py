@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import string
 import subprocess
@@ -1758,3 +1759,17 @@ def test_a_format_1_ledger_file_is_named(bundle):
     reseal_manifest(bundle)
     assert problems(bundle) == ["ledger/ergu.jsonl: 旧格式（格式 1）的台账：格式 2 的台账是 <科室>/<年份>.jsonl，"
                                 "这个文件中的记录不会被当作台账核验"]
+
+
+def test_a_void_left_off_the_pages_list_of_records_is_caught(bundle):
+    # the reviewer's attack: the void row cut from 台账全部记录 and the manifest recomputed; the ledger still has it
+    page = bundle / "index.html"
+    text = page.read_text(encoding="utf-8")
+    table = text[text.index('id="records"'):]
+    row = re.search(r"<tr><td data-label=\"编号\">([^<]*)</td><td data-label=\"时间\">([^<]*)</td>"
+                    r"<td data-label=\"类型\">作废</td>.*?</tr>", table)
+    assert row is not None
+    page.write_text(text.replace(row.group(0), "", 1), encoding="utf-8")
+    reseal_manifest(bundle)
+    seq = row.group(1).rsplit("-", 1)[-1]
+    assert f"index.html: 网页的“台账全部记录”缺少第 {seq} 条“作废”记录（{row.group(2)}）：台账中的记录都应在网页上" in problems(bundle)

@@ -69,7 +69,7 @@ from shuangsuiji.core.manifest import MANIFEST, files_under, verify_manifest
 from shuangsuiji.core.platform import PLATFORM_FILES, platform_tables
 from shuangsuiji.core.recusal import apply_recusals, team_map
 from shuangsuiji.core.results import HEADINGS, PAGE_HEADINGS, page_cells, result_row
-from shuangsuiji.core.tables import csv_rows, page_rows, xlsx_rows
+from shuangsuiji.core.tables import RecordsSeen, csv_rows, page_rows, records_table_problems, xlsx_rows
 from shuangsuiji.core.text import is_hex64, show, show_ids
 from shuangsuiji.core.words import FAIRNESS_LEGEND, RECORD_TYPES
 
@@ -148,7 +148,8 @@ def verify_folder(folder: str, previous: str | None = None) -> Report:
     if not ledger_files(ledger_folder):
         report.add(".", None, "这个文件夹里没有台账（应有 ledger/<科室>/<年份>.jsonl）")
         return report
-    verified = verify_ledgers(ledger_folder)
+    seen = RecordsSeen()
+    verified = verify_ledgers(ledger_folder, on_record=seen)
     prefix = os.path.abspath(folder)
     for path, line, message in verified.problems:
         report.add(os.path.relpath(path, prefix).replace(os.sep, "/") if os.path.isabs(path) else path, line, message)
@@ -161,6 +162,9 @@ def verify_folder(folder: str, previous: str | None = None) -> Report:
         if results is not None:
             check_results(results, verified.checker, report)
             check_tables(folder, results, report)
+    page = os.path.join(folder, "index.html")
+    for message in records_table_problems(page, seen) if bundle and os.path.isfile(page) else []:
+        report.add("index.html", None, message)  # every record, voids and failed attempts too, is on the page
     approvals = verified.checker.checklist_approvals
     for message in published_checklist_problems(os.path.join(folder, CHECKLIST_FILE), approvals) if bundle else []:
         report.add(CHECKLIST_FILE, None, message)  # 第十条: a bundle publishes the 清单 last approved

@@ -69,6 +69,7 @@ import re
 import sys
 import unicodedata
 import zipfile
+from collections import Counter
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date as _date
@@ -3204,16 +3205,17 @@ def _column(reference: str) -> int:
 
 
 class _ResultsTable(html.parser.HTMLParser):
-    """The rows of ``<table id="results">``: each cell's text, its lines joined by spaces."""
+    """The rows of ``<table id="results">`` (or another id): each cell's text, its lines joined by spaces."""
 
-    def __init__(self) -> None:
+    def __init__(self, table_id: str = "results") -> None:
         super().__init__(convert_charrefs=True)
+        self.table_id = table_id
         self.rows: list = []
         self._inside = 0
         self._cell: list | None = None
 
     def handle_starttag(self, tag, attrs):
-        if tag == "table" and ("id", "results") in attrs:
+        if tag == "table" and ("id", self.table_id) in attrs:
             self._inside = 1
         elif tag == "table" and self._inside:
             self._inside += 1
@@ -3242,6 +3244,34 @@ def page_rows(path: str) -> list:
     with open(path, encoding="utf-8") as handle:
         parser.feed(handle.read())
     return parser.rows
+
+
+class RecordsSeen:
+    """``(seq, time, type)`` of every ledger record read (``on_record`` of ``verify_ledgers``), for the page's list
+    of every record: a void or a failed attempt left off the page shows."""
+
+    def __init__(self) -> None:
+        self.rows: Counter = Counter()
+
+    def __call__(self, entry, checker) -> None:
+        record = entry.record
+        at = record.get("at")
+        self.rows[(str(record.get("seq")), str(at)[:16].replace("T", " "), RECORD_TYPES.get(record.get("type"), record.get("type")))] += 1
+
+
+def records_table_problems(path: str, seen: RecordsSeen) -> list:
+    """What the page's ``<table id="records">`` (台账全部记录) leaves out of the ledgers or adds to them."""
+    parser = _ResultsTable("records")
+    with open(path, encoding="utf-8") as handle:
+        parser.feed(handle.read())
+    shown: Counter = Counter()
+    for row in parser.rows[1:]:
+        if len(row) >= 3:
+            shown[(row[0].rsplit("-", 1)[-1], row[1], row[2])] += 1
+    missing, extra = seen.rows - shown, shown - seen.rows
+    problems = [f"网页的“台账全部记录”缺少第 {seq} 条“{kind}”记录（{at}）：台账中的记录都应在网页上" for (seq, at, kind) in sorted(missing)]
+    problems += [f"网页的“台账全部记录”中有台账里没有的第 {seq} 条“{kind}”记录（{at}）" for (seq, at, kind) in sorted(extra)]
+    return problems
 
 
 # --------------------------------------------------------------------------------------------------
@@ -3553,7 +3583,8 @@ def verify_folder(folder: str, previous: str | None = None) -> Report:
     if not ledger_files(ledger_folder):
         report.add(".", None, "这个文件夹里没有台账（应有 ledger/<科室>/<年份>.jsonl）")
         return report
-    verified = verify_ledgers(ledger_folder)
+    seen = RecordsSeen()
+    verified = verify_ledgers(ledger_folder, on_record=seen)
     prefix = os.path.abspath(folder)
     for path, line, message in verified.problems:
         report.add(os.path.relpath(path, prefix).replace(os.sep, "/") if os.path.isabs(path) else path, line, message)
@@ -3566,6 +3597,9 @@ def verify_folder(folder: str, previous: str | None = None) -> Report:
         if results is not None:
             check_results(results, verified.checker, report)
             check_tables(folder, results, report)
+    page = os.path.join(folder, "index.html")
+    for message in records_table_problems(page, seen) if bundle and os.path.isfile(page) else []:
+        report.add("index.html", None, message)  # every record, voids and failed attempts too, is on the page
     approvals = verified.checker.checklist_approvals
     for message in published_checklist_problems(os.path.join(folder, CHECKLIST_FILE), approvals) if bundle else []:
         report.add(CHECKLIST_FILE, None, message)  # 第十条: a bundle publishes the 清单 last approved
