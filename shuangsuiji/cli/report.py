@@ -20,19 +20,26 @@ ReportFile = Annotated[Path, typer.Argument(metavar="报告文件", help="检查
 @report_app.command("new")
 def new_command(
     draw: Annotated[str, typer.Argument(metavar="抽取记录", help="抽取记录编号，如 二股-3", show_default=False)],
-    entity: Annotated[str, typer.Argument(metavar="单位", help="被抽中单位的统一社会信用代码", show_default=False)],
+    entity: Annotated[str | None, typer.Argument(metavar="单位", help="被抽中单位的统一社会信用代码", show_default=False)] = None,
+    every: Annotated[bool, typer.Option("--all", help="为这次抽取中还没有报告的全部单位各建一份（一次提交）")] = False,
     no_commit: NoCommitOption = False,
     as_json: JsonOption = False,
 ) -> int:
     """为抽中的单位新建检查报告（并提交 git）：检查组、执法证号和检查内容已按抽取记录预先填好。"""
     from shuangsuiji.cli.console import out
-    from shuangsuiji.reports.filing import new_report
+    from shuangsuiji.errors import SsjError
+    from shuangsuiji.reports.filing import new_report, new_reports
 
-    saved = new_report(workspace(), draw, entity, commit=not no_commit)
+    if (entity is None) == (not every):
+        raise SsjError("请写一家单位的统一社会信用代码，或用 --all 为这次抽取的全部单位新建报告（二者选一）")
+    saved = new_reports(workspace(), draw, commit=not no_commit) if every else new_report(workspace(), draw, entity or "",
+                                                                                          commit=not no_commit)
     settle(saved)
     rel = saved.paths[0]
     if as_json:
-        print_data({"file": rel})
+        print_data({"file": rel} if not every else {"files": list(saved.paths)})
+    elif every:
+        out.print(f"[green]已新建[/] {len(saved.paths)} 份检查报告（{rel} 等）：逐份填写，完成后把 status 改为 已办结，再运行 ssj check。")
     else:
         out.print(f"[green]已新建[/] {rel}：请填写检查情况，完成后把 status 改为 已办结，再运行 ssj check。")
     tell(saved, as_json)

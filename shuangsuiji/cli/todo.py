@@ -87,6 +87,6 @@ def _rows(items: list[DueItem]) -> list[tuple[str, ...]]:
             names = "、".join(i.name or i.entity for i in group[:_NAMES_SHOWN])
             names += f" 等 {len(group)} 家" if len(group) > _NAMES_SHOWN else ""
             rows[n] = (rows[n][0], f"{rows[n][1]}（{len(group)} 家）", draw, names, "",
-                       f"抽取于 {group[0].since}，尚未新建检查报告：逐家运行 ssj report new {draw} 统一社会信用代码"
+                       f"抽取于 {group[0].since}，尚未新建检查报告：ssj report new {draw} --all 一次为全部单位新建"
                        f"（全部单位见 ssj show {draw} 或 ssj todo --json）")
     return rows

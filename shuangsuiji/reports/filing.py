@@ -68,6 +68,25 @@ def new_report(ws: Workspace, draw_address: str, entity: str, commit: bool = Tru
     return save(ws, "ssj report new", {rel: content}, f"检查报告：{check.label} {check.entity}", commit=commit)
 
 
+def new_reports(ws: Workspace, draw_address: str, commit: bool = True) -> Saved:
+    """A prefilled report for every company of the draw that has none yet, in one commit (``ssj report new --all``)."""
+    data = load_bureau(ws)
+    index = open_index(ws)
+    try:
+        found = locate(index, data, draw_address)
+    finally:
+        index.close()
+    files = {}
+    for entity in selected_ids(found.record):
+        check = drawn_check(ws, data, draw_address, entity)
+        rel = report_path(check.section_id, check.seq, check.entity)
+        if not (ws.root / rel).exists():
+            files[rel] = _template(data, check).encode("utf-8")
+    if not files:
+        raise SsjError(f"{found.label} 抽中的单位都已有检查报告（data/reports/{found.section.id}/）")
+    return save(ws, "ssj report new --all", files, f"检查报告：{found.label} 抽中的 {len(files)} 家单位", commit=commit)
+
+
 def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
 

@@ -214,3 +214,20 @@ def test_publish_with_an_uncommitted_report_says_what_publishing_needs(drawn, ss
     assert f"数据文件有未提交的修改：{rel}。公开材料必须基于已提交的数据（可复核）" in result.err.replace("\n", "")
     assert "抽取" not in result.err
     assert snapshot(root) == before and not (tmp_path / "公示").exists()
+
+
+def test_report_new_all_makes_one_report_per_drawn_company_in_one_commit(git_bureau, ssj):
+    record = json.loads(ssj(git_bureau, "draw", "--section", "二股", "--ratio", "0.1", "--seed", "1", "--json").out)
+    chosen = [a["entity"] for a in assigned(record)]
+    assert ssj(git_bureau, "report", "new", "二股-0", chosen[0]).code == 0
+    head = git(git_bureau, "rev-parse", "HEAD").strip()
+    made = ssj(git_bureau, "report", "new", "二股-0", "--all", "--json")
+    assert made.code == 0, made.err
+    files = json.loads(made.out)["files"]
+    assert sorted(files) == sorted(f"data/reports/ergu/ergu-0-{e}.yaml" for e in chosen[1:])  # the first one kept
+    assert git(git_bureau, "rev-list", "--count", f"{head}..HEAD").strip() == "1"
+    assert sorted(git(git_bureau, "show", "--name-only", "--format=", "HEAD").split()) == sorted(files)
+    again = ssj(git_bureau, "report", "new", "二股-0", "--all")
+    assert again.code == 1 and "抽中的单位都已有检查报告" in again.err
+    neither = ssj(git_bureau, "report", "new", "二股-0")
+    assert neither.code == 1 and "或用 --all" in neither.err
