@@ -114,6 +114,10 @@ def ledger_records(root: Path, ledger: str, expand: bool = False) -> list[dict]:
     return [expanded(root, record) for record in found] if expand else found
 
 
+#: ``rested`` or ``recent`` when nobody rests and no pair is recent: the empty list file, counted 0 (SPEC §5)
+NO_EVIDENCE = {"list": "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945", "count": 0}
+
+
 def id_list(root: Path, digest: str) -> list[str]:
     """The ids a list file ``data/ledger/lists/<digest>.json`` holds."""
     import json
@@ -129,9 +133,12 @@ def expanded(root: Path, record: dict) -> dict:
     for stratum in record.get("strata") or []:
         if isinstance(stratum.get("population"), str):
             stratum["population"] = id_list(root, stratum["population"])
-    for group in record.get("rested") or []:
-        if isinstance(group.get("entities"), str):
-            group["entities"] = id_list(root, group["entities"])
+    # rested and recent as SPEC §5 spells them out: [{entity, by}] and [{inspector, entity, by}], read here from
+    # the one list file each (entries "<entity> <by>", "<inspector> <entity> <by>"), not with the package's reader
+    for name, keys in (("rested", ("entity", "by")), ("recent", ("inspector", "entity", "by"))):
+        field = record.get(name)
+        if isinstance(field, dict) and isinstance(field.get("list"), str):
+            record[name] = [dict(zip(keys, entry.split(" "), strict=True)) for entry in id_list(root, field["list"])]
     return record
 
 

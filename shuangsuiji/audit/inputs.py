@@ -11,6 +11,7 @@ from pathlib import Path
 from shuangsuiji import git as gitops
 from shuangsuiji.core.canonical import sha256_hex
 from shuangsuiji.core.chain import Entry
+from shuangsuiji.core.evidence import read_rested
 from shuangsuiji.core.inspections import RESTING_STRATA
 from shuangsuiji.core.lists import ListError
 from shuangsuiji.core.ratio import format_ratio
@@ -108,7 +109,7 @@ class AtCommit:
         floor = Decimal(record["ratio"]) if record.get("ratio") else None
         strata, pool = draw_population(data, section, item, floor, day)
         messages = []
-        rested = {e for g in record["rested"] for e in checker.lists.get(g["entities"])}
+        rested = set(read_rested(record["rested"], checker.lists.get))
         recorded = {s["name"]: (s["ratio"], set(checker.lists.get(s["population"]))) for s in record["strata"]}
         for stratum in strata:
             ratio, population = recorded.get(stratum.name, (None, set()))

@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from shuangsuiji.cli.console import out
+from shuangsuiji.core.evidence import evidence_count
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT, RECORD_TYPES
 from shuangsuiji.ledger.addresses import address
 from shuangsuiji.ledger.summary import section_name
@@ -67,7 +68,7 @@ def print_draw(record: dict[str, Any], section: Section, data: Dataset, recusals
         if s["count"]:
             strata.add_row(s["name"], s["ratio"], str(s["count"]), str(s["k"]))
     out.print(strata)
-    rested = sum(g["count"] for g in record["rested"])
+    rested = evidence_count(record["rested"])
     if rested:
         out.print(f"休息期（{record['rest_days']} 天内已被检查）未进入风险层、一般层的单位：{rested} 家（第十六条：防止检查过多）")
     for line in changes or []:
@@ -121,7 +122,7 @@ def print_announcement(record: dict[str, Any], section: Section, data: Dataset, 
         f"抽查比例下限：{record['ratio'] or '按计划比例'}；每组 {inspectors['team_size']} 人，后备 {inspectors['reserve_size']} 人",
         f"随机种子：取自 {escape(sources)} 的开奖号码（{_when(record['not_before'])} 之后开奖）",
         "分层：" + "；".join(f"{s['name']} {s['count']} 家（比例 {s['ratio']}）" for s in record["strata"] if s["count"]),
-        f"执法人员：{len(inspectors['eligible'])} 名；休息期排除 {sum(g['count'] for g in record['rested'])} 家",
+        f"执法人员：{len(inspectors['eligible'])} 名；休息期排除 {evidence_count(record['rested'])} 家",
     ]
     if status is not None:
         lines.append(f"状态：{escape(status)}")

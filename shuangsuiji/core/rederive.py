@@ -10,6 +10,7 @@ from shuangsuiji.core.announced import AnnouncementChecks, sorted_pairs
 from shuangsuiji.core.chain import Entry
 from shuangsuiji.core.checklist import ChecklistChecks
 from shuangsuiji.core.draw import MIN_TEAM_SIZE, DrawInput, Refused, Stratum, draw
+from shuangsuiji.core.evidence import EvidenceError, read_recent, read_rested
 from shuangsuiji.core.fairness import FairnessChecks
 from shuangsuiji.core.inspections import (
     KEPT_DAYS,
@@ -335,45 +336,30 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
             self.add(f"{name} 未按检查人员、企业排序或有重复")
         return pairs
 
-    def recent_of(self, groups):
-        """The rotation pairs a record lists (``[{inspector, by, entities, count}]``) as ``{(inspector, entity): by}``."""
-        found = self.groups(groups, "recent", ("inspector", "by", "entities", "count"))
-        if found is None:
-            return None
-        pairs = {}
-        for group, ids in found:
-            for entity in ids:
-                pairs[(group["inspector"], entity)] = group["by"]
-        return pairs
+    def recent_of(self, field):
+        """The rotation pairs a record lists as ``{(inspector, entity): by}``; None when malformed."""
+        return self.evidence(field, "recent", read_recent)
 
-    def groups(self, groups, name: str, fields: tuple):
-        """[(group, ids)] of a grouped list (``rested``, ``recent``), list files read; None when malformed."""
-        if not isinstance(groups, list) or not all(isinstance(g, dict) and set(g) == set(fields) for g in groups):
-            self.add(f"{name} 应为 {{{', '.join(fields)}}} 列表")
+    def rested_of(self, field):
+        """The companies a record left out for the rest rule as ``{entity: by}``; None when malformed."""
+        return self.evidence(field, "rested", read_rested)
+
+    def evidence(self, field, name: str, read):
+        """``rested`` or ``recent`` in either form (:mod:`~shuangsuiji.core.evidence`), every ``by`` a record
+        written before this one; None (with the problem reported) when malformed."""
+        try:
+            found = read(field, self.lists.get)
+        except ListError as error:
+            self.add(f"{name}：{error}")
             return None
-        found = []
-        for group in groups:
-            if not is_hex64(group["by"]) or group["by"] not in self.known:
-                self.add(f"{name} 引用的记录 {show(group['by'], 20)} 不在此前的台账中")
-                return None
-            try:
-                ids = self.lists.get(group["entities"])
-            except ListError as error:
-                self.add(f"{name}：{error}")
-                return None
-            if group["count"] != len(ids):
-                self.add(f"{name}：count 应为 {len(ids)}")
-            found.append((group, ids))
-        keys = [tuple(g[f] for f in fields if f in ("inspector", "by")) for g, _ in found]
-        if keys != sorted(keys) or len(set(keys)) != len(keys):
-            self.add(f"{name} 未按顺序排列或有重复")
+        except EvidenceError as error:
+            self.add(str(error))
+            return None
+        unknown = next((by for by in found.values() if by not in self.known), None)
+        if unknown is not None:
+            self.add(f"{name} 引用的记录 {show(unknown, 20)} 不在此前的台账中")
+            return None
         return found
-
-    def rested_of(self, groups):
-        found = self.groups(groups, "rested", ("by", "entities", "count"))
-        if found is None:
-            return None
-        return {entity: group["by"] for group, ids in found for entity in ids}
 
     def compare_outcome(self, record: dict, outcome, complete: bool = True) -> None:
         """The record says what re-deriving gives; a failed draw (not ``complete``) as far as it got."""

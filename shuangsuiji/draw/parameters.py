@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from shuangsuiji.audit.check import checked
 from shuangsuiji.core.draw import Stratum
-from shuangsuiji.core.inspections import RESTING_STRATA, day_number, grouped, resting
+from shuangsuiji.core.evidence import read_recent, read_rested, rested_field
+from shuangsuiji.core.inspections import RESTING_STRATA, day_number, resting
 from shuangsuiji.core.lists import ListFolder, list_digest
 from shuangsuiji.core.ratio import format_ratio, parse_ratio
 from shuangsuiji.errors import RuleError, SsjError
@@ -87,12 +88,12 @@ class Parameters:
             "section": self.section.id, "plan_item": self.plan_item, "plan_digest": self.plan_digest,
             "checklist_item": self.checklist_item, "checklist": self.checklist, "date": self.day.isoformat(),
             "ratio": format_ratio(self.floor) if self.floor is not None else None, "rest_days": self.rest_days,
-            "rested": [{"by": by, "entities": list_digest(ids), "count": len(ids)} for by, ids in grouped(self.rested)],
+            "rested": rested_field(self.rested)[0],
         }
 
     def lists(self) -> list[list[str]]:
-        """The id lists these parameters' digests name: the strata and the rested groups."""
-        return [s.population for s in self.strata] + [ids for _, ids in grouped(self.rested)]
+        """The lists these parameters' digests name: the strata and the rested companies."""
+        return [s.population for s in self.strata] + [rested_field(self.rested)[1]]
 
 
 def strata_fields(strata: list[Stratum]) -> list[dict]:
@@ -181,9 +182,7 @@ def from_announcement(ws: Workspace, data: Dataset, note: Record, index: Index) 
     floor = floor_of(note["ratio"])
     choice = choose_item(data, section, day, note["plan_item"])
     strata = [Stratum(s["name"], parse_ratio(s["ratio"]), lists.get(s["population"])) for s in note["strata"]]
-    rested = {entity: group["by"] for group in note["rested"] for entity in lists.get(group["entities"])}
-    recent = {(group["inspector"], entity): group["by"] for group in note["recent"]
-              for entity in lists.get(group["entities"])}
+    rested, recent = read_rested(note["rested"], lists.get), read_recent(note["recent"], lists.get)
     inspectors = note["inspectors"]
     params = Parameters(section, day, choice, floor, inspectors["team_size"], inspectors["reserve_size"],
                         note["rest_days"], strata, rested, list(inspectors["eligible"]),

@@ -9,15 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 from shuangsuiji.core.draw import DrawInput, Drawn, Refused, draw, select_strata
+from shuangsuiji.core.evidence import recent_field
 from shuangsuiji.core.inspections import (
     ANNOUNCED_DRAW_LAG_DAYS,
     ROTATION_DAYS,
     day_number,
     days_too_late,
-    grouped_pairs,
     recent_pairs,
 )
-from shuangsuiji.core.lists import list_digest
 from shuangsuiji.core.words import FAIRNESS_SHORT
 from shuangsuiji.draw.parameters import (
     DrawOptions,
@@ -145,8 +144,7 @@ def _outcome(params: Parameters, drawn: Drawn, by: Pairs, failed: bool = False) 
         "inspectors": {"eligible": drawn.eligible, "team_size": drawn.team_size, "reserve_size": drawn.reserve_size,
                        "teams": drawn.teams, "reserve": drawn.reserve},
         "conflicts": [{"inspector": i, "entity": e} for i, e in drawn.conflicts],
-        "recent": [{"inspector": i, "by": record, "entities": list_digest(ids), "count": len(ids)}
-                   for i, record, ids in grouped_pairs(by)],
+        "recent": recent_field(by)[0],
     }
     if not failed:
         result.update(assignments=drawn.assignments, rotation_ignored=drawn.rotation_ignored)
@@ -154,7 +152,7 @@ def _outcome(params: Parameters, drawn: Drawn, by: Pairs, failed: bool = False) 
 
 
 def _lists(params: Parameters, drawn: Drawn, by: Pairs) -> list[list[str]]:
-    return [*params.lists(), *(ids for _, _, ids in grouped_pairs(by))]
+    return [*params.lists(), recent_field(by)[1]]
 
 
 def _announcement(ws: Workspace, data: Dataset, options: DrawOptions) -> Record | None:

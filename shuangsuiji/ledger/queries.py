@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shuangsuiji.core.chain import BUREAU
+from shuangsuiji.core.evidence import read_rested
 from shuangsuiji.core.lists import ListFolder
 from shuangsuiji.ledger.addresses import BUREAU_SECTION, address
 from shuangsuiji.ledger.index import Index
@@ -97,7 +98,7 @@ def previous_label(change: PopulationChange, section: Section | None) -> str:
 def _placement(record: Record, lists: ListFolder) -> dict[str, str]:
     """{company: its stratum, or 休息期} of a draw."""
     found = {e: s["name"] for s in record["strata"] for e in lists.get(s["population"])}
-    found.update({e: "休息期" for g in record.get("rested", []) for e in lists.get(g["entities"])})
+    found.update({e: "休息期" for e in read_rested(record.get("rested", []), lists.get)})
     return found
 
 

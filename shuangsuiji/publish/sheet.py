@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from shuangsuiji.core.evidence import evidence_count
 from shuangsuiji.core.recusal import apply_recusals
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
 from shuangsuiji.ledger.addresses import address
@@ -65,7 +66,7 @@ def draw_sheet(record: dict[str, Any], section: Section, data: Dataset, recusals
     parts.append("<h2>分层与抽取数量</h2>")
     parts.append(table(["分层", "比例", "符合条件单位数", "抽取数"],
                        [[s["name"], s["ratio"], str(s["count"]), str(s["k"])] for s in record["strata"] if s["count"]]))
-    rested = sum(g["count"] for g in record["rested"])
+    rested = evidence_count(record["rested"])
     if rested:
         parts.append(f"<p>休息期（{record['rest_days']} 天内已被检查）未进入风险层、一般层：{rested} 家</p>")
     if changes:

@@ -80,8 +80,9 @@ def commit_all(root: Path, message: str) -> None:
 
 
 def list_files_of(record: dict) -> set[str]:
-    digests = {s["population"] for s in record["strata"]} | {g["entities"] for g in record.get("rested", [])}
-    digests |= {g["entities"] for g in record.get("recent", [])}
+    """The list files a record names: its strata, and its rested and recent evidence (one file each)."""
+    digests = {s["population"] for s in record["strata"]}
+    digests |= {record[name]["list"] for name in ("rested", "recent") if isinstance(record.get(name), dict)}
     return {f"{LISTS}/{d}.json" for d in digests}
 
 

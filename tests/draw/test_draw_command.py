@@ -16,7 +16,7 @@ import rfc8785
 import yaml
 
 from shuangsuiji.publish.verifier import verify as kit
-from tests.helpers import assigned, expanded, id_list, ledger_file, snapshot
+from tests.helpers import NO_EVIDENCE, assigned, expanded, id_list, ledger_file, snapshot
 
 DAY = ("--date", "2026-12-01")
 SEED = "31415926535897932384"
@@ -144,7 +144,7 @@ def test_outsider_rederives_every_stratum_with_consistent_sampler(bureau, ssj):
     assert record["inspectors"]["teams"] == [order[0:2], order[2:4]]
     assert record["inspectors"]["reserve"] == order[4:]
     assert record["assignments"] == [i % 2 for i in range(33)]
-    assert record["rested"] == [] and record["recent"] == [] and record["rotation_ignored"] == []
+    assert record["rested"] == NO_EVIDENCE and record["recent"] == NO_EVIDENCE and record["rotation_ignored"] == []
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from tests.draw.test_draw_command import (
     records_of,
     refused,
 )
-from tests.helpers import assigned, expanded, ledger_records, snapshot, team_of
+from tests.helpers import NO_EVIDENCE, assigned, expanded, ledger_records, snapshot, team_of
 
 RESTING = ("风险A", "风险B", "风险C", "风险D", "一般")
 NEVER_RESTING = ("重点", "黑名单", "问题")
@@ -43,7 +43,7 @@ def populations(record: dict, root: Path) -> dict[str, list[str]]:
 
 def rested(record: dict, root: Path) -> dict[str, str]:
     """{company left out by the rest rule: the hash of the record that justifies it}."""
-    return {e: group["by"] for group in expanded(root, record)["rested"] for e in group["entities"]}
+    return {r["entity"]: r["by"] for r in expanded(root, record)["rested"]}
 
 
 def selected(record: dict) -> set[str]:
@@ -134,7 +134,7 @@ def test_a_company_drawn_by_another_section_rests_out_of_risk_and_general_strata
     assert other["section"] == "zhihui"
     record = json.loads(draw(ssj, bureau, "--json").out)
     plain = json.loads(draw(ssj, control, "--json").out)
-    assert plain["rested"] == [] and rested(plain, control) == {}
+    assert plain["rested"] == NO_EVIDENCE and rested(plain, control) == {}
     before = populations(plain, control)
     now = populations(record, bureau)
     # 指挥中心's selection that 二股 would have put in a 风险 or 一般 stratum rests, each named with 指挥中心's record
@@ -176,14 +176,14 @@ def test_the_rest_period_is_90_days(bureau, ssj, clock):
     clock.set("2027-03-01")  # 90 days after: the rest is over
     result = draw_today(ssj, bureau, "--json")
     assert result.code == 0, result.err
-    assert json.loads(result.out)["rested"] == []
+    assert json.loads(result.out)["rested"] == NO_EVIDENCE
     assert ssj(bureau, "verify-ledger").code == 0
 
 
 def test_a_voided_draw_rests_nobody(bureau, ssj):
     assert ssj(bureau, "draw", "--section", "指挥中心", "--ratio", "0.1", "--seed", "7").code == 0
     assert ssj(bureau, "void", "指挥中心-0", "--reason", "测试作废").code == 0
-    assert json.loads(draw(ssj, bureau, "--json").out)["rested"] == []
+    assert json.loads(draw(ssj, bureau, "--json").out)["rested"] == NO_EVIDENCE
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -411,6 +411,17 @@ def _replaced(value, mapping: dict):
     return value
 
 
+def _remapped_evidence(folder: Path, field: dict, mapping: dict[str, str]) -> dict:
+    """A ``rested``/``recent`` list file with each cited record hash replaced, written anew (content-addressed)."""
+    lists = folder / "ledger/lists"
+    entries = json.loads((lists / f"{field['list']}.json").read_bytes())
+    changed = sorted(" ".join(mapping.get(part, part) for part in entry.split(" ")) for entry in entries)
+    data = rfc8785.dumps(changed)
+    digest = hashlib.sha256(data).hexdigest()
+    (lists / f"{digest}.json").write_bytes(data)
+    return {**field, "list": digest}
+
+
 def forge(folder: Path, change: Callable[[dict[str, list[Any]]], None]) -> None:
     """Change records (``change`` edits ``{ledger: [record, …]}`` in place, or sets a ledger's last records to None
     to cut them), then cover the tracks as a careful forger would: every record re-chained in the order they were
@@ -441,6 +452,9 @@ def forge(folder: Path, change: Callable[[dict[str, list[Any]]], None]) -> None:
                 else:
                     record["heads"][ledger] = {"seq": last[ledger]["seq"], "hash": last[ledger]["hash"]}
         record = _replaced(record, mapping)
+        for name_ in ("rested", "recent"):  # one list file each: the hashes cited inside it are replaced too
+            if isinstance(record.get(name_), dict):
+                record[name_] = _remapped_evidence(folder, record[name_], mapping)
         if isinstance(record.get("rested"), list):  # groups are kept sorted by the hash they cite
             record["rested"].sort(key=lambda g: g["by"])
         if isinstance(record.get("recent"), list):
@@ -459,6 +473,26 @@ def forge(folder: Path, change: Callable[[dict[str, list[Any]]], None]) -> None:
 
 def id_list(folder: Path, digest: str) -> list[str]:
     return json.loads((folder / f"ledger/lists/{digest}.json").read_bytes())
+
+
+def rested_of(folder: Path, record: dict) -> dict[str, str]:
+    """``{entity: by}`` of a record's ``rested`` list file (entries ``"<entity> <by>"``), read here by hand."""
+    return dict(entry.split(" ") for entry in id_list(folder, record["rested"]["list"]))
+
+
+def recent_of(folder: Path, record: dict) -> dict[tuple[str, str], str]:
+    """``{(inspector, entity): by}`` of a record's ``recent`` list file (entries ``"<inspector> <entity> <by>"``)."""
+    return {(i, e): by for i, e, by in (entry.split(" ") for entry in id_list(folder, record["recent"]["list"]))}
+
+
+def set_rested(folder: Path, record: dict, pairs: dict[str, str]) -> None:
+    entries = [f"{e} {by}" for e, by in pairs.items()]
+    record["rested"] = {"list": add_list(folder, entries), "count": len(entries)}
+
+
+def set_recent(folder: Path, record: dict, pairs: dict[tuple[str, str], str]) -> None:
+    entries = [f"{i} {e} {by}" for (i, e), by in pairs.items()]
+    record["recent"] = {"list": add_list(folder, entries), "count": len(entries)}
 
 
 def add_list(folder: Path, ids) -> str:
@@ -526,7 +560,7 @@ def test_the_scenario_has_what_the_tests_tamper_with(scenario):
     zhihui, zhifa = read_ledger(folder, "zhihui")[0], read_ledger(folder, "zhifa")[0]
     assert failed["type"] == "failed" and failed["entity"] == KEY_COMPANY and failed["seed"] == FAILING_SEED
     assert ergu["type"] == "draw" and ergu["conflicts"] and ergu["dirty"] is False
-    assert {g["by"] for g in ergu["rested"]} == {zhihui["hash"], zhifa["hash"]}
+    assert set(rested_of(folder, ergu).values()) == {zhihui["hash"], zhifa["hash"]}
     assert read_ledger(folder, "zhifa")[1]["dirty"] is True
     assert read_ledger(folder, "sangu")[3]["fairness"] == "announced"
     assert read_ledger(folder, "sangu")[3]["seed"] == ANNOUNCED_SEED
@@ -1039,16 +1073,14 @@ def test_a_company_left_out_without_cause_is_caught(bundle):
     ergu = read_ledger(bundle, "ergu")[1]
     zhifa = read_ledger(bundle, "zhifa")[0]
     risk_b = stratum(ergu, "风险B")
-    rested = {e for g in ergu["rested"] for e in id_list(bundle, g["entities"])}
+    rested = set(rested_of(bundle, ergu))
     victim = next(e for e in id_list(bundle, risk_b["population"]) if e not in risk_b["selected"] and e not in rested)
 
     def change(ledgers):
         record = ledgers["ergu"][1]
         target = stratum(record, "风险B")
         target["population"] = add_list(bundle, [e for e in id_list(bundle, target["population"]) if e != victim])
-        group = next(g for g in record["rested"] if g["by"] == zhifa["hash"])
-        ids = [*id_list(bundle, group["entities"]), victim]
-        group.update(entities=add_list(bundle, ids), count=len(ids))
+        set_rested(bundle, record, {**rested_of(bundle, record), victim: zhifa["hash"]})
         redraw(bundle, record)
 
     forge(bundle, change)
@@ -1072,19 +1104,13 @@ def test_a_company_inspected_inside_the_rest_period_but_drawn_is_caught(bundle):
         k = kit.sample_size(len(population), target["ratio"])
         return entity in [t.id for t in kit.smallest(sorted(population), ergu["seed"], k)]
 
-    rested = [(group["by"], e) for group in ergu["rested"] for e in id_list(bundle, group["entities"])]
-    by, chosen = next((by, e) for by, e in rested if picked(e))
+    by, chosen = next((by, e) for e, by in sorted(rested_of(bundle, ergu).items()) if picked(e))
 
     def change(ledgers):
         record = ledgers["ergu"][1]
         target = stratum(record, home[chosen])
         target["population"] = add_list(bundle, [*id_list(bundle, target["population"]), chosen])
-        group = next(g for g in record["rested"] if g["by"] == by)
-        ids = [e for e in id_list(bundle, group["entities"]) if e != chosen]
-        if ids:
-            group.update(entities=add_list(bundle, ids), count=len(ids))
-        else:
-            record["rested"].remove(group)
+        set_rested(bundle, record, {e: b for e, b in rested_of(bundle, record).items() if e != chosen})
         redraw(bundle, record)
         assert chosen in target["selected"]
 
@@ -1097,8 +1123,7 @@ def test_a_company_drawn_by_another_section_left_unmarked_is_caught(bundle):
     # zhihui-0's rested group emptied into the populations (each company back in its stratum), redrawn
     ergu = read_ledger(bundle, "ergu")[1]
     zhihui = read_ledger(bundle, "zhihui")[0]
-    group = next(g for g in ergu["rested"] if g["by"] == zhihui["hash"])
-    back = id_list(bundle, group["entities"])
+    back = sorted(e for e, by in rested_of(bundle, ergu).items() if by == zhihui["hash"])
     zhihui_strata = {e: s["name"] for s in zhihui["strata"] for e in id_list(bundle, s["population"])}
 
     def change(ledgers):
@@ -1107,7 +1132,7 @@ def test_a_company_drawn_by_another_section_left_unmarked_is_caught(bundle):
             target = stratum(record, name)
             moved = [e for e in back if zhihui_strata.get(e) == name]
             target["population"] = add_list(bundle, [*id_list(bundle, target["population"]), *moved])
-        record["rested"] = [g for g in record["rested"] if g["by"] != zhihui["hash"]]
+        set_rested(bundle, record, {e: b for e, b in rested_of(bundle, record).items() if b != zhihui["hash"]})
         redraw(bundle, record)
 
     assert all(zhihui_strata.get(e) in RESTING for e in back)
@@ -1430,17 +1455,15 @@ def test_a_rotation_pair_justified_by_the_wrong_record_is_caught(rotated, tmp_pa
     assert problems(folder) == []
     earlier, ergu = read_ledger(folder, "ergu")[1:3]
     zhihui = read_ledger(folder, "zhihui")[0]
-    group = next(g for g in ergu["recent"] if g["by"] == earlier["hash"])  # who checked 二股's 重点 company on 12-01
-    entity = id_list(folder, group["entities"])[0]
+    inspector, entity = next(pair for pair, by in sorted(recent_of(folder, ergu).items()) if by == earlier["hash"])
 
     def change(ledgers):  # the pair is real (the log shows it), but the record it names does not show it
         record = ledgers["ergu"][2]
-        record["recent"] = sorted([*(g for g in record["recent"] if g != group), {**group, "by": zhihui["hash"]}],
-                                  key=lambda g: (g["inspector"], g["by"]))
+        set_recent(folder, record, {**recent_of(folder, record), (inspector, entity): zhihui["hash"]})
 
     forge(folder, change)
     assert problems(folder) == [f"{line_of('ergu', 2)}: 记录 {read_ledger(folder, 'zhihui')[0]['hash'][:12]}… 不能证明 "
-                                f"{group['inspector']} 在一年内检查过企业 {entity}"]
+                                f"{inspector} 在一年内检查过企业 {entity}"]
 
 
 def test_a_rotation_pair_of_a_reserve_inspector_is_caught(rotated, tmp_path):
@@ -1451,8 +1474,11 @@ def test_a_rotation_pair_of_a_reserve_inspector_is_caught(rotated, tmp_path):
     earlier, ergu = read_ledger(folder, "ergu")[1:3]
     seen = set(team_of(earlier, KEY_COMPANY))
     reserve = next(i for i in ergu["inspectors"]["reserve"] if i in seen)
-    group = {"inspector": reserve, "by": earlier["hash"], "entities": add_list(folder, [KEY_COMPANY]), "count": 1}
-    forge(folder, lambda ledgers: ledgers["ergu"][2]["recent"].append(group))
+    def change(ledgers):
+        record = ledgers["ergu"][2]
+        set_recent(folder, record, {**recent_of(folder, record), (reserve, KEY_COMPANY): earlier["hash"]})
+
+    forge(folder, change)
     assert problems(folder) == [f"{line_of('ergu', 2)}: 近一年检查关系（recent）只能列出检查组成员与被抽中企业之间的关系，"
                                 f"记录中有 {reserve} → {KEY_COMPANY}"]
 

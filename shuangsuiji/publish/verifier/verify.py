@@ -2107,6 +2107,99 @@ def replacement_for(record: dict, entity: str, inspector: str, earlier: list, bo
 
 
 # --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/evidence.py: The evidence a draw or an announcement keeps for the rest rule and for rotation (SPEC §4, §5): who was left
+# --------------------------------------------------------------------------------------------------
+
+
+#: the fields of the compact form
+COMPACT = ("list", "count")
+
+
+class EvidenceError(ValueError):
+    """Evidence whose shape is not one of the two forms, in words for the verifiers."""
+
+
+def rested_field(by_entity: dict) -> tuple:
+    """``({"list", "count"}, entries)`` for ``{entity: record hash}``: the field and its list file's entries."""
+    entries = sorted(f"{entity} {record}" for entity, record in by_entity.items())
+    return {"list": list_digest(entries), "count": len(entries)}, entries
+
+
+def recent_field(by_pair: dict) -> tuple:
+    """``({"list", "count"}, entries)`` for ``{(inspector, entity): record hash}``."""
+    entries = sorted(f"{inspector} {entity} {record}" for (inspector, entity), record in by_pair.items())
+    return {"list": list_digest(entries), "count": len(entries)}, entries
+
+
+def evidence_count(field) -> int:
+    """How many companies (rested) or pairs (recent) a field holds, in either form (0 when malformed)."""
+    if isinstance(field, dict):
+        return field["count"] if is_int(field.get("count")) else 0
+    if isinstance(field, list):
+        return sum(g["count"] for g in field if isinstance(g, dict) and is_int(g.get("count")))
+    return 0
+
+
+def read_rested(field, get) -> dict:
+    """``{entity: record hash}`` of a ``rested`` field; ``get(digest)`` reads a list file."""
+    return {key[0]: by for key, by in _read(field, get, "rested", 1).items()}
+
+
+def read_recent(field, get) -> dict:
+    """``{(inspector, entity): record hash}`` of a ``recent`` field."""
+    return _read(field, get, "recent", 2)
+
+
+def _read(field, get, name: str, width: int) -> dict:
+    """``{key tuple: record hash}``; :class:`EvidenceError` (or the list reader's error) when malformed."""
+    if isinstance(field, dict):
+        return _compact(field, get, name, width)
+    if isinstance(field, list):
+        return _grouped(field, get, name, width)
+    raise EvidenceError(f"{name} 应为 {{list, count}}（或此前记录的分组列表）")
+
+
+def _compact(field: dict, get, name: str, width: int) -> dict:
+    if set(field) != set(COMPACT) or not is_hex64(field["list"]) or not is_int(field["count"]):
+        raise EvidenceError(f"{name} 应为 {{list: 名单摘要, count: 条数}}")
+    entries = get(field["list"])
+    found: dict = {}
+    for entry in entries:
+        parts = entry.split(" ")
+        if len(parts) != width + 1 or not all(parts[:width]) or not is_hex64(parts[width]):
+            raise EvidenceError(f"{name} 的名单中有一项格式不对：{entry[:80]!r}")
+        key = tuple(parts[:width])
+        if key in found:
+            raise EvidenceError(f"{name} 的名单中 {' '.join(key)} 出现了两次")
+        found[key] = parts[width]
+    if field["count"] != len(entries):
+        raise EvidenceError(f"{name}：count 应为 {len(entries)}")
+    return found
+
+
+def _grouped(groups: list, get, name: str, width: int) -> dict:
+    fields = ("inspector", "by", "entities", "count") if width == 2 else ("by", "entities", "count")
+    if not all(isinstance(g, dict) and set(g) == set(fields) for g in groups):
+        raise EvidenceError(f"{name} 应为 {{{', '.join(fields)}}} 列表")
+    keys = [tuple(g[f] for f in fields if f in ("inspector", "by")) for g in groups]
+    if keys != sorted(keys) or len(set(keys)) != len(keys):
+        raise EvidenceError(f"{name} 未按顺序排列或有重复")
+    found: dict = {}
+    for group in groups:
+        if not is_hex64(group["by"]):
+            raise EvidenceError(f"{name} 的 by 应为记录的 hash")
+        ids = get(group["entities"])
+        if group["count"] != len(ids):
+            raise EvidenceError(f"{name}：count 应为 {len(ids)}")
+        for entity in ids:
+            key = (group["inspector"], entity) if width == 2 else (entity,)
+            if key in found:
+                raise EvidenceError(f"{name} 中 {' '.join(key)} 出现了两次")
+            found[key] = group["by"]
+    return found
+
+
+# --------------------------------------------------------------------------------------------------
 # shuangsuiji/core/fairness.py: 第十六、十七条 as a verifier re-derives them (SPEC §4): the rest rule left out exactly the companies inspected
 # --------------------------------------------------------------------------------------------------
 
@@ -2474,45 +2567,30 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
             self.add(f"{name} 未按检查人员、企业排序或有重复")
         return pairs
 
-    def recent_of(self, groups):
-        """The rotation pairs a record lists (``[{inspector, by, entities, count}]``) as ``{(inspector, entity): by}``."""
-        found = self.groups(groups, "recent", ("inspector", "by", "entities", "count"))
-        if found is None:
-            return None
-        pairs = {}
-        for group, ids in found:
-            for entity in ids:
-                pairs[(group["inspector"], entity)] = group["by"]
-        return pairs
+    def recent_of(self, field):
+        """The rotation pairs a record lists as ``{(inspector, entity): by}``; None when malformed."""
+        return self.evidence(field, "recent", read_recent)
 
-    def groups(self, groups, name: str, fields: tuple):
-        """[(group, ids)] of a grouped list (``rested``, ``recent``), list files read; None when malformed."""
-        if not isinstance(groups, list) or not all(isinstance(g, dict) and set(g) == set(fields) for g in groups):
-            self.add(f"{name} 应为 {{{', '.join(fields)}}} 列表")
+    def rested_of(self, field):
+        """The companies a record left out for the rest rule as ``{entity: by}``; None when malformed."""
+        return self.evidence(field, "rested", read_rested)
+
+    def evidence(self, field, name: str, read):
+        """``rested`` or ``recent`` in either form (:mod:`~shuangsuiji.core.evidence`), every ``by`` a record
+        written before this one; None (with the problem reported) when malformed."""
+        try:
+            found = read(field, self.lists.get)
+        except ListError as error:
+            self.add(f"{name}：{error}")
             return None
-        found = []
-        for group in groups:
-            if not is_hex64(group["by"]) or group["by"] not in self.known:
-                self.add(f"{name} 引用的记录 {show(group['by'], 20)} 不在此前的台账中")
-                return None
-            try:
-                ids = self.lists.get(group["entities"])
-            except ListError as error:
-                self.add(f"{name}：{error}")
-                return None
-            if group["count"] != len(ids):
-                self.add(f"{name}：count 应为 {len(ids)}")
-            found.append((group, ids))
-        keys = [tuple(g[f] for f in fields if f in ("inspector", "by")) for g, _ in found]
-        if keys != sorted(keys) or len(set(keys)) != len(keys):
-            self.add(f"{name} 未按顺序排列或有重复")
+        except EvidenceError as error:
+            self.add(str(error))
+            return None
+        unknown = next((by for by in found.values() if by not in self.known), None)
+        if unknown is not None:
+            self.add(f"{name} 引用的记录 {show(unknown, 20)} 不在此前的台账中")
+            return None
         return found
-
-    def rested_of(self, groups):
-        found = self.groups(groups, "rested", ("by", "entities", "count"))
-        if found is None:
-            return None
-        return {entity: group["by"] for group, ids in found for entity in ids}
 
     def compare_outcome(self, record: dict, outcome, complete: bool = True) -> None:
         """The record says what re-deriving gives; a failed draw (not ``complete``) as far as it got."""
