@@ -41,6 +41,18 @@ def environment() -> dict[str, str]:
     return env
 
 
+def settle(root: Path) -> float:
+    """Wait for the repack an ssj subprocess detached after its commit (shuangsuiji.git._keep_small), so that it
+    does not overlap the next measurement; the seconds waited."""
+    from filelock import FileLock
+
+    t0 = time.perf_counter()
+    time.sleep(0.5)  # the detached child takes its lock within a few tenths of a second
+    with FileLock(str(root / ".git" / "ssj-repack.lck"), timeout=600):
+        pass
+    return time.perf_counter() - t0
+
+
 def run(argv: Sequence[str], cwd: Path, check: bool = True) -> tuple[float, float, subprocess.CompletedProcess[bytes]]:
     """Wall time and CPU time (user + system) of one fresh subprocess, and its result (output captured).
 

@@ -59,32 +59,6 @@ def freeze(now: str) -> None:
     clock.local_now = lambda timezone="Asia/Shanghai": moment.astimezone(ZoneInfo(timezone))
 
 
-def hoist_assign() -> None:
-    """Diagnosis only (``--hoisted-assign``): replace ``shuangsuiji.core.draw.assign`` in this process by the same
-    function with ``conflicts | recent`` computed once instead of once per blocked company. Same result."""
-    import shuangsuiji.core.draw as core
-
-    def assign(order, teams, conflicts, recent=frozenset()):
-        blocked = {entity for _, entity in conflicts} | {entity for _, entity in recent}
-        both = conflicts | recent
-        count = len(teams)
-        assignments, ignored = [], []
-        for i, company in enumerate(order):
-            if company not in blocked:
-                assignments.append(i % count)
-                continue
-            team = core._first_free(i, company, teams, both)
-            if team is None:
-                team = core._first_free(i, company, teams, conflicts)
-                if team is None:
-                    raise core.Refused(f"单位 {company} 与所有检查组都有申报的利害关系", company)
-                ignored.append(company)
-            assignments.append(team)
-        return assignments, sorted(ignored)
-
-    core.assign = assign
-
-
 def prepare(source: Path, target: Path, empty: bool, now: str, cache: Path | None) -> Path:
     copy = clone(source, target)
     if empty:
@@ -104,6 +78,7 @@ def prepare(source: Path, target: Path, empty: bool, now: str, cache: Path | Non
 def one_draw(root: Path, now: str, profiled: Path | None = None) -> dict:
     import datetime as dt
 
+    import shuangsuiji.git as gitops
     from shuangsuiji.draw.parameters import DrawOptions, load_for_draw
     from shuangsuiji.draw.random_draw import perform_draw
     from shuangsuiji.ledger.index import Index
@@ -122,10 +97,14 @@ def one_draw(root: Path, now: str, profiled: Path | None = None) -> dict:
     run = lambda: perform_draw(ws, options, now=dt.datetime.fromisoformat(now), data=data)  # noqa: E731
     written = profile(run, profiled, top=30) if profiled is not None else run()
     drew, cpu = time.perf_counter() - t0, time.process_time() - c0 + _children() - g0  # git's CPU too
+    t0, g0 = time.perf_counter(), _children()
+    gitops.wait_for_repacks()  # the detached repack after the commit: timed apart, never overlapping the next draw
+    packed, packed_cpu = time.perf_counter() - t0, _children() - g0
     if written.commit_error:
         raise SystemExit(f"提交失败：{written.commit_error}")
     line = written.path.read_bytes().splitlines()[-1]
-    return {"load": loaded, "index": indexed, "draw": drew, "cpu": cpu, "record": json.loads(line),
+    return {"load": loaded, "index": indexed, "draw": drew, "cpu": cpu, "packed": packed, "packed_cpu": packed_cpu,
+            "record": json.loads(line),
             "bytes": len(line) + 1, "root": root}
 
 
@@ -158,8 +137,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("history", type=Path)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--tmp", type=Path, default=Path("/work/bench-data"))
-    parser.add_argument("--hoisted-assign", action="store_true",
-                        help="诊断：进程内把 core.draw.assign 换成只求一次并集的同一函数（不改包代码）")
     parser.add_argument("--profile", action="store_true", help="另外用 cProfile 剖析一次有历史的抽取（不计入比值）")
     args = parser.parse_args(argv)
     source = args.history.resolve()
@@ -168,9 +145,6 @@ def main(argv: list[str] | None = None) -> int:
     if section != "zhihui":
         raise SystemExit(f"{source} 不是只有指挥中心抽取的历史（make_history.py --only zhihui）")
     freeze(now)
-    if args.hoisted_assign:
-        hoist_assign()
-        print("（诊断 / diagnosis：core.draw.assign 已在本进程中换成只求一次 conflicts | recent 的版本）")
     header(f"有历史的抽取 / a draw with history：{source}")
     row("历史 / history", f"{info['companies']} 家，指挥中心 {info['draws_per_section']} 次抽取，{info['start']} 至 "
         f"{info['end'][:10]}，名录库修改 {info['registry_changes']} 次，休息期 {info.get('rest_days')} 天；时钟 {now}")
@@ -183,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
                 result = one_draw(copy, now)
                 results[case].append(result)
                 row(f"{case} #{n + 1}", f"抽取 {result['draw']:.2f} s（CPU {result['cpu']:.2f} s）；读取名录 {result['load']:.1f} s，"
-                    f"索引更新 {result['index']:.2f} s（不计入）")
+                    f"索引更新 {result['index']:.2f} s（不计入）；之后后台 git 打包 {result['packed']:.2f} s"
+                    f"（CPU {result['packed_cpu']:.2f} s）")
         if args.profile:
             print("\n-- cProfile：有历史的抽取 / the draw with history --")
             copy = prepare(source, Path(tmp) / "profiled", False, now, cache)
@@ -202,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         row("范围 / 抽中 / population, selected", f"{population:,} / {selected:,} 家（两者名单相同 / same lists：{same_population}）")
         row(f"有历史的抽取（最快）/ with {earlier} earlier draws", f"{h['draw']:.2f} s（CPU {h['cpu']:.2f} s）")
         row("空台账上的同一抽取（最快）/ on an empty ledger", f"{e['draw']:.2f} s（CPU {e['cpu']:.2f} s）")
+        row("之后的后台 git 打包 / the detached repack after it", f"有历史 {h['packed']:.2f} s（CPU {h['packed_cpu']:.2f} s），"
+            f"空台账 {e['packed']:.2f} s（CPU {e['packed_cpu']:.2f} s）；不计入抽取，命令不等它")
         row("比值 有历史 / 空台账", f"{h['draw'] / e['draw']:.2f}（CPU {h['cpu'] / e['cpu']:.2f}；目标 ≤ 1.2）")
         row("consistent_sampler 单独（3 次最快）", f"{baseline:.2f} s（选中单位与记录一致 / same ids：{same}）")
         row("比值 有历史的抽取 / consistent_sampler", f"{h['draw'] / baseline:.2f}（目标 ≤ 4）")

@@ -299,6 +299,7 @@ def build(args: argparse.Namespace) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.environ["SSJ_GIT_REPACK"] = "wait"  # each draw's repack done before the next: .git as the tool leaves it
     parser = argparse.ArgumentParser(description="生成长台账历史 / generate a long ledger history")
     parser.add_argument("out", type=Path)
     parser.add_argument("--companies", type=int, default=2000)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
 
 from shuangsuiji.errors import SsjError
 
@@ -135,12 +141,49 @@ def commit(root: Path, paths: list[str], message: str, no_hooks: Path) -> str:
 #: section's file with another's and keeps those poor deltas for good (benchmarks/README.md: 13× the ledger's
 #: gzip size after 300 county draws with ``gc --auto``, 3.3× like this). ``windowMemory`` bounds its memory.
 _REPACK = ("-c", "pack.window=50", "-c", "pack.windowMemory=256m", "repack", "-d", "-q", "-f", "--geometric=2")
+#: one repack at a time in a repository: a second waits for the first (not ``*.lock``: see :func:`stale_locks`)
+_REPACK_LOCK = "ssj-repack.lck"
+#: ``SSJ_GIT_REPACK=wait``: the command itself waits for the repack (the tests, the benchmark generator)
+REPACK_MODE = "SSJ_GIT_REPACK"
+_spawned: list[subprocess.Popen[bytes]] = []
 
 
 def _keep_small(root: Path) -> None:
-    """Pack what the commit added (never fails the command: a failed repack only costs space)."""
-    if _git(root, *_REPACK, check=False).returncode != 0:  # a git older than 2.32 has no --geometric
-        _git(root, "-c", "gc.auto=64", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet", check=False)
+    """Pack what the commit added, in a detached process as git's own ``gc --auto`` does (``gc.autoDetach``):
+    the command returns at once, and a repack that fails or is cut off only costs space, never a record."""
+    if os.environ.get(REPACK_MODE) == "wait":
+        repack(root)
+        return
+    options: dict[str, Any] = {"cwd": root, "stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL,
+                               "stderr": subprocess.DEVNULL, "close_fds": True}
+    if os.name == "nt":  # no console window, not killed with the clerk's terminal
+        options["creationflags"] = (subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
+                                    | subprocess.CREATE_NO_WINDOW)
+    else:
+        options["start_new_session"] = True
+    _spawned[:] = [child for child in _spawned if child.poll() is None]  # reap the finished ones
+    with contextlib.suppress(OSError):
+        _spawned.append(subprocess.Popen([sys.executable, "-m", "shuangsuiji.git", str(root)], **options))
+
+
+def repack(root: Path) -> None:
+    """git's geometric repack (``gc --auto`` on a git older than 2.32, which has no ``--geometric``), one at a
+    time per repository."""
+    result = _git(root, "rev-parse", "--git-common-dir", check=False)
+    if result.returncode != 0:
+        return
+    with FileLock(str((root / _text(result)).resolve() / _REPACK_LOCK), timeout=_REPACK_WAIT_SECONDS):
+        if _git(root, *_REPACK, check=False).returncode != 0:
+            _git(root, "-c", "gc.auto=64", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet", check=False)
+
+
+_REPACK_WAIT_SECONDS = 600
+
+
+def wait_for_repacks() -> None:
+    """Wait until the repacks this process started have finished (a benchmark that times the next command)."""
+    while _spawned:
+        _spawned.pop().wait()
 
 
 def commit_files(root: Path, paths: list[str], message: str, no_hooks: Path) -> str | None:
@@ -252,3 +295,8 @@ def first_parent_after(root: Path, commit_id: str, *paths: str) -> list[str]:
     """Commits after ``commit_id`` on HEAD's first-parent line that change ``paths``, oldest first."""
     result = _git(root, "rev-list", "--reverse", "--first-parent", f"{commit_id}..HEAD", "--", *paths, check=False)
     return _text(result).split() if result.returncode == 0 else []
+
+
+if __name__ == "__main__":  # the detached repack of _keep_small: python -m shuangsuiji.git ROOT
+    with contextlib.suppress(Exception):
+        repack(Path(sys.argv[1]))

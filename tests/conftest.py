@@ -72,6 +72,15 @@ def frozen_clock() -> Iterator[Clock]:
         yield frozen
 
 
+@pytest.fixture(scope="session", autouse=True)
+def repack_in_place() -> Iterator[None]:
+    """ssj's repack after a commit runs before the command returns, not detached (SSJ_GIT_REPACK=wait): a test
+    that copies or deletes its repository never races a repack (the detached mode has its own test)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SSJ_GIT_REPACK", "wait")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def clock(frozen_clock: Clock) -> Iterator[Clock]:
     """The frozen clock; a test may move it, and it is back at 2026-12-01 09:00 for the next one."""

@@ -808,6 +808,22 @@ def test_ssj_keeps_git_packed_without_anyone_running_gc(git_bureau, ssj):
     assert verify(ssj, git_bureau) == (0, [])
 
 
+def test_the_repack_runs_detached_and_packs_what_the_commit_added(git_bureau, ssj, monkeypatch):
+    # outside the tests ssj does not wait for the repack, as git's own gc --auto does not: a detached process
+    # packs the draw's objects after the command has returned
+    import shuangsuiji.git as gitops
+
+    monkeypatch.delenv(gitops.REPACK_MODE)
+    drawn(ssj, git_bureau, "1")
+    assert gitops._spawned  # started, not waited for
+    gitops.wait_for_repacks()
+    counts = dict(line.split(": ") for line in git(git_bureau, "count-objects", "-v").splitlines())
+    assert counts["count"] == "0" and int(counts["packs"]) >= 1
+    assert git(git_bureau, "status", "--porcelain") == ""  # its lock file is not shown to the clerk
+    assert gitops.stale_locks(git_bureau) == []
+    assert verify(ssj, git_bureau) == (0, [])
+
+
 def test_a_rewritten_ledger_merged_over_the_true_history_is_caught(git_bureau, ssj):
     # the operator hides a void: the ledger without it is committed on a new root, and the true history merged in
     # with -s ours, so every old commit stays reachable (nothing "lost") and the first-parent line only adds lines
