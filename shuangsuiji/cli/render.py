@@ -9,6 +9,7 @@ from rich.table import Table
 
 from shuangsuiji.cli.console import out
 from shuangsuiji.core.evidence import evidence_count
+from shuangsuiji.core.ratio import percent
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT, RECORD_TYPES
 from shuangsuiji.ledger.addresses import address
 from shuangsuiji.ledger.summary import section_name
@@ -66,7 +67,7 @@ def print_draw(record: dict[str, Any], section: Section, data: Dataset, recusals
         strata.add_column(column, justify="left" if column == "分层" else "right")
     for s in record["strata"]:
         if s["count"]:
-            strata.add_row(s["name"], s["ratio"], str(s["count"]), str(s["k"]))
+            strata.add_row(s["name"], percent(s["ratio"]), str(s["count"]), str(s["k"]))
     out.print(strata)
     rested = evidence_count(record["rested"])
     if rested:
@@ -119,9 +120,9 @@ def print_announcement(record: dict[str, Any], section: Section, data: Dataset, 
         f"[bold]抽取公告 {escape(label)}[/]  {escape(section.name)}  公告时间 {_when(record['at'])}  操作人 {escape(record['operator'])}",
         f"计划事项：{escape(record['plan_item'] or '无')}",
         f"抽取日期：{record['date']}",
-        f"抽查比例下限：{record['ratio'] or '按计划比例'}；每组 {inspectors['team_size']} 人，后备 {inspectors['reserve_size']} 人",
+        f"抽查比例下限：{percent(record['ratio']) if record['ratio'] else '按计划比例'}；每组 {inspectors['team_size']} 人，后备 {inspectors['reserve_size']} 人",
         f"随机种子：取自 {escape(sources)} 的开奖号码（{_when(record['not_before'])} 之后开奖）",
-        "分层：" + "；".join(f"{s['name']} {s['count']} 家（比例 {s['ratio']}）" for s in record["strata"] if s["count"]),
+        "分层：" + "；".join(f"{s['name']} {s['count']} 家（比例 {percent(s['ratio'])}）" for s in record["strata"] if s["count"]),
         f"执法人员：{len(inspectors['eligible'])} 名；休息期排除 {evidence_count(record['rested'])} 家",
     ]
     if status is not None:

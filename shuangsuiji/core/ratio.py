@@ -44,6 +44,18 @@ def format_ratio(value: Decimal) -> str:
     return text
 
 
+def percent(value: object) -> str:
+    """A ratio as a clerk reads it, exactly: ``"0.1"`` → ``10%``, ``"0.125"`` → ``12.5%``, ``"1"`` → ``100%``
+    (the record keeps the decimal; anything that is not a ratio is shown as it is)."""
+    try:
+        scaled = Decimal(str(value)) * 100
+    except ArithmeticError:
+        return str(value)
+    if not scaled.is_finite():
+        return str(value)
+    return format(scaled.normalize(), "f") + "%"
+
+
 def recorded_ratio(text: object) -> Fraction:
     """The exact ratio a record holds: a plain decimal string in (0, 1] such as ``"0.1"`` (no exponent, no %)."""
     if not isinstance(text, str) or not _RECORDED.fullmatch(text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any, get_args
 
+from shuangsuiji.core.ratio import percent
 from shuangsuiji.core.results import PAGE_HEADINGS, closure, page_cells
 from shuangsuiji.core.words import FAIRNESS_SHORT
 from shuangsuiji.publish import charts
@@ -64,7 +65,7 @@ def _draws(d: Disclosure) -> str:
         return "<p>无。</p>"
     blocks = []
     for draw in d.draws:
-        strata = "；".join(f"{s['name']} {s['k']}/{s['population']}（比例 {s['ratio']}）" for s in draw["strata"])
+        strata = "；".join(f"{s['name']} {s['k']}/{s['population']}（比例 {percent(s['ratio'])}）" for s in draw["strata"])
         teams = "；".join(f"第{n}组：" + "、".join(f"{p['name']}（{p['cert_no']}）" for p in team)
                          for n, team in enumerate(draw["teams"], 1))
         void = f"<p class=\"void\">已作废：{escape(draw['voided'])}</p>" if draw["voided"] else ""
@@ -104,7 +105,7 @@ def _plan(d: Disclosure) -> str:
     else:
         items = [(i, None) for i in d.plan["items"]] + [(i, t) for t in d.plan["temporary"] for i in t["items"]]
         rows = [[i["id"] + (f"（{t['name']}）" if t else ""), d.section_names.get(i["section"], i["section"]),
-                 i["checklist_item"], str(i["ratio"]), str(i["frequency"]), _window(i),
+                 i["checklist_item"], percent(i["ratio"]), str(i["frequency"]), _window(i),
                  FAIRNESS_SHORT.get(i["seed"] or "", "不限")] for i, t in items]
         parts = [f"<h3>{escape(d.plan['name'])}（plan.json）</h3>",
                  table(["计划事项", "科室", "抽查事项", "一般抽查比例", "频次（次/年）", "实施时间", "最低公平性等级"], rows)]
@@ -122,7 +123,7 @@ def _window(item: dict[str, Any]) -> str:
 
 def _checklist(d: Disclosure) -> str:
     """The 清单 (checklist.json), whether it is the one last approved, and its approvals (第八、十条)."""
-    rows = [[c["id"], c["name"], d.section_names.get(c["subject"], c["subject"]), str(c["ratio"]), str(c["frequency"]),
+    rows = [[c["id"], c["name"], d.section_names.get(c["subject"], c["subject"]), percent(c["ratio"]), str(c["frequency"]),
              "、".join(c["method"])] for c in d.checklist]
     approvals = d.approvals.get("checklist", [])
     state = f"本公示包中的清单（checklist.json）摘要为 <span class=\"mono\">{escape(d.checklist_digest)}</span>"

@@ -7,6 +7,7 @@ from html import escape
 from typing import Any
 
 from shuangsuiji.core.evidence import evidence_count
+from shuangsuiji.core.ratio import percent
 from shuangsuiji.core.recusal import apply_recusals
 from shuangsuiji.core.words import FAIRNESS, FAIRNESS_SHORT
 from shuangsuiji.ledger.addresses import address
@@ -65,7 +66,7 @@ def draw_sheet(record: dict[str, Any], section: Section, data: Dataset, recusals
         parts.append(f"<p>再次抽取的原因：{escape(record['again'])}</p>")
     parts.append("<h2>分层与抽取数量</h2>")
     parts.append(table(["分层", "比例", "符合条件单位数", "抽取数"],
-                       [[s["name"], s["ratio"], str(s["count"]), str(s["k"])] for s in record["strata"] if s["count"]]))
+                       [[s["name"], percent(s["ratio"]), str(s["count"]), str(s["k"])] for s in record["strata"] if s["count"]]))
     rested = evidence_count(record["rested"])
     if rested:
         parts.append(f"<p>休息期（{record['rest_days']} 天内已被检查）未进入风险层、一般层：{rested} 家</p>")
@@ -114,10 +115,10 @@ def announcement_sheet(record: dict[str, Any], section: Section, status: str, da
         ["科室", escape(section.name)],
         ["计划事项", escape(record["plan_item"] or "无")],
         ["抽取日期", escape(record["date"])],
-        ["抽查比例", escape(f"不低于 {record['ratio']}，且不低于计划比例" if record["ratio"] else "按计划比例")],
+        ["抽查比例", escape(f"不低于 {percent(record['ratio'])}，且不低于计划比例" if record["ratio"] else "按计划比例")],
         ["每组人数 / 后备人数", f"{inspectors['team_size']} / {inspectors['reserve_size']}"],
         ["随机种子", escape(f"取自 {sources} 的开奖号码，{record['not_before'][:16].replace('T', ' ')} 之后开奖")],
-        ["分层", escape("；".join(f"{s['name']} {s['count']} 家（比例 {s['ratio']}）" for s in record["strata"] if s["count"]))],
+        ["分层", escape("；".join(f"{s['name']} {s['count']} 家（比例 {percent(s['ratio'])}）" for s in record["strata"] if s["count"]))],
         ["状态", escape(status)],
     ]
     parts.append("<h2>抽取参数</h2>")

@@ -30,7 +30,7 @@ from shuangsuiji.core.draw import (
     select_strata,
     team_count,
 )
-from shuangsuiji.core.ratio import format_ratio, stratum_ratios
+from shuangsuiji.core.ratio import format_ratio, percent, stratum_ratios
 from shuangsuiji.core.recusal import (
     assignment_order,
     borrowed_ranking,
@@ -181,6 +181,14 @@ def test_sample_size_rounds_up_exactly(n, ratio, k):
         return
     drawn = draw(spec([Stratum("一般", ratio, ids)]))
     assert drawn.selections == [(k, order(ids, SEED)[:k])]
+
+
+@pytest.mark.parametrize(("recorded", "shown"), [
+    ("0.1", "10%"), ("0.05", "5%"), ("0.125", "12.5%"), ("1", "100%"), ("0.3", "30%"), ("0.00001", "0.001%"),
+    (Decimal("0.2"), "20%"), ("按计划", "按计划"),  # not a ratio: shown as it is
+])
+def test_a_ratio_is_shown_as_an_exact_percentage(recorded, shown):
+    assert percent(recorded) == shown
 
 
 def test_ratio_given_as_recorded_string():

@@ -494,8 +494,9 @@ def test_show_announcement_in_words_and_as_a_printable_page(bureau, ssj, clock, 
     note = announced(ssj, bureau)
     shown = ssj(bureau, "show", "二股-0")
     assert shown.code == 0 and "{" not in shown.out
-    counts = [f"{s['name']} {s['count']} 家（比例 {s['ratio']}）" for s in note["strata"] if s["count"]]
-    for phrase in ("抽取公告 二股-0", "公告时间 2026-12-01 09:00", "计划事项：2026-ergu-01", f"抽取日期：{ANNOUNCED_DAY}",
+    as_percent = {"0.1": "10%", "0.2": "20%", "0.05": "5%", "0.08": "8%", "0.03": "3%", "1": "100%"}  # as a clerk reads it
+    counts = [f"{s['name']} {s['count']} 家（比例 {as_percent[s['ratio']]}）" for s in note["strata"] if s["count"]]
+    for phrase in ("抽查比例下限：10%", "抽取公告 二股-0", "公告时间 2026-12-01 09:00", "计划事项：2026-ergu-01", f"抽取日期：{ANNOUNCED_DAY}",
                    "随机种子：取自 双色球第 2026140 期 的开奖号码（2026-12-08 21:30 之后开奖）", "每组 2 人，后备 1 人",
                    "执法人员：6 名", "状态：待抽取", *counts):
         assert phrase in shown.out, phrase
