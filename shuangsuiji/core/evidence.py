@@ -11,6 +11,8 @@ county scale that was ~250 list files and ~45 KB per draw, so new records use on
 
 from __future__ import annotations
 
+import re
+
 from shuangsuiji.core.lists import list_digest
 from shuangsuiji.core.text import is_hex64, is_int
 
@@ -66,18 +68,24 @@ def _compact(field: dict, get, name: str, width: int) -> dict:
     if set(field) != set(COMPACT) or not is_hex64(field["list"]) or not is_int(field["count"]):
         raise EvidenceError(f"{name} 应为 {{list: 名单摘要, count: 条数}}")
     entries = get(field["list"])
+    entry = _ENTRY[width].fullmatch
     found: dict = {}
-    for entry in entries:
-        parts = entry.split(" ")
-        if len(parts) != width + 1 or not all(parts[:width]) or not is_hex64(parts[width]):
-            raise EvidenceError(f"{name} 的名单中有一项格式不对：{entry[:80]!r}")
-        key = tuple(parts[:width])
-        if key in found:
-            raise EvidenceError(f"{name} 的名单中 {' '.join(key)} 出现了两次")
-        found[key] = parts[width]
+    for text in entries:  # one pattern per entry: a recent list at 100,000 companies holds ~170,000
+        parts = entry(text)
+        if parts is None:
+            raise EvidenceError(f"{name} 的名单中有一项格式不对：{text[:80]!r}")
+        found[parts.groups()[:width]] = parts[width + 1]
+    if len(found) != len(entries):  # the same key twice: named (found again, only on this path)
+        seen: set = set()
+        twice = next(key for key in (text.rsplit(" ", 1)[0] for text in entries) if key in seen or seen.add(key))
+        raise EvidenceError(f"{name} 的名单中 {twice} 出现了两次")
     if field["count"] != len(entries):
         raise EvidenceError(f"{name}：count 应为 {len(entries)}")
     return found
+
+
+#: an entry of each width: ids without spaces, then a record hash
+_ENTRY = {width: re.compile(" ".join(["([^ ]+)"] * width) + " ([0-9a-f]{64})") for width in (1, 2)}
 
 
 def _grouped(groups: list, get, name: str, width: int) -> dict:

@@ -48,12 +48,15 @@ class FairnessChecks:
         outside = sorted(pair for pair in recorded if pair[0] not in team or pair[1] not in chosen)
         if outside:
             self.add(f"近一年检查关系（recent）只能列出检查组成员与被抽中企业之间的关系，记录中有 {outside[0][0]} → {outside[0][1]}")
-        self.check_recent_by(recorded, day)
+        self.check_recent_by(recorded, day, should)
 
-    def check_recent_by(self, recorded: dict, day: int) -> None:
+    def check_recent_by(self, recorded: dict, day: int, latest: dict | None = None) -> None:
         """Every rotation pair is shown by the record its ``by`` names: that inspector at that company within a
-        year (a listed pair the log does not show at all fails here too)."""
-        for (inspector, entity), by in sorted(recorded.items()):
+        year (a listed pair the log does not show at all fails here too). ``latest``: :func:`recent_pairs` of
+        the same day, whose record for a pair needs no second look (it was found so)."""
+        latest = latest or {}
+        doubtful = [(pair, by) for pair, by in recorded.items() if latest.get(pair) != by]
+        for (inspector, entity), by in sorted(doubtful):
             if not justified(self.log.of([entity]), entity, by, day, ROTATION_DAYS, inspector):
                 self.add(f"记录 {by[:12]}… 不能证明 {inspector} 在一年内检查过企业 {entity}")
                 return
