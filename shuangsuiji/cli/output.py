@@ -25,6 +25,8 @@ def finish(written: Written, as_json: bool, show: Callable[[], None] | None = No
     Otherwise ``data`` or the record exactly as the ledger holds it (``--json``), or ``show`` in words; then
     where it went.
     """
+    from rich.markup import escape
+
     from shuangsuiji.cli.console import err, out
     from shuangsuiji.errors import NotCommittedError
 
@@ -47,7 +49,8 @@ def finish(written: Written, as_json: bool, show: Callable[[], None] | None = No
     line = f"{where} 末行"
     place = f"记录 {written.label}（{line}）" if written.label else f"记录：{line}"
     note = f"已提交 git（{written.commit[:10]}）" if written.commit else "不在 git 仓库中，未提交"
-    console.print(f"[green]已写入[/]{place}；{note}", markup=True, highlight=False)
+    who = f"；操作人 {escape(written.record['operator'])}" if written.record.get("operator") else ""  # it is public
+    console.print(f"[green]已写入[/]{place}；{note}{who}", markup=True, highlight=False)
     return 0
 
 

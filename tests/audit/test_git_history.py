@@ -147,7 +147,7 @@ def test_a_draw_commits_its_year_file_and_new_list_files_and_nothing_else(git_bu
     staged = git(git_bureau, "-c", "core.quotepath=off", "diff", "--cached", "--name-only").split()
     assert staged == ["说明.txt"]  # still staged, not committed
     assert record["operator"] == "测试员"  # git's user.name
-    assert f"已写入记录 二股-0（{ERGU} 末行）；已提交 git（{head(git_bureau)[:10]}）" in result.err
+    assert f"已写入记录 二股-0（{ERGU} 末行）；已提交 git（{head(git_bureau)[:10]}）；操作人 测试员" in result.err
     for path, digest in record["inputs"].items():
         blob = subprocess.run(["git", "show", f"{base}:{path}"], cwd=git_bureau, capture_output=True, check=True).stdout
         assert hashlib.sha256(blob).hexdigest() == digest, path

@@ -642,3 +642,11 @@ def test_a_used_announcement_cannot_be_voided(bureau, ssj, clock):
     clock.set(AFTER_THE_LOTTERY)
     assert draw_announced(ssj, bureau).code == 0
     refused(ssj(bureau, "void", "二股-0", "--reason", "x"), "公告 二股-0 已用于抽取 二股-1：请作废那次抽取")
+
+
+def test_the_written_line_names_the_operator_as_recorded(bureau, ssj):
+    # the operator goes into the public record for good: the clerk sees whose name it is, markup and all, literally
+    result = draw(ssj, bureau, "--operator", "[bold]王 芳[/bold]")
+    assert result.code == 0, result.err
+    assert "；操作人 [bold]王 芳[/bold]" in result.out
+    assert records_of(bureau, "ergu")[-1]["operator"] == "[bold]王 芳[/bold]"
