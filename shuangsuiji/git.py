@@ -143,6 +143,7 @@ def commit(root: Path, paths: list[str], message: str, no_hooks: Path) -> str:
 _REPACK = ("-c", "pack.window=50", "-c", "pack.windowMemory=256m", "repack", "-d", "-q", "-f", "--geometric=2")
 #: one repack at a time in a repository: a second waits for the first (not ``*.lock``: see :func:`stale_locks`)
 _REPACK_LOCK = "ssj-repack.lck"
+_REPACK_WAIT_SECONDS = 600
 #: ``SSJ_GIT_REPACK=wait``: the command itself waits for the repack (the tests, the benchmark generator)
 REPACK_MODE = "SSJ_GIT_REPACK"
 _spawned: list[subprocess.Popen[bytes]] = []
@@ -176,8 +177,6 @@ def repack(root: Path) -> None:
         if _git(root, *_REPACK, check=False).returncode != 0:
             _git(root, "-c", "gc.auto=64", "-c", "gc.autoDetach=false", "gc", "--auto", "--quiet", check=False)
 
-
-_REPACK_WAIT_SECONDS = 600
 
 
 def wait_for_repacks() -> None:
