@@ -132,11 +132,16 @@ def record_sizes(root: Path, label: str) -> None:
             parts[key] = parts.get(key, 0) + len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
     top = sorted(parts.items(), key=lambda item: -item[1])[:6]
     row("  平均每条各字段 / mean bytes per field", "，".join(f"{k} {v / len(records) / 1e3:.1f} KB" for k, v in top))
-    groups = [(len(r.get("rested", [])), len(r.get("recent", []))) for _, r in records]
-    row("  平均每条的 rested / recent 组数", f"{sum(g[0] for g in groups) / len(groups):.0f} / {sum(g[1] for g in groups) / len(groups):.0f}"
-        f"（最大 {max(g[0] for g in groups)} / {max(g[1] for g in groups)}；每组一个名单文件）")
+    cited = [(_cited(r.get("rested")), _cited(r.get("recent"))) for _, r in records]
+    row("  平均每条 rested / recent 引用的记录", f"{sum(c[0] for c in cited) / len(cited):.0f} / {sum(c[1] for c in cited) / len(cited):.0f}"
+        f" 条（最大 {max(c[0] for c in cited)} / {max(c[1] for c in cited)}）")
     late = records[-len(records) // 10:]
     row("  最后 10% 的记录平均 / mean of the last 10 %", f"{sum(size for size, _ in late) / len(late) / 1e3:.1f} KB")
+
+
+def _cited(field) -> int:
+    """How many records a ``rested`` or ``recent`` field cites (groups, for a record written before 2026-12-08)."""
+    return len(field.get("records", [])) if isinstance(field, dict) else len(field or [])
 
 
 def tree_bytes(folder: Path) -> int:

@@ -8,7 +8,7 @@ Two small histories are made with make_history.py (outside the checkout, in a te
 ``--draws`` times over ``--years`` (default 0.1 year: about 9 days apart), the registry never changed; once with the plan's ``rest_days: 0`` and
 once with the bureau's default rest period (90 days: the companies drawn last time are left out of the next
 population, so the strata lists change by design). For each draw commit: the list files it added, split into
-strata populations and the other lists (rested groups, rotation groups), and the distinct population digests
+strata populations and any other list (there should be none: rested and recent cite records), and the distinct population digests
 per stratum over all the draws. Nothing is asserted.
 """
 

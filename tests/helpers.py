@@ -104,8 +104,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 def ledger_records(root: Path, ledger: str, expand: bool = False) -> list[dict]:
     """Every record of one ledger (a section id, or ``bureau``), across its year files, in chain order; with
-    ``expand``, each stratum's ``population`` and each rested group's ``entities`` is the id list its list file
-    holds instead of the digest (the record itself keeps only the digest)."""
+    ``expand``, each stratum's ``population`` is the id list its list file holds instead of the digest (the record itself keeps only the digest)."""
     import json
 
     folder = root / "data" / "ledger" / ledger
@@ -114,8 +113,8 @@ def ledger_records(root: Path, ledger: str, expand: bool = False) -> list[dict]:
     return [expanded(root, record) for record in found] if expand else found
 
 
-#: ``rested`` or ``recent`` when nobody rests and no pair is recent: the empty list file, counted 0 (SPEC §5)
-NO_EVIDENCE = {"list": "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945", "count": 0}
+#: ``rested`` or ``recent`` when nobody rests and no pair is recent: no record cited, counted 0 (SPEC §5)
+NO_EVIDENCE = {"records": [], "count": 0}
 
 
 def id_list(root: Path, digest: str) -> list[str]:
@@ -133,12 +132,6 @@ def expanded(root: Path, record: dict) -> dict:
     for stratum in record.get("strata") or []:
         if isinstance(stratum.get("population"), str):
             stratum["population"] = id_list(root, stratum["population"])
-    # rested and recent as SPEC §5 spells them out: [{entity, by}] and [{inspector, entity, by}], read here from
-    # the one list file each (entries "<entity> <by>", "<inspector> <entity> <by>"), not with the package's reader
-    for name, keys in (("rested", ("entity", "by")), ("recent", ("inspector", "entity", "by"))):
-        field = record.get(name)
-        if isinstance(field, dict) and isinstance(field.get("list"), str):
-            record[name] = [dict(zip(keys, entry.split(" "), strict=True)) for entry in id_list(root, field["list"])]
     return record
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from shuangsuiji import git as gitops
 from shuangsuiji.core.canonical import sha256_hex
 from shuangsuiji.core.chain import Entry
-from shuangsuiji.core.evidence import read_rested
-from shuangsuiji.core.inspections import RESTING_STRATA
+from shuangsuiji.core.evidence import EvidenceError, read_cited
+from shuangsuiji.core.inspections import RESTING_STRATA, day_number, resting
+from shuangsuiji.core.listed import ListedError, is_listed, read_listed
 from shuangsuiji.core.lists import ListError
 from shuangsuiji.core.ratio import format_ratio
 from shuangsuiji.core.records import RecordChecker
@@ -109,16 +110,17 @@ class AtCommit:
         floor = Decimal(record["ratio"]) if record.get("ratio") else None
         strata, pool = draw_population(data, section, item, floor, day)
         messages = []
-        rested = set(read_rested(record["rested"], checker.lists.get))
         recorded = {s["name"]: (s["ratio"], set(checker.lists.get(s["population"]))) for s in record["strata"]}
+        left_out: set = set()
         for stratum in strata:
             ratio, population = recorded.get(stratum.name, (None, set()))
-            expected = set(stratum.population) - (rested if stratum.name in RESTING_STRATA else set())
-            if ratio != format_ratio(stratum.ratio) or population != expected:
+            rests = stratum.name in RESTING_STRATA
+            left_out |= set(stratum.population) - population if rests else set()
+            if ratio != format_ratio(stratum.ratio) or not (population <= set(stratum.population) if rests
+                                                             else population == set(stratum.population)):
                 messages.append(f"第 {stratum.name} 层的名单或比例与当时数据文件得出的不一致（分层、在营状态、黑名单或计划比例被改动）")
                 break
-        if not rested <= {e for s in strata if s.name in RESTING_STRATA for e in s.population}:
-            messages.append("按休息期排除的单位不在当时可抽取的风险层、一般层中")
+        messages += _rested(record, left_out, checker)
         if pool != record["inspectors"]["eligible"]:
             messages.append("符合条件的执法人员名单与当时数据文件得出的不一致")
         if plan_digest(data, PlanChoice(plan, item, temporary)) != record.get("plan_digest"):
@@ -206,3 +208,23 @@ def _compare_inputs(tree: GitTree, inputs: dict[str, str]) -> list[str]:
             messages.append(f"输入文件 {path} 的 SHA-256 与所依据的提交中的文件不符")
     return messages
 
+
+def _rested(record: dict, left_out: set, checker: RecordChecker) -> list[str]:
+    """The companies missing from the resting strata are exactly the ones the rest rule left out: each inspected
+    within ``rest_days`` before the date (the log, as the chain check keeps it, shows it), and ``rested.count``
+    says how many (第十六条). That ``rested`` cites the right records is the chain check's."""
+    try:
+        if is_listed(record["rested"]):  # written before 2026-12-08: the companies listed must be the ones left out
+            listed = set(read_listed(record["rested"], checker.lists.get, "rested"))
+            return [] if listed == left_out else ["按休息期排除的单位与当时数据文件得出的不一致（应为风险层、一般层中不在名单里的那些）"]
+        count = read_cited(record["rested"], "rested")[1]
+    except (EvidenceError, ListedError):
+        return []  # reported by the chain check
+    unrested = sorted(left_out - resting(checker.log.of(left_out), day_number(record["date"]), record["rest_days"]))
+    messages = []
+    if unrested:
+        messages.append(f"单位 {unrested[0]} 等 {len(unrested)} 家按当时数据应在风险层或一般层中，却不在名单里，"
+                        f"且 {record['rest_days']} 天内没有被检查过（不是休息期排除）")
+    if count != len(left_out):
+        messages.append(f"rested.count 应为 {len(left_out)}（按当时数据，因休息期未进入风险层、一般层的单位数），记录为 {count}")
+    return messages

@@ -7,7 +7,7 @@ state (``known``, ``pending``, ``voided`` …) and its list readers.
 
 from __future__ import annotations
 
-from shuangsuiji.core.inspections import ANNOUNCED_DRAW_LAG_DAYS, day_number, days_too_late, recent_pairs
+from shuangsuiji.core.inspections import ANNOUNCED_DRAW_LAG_DAYS, day_number, days_too_late
 from shuangsuiji.core.seeds import (
     SeedError,
     check_announced_seed,
@@ -116,7 +116,7 @@ class AnnouncementChecks:
         inspectors = announce["inspectors"]
         if list(pool) != [inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]]:
             self.add("检查人员名单、每组人数或后备人数与公告不一致")
-        return sorted_pairs(announce["conflicts"]), set(self.recent_of(announce["recent"]) or {})
+        return sorted_pairs(announce["conflicts"]), self.announced_pairs.pop(announce.get("hash"), set())
 
     # -- announce ---------------------------------------------------------------------------------
 
@@ -145,18 +145,24 @@ class AnnouncementChecks:
             return
         self.remember_pool(record["date"], pool[0])
         self.check_rest(record, strata)
-        recorded = self.recent_of(record["recent"])
+        found = self.cited_of(record["recent"], "recent")
         population = [e for p in strata for e in p.ids]
         inside, eligible = set(population), set(pool[0])
         if any(i not in eligible or e not in inside for i, e in conflicts):
             self.add("公告的 conflicts 只能列出符合条件的检查人员与各层企业之间申报的利害关系")
-        should = recent_pairs(self.log.of(population), pool[0], day_number(record["date"]))
-        if recorded is not None and set(recorded) != set(should):
-            self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
-        elif recorded is not None:
-            self.check_recent_by(recorded, day_number(record["date"]))
+        pairs, records = self.rotation_of(record, population, pool[0])
+        if isinstance(found, dict):  # listed, as written before 2026-12-08
+            if set(found) != pairs:
+                self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
+            else:
+                self.check_listed_by(record, found)
+        elif found is not None:
+            self.compare_cited("recent", "一年内符合条件的检查人员检查过各层企业的记录", found[0], records)
+            if found[1] != len(pairs):
+                self.add(f"recent.count 应为 {len(pairs)}（符合条件的检查人员与各层企业之间一年内的检查关系数），记录为 {found[1]}")
         if is_hex64(record.get("hash")):
             self.pending[record["hash"]] = record
+            self.announced_pairs[record["hash"]] = pairs  # what its draw is re-derived with, as the log stands now
 
     def check_announced_dates(self, record: dict) -> None:
         """The numbers come out after the announcement and at most 30 days after the draw date it names; that

@@ -57,6 +57,7 @@ class InspectionLog:
     def __init__(self) -> None:
         self._of: dict = {}  # entity -> list of Inspection
         self._teams: dict = {}  # intern: the same team tuple is shared by every company it visits
+        self._days: dict = {}  # record -> its day, for every record with an inspection still counted
 
     def add(self, record: str, day: int, visits) -> None:
         """Inspections by ``record`` on ``day``: ``visits`` is ``[(entity, inspectors), …]``."""
@@ -64,9 +65,15 @@ class InspectionLog:
             team = tuple(inspectors)
             team = self._teams.setdefault(team, team)
             self._of.setdefault(entity, []).append(Inspection(day, record, team))
+            self._days[record] = day
+
+    def records_within(self, day: int, days: int) -> set:
+        """Every record with an inspection within ``days`` before ``day`` (what a ``rested`` field cites)."""
+        return {record for record, seen in self._days.items() if 0 <= day - seen < days}
 
     def void(self, record: str, entities) -> None:
         """Forget the inspections of a voided draw (its selected companies)."""
+        self._days.pop(record, None)
         for entity in entities:
             kept = [i for i in self._of.get(entity, ()) if i.record != record]
             if kept:
@@ -93,6 +100,7 @@ class InspectionLog:
 
     def forget_before(self, day: int) -> None:
         """Drop inspections older than ``day`` (call with the newest record's day − :data:`KEPT_DAYS`)."""
+        self._days = {record: seen for record, seen in self._days.items() if seen >= day}
         for entity in list(self._of):
             kept = [i for i in self._of[entity] if i.day >= day]
             if kept:
@@ -101,51 +109,36 @@ class InspectionLog:
                 del self._of[entity]
 
 
-def resting(inspections: dict, day: int, rest_days: int) -> dict:
-    """``{entity: record}``: the companies inspected within ``rest_days`` before ``day``, each with the most
-    recent record that says so (latest date, then latest written)."""
-    found = {}
-    for entity, visits in inspections.items():
-        latest = None
-        for visit in visits:
-            if within(visit, day, rest_days) and (latest is None or visit.day >= latest.day):
-                latest = visit
-        if latest is not None:
-            found[entity] = latest.record
-    return found
+def resting(inspections: dict, day: int, rest_days: int) -> set:
+    """The companies of ``inspections`` inspected within ``rest_days`` before ``day`` (the rest rule)."""
+    return {entity for entity, visits in inspections.items() if any(within(v, day, rest_days) for v in visits)}
 
 
-def recent_pairs(inspections: dict, inspectors, day: int) -> dict:
-    """``{(inspector, entity): record}``: which of ``inspectors`` inspected which company within
-    :data:`ROTATION_DAYS` before ``day``, each with the most recent record that says so."""
+def rotation(inspections: dict, inspectors, day: int) -> tuple[set, set]:
+    """``(pairs, records)``: which of ``inspectors`` inspected which company within :data:`ROTATION_DAYS` before
+    ``day`` as ``{(inspector, entity)}``, and every record that shows at least one of those pairs (what a
+    ``recent`` field cites). ``inspections`` is ``{entity: [Inspection, …]}`` of the companies that matter."""
     pool = set(inspectors)
-    found: dict = {}
+    pairs: set = set()
+    records: set = set()
     for entity, visits in inspections.items():
-        for visit in sorted(visits, key=lambda v: v.day):
-            if within(visit, day, ROTATION_DAYS):
-                for inspector in visit.inspectors:
-                    if inspector in pool:
-                        found[(inspector, entity)] = visit.record
-    return found
+        for visit in visits:
+            if 0 <= day - visit.day < ROTATION_DAYS:
+                seen = [(inspector, entity) for inspector in visit.inspectors if inspector in pool]
+                if seen:
+                    pairs.update(seen)
+                    records.add(visit.record)
+    return pairs, records
 
 
-def justified(inspections: dict, entity: str, record: str, day: int, days: int, inspector: str | None = None) -> bool:
-    """Does ``record`` show ``entity`` inspected (by ``inspector``, when given) within ``days`` before ``day``?"""
-    return any(v.record == record and within(v, day, days) and (inspector is None or inspector in v.inspectors)
-               for v in inspections.get(entity, ()))
+def selected_ids(record: dict) -> list:
+    """Every company a draw record selected (all strata)."""
+    strata = record.get("strata")
+    return [entity for stratum in (strata if isinstance(strata, list) else []) if isinstance(stratum, dict)
+            for entity in (stratum.get("selected") if isinstance(stratum.get("selected"), list) else [])]
 
 
-def grouped(by_entity: dict) -> list:
-    """``[(record, [entities…]), …]`` sorted by record, each list sorted: the shape a record keeps ``rested`` in."""
-    groups: dict = {}
-    for entity, record in by_entity.items():
-        groups.setdefault(record, []).append(entity)
-    return [(record, sorted(groups[record])) for record in sorted(groups)]
-
-
-def grouped_pairs(by_pair: dict) -> list:
-    """``[(inspector, record, [entities…]), …]`` sorted: the shape a record keeps ``recent`` in."""
-    groups: dict = {}
-    for (inspector, entity), record in by_pair.items():
-        groups.setdefault((inspector, record), []).append(entity)
-    return [(inspector, record, sorted(groups[(inspector, record)])) for inspector, record in sorted(groups)]
+def inspected(record: dict) -> list:
+    """The companies a draw or targeted record inspected (a draw's selected companies, all strata)."""
+    entities = record.get("entities") if record.get("type") == "targeted" else selected_ids(record)
+    return [e for e in entities if isinstance(e, str)] if isinstance(entities, list) else []

@@ -76,6 +76,7 @@ class RecordChecker(DrawChecks):
             self.add(f"{self.place(info)} 的抽取已开具抽查文书，文书已交给被检查单位，不能再作废")
         self.voided[target] = self.here()
         self.pending.pop(target, None)
+        self.announced_pairs.pop(target, None)
         if numbers_seen(record, voided):
             self.spent.setdefault(item_key(voided), self.place(info))
         if voided["type"] == "draw":

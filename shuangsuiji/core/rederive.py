@@ -9,14 +9,11 @@ from typing import NamedTuple
 from shuangsuiji.core.announced import AnnouncementChecks, sorted_pairs
 from shuangsuiji.core.chain import Entry
 from shuangsuiji.core.checklist import ChecklistChecks
-from shuangsuiji.core.draw import MIN_TEAM_SIZE, DrawInput, Refused, Stratum, draw
-from shuangsuiji.core.evidence import EvidenceError, read_recent, read_rested
+from shuangsuiji.core.draw import MIN_TEAM_SIZE, DrawInput, Refused, Stratum, draw, select_strata
+from shuangsuiji.core.evidence import EvidenceError, read_cited
 from shuangsuiji.core.fairness import FairnessChecks
-from shuangsuiji.core.inspections import (
-    KEPT_DAYS,
-    InspectionLog,
-    day_number,
-)
+from shuangsuiji.core.inspections import KEPT_DAYS, InspectionLog, day_number, selected_ids
+from shuangsuiji.core.listed import ListedError, is_listed, read_listed
 from shuangsuiji.core.lists import ListError, ListFolder
 from shuangsuiji.core.ratio import recorded_ratio
 from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, show, show_ids
@@ -49,13 +46,6 @@ class Population(NamedTuple):
     ids: list
 
 
-def selected_ids(record: dict) -> list:
-    """Every company a draw record selected (all strata)."""
-    strata = record.get("strata")
-    return [entity for stratum in (strata if isinstance(strata, list) else []) if isinstance(stratum, dict)
-            for entity in (stratum.get("selected") if isinstance(stratum.get("selected"), list) else [])]
-
-
 class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
     """The state every record check shares (what earlier records left), and the checks of ``draw``, ``failed``
     and ``announce`` records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
@@ -66,6 +56,7 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
         self.entry: Entry | None = None
         self.known: dict = {}  # hash -> Known
         self.pending: dict = {}  # hash of an announcement not yet drawn on -> the record
+        self.announced_pairs: dict = {}  # hash of a pending announcement -> its rotation pairs, as of its writing
         self.announcement_used: dict = {}  # announce hash -> where the draw that used it is
         self.voided: dict = {}  # hash -> where its void is
         self.underivable: set = set()  # draws whose record could not be re-derived
@@ -171,34 +162,41 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
         self.check_seed(record, announce)
         self.check_draw_date(record)
         conflicts = self.pair_list(record["conflicts"], "conflicts")
-        recent = self.recent_of(record["recent"])
-        if conflicts is None or recent is None:
+        found = self.cited_of(record["recent"], "recent")
+        if conflicts is None or found is None:
             return None
-        announced_recent = None
+        selected = select_strata([Stratum(p.name, p.ratio, p.ids) for p in strata], record["seed"])
         if announce is not None:  # re-derived from what the announcement fixed, not from what the draw says
-            conflicts, announced_recent = self.compare_with_announcement(record, announce, strata, pool)
+            conflicts, known = self.compare_with_announcement(record, announce, strata, pool)
         else:
             self.check_rest(record, strata)
+            known = self.rotation_of(record, selected[1], pool[0])[0]
         spec = DrawInput(record["seed"], [Stratum(p.name, p.ratio, p.ids) for p in strata], pool[0], pool[1],
-                         pool[2], frozenset(conflicts), frozenset(recent))
+                         pool[2], frozenset(conflicts), frozenset(known))
         try:
-            outcome = draw(spec)
+            outcome = draw(spec, selected)
         except Refused as refusal:
             if record["type"] == "failed" and refusal.partial is not None:
-                self.check_recent(record, refusal.partial, recent, announced_recent)
+                self.check_recent(record, refusal.partial, found, announce, known)
             return refusal
-        self.check_recent(record, outcome, recent, announced_recent)
+        self.check_recent(record, outcome, found, announce, known)
         return outcome
 
-    def check_recent(self, record: dict, outcome, recent: dict, announced_recent) -> None:
-        """Rotation against the log, or for an announced draw against what its announcement fixed."""
-        if announced_recent is None:
-            self.check_rotation(record, outcome, recent)
+    def check_recent(self, record: dict, outcome, found, announce, known: set) -> None:
+        """Rotation against the log, or for an announced draw against what its announcement fixed: the same
+        records cited, and the announced pairs between its team members and selected companies counted."""
+        if isinstance(found, dict):  # listed, as written before 2026-12-08
+            self.check_rotation_listed(record, outcome, found, known if announce is not None else None)
             return
-        members = {m for team in outcome.teams for m in team}
-        chosen = set(outcome.order)
-        if set(recent) != {(i, e) for i, e in announced_recent if i in members and e in chosen}:
-            self.add("近一年检查关系（recent）应为公告所列关系中本次检查组成员与被抽中企业之间的那些")
+        if announce is None:
+            self.check_rotation(record, outcome, found)
+            return
+        announced = announce["recent"]
+        if found[0] != (announced.get("records") if isinstance(announced, dict) else None):
+            self.add("近一年检查关系（recent）引用的记录应与公告的相同：按公告抽取的轮换以公告时的台账为准")
+        if found[1] != len(outcome.recent):
+            self.add(f"recent.count 应为 {len(outcome.recent)}（公告所列关系中本次检查组成员与被抽中企业之间的那些），"
+                     f"记录为 {found[1]}")
 
     def check_draw_date(self, record: dict) -> None:
         """A draw is made on its date (ssj never back-dates one); an announced one on or after the date its
@@ -336,26 +334,20 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
             self.add(f"{name} 未按检查人员、企业排序或有重复")
         return pairs
 
-    def recent_of(self, field):
-        """The rotation pairs a record lists as ``{(inspector, entity): by}``; None when malformed."""
-        return self.evidence(field, "recent", read_recent)
-
-    def rested_of(self, field):
-        """The companies a record left out for the rest rule as ``{entity: by}``; None when malformed."""
-        return self.evidence(field, "rested", read_rested)
-
-    def evidence(self, field, name: str, read):
-        """``rested`` or ``recent`` in either form (:mod:`~shuangsuiji.core.evidence`), every ``by`` a record
-        written before this one; None (with the problem reported) when malformed."""
+    def cited_of(self, field, name: str):
+        """``(record hashes, count)`` of a ``rested`` or ``recent`` field — or, for a record written before
+        2026-12-08, the ``{company or pair: by}`` it lists (:mod:`~shuangsuiji.core.listed`) — every record
+        named written before this one; None (with the problem reported) when malformed."""
         try:
-            found = read(field, self.lists.get)
+            found = read_listed(field, self.lists.get, name) if is_listed(field) else read_cited(field, name)
         except ListError as error:
             self.add(f"{name}：{error}")
             return None
-        except EvidenceError as error:
+        except (EvidenceError, ListedError) as error:
             self.add(str(error))
             return None
-        unknown = next((by for by in found.values() if by not in self.known), None)
+        named = found.values() if isinstance(found, dict) else found[0]
+        unknown = next((r for r in named if r not in self.known), None)
         if unknown is not None:
             self.add(f"{name} 引用的记录 {show(unknown, 20)} 不在此前的台账中")
             return None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shuangsuiji.core.evidence import recent_field
-from shuangsuiji.core.inspections import ANNOUNCED_DRAW_LAG_DAYS, ROTATION_DAYS, recent_pairs
+from shuangsuiji.core.evidence import cited
+from shuangsuiji.core.inspections import ANNOUNCED_DRAW_LAG_DAYS, ROTATION_DAYS, rotation
 from shuangsuiji.core.seeds import SeedError, parse_source, period_problem
 from shuangsuiji.draw.parameters import DrawOptions, load_for_draw, parameters, strata_fields
 from shuangsuiji.errors import RuleError, SsjError
@@ -84,17 +84,17 @@ def perform_announce(ws: Workspace, options: DrawOptions, sources: list[str], no
             check_frequency(index, params.section, params.choice.item, params.day)
         population = [e for s in params.strata for e in s.population]
         visits = index.inspections(population, params.day_number - ROTATION_DAYS + 1)
-        recent, recent_entries = recent_field(recent_pairs(visits, params.inspectors, params.day_number))
+        pairs, records = rotation(visits, params.inspectors, params.day_number)
         fields = stamp(
             "announce", at, operator_name(ws, options.operator), **params.fields(), sources=parsed,
             not_before=moment.isoformat(), strata=strata_fields(params.strata),
             inspectors={"eligible": params.inspectors, "team_size": params.team_size,
                         "reserve_size": min(params.reserve, max(0, len(params.inspectors) - params.team_size))},
             conflicts=[{"inspector": i, "entity": e} for i, e in params.conflicts],
-            recent=recent,
+            recent=cited(records, len(pairs)),
             commit=state.commit,
         )
-        return Draft(fields, [*params.lists(), recent_entries])
+        return Draft(fields, params.lists())
 
     def message(record: Record) -> str:
         names = "、".join(f"{s['game']}第{s['period']}期" for s in record["sources"])

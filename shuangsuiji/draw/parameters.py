@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from shuangsuiji.audit.check import checked
 from shuangsuiji.core.draw import Stratum
-from shuangsuiji.core.evidence import read_recent, read_rested, rested_field
-from shuangsuiji.core.inspections import RESTING_STRATA, day_number, resting
+from shuangsuiji.core.evidence import cited
+from shuangsuiji.core.inspections import RESTING_STRATA, day_number, inspected, resting
+from shuangsuiji.core.listed import is_listed
 from shuangsuiji.core.lists import ListFolder, list_digest
 from shuangsuiji.core.ratio import format_ratio, parse_ratio
 from shuangsuiji.errors import RuleError, SsjError
@@ -59,14 +60,14 @@ class Parameters:
     rest_days: int
     #: the strata after the rest rule
     strata: list[Stratum]
-    #: the companies the rest rule left out: {entity: the record that justifies it}
-    rested: dict[str, str]
+    #: the companies the rest rule left out
+    rested: set[str]
     inspectors: list[str]
     #: declared (inspector, entity) conflicts between the pool and the strata
     conflicts: list[tuple[str, str]]
     plan_digest: str | None
-    #: for an announced draw: the announced rotation pairs {(inspector, entity): record}
-    recent: dict[tuple[str, str], str] | None = field(default=None)
+    #: the records with an inspection inside the rest period (what ``rested`` cites)
+    rest_records: list[str] = field(default_factory=list)
     #: the digest of the approved checklist the draw uses (第八、十条)
     checklist: str | None = field(default=None)
 
@@ -88,12 +89,12 @@ class Parameters:
             "section": self.section.id, "plan_item": self.plan_item, "plan_digest": self.plan_digest,
             "checklist_item": self.checklist_item, "checklist": self.checklist, "date": self.day.isoformat(),
             "ratio": format_ratio(self.floor) if self.floor is not None else None, "rest_days": self.rest_days,
-            "rested": rested_field(self.rested)[0],
+            "rested": cited(self.rest_records, len(self.rested)),
         }
 
     def lists(self) -> list[list[str]]:
-        """The lists these parameters' digests name: the strata and the rested companies."""
-        return [s.population for s in self.strata] + [rested_field(self.rested)[1]]
+        """The lists these parameters' digests name: the strata's populations."""
+        return [s.population for s in self.strata]
 
 
 def strata_fields(strata: list[Stratum]) -> list[dict]:
@@ -130,18 +131,19 @@ def parameters(data: Dataset, options: DrawOptions, today: dt.date, index: Index
         raise RuleError("每组至少 2 名执法人员（第十八条），--team-size 不能小于 2")
     before_rest, inspectors = draw_population(data, section, item, floor, day)
     rest_days = item.rest_days if item.rest_days is not None else data.bureau.rest_days if data.bureau else 90
-    strata, rested = apply_rest(before_rest, index, day, rest_days)
+    today = day_number(day.isoformat())
+    records = index.inspecting_records(today - rest_days + 1, today) if rest_days > 0 else []
+    seen = index.inspected_since(today - rest_days + 1) if rest_days > 0 else {}
+    strata, rested = apply_rest(before_rest, resting(seen, today, rest_days))
     return Parameters(section, day, choice, floor, team_size, item.reserve, rest_days, strata, rested, inspectors,
-                      pool_conflicts(data, inspectors, strata), plan_digest(data, choice),
+                      pool_conflicts(data, inspectors, strata), plan_digest(data, choice), records,
                       checklist=approved_checklist(data))
 
 
-def apply_rest(strata: list[Stratum], index: Index, day: dt.date, rest_days: int) -> tuple[list[Stratum], dict]:
-    """(the strata without the companies resting, {resting company: the record that justifies it})."""
-    today = day_number(day.isoformat())
-    candidates = {e for s in strata if s.name in RESTING_STRATA for e in s.population}
-    seen = {e: visits for e, visits in index.inspected_since(today - rest_days + 1).items() if e in candidates}
-    rested = resting(seen, today, rest_days)
+def apply_rest(strata: list[Stratum], reached: set[str]) -> tuple[list[Stratum], set[str]]:
+    """(the strata without the companies resting, those companies): ``reached`` are the companies inspected
+    within the rest period, left out of the resting strata only (第十六条)."""
+    rested = {e for s in strata if s.name in RESTING_STRATA for e in s.population if e in reached}
     kept = [Stratum(s.name, s.ratio, [e for e in s.population if e not in rested]) if s.name in RESTING_STRATA else s
             for s in strata]
     return kept, rested
@@ -181,18 +183,21 @@ def from_announcement(ws: Workspace, data: Dataset, note: Record, index: Index) 
     day = dt.date.fromisoformat(note["date"])
     floor = floor_of(note["ratio"])
     choice = choose_item(data, section, day, note["plan_item"])
+    if is_listed(note["rested"]) or is_listed(note["recent"]):
+        raise RuleError("这条公告是 2026-12-08 之前的写法（逐家列出休息期和轮换的依据），新版 ssj 不再按它抽取："
+                        "请作废这条公告（ssj void … --reason …）后重新公告")
     strata = [Stratum(s["name"], parse_ratio(s["ratio"]), lists.get(s["population"])) for s in note["strata"]]
-    rested, recent = read_rested(note["rested"], lists.get), read_recent(note["recent"], lists.get)
+    before_rest, pool = draw_population(data, section, choice.item, floor, day)
+    reached = {e for digest in note["rested"]["records"] for e in inspected(_cited_record(index, digest))}
+    again, rested = apply_rest(before_rest, reached)  # the announced rest rule, on today's files
     inspectors = note["inspectors"]
     params = Parameters(section, day, choice, floor, inspectors["team_size"], inspectors["reserve_size"],
                         note["rest_days"], strata, rested, list(inspectors["eligible"]),
-                        [(c["inspector"], c["entity"]) for c in note["conflicts"]], note["plan_digest"], recent,
-                        note["checklist"])
-    before_rest, pool = draw_population(data, section, choice.item, floor, day)
+                        [(c["inspector"], c["entity"]) for c in note["conflicts"]], note["plan_digest"],
+                        list(note["rested"]["records"]), note["checklist"])
     changed = []
-    if [(s.name, sorted(s.population)) for s in before_rest] != [
-            (s.name, sorted([*s.population, *(e for e in rested if e in set(b.population))]))
-            for s, b in zip(strata, before_rest, strict=False)]:
+    if [(s.name, sorted(s.population)) for s in again] != [(s.name, sorted(s.population)) for s in strata] \
+            or len(rested) != note["rested"]["count"]:
         changed.append("检查对象名单或分层")
     if pool != params.inspectors:
         changed.append("执法人员名单")
@@ -205,3 +210,11 @@ def from_announcement(ws: Workspace, data: Dataset, note: Record, index: Index) 
     if changed:
         raise RuleError(f"{'、'.join(changed)}自公告后有变化，不能按该公告抽取：请作废这份公告（ssj void）后重新公告")
     return params
+
+
+def _cited_record(index: Index, digest: str) -> Record:
+    """A record an announcement cites; one missing from the ledgers stops the draw (verify-ledger says why)."""
+    found = index.by_hash(digest)
+    if found is None:
+        raise RuleError(f"公告引用的记录 {digest[:12]}… 不在台账中：台账不完整，请运行 ssj verify-ledger 核验")
+    return found[1]

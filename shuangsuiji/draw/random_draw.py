@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 from shuangsuiji.core.draw import DrawInput, Drawn, Refused, draw, select_strata
-from shuangsuiji.core.evidence import recent_field
+from shuangsuiji.core.evidence import cited
 from shuangsuiji.core.inspections import (
     ANNOUNCED_DRAW_LAG_DAYS,
     ROTATION_DAYS,
     day_number,
     days_too_late,
-    recent_pairs,
+    rotation,
 )
 from shuangsuiji.core.words import FAIRNESS_SHORT
 from shuangsuiji.draw.parameters import (
@@ -30,7 +30,7 @@ from shuangsuiji.draw.seeds import Seed, choose_seed, require_level
 from shuangsuiji.errors import RuleError
 from shuangsuiji.ledger.addresses import address, locate
 from shuangsuiji.ledger.index import Index
-from shuangsuiji.ledger.queries import open_index
+from shuangsuiji.ledger.queries import open_index, visits_as_announced
 from shuangsuiji.ledger.store import Record
 from shuangsuiji.ledger.writing import Draft, GitState, Written, git_state, operator_name, stamp, write
 from shuangsuiji.plan.rules import check_frequency, check_spacing
@@ -38,8 +38,6 @@ from shuangsuiji.registry.loading import Dataset
 from shuangsuiji.registry.lookup import resolve_section
 from shuangsuiji.registry.privacy import refuse_private
 from shuangsuiji.workspace import Workspace
-
-Pairs = dict[tuple[str, str], str]
 
 
 class DrawFailed(RuleError):
@@ -70,16 +68,19 @@ def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = 
             check_frequency(index, params.section, item, params.day, announced["hash"] if announced else None)
             check_spacing(index, params.section, item, params.day, options.again)
         fields = _fields(ws, options, params, seed, announced, at, state, data)
+        selected = select_strata(params.strata, seed.seed)
+        visits = (visits_as_announced(index, announced, selected[1]) if announced is not None
+                  else index.inspections(selected[1], params.day_number - ROTATION_DAYS + 1))
         try:
-            drawn, by = _make(params, seed, index)
+            drawn = _make(params, seed, selected, visits)
         except Refused as refusal:
             if refusal.partial is None:  # nothing the seed did: too few inspectors, nobody to draw
                 raise RuleError(str(refusal)) from None
             failures.append(refusal)
-            drawn, by = refusal.partial, _pairs_of(refusal.partial, params, index)
-            return Draft({**fields, **_outcome(params, drawn, by, failed=True), "type": "failed",
-                          "entity": refusal.entity, "reason": str(refusal)}, _lists(params, drawn, by))
-        return Draft({**fields, **_outcome(params, drawn, by)}, _lists(params, drawn, by))
+            recent = _recent(params, refusal.partial, visits, announced)
+            return Draft({**fields, **_outcome(params, refusal.partial, recent, failed=True), "type": "failed",
+                          "entity": refusal.entity, "reason": str(refusal)}, params.lists())
+        return Draft({**fields, **_outcome(params, drawn, _recent(params, drawn, visits, announced))}, params.lists())
 
     written = write(ws, section.id, build, lambda r: _message(data, r), state,
                     label=lambda r: address(section, r["seq"]))
@@ -103,27 +104,21 @@ def _parameters(ws: Workspace, data: Dataset, options: DrawOptions, announced: R
     return params
 
 
-def _make(params: Parameters, seed: Seed, index: Index) -> tuple[Drawn, Pairs]:
-    """Select, look up who saw the selected companies within a year (rotation), form teams and assign."""
-    selected = select_strata(params.strata, seed.seed)
-    if params.recent is not None:  # an announced draw: the rotation pairs its announcement fixed
-        known = params.recent
-    else:
-        visits = index.inspections(selected[1], params.day_number - ROTATION_DAYS + 1)
-        known = recent_pairs(visits, params.inspectors, params.day_number)
+def _make(params: Parameters, seed: Seed, selected: tuple, visits: dict) -> Drawn:
+    """Form teams and assign the selected companies, blocking who saw them within a year (rotation)."""
+    known = rotation(visits, params.inspectors, params.day_number)[0]
     spec = DrawInput(seed.seed, params.strata, params.inspectors, params.team_size, params.reserve,
                      frozenset(params.conflicts), frozenset(known))
-    drawn = draw(spec, selected)
-    return drawn, {pair: known[pair] for pair in drawn.recent}
+    return draw(spec, selected)
 
 
-def _pairs_of(drawn: Drawn, params: Parameters, index: Index) -> Pairs:
-    """The justifying records of a failed draw's rotation pairs."""
-    if params.recent is not None:
-        return {pair: params.recent[pair] for pair in drawn.recent}
-    visits = index.inspections(drawn.order, params.day_number - ROTATION_DAYS + 1)
-    known = recent_pairs(visits, params.inspectors, params.day_number)
-    return {pair: known[pair] for pair in drawn.recent}
+def _recent(params: Parameters, drawn: Drawn, visits: dict, announced: Record | None) -> dict:
+    """The ``recent`` field: the records that show a team member at a selected company within a year (for an
+    announced draw, the records its announcement cited), and how many such pairs blocked the teams."""
+    if announced is not None:
+        return cited(announced["recent"]["records"], len(drawn.recent))
+    members = [m for team in drawn.teams for m in team]
+    return cited(rotation(visits, members, params.day_number)[1], len(drawn.recent))
 
 
 def _fields(ws: Workspace, options: DrawOptions, params: Parameters, seed: Seed, announced: Record | None,
@@ -137,22 +132,18 @@ def _fields(ws: Workspace, options: DrawOptions, params: Parameters, seed: Seed,
     return fields
 
 
-def _outcome(params: Parameters, drawn: Drawn, by: Pairs, failed: bool = False) -> Record:
+def _outcome(params: Parameters, drawn: Drawn, recent: dict, failed: bool = False) -> Record:
     strata = [{**s, "k": k, "selected": chosen} for s, (k, chosen) in zip(strata_fields(params.strata), drawn.selections, strict=True)]
     result: Record = {
         "strata": strata,
         "inspectors": {"eligible": drawn.eligible, "team_size": drawn.team_size, "reserve_size": drawn.reserve_size,
                        "teams": drawn.teams, "reserve": drawn.reserve},
         "conflicts": [{"inspector": i, "entity": e} for i, e in drawn.conflicts],
-        "recent": recent_field(by)[0],
+        "recent": recent,
     }
     if not failed:
         result.update(assignments=drawn.assignments, rotation_ignored=drawn.rotation_ignored)
     return result
-
-
-def _lists(params: Parameters, drawn: Drawn, by: Pairs) -> list[list[str]]:
-    return [*params.lists(), recent_field(by)[1]]
 
 
 def _announcement(ws: Workspace, data: Dataset, options: DrawOptions) -> Record | None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shuangsuiji.core.chain import BUREAU
-from shuangsuiji.core.evidence import read_rested
+from shuangsuiji.core.inspections import RESTING_STRATA, Inspection, day_number, inspected
+from shuangsuiji.core.listed import is_listed, read_listed
 from shuangsuiji.core.lists import ListFolder
+from shuangsuiji.core.recusal import teams_after
 from shuangsuiji.ledger.addresses import BUREAU_SECTION, address
 from shuangsuiji.ledger.index import Index
 from shuangsuiji.ledger.store import Record
@@ -62,6 +64,9 @@ def population_change(lists: ListFolder, index: Index, record: Record) -> Popula
         return PopulationChange(None)
     previous = earlier[-1]
     before, now = _placement(previous, lists), _placement(record, lists)
+    for placement, other, drawn in ((before, now, previous), (now, before, record)):
+        resting = {e for e, name in other.items() if name in RESTING_STRATA and e not in placement}
+        placement.update(dict.fromkeys(rested_among(index, lists, drawn, resting), "休息期"))
     moved = [(e, before[e], now[e]) for e in sorted(set(now) & set(before)) if now[e] != before[e]]
     return PopulationChange(previous, sorted(set(now) - set(before)), sorted(set(before) - set(now)), moved)
 
@@ -96,10 +101,49 @@ def previous_label(change: PopulationChange, section: Section | None) -> str:
 
 
 def _placement(record: Record, lists: ListFolder) -> dict[str, str]:
-    """{company: its stratum, or 休息期} of a draw."""
-    found = {e: s["name"] for s in record["strata"] for e in lists.get(s["population"])}
-    found.update({e: "休息期" for e in read_rested(record.get("rested", []), lists.get)})
+    """{company: its stratum} of a draw."""
+    return {e: s["name"] for s in record["strata"] for e in lists.get(s["population"])}
+
+
+def rested_among(index: Index, lists: ListFolder, record: Record, companies: set[str]) -> set[str]:
+    """Those of ``companies`` that the records a draw's ``rested`` cites inspected: the ones it left out for the
+    rest rule, when ``companies`` are out of its population and in a resting stratum of the draw compared with
+    (a company that closed on the same days as it rested shows as resting: only the registry could tell)."""
+    cited = record.get("rested")
+    if is_listed(cited):  # written before 2026-12-08: the companies are listed
+        return set(read_listed(cited, lists.get, "rested")) & companies
+    digests = cited.get("records", []) if isinstance(cited, dict) else []
+    return {e for digest in digests if (found := index.by_hash(digest)) for e in inspected(found[1]) if e in companies}
+
+
+def visits_as_announced(index: Index, note: Record, entities: list[str]) -> dict[str, list[Inspection]]:
+    """The inspections of ``entities`` in the records an announcement's ``recent`` cites, as they stood when it
+    was written: the recusals recorded before it applied, later recusals and voids not (SPEC §4: inspections
+    recorded between an announcement and its draw do not change the draw)."""
+    wanted = set(entities)
+    found: dict[str, list[Inspection]] = {}
+    for digest in note["recent"]["records"]:
+        located = index.by_hash(digest)
+        if located is None:
+            continue  # the announced draw then cannot verify: verify-ledger names the missing record
+        ledger, record = located
+        if record["type"] == "targeted":
+            visits = {e: record["inspectors"] for e in record["entities"]}
+        else:
+            visits = teams_after(record, [r for r in index.follows(digest, "recusal") if _before(ledger, r, note)])
+        for entity, team in visits.items():
+            if entity in wanted:
+                found.setdefault(entity, []).append(Inspection(day_number(record["date"]), digest, tuple(team)))
     return found
+
+
+def _before(ledger: str, record: Record, note: Record) -> bool:
+    """Was ``record`` (of ``ledger``) written before the announcement ``note``? Its own ledger's order, or the
+    heads the announcement pinned."""
+    if ledger == note["section"]:
+        return record["seq"] < note["seq"]
+    head = note.get("heads", {}).get(ledger)
+    return isinstance(head, dict) and record["seq"] <= head.get("seq", -1)
 
 
 def _some(ids: list[str], limit: int = 5) -> str:

@@ -80,9 +80,8 @@ def commit_all(root: Path, message: str) -> None:
 
 
 def list_files_of(record: dict) -> set[str]:
-    """The list files a record names: its strata, and its rested and recent evidence (one file each)."""
+    """The list files a record names: its strata's populations (rested and recent cite records, not lists)."""
     digests = {s["population"] for s in record["strata"]}
-    digests |= {record[name]["list"] for name in ("rested", "recent") if isinstance(record.get(name), dict)}
     return {f"{LISTS}/{d}.json" for d in digests}
 
 
@@ -632,6 +631,7 @@ def test_a_record_dropped_by_rebase_shows_in_another_ledgers_heads_even_after_gc
     assert verify(ssj, git_bureau) == (1, [
         (YIGU, 1, f"heads 中 ergu 为 ergu-1（{second['hash'][:12]}…），与 ergu 台账不符（写入时它的最后一条是 ergu-0，"
                   f"{first['hash'][:12]}…）：台账中有记录被删除、插入或改动过"),
+        (YIGU, 1, f"rested 引用的记录 “{second['hash'][:18]}… 不在此前的台账中"),  # 二股-1 inspected on that day
         (YIGU, 1, f"记录所依据的提交 {dropped[:10]} 不在当前分支的 git 历史中"),
     ])
 

@@ -1,6 +1,6 @@
-"""The rest and rotation evidence of a record (core/evidence.py, docs/ledger-format.md): one list file each, read
-back entry by entry; the grouped form of records written before 2026-12-08 is read too; malformed evidence is
-named, never half-read."""
+"""The rest and rotation evidence of a record (core/evidence.py, core/listed.py, docs/ledger-format.md): the cited
+form ``{records, count}`` that ssj writes, the listed form of records written before 2026-12-08 read as written,
+and malformed evidence named, never half-read."""
 
 from __future__ import annotations
 
@@ -9,14 +9,8 @@ import hashlib
 import pytest
 import rfc8785
 
-from shuangsuiji.core.evidence import (
-    EvidenceError,
-    evidence_count,
-    read_recent,
-    read_rested,
-    recent_field,
-    rested_field,
-)
+from shuangsuiji.core.evidence import EvidenceError, cited, evidence_count, read_cited
+from shuangsuiji.core.listed import ListedError, read_listed
 
 A, B = "a" * 64, "b" * 64
 
@@ -28,40 +22,47 @@ class Lists(dict):
         return digest
 
 
-def test_fields_round_trip_and_their_list_files_are_content_addressed():
-    lists = Lists()
-    field, entries = rested_field({"E2": A, "E1": B})
-    assert entries == [f"E1 {B}", f"E2 {A}"] and field == {"list": lists.put(entries), "count": 2}
-    assert read_rested(field, lists.get) == {"E1": B, "E2": A} and evidence_count(field) == 2
-    pairs = {("RZ2", "E1"): A, ("RZ1", "E1"): B}
-    field, entries = recent_field(pairs)
-    assert entries == [f"RZ1 E1 {B}", f"RZ2 E1 {A}"]
-    lists.put(entries)
-    assert read_recent(field, lists.get) == pairs
+def test_a_cited_field_sorts_its_records_once_each_and_reads_back():
+    field = cited([B, A, B], 7)
+    assert field == {"records": [A, B], "count": 7}
+    assert read_cited(field, "rested") == ([A, B], 7) and evidence_count(field) == 7
+    assert cited([], 0) == {"records": [], "count": 0}
 
 
-def test_the_grouped_form_of_earlier_records_is_read_too():
-    lists = Lists()
-    grouped = [{"by": A, "entities": lists.put(["E1", "E2"]), "count": 2}, {"by": B, "entities": lists.put(["E3"]), "count": 1}]
-    assert read_rested(grouped, lists.get) == {"E1": A, "E2": A, "E3": B} and evidence_count(grouped) == 3
-    recent = [{"inspector": "RZ1", "by": A, "entities": lists.put(["E1"]), "count": 1}]
-    assert read_recent(recent, lists.get) == {("RZ1", "E1"): A}
-
-
-@pytest.mark.parametrize(("entries", "count", "words"), [
-    ([f"E1 {A}"], 2, "count 应为 1"),
-    (["E1"], 1, "格式不对"),
-    ([f"E1 {A}", f"E1 {B}"], 2, "出现了两次"),
-    ([f"E1 {A[:10]}"], 1, "格式不对"),
+@pytest.mark.parametrize(("field", "words"), [
+    ({"records": [B, A], "count": 1}, "rested.records 未按顺序排列或有重复"),
+    ({"records": [A, A], "count": 1}, "未按顺序排列或有重复"),
+    ({"records": [A[:10]], "count": 1}, "应为记录 hash"),
+    ({"records": [A], "count": -1}, "count 应为不小于 0 的整数"),
+    ({"records": [A], "count": True}, "count 应为不小于 0 的整数"),
+    ({"records": [A], "count": 1, "by": A}, "rested 应为 {records"),
+    ("nonsense", "rested 应为 {records"),
+    ({"list": A, "count": 1}, "2026-12-07 试用过的写法"),
 ])
-def test_malformed_compact_evidence_is_named(entries, count, words):
-    lists = Lists()
+def test_malformed_cited_evidence_is_named(field, words):
     with pytest.raises(EvidenceError) as refused:
-        read_rested({"list": lists.put(entries), "count": count}, lists.get)
+        read_cited(field, "rested")
     assert words in str(refused.value)
 
 
-def test_a_field_of_neither_form_is_named():
-    with pytest.raises(EvidenceError) as refused:
-        read_recent("nonsense", Lists().get)
-    assert "recent 应为 {list, count}" in str(refused.value)
+def test_the_listed_form_of_earlier_records_is_read_as_written():
+    lists = Lists()
+    grouped = [{"by": A, "entities": lists.put(["E1", "E2"]), "count": 2}, {"by": B, "entities": lists.put(["E3"]), "count": 1}]
+    assert read_listed(grouped, lists.get, "rested") == {"E1": A, "E2": A, "E3": B} and evidence_count(grouped) == 3
+    recent = [{"inspector": "RZ1", "by": A, "entities": lists.put(["E1"]), "count": 1}]
+    assert read_listed(recent, lists.get, "recent") == {("RZ1", "E1"): A}
+    assert read_listed([], lists.get, "recent") == {} and evidence_count([]) == 0
+
+
+@pytest.mark.parametrize(("make", "words"), [
+    (lambda put: [{"by": A, "entities": put(["E1"]), "count": 2}], "count 应为 1"),
+    (lambda put: [{"by": B, "entities": put(["E1"]), "count": 1}, {"by": A, "entities": put(["E2"]), "count": 1}], "未按顺序"),
+    (lambda put: [{"by": A, "entities": put(["E1"]), "count": 1}, {"by": B, "entities": put(["E1"]), "count": 1}], "出现了两次"),
+    (lambda put: [{"by": "x", "entities": put(["E1"]), "count": 1}], "by 应为记录的 hash"),
+    (lambda put: [{"by": A, "entities": put(["E1"])}], "rested 应为 {by, entities, count} 列表"),
+])
+def test_malformed_listed_evidence_is_named(make, words):
+    lists = Lists()
+    with pytest.raises(ListedError) as refused:
+        read_listed(make(lists.put), lists.get, "rested")
+    assert words in str(refused.value)

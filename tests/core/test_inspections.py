@@ -19,11 +19,9 @@ from shuangsuiji.core.inspections import (
     Inspection,
     InspectionLog,
     day_number,
-    grouped,
-    grouped_pairs,
-    justified,
-    recent_pairs,
+    inspected,
     resting,
+    rotation,
     within,
 )
 from shuangsuiji.core.lists import ListFolder
@@ -68,15 +66,15 @@ def test_rest_boundaries(inspected, rests):
     log = InspectionLog()
     log.add(H1, day_number(inspected), [("E1", ("RZ1", "RZ2"))])
     got = resting(log.of(["E1"]), day_number(DRAW_DAY), 90)
-    assert got == ({"E1": H1} if rests else {})
-    assert justified(log.of(["E1"]), "E1", H1, day_number(DRAW_DAY), 90) is rests
+    assert got == ({"E1"} if rests else set())
+    assert log.records_within(day_number(DRAW_DAY), 90) == ({H1} if rests else set())
 
 
 @pytest.mark.parametrize(("days", "rests"), [(0, False), (1, False), (2, False), (3, True), (30, True)])
 def test_rest_days_of_a_plan_item(days, rests):
     log = InspectionLog()
     log.add(H1, day_number("2026-11-29"), [("E1", ("RZ1", "RZ2"))])  # D − d = 2
-    assert (resting(log.of(["E1"]), day_number(DRAW_DAY), days) == {"E1": H1}) is rests
+    assert (resting(log.of(["E1"]), day_number(DRAW_DAY), days) == {"E1"}) is rests
 
 
 def test_within_by_hand():
@@ -84,13 +82,14 @@ def test_within_by_hand():
     assert [within(visit, day, 3) for day in (99, 100, 101, 102, 103)] == [False, True, True, True, False]
 
 
-def test_resting_names_the_most_recent_record():
+def test_the_rest_period_cites_every_record_with_an_inspection_inside_it():
     log = InspectionLog()
     log.add(H1, day_number("2026-10-01"), [("E1", ("RZ1", "RZ2")), ("E2", ("RZ1", "RZ2"))])
     log.add(H2, day_number("2026-11-15"), [("E1", ("RZ3", "RZ4"))])
     log.add(H3, day_number("2026-11-01"), [("E1", ("RZ5", "RZ6"))])  # written later, dated earlier
-    got = resting(log.of(["E1", "E2", "E3"]), day_number(DRAW_DAY), 90)
-    assert got == {"E1": H2, "E2": H1}
+    assert resting(log.of(["E1", "E2", "E3"]), day_number(DRAW_DAY), 90) == {"E1", "E2"}
+    assert log.records_within(day_number(DRAW_DAY), 90) == {H1, H2, H3}  # 61, 16 and 30 days before
+    assert log.records_within(day_number(DRAW_DAY), 31) == {H2, H3}
     assert log.of(["E3"]) == {}
 
 
@@ -99,18 +98,18 @@ def test_void_draws_do_not_count():
     log.add(H1, day_number("2026-11-01"), [("E1", ("RZ1", "RZ2")), ("E2", ("RZ1", "RZ2"))])
     log.add(H2, day_number("2026-11-02"), [("E2", ("RZ3", "RZ4"))])
     log.void(H1, ["E1", "E2"])
-    assert resting(log.of(["E1", "E2"]), day_number(DRAW_DAY), 90) == {"E2": H2}
-    assert recent_pairs(log.of(["E1", "E2"]), ["RZ1", "RZ2", "RZ3"], day_number(DRAW_DAY)) == {("RZ3", "E2"): H2}
+    assert resting(log.of(["E1", "E2"]), day_number(DRAW_DAY), 90) == {"E2"}
+    assert rotation(log.of(["E1", "E2"]), ["RZ1", "RZ2", "RZ3"], day_number(DRAW_DAY)) == ({("RZ3", "E2")}, {H2})
+    assert log.records_within(day_number(DRAW_DAY), 90) == {H2}  # a void draw is cited by nobody
 
 
 def test_recusal_changes_who_went():
     log = InspectionLog()
     log.add(H1, day_number("2026-11-01"), [("E1", ("RZ1", "RZ2")), ("E2", ("RZ1", "RZ2"))])
     log.replace(H1, "E1", "RZ1", "RZ9")
-    pairs = recent_pairs(log.of(["E1", "E2"]), ["RZ1", "RZ2", "RZ9"], day_number(DRAW_DAY))
-    assert pairs == {("RZ9", "E1"): H1, ("RZ2", "E1"): H1, ("RZ1", "E2"): H1, ("RZ2", "E2"): H1}
-    assert justified(log.of(["E1"]), "E1", H1, day_number(DRAW_DAY), ROTATION_DAYS, "RZ9")
-    assert not justified(log.of(["E1"]), "E1", H1, day_number(DRAW_DAY), ROTATION_DAYS, "RZ1")
+    pairs, records = rotation(log.of(["E1", "E2"]), ["RZ1", "RZ2", "RZ9"], day_number(DRAW_DAY))
+    assert pairs == {("RZ9", "E1"), ("RZ2", "E1"), ("RZ1", "E2"), ("RZ2", "E2")} and records == {H1}
+    assert rotation(log.of(["E1"]), ["RZ1"], day_number(DRAW_DAY)) == (set(), set())  # RZ1 stepped aside at E1
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -126,16 +125,24 @@ def test_recusal_changes_who_went():
 def test_rotation_boundaries(inspected, recent):
     log = InspectionLog()
     log.add(H1, day_number(inspected), [("E1", ("RZ1", "RZ2"))])
-    got = recent_pairs(log.of(["E1"]), ["RZ1", "RZ3"], day_number(DRAW_DAY))
-    assert got == ({("RZ1", "E1"): H1} if recent else {})  # RZ2 is not in the pool, RZ3 never went
+    got = rotation(log.of(["E1"]), ["RZ1", "RZ3"], day_number(DRAW_DAY))
+    assert got == (({("RZ1", "E1")}, {H1}) if recent else (set(), set()))  # RZ2 is not in the pool, RZ3 never went
 
 
-def test_recent_pairs_name_the_most_recent_record():
+def test_rotation_cites_every_record_that_shows_a_pair():
     log = InspectionLog()
     log.add(H2, day_number("2026-06-01"), [("E1", ("RZ1", "RZ2"))])
     log.add(H1, day_number("2026-03-01"), [("E1", ("RZ1", "RZ3"))])
-    got = recent_pairs(log.of(["E1"]), ["RZ1", "RZ2", "RZ3"], day_number(DRAW_DAY))
-    assert got == {("RZ1", "E1"): H2, ("RZ2", "E1"): H2, ("RZ3", "E1"): H1}
+    log.add(H3, day_number("2026-04-01"), [("E1", ("RZ7", "RZ8"))])  # nobody of the pool went: not cited
+    pairs, records = rotation(log.of(["E1"]), ["RZ1", "RZ2", "RZ3"], day_number(DRAW_DAY))
+    assert pairs == {("RZ1", "E1"), ("RZ2", "E1"), ("RZ3", "E1")} and records == {H1, H2}
+
+
+def test_what_a_record_inspected():
+    draw = {"type": "draw", "strata": [{"selected": ["E2", "E1"]}, {"selected": ["E3"]}]}
+    assert inspected(draw) == ["E2", "E1", "E3"]
+    assert inspected({"type": "targeted", "entities": ["E9"]}) == ["E9"]
+    assert inspected({"type": "draw", "strata": "broken"}) == []
 
 
 def test_forget_before():
@@ -146,12 +153,6 @@ def test_forget_before():
     assert {e: [v.record for v in vs] for e, vs in log.of(["E1", "E2"]).items()} == {"E1": [H2], "E2": [H2]}
     log.forget_before(201)
     assert log.of(["E1", "E2"]) == {}
-
-
-def test_grouping_as_a_record_keeps_it():
-    assert grouped({"E3": H2, "E1": H2, "E2": H1}) == [(H1, ["E2"]), (H2, ["E1", "E3"])]
-    assert grouped_pairs({("RZ2", "E1"): H1, ("RZ1", "E3"): H1, ("RZ1", "E2"): H1, ("RZ1", "E4"): H2}) == [
-        ("RZ1", H1, ["E2", "E3"]), ("RZ1", H2, ["E4"]), ("RZ2", H1, ["E1"])]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -197,9 +198,9 @@ def feed(checker, ledger, record, line=1):
 
 
 def rest_problems(checker, strata, rested=(), ledger="ergu", date=DRAW_DAY, days=90):
-    """What the verifier says of a draw on ``date`` with these strata (``{name: ids}``) and ``rested`` groups."""
-    groups = [{"by": by, "entities": write_list(checker.folder, ids), "count": len(ids)} for by, ids in rested]
-    record = {"type": "draw", "date": date, "rest_days": days, "rested": groups}
+    """What the verifier says of a draw on ``date`` with these strata (``{name: ids}``) and ``rested``, the
+    records it cites (the count is the full verifier's to check, against the registry)."""
+    record = {"type": "draw", "date": date, "rest_days": days, "rested": {"records": sorted(rested), "count": 0}}
     checker.begin(Entry(ledger, f"{ledger}/2026.jsonl", 9, 0, record))
     before = len(checker.problems)
     checker.check_rest(record, [Population(name, None, ids) for name, ids in strata.items()])
@@ -212,17 +213,19 @@ def test_targeted_check_in_another_section_rests_only_the_risk_and_general_strat
     assert checker.problems == []
     # 二股 draws with E1 in 重点, E2 in 黑名单, E3 in 问题 (never left out), E4 in 风险B and E5 in 一般 (must be)
     strata = {"重点": ["E1"], "黑名单": ["E2"], "问题": ["E3"], "风险B": ["E4", "E9"], "一般": ["E5", "E8"]}
-    problems = rest_problems(checker, strata)
+    problems = rest_problems(checker, strata, [record["hash"]])
     assert len(problems) == 1 and "E4" in problems[0] and "E5" in problems[0] and "第十六条" in problems[0]
     assert not any(e in problems[0] for e in ("E1", "E2", "E3", "E8", "E9"))
-    # left out, each with the targeted check as its reason: clean
+    problems = rest_problems(checker, {"一般": ["E8"]})
+    assert len(problems) == 1 and "rested 漏引了 1 条" in problems[0]  # the targeted check is not cited
+    # left out, and the targeted check cited: clean
     strata = {"重点": ["E1"], "黑名单": ["E2"], "问题": ["E3"], "风险B": ["E9"], "一般": ["E8"]}
-    assert rest_problems(checker, strata, [(record["hash"], ["E4", "E5"])]) == []
+    assert rest_problems(checker, strata, [record["hash"]]) == []
 
 
 def test_rest_check_boundaries_and_unjustified_exclusions(checker):
     record = feed(checker, "yigu", targeted("yigu", "2026-09-02", ["E1"])).record  # 90 days before
     assert rest_problems(checker, {"一般": ["E1"]}) == []  # outside the rest period: stays in
-    problems = rest_problems(checker, {"一般": []}, [(record["hash"], ["E1"])])
-    assert len(problems) == 1 and "不能证明" in problems[0]
+    problems = rest_problems(checker, {"一般": []}, [record["hash"]])
+    assert len(problems) == 1 and "rested 引用的记录" in problems[0] and "不是休息期（90 天）内有检查的记录" in problems[0]
     assert rest_problems(checker, {"一般": ["E1"]}, days=91) != []  # a plan item's longer rest catches it

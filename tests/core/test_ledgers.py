@@ -72,9 +72,11 @@ class Bureau:
                            inspectors=list(inspectors), **extra)
 
     def draw(self, ledger, date, strata, pool=POOL, seed=SEED, team_size=2, reserve=1, rested=(), recent=(),
-             shape=None, at=None) -> dict:
+             shape=None, at=None, listed=False) -> dict:
         """A draw record per SPEC §4, derived independently: ``strata`` is ``[(name, ratio, k, ids)]`` with k
-        given by hand; ``recent`` ``{(inspector, entity): by}`` decides the rotation the way SPEC §4 words it."""
+        given by hand; ``recent`` ``{(inspector, entity): by}`` decides the rotation the way SPEC §4 words it;
+        ``rested`` is ``{entity: by}``. Both are cited (``{records, count}``, the records being the ``by``
+        values), or with ``listed`` written as records before 2026-12-08 list them (groups by record)."""
         fields_strata, chosen = [], []
         for name, ratio, k, ids in strata:
             selected = order(ids, seed)[:k]
@@ -105,6 +107,9 @@ class Bureau:
         for entity, by in dict(rested).items():
             rested_groups.setdefault(by, []).append(entity)
         rested_field = [{"by": by, "entities": self.list(ids), "count": len(ids)} for by, ids in sorted(rested_groups.items())]
+        if not listed:
+            recent_field = {"records": sorted(set(kept.values())), "count": len(kept)}
+            rested_field = {"records": sorted(set(dict(rested).values())), "count": len(dict(rested))}
         fields = {
             "section": ledger, "plan_item": None, "plan_digest": None, "checklist_item": None, "checklist": None,
             "date": date, "fairness": "operator", "seed": seed, "seed_source": "操作人输入", "announcement": None,
@@ -247,8 +252,8 @@ def test_rest_rule_across_sections_and_only_in_general_strata(bureau):
     visit = bureau.targeted("yigu", "2026-11-01", [KEY[0], GENERAL[0]])
     bureau.draw("ergu", "2026-12-01", STRATA)  # nobody left out: wrong for GENERAL[0], right for KEY[0]
     problems = messages(bureau.verify())
-    assert len(problems) == 1 and GENERAL[0] in problems[0] and "休息期" in problems[0]
-    assert KEY[0] not in problems[0]
+    assert len(problems) == 2 and "rested 漏引了 1 条" in problems[0] and "第十六条" in problems[0]
+    assert GENERAL[0] in problems[1] and "休息期" in problems[1] and KEY[0] not in problems[1]
 
     fixed = Bureau(bureau.root.parent / "fixed")
     visit = fixed.targeted("yigu", "2026-11-01", [KEY[0], GENERAL[0]])
@@ -268,8 +273,28 @@ def test_void_draws_do_not_count_for_the_rest_rule(bureau):
     kept.draw("ergu", "2026-11-01", [("一般", "0.5", 3, GENERAL)])
     kept.draw("ergu", "2026-12-01", [("一般", "0.5", 3, GENERAL)])  # not voided: three of them must rest
     problems = [m for m in messages(kept.verify()) if "休息期" in m]
-    assert len(problems) == 1
-    assert all(e in problems[0] for e in order(GENERAL, SEED)[:3])
+    assert len(problems) == 2 and "rested 漏引了 1 条" in problems[0]  # the first draw not cited ...
+    assert all(e in problems[1] for e in order(GENERAL, SEED)[:3])  # ... and its companies not left out
+
+
+def test_records_written_before_2026_12_08_are_checked_as_they_list_it(bureau):
+    # the listed form (groups by record) of the shipped example: read, and checked by the rules it was written under
+    visit = bureau.targeted("yigu", "2026-11-01", [KEY[0], GENERAL[0]])
+    first = bureau.draw("ergu", "2026-06-01", [("一般", "1", 5, GENERAL)], listed=True)
+    teams = first["inspectors"]["teams"]
+    seen = {(m, e): first["hash"] for e, t in zip(merged(GENERAL, SEED), first["assignments"], strict=True) for m in teams[t]}
+    bureau.draw("ergu", "2026-12-01", [("重点", "1", 2, KEY), ("一般", "1", 4, GENERAL[1:])],
+                rested={GENERAL[0]: visit["hash"]}, recent=seen, listed=True)
+    assert bureau.verify().problems == []
+
+    wrong = Bureau(bureau.root.parent / "wrong")
+    visit = wrong.targeted("yigu", "2026-11-01", [KEY[0], GENERAL[0]])
+    first = wrong.draw("ergu", "2026-06-01", [("一般", "1", 5, GENERAL)], listed=True)
+    wrong.draw("ergu", "2026-12-01", [("重点", "1", 2, KEY), ("一般", "1", 4, GENERAL[1:])],
+               rested={GENERAL[0]: first["hash"]}, listed=True)  # the wrong reason, and rotation forgotten
+    problems = messages(wrong.verify())
+    assert any("不能证明它在 90 天内被检查过" in m for m in problems)
+    assert any("近一年检查关系漏记了" in m for m in problems)
 
 
 def test_rotation_across_draws(bureau):

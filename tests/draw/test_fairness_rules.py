@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import rfc8785
 
+from shuangsuiji.core.draw import Stratum
 from tests.draw.test_draw_command import (
     AFTER_THE_LOTTERY,
     AGAIN,
@@ -41,9 +42,10 @@ def populations(record: dict, root: Path) -> dict[str, list[str]]:
     return {s["name"]: s["population"] for s in expanded(root, record)["strata"]}
 
 
-def rested(record: dict, root: Path) -> dict[str, str]:
-    """{company left out by the rest rule: the hash of the record that justifies it}."""
-    return {r["entity"]: r["by"] for r in expanded(root, record)["rested"]}
+def rested(record: dict) -> tuple[list[str], int]:
+    """(the records the rest rule cites: every one with an inspection inside the rest period, how many companies
+    it left out)."""
+    return record["rested"]["records"], record["rested"]["count"]
 
 
 def selected(record: dict) -> set[str]:
@@ -134,12 +136,12 @@ def test_a_company_drawn_by_another_section_rests_out_of_risk_and_general_strata
     assert other["section"] == "zhihui"
     record = json.loads(draw(ssj, bureau, "--json").out)
     plain = json.loads(draw(ssj, control, "--json").out)
-    assert plain["rested"] == NO_EVIDENCE and rested(plain, control) == {}
+    assert plain["rested"] == NO_EVIDENCE and rested(plain) == ([], 0)
     before = populations(plain, control)
     now = populations(record, bureau)
-    # 指挥中心's selection that 二股 would have put in a 风险 or 一般 stratum rests, each named with 指挥中心's record
+    # 指挥中心's selection that 二股 would have put in a 风险 or 一般 stratum rests; the record cites 指挥中心's draw
     expected = sorted(e for name in RESTING for e in before[name] if e in selected(other))
-    assert expected and rested(record, bureau) == dict.fromkeys(expected, other["hash"])
+    assert expected and rested(record) == ([other["hash"]], len(expected))
     for name in RESTING:
         assert now[name] == [e for e in before[name] if e not in expected]
     # 重点, 黑名单 and 问题 never leave anyone out, though 指挥中心 drew some of 二股's 重点 companies
@@ -160,7 +162,7 @@ def test_a_targeted_check_rests_the_company_too(bureau, ssj):
     assert result.code == 0, result.err
     check = json.loads(result.out)
     record = json.loads(draw(ssj, bureau, "--json").out)
-    assert rested(record, bureau) == {company: check["hash"]}
+    assert rested(record) == ([check["hash"]], 1)
     assert all(company not in ids for ids in populations(record, bureau).values())
     assert record["heads"]["zhifa"] == {"seq": 0, "hash": check["hash"]}
     assert ssj(bureau, "verify-ledger").code == 0
@@ -171,13 +173,34 @@ def test_the_rest_period_is_90_days(bureau, ssj, clock):
     clock.set("2027-02-28")  # 89 days after 指挥中心's draw of 2026-12-01: still resting
     late = json.loads(draw_today(ssj, bureau, "--json").out)
     assert late["plan_item"] == "2027-ergu-01" and late["date"] == "2027-02-28"
-    assert set(rested(late, bureau).values()) == {other["hash"]}
+    assert rested(late)[0] == [other["hash"]] and rested(late)[1] > 0
     assert ssj(bureau, "void", "二股-0", "--reason", "测试休息期").code == 0  # so that it rests nobody itself
     clock.set("2027-03-01")  # 90 days after: the rest is over
     result = draw_today(ssj, bureau, "--json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["rested"] == NO_EVIDENCE
     assert ssj(bureau, "verify-ledger").code == 0
+
+
+def test_a_company_left_out_without_cause_is_caught_by_verify_ledger(git_bureau, ssj, monkeypatch):
+    # a modified ssj leaves one more 一般 company out, as if it rested: the bundle's verifier has no registry and
+    # cannot tell; verify-ledger rebuilds the strata from the data at the draw's commit and can
+    import shuangsuiji.draw.parameters as parameters
+
+    real, dropped = parameters.apply_rest, []
+
+    def cheat(strata, reached):
+        kept, rested = real(strata, reached)
+        general = next(s for s in kept if s.name == "一般")
+        dropped.append(general.population[0])
+        return [Stratum(s.name, s.ratio, s.population[1:]) if s is general else s for s in kept], rested | {dropped[0]}
+
+    monkeypatch.setattr(parameters, "apply_rest", cheat)
+    assert draw(ssj, git_bureau).code == 0
+    monkeypatch.undo()
+    result = ssj(git_bureau, "verify-ledger")
+    assert result.code == 1
+    assert f"单位 {dropped[0]} 等 1 家按当时数据应在风险层或一般层中，却不在名单里，且 90 天内没有被检查过（不是休息期排除）" in result.out
 
 
 def test_a_voided_draw_rests_nobody(bureau, ssj):
@@ -434,3 +457,37 @@ def test_a_plan_item_may_require_witnesses(bureau, ssj, witnesses_type):
     result = draw(ssj, bureau, "--witness", "王五", "--witness", "赵六", "--json", seed=None)
     assert result.code == 0, result.err
     assert json.loads(result.out)["fairness"] == "witnessed"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rotation of an announced draw: the inspections as they stood at the announcement (SPEC §4)
+# ---------------------------------------------------------------------------------------------------
+
+def test_an_announced_draw_rotates_by_the_inspections_as_they_stood_at_its_announcement(bureau, ssj, clock):
+    from shuangsuiji.ledger.queries import open_index, visits_as_announced
+    from shuangsuiji.workspace import Workspace
+
+    first = json.loads(draw(ssj, bureau, "--json").out)  # 2026-12-01: 二股's 重点 companies inspected
+    key = [e for s in first["strata"] if s["name"] == "重点" for e in s["selected"]]
+    early, late = key[0], key[1]
+    out_early, out_late = team_of(first, early)[0], team_of(first, late)[0]
+    recused = ssj(bureau, "recuse", "二股-0", "--inspector", out_early, "--entity", early, "--reason", "其他", "--json")
+    assert recused.code == 0, recused.err  # before the announcement: it counts
+    note = announce(ssj, bureau)
+    assert note["recent"]["records"] == [first["hash"]] and note["recent"]["count"] > 0
+    recused = ssj(bureau, "recuse", "二股-0", "--inspector", out_late, "--entity", late, "--reason", "其他", "--json")
+    assert recused.code == 0, recused.err  # after it: the announced draw does not see it
+    replacement = json.loads(recused.out)["replacement"]
+    index = open_index(Workspace(bureau))
+    try:
+        seen = visits_as_announced(index, note, [early, late])
+    finally:
+        index.close()
+    assert out_early not in seen[early][0].inspectors
+    assert out_late in seen[late][0].inspectors and replacement not in seen[late][0].inspectors
+    clock.set(AFTER_THE_LOTTERY)
+    result = draw_announced(ssj, bureau, "--json", note=f"二股-{note['seq']}")
+    assert result.code == 0, result.err
+    record = json.loads(result.out)
+    assert record["recent"]["records"] == note["recent"]["records"]
+    assert ssj(bureau, "verify-ledger").code == 0  # the verifiers re-derive it from the log as it stood

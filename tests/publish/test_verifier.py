@@ -15,7 +15,7 @@ The scenario (all draws on 2026-12-01, results published on 2026-12-20)::
     zhifa-0   大队 makes a targeted check of a 二股 风险C company: it rests too
     ergu-0    二股's first draw fails: RZ005 and RZ007 (in different teams) both declared a conflict with a 重点
               company (a ``failed`` record, seed and reason public)
-    ergu-1    二股 draws again with another seed: ``rested`` groups by zhihui-0 and zhifa-0, the conflicts kept
+    ergu-1    二股 draws again with another seed: ``rested`` cites zhihui-0 and zhifa-0, the conflicts kept
     yigu-0    一股 draws
     sangu-0   三股 draws, sangu-1 voids it, sangu-2 announces a 双色球 result, sangu-3 draws on it that evening
     zhifa-1   大队 draws with an uncommitted data file (``--allow-dirty``: ``dirty: true``)
@@ -411,22 +411,11 @@ def _replaced(value, mapping: dict):
     return value
 
 
-def _remapped_evidence(folder: Path, field: dict, mapping: dict[str, str]) -> dict:
-    """A ``rested``/``recent`` list file with each cited record hash replaced, written anew (content-addressed)."""
-    lists = folder / "ledger/lists"
-    entries = json.loads((lists / f"{field['list']}.json").read_bytes())
-    changed = sorted(" ".join(mapping.get(part, part) for part in entry.split(" ")) for entry in entries)
-    data = rfc8785.dumps(changed)
-    digest = hashlib.sha256(data).hexdigest()
-    (lists / f"{digest}.json").write_bytes(data)
-    return {**field, "list": digest}
-
-
 def forge(folder: Path, change: Callable[[dict[str, list[Any]]], None]) -> None:
     """Change records (``change`` edits ``{ledger: [record, …]}`` in place, or sets a ledger's last records to None
     to cut them), then cover the tracks as a careful forger would: every record re-chained in the order they were
     written, each old hash replaced by the new one wherever it is cited (``prev``, ``heads``, ``rested``/``recent``
-    ``by``, ``draw``, ``announcement``, results.json), a ``heads`` pin of a cut record moved back to the record
+    ``records``, ``draw``, ``announcement``, results.json), a ``heads`` pin of a cut record moved back to the record
     before it, heads.json and the manifest recomputed. What is left can only be caught by the rules."""
     ledger_folder = str(folder / "ledger")
     order = [(entry.ledger, entry.line - 1) for entry in kit.in_write_order(kit.ledger_files(ledger_folder), [])]
@@ -452,13 +441,9 @@ def forge(folder: Path, change: Callable[[dict[str, list[Any]]], None]) -> None:
                 else:
                     record["heads"][ledger] = {"seq": last[ledger]["seq"], "hash": last[ledger]["hash"]}
         record = _replaced(record, mapping)
-        for name_ in ("rested", "recent"):  # one list file each: the hashes cited inside it are replaced too
-            if isinstance(record.get(name_), dict):
-                record[name_] = _remapped_evidence(folder, record[name_], mapping)
-        if isinstance(record.get("rested"), list):  # groups are kept sorted by the hash they cite
-            record["rested"].sort(key=lambda g: g["by"])
-        if isinstance(record.get("recent"), list):
-            record["recent"].sort(key=lambda g: (g["inspector"], g["by"]))
+        for name_ in ("rested", "recent"):  # the records cited stay sorted, as ssj writes them
+            if isinstance(record.get(name_), dict) and isinstance(record[name_].get("records"), list):
+                record[name_]["records"].sort()
         record["prev"] = last[name]["hash"] if last[name] else kit.ZERO_HASH
         seal(record)
         ledgers[name][index] = last[name] = record
@@ -475,24 +460,12 @@ def id_list(folder: Path, digest: str) -> list[str]:
     return json.loads((folder / f"ledger/lists/{digest}.json").read_bytes())
 
 
-def rested_of(folder: Path, record: dict) -> dict[str, str]:
-    """``{entity: by}`` of a record's ``rested`` list file (entries ``"<entity> <by>"``), read here by hand."""
-    return dict(entry.split(" ") for entry in id_list(folder, record["rested"]["list"]))
-
-
-def recent_of(folder: Path, record: dict) -> dict[tuple[str, str], str]:
-    """``{(inspector, entity): by}`` of a record's ``recent`` list file (entries ``"<inspector> <entity> <by>"``)."""
-    return {(i, e): by for i, e, by in (entry.split(" ") for entry in id_list(folder, record["recent"]["list"]))}
-
-
-def set_rested(folder: Path, record: dict, pairs: dict[str, str]) -> None:
-    entries = [f"{e} {by}" for e, by in pairs.items()]
-    record["rested"] = {"list": add_list(folder, entries), "count": len(entries)}
-
-
-def set_recent(folder: Path, record: dict, pairs: dict[tuple[str, str], str]) -> None:
-    entries = [f"{i} {e} {by}" for (i, e), by in pairs.items()]
-    record["recent"] = {"list": add_list(folder, entries), "count": len(entries)}
+def left_out(folder: Path, record: dict, by: dict) -> dict[str, str]:
+    """``{company: the record that inspected it}`` of the companies a draw left out for the rest rule: those the
+    records ``by`` (``{hash: record}``, of the ones it cites) inspected that are in none of its populations and
+    whose stratum there rests (``home``: the stratum each had in zhihui-0, or 风险C for the targeted one)."""
+    inside = {e for s in record["strata"] for e in id_list(folder, s["population"])}
+    return {e: h for h in record["rested"]["records"] for e in kit.inspected(by[h]) if e not in inside}
 
 
 def add_list(folder: Path, ids) -> str:
@@ -560,7 +533,7 @@ def test_the_scenario_has_what_the_tests_tamper_with(scenario):
     zhihui, zhifa = read_ledger(folder, "zhihui")[0], read_ledger(folder, "zhifa")[0]
     assert failed["type"] == "failed" and failed["entity"] == KEY_COMPANY and failed["seed"] == FAILING_SEED
     assert ergu["type"] == "draw" and ergu["conflicts"] and ergu["dirty"] is False
-    assert set(rested_of(folder, ergu).values()) == {zhihui["hash"], zhifa["hash"]}
+    assert ergu["rested"]["records"] == sorted([zhihui["hash"], zhifa["hash"]]) and ergu["rested"]["count"] > 0
     assert read_ledger(folder, "zhifa")[1]["dirty"] is True
     assert read_ledger(folder, "sangu")[3]["fairness"] == "announced"
     assert read_ledger(folder, "sangu")[3]["seed"] == ANNOUNCED_SEED
@@ -1067,31 +1040,26 @@ def test_a_failed_draw_turned_into_a_draw_is_caught(bundle):
 # The rest rule (第十六条)
 # ---------------------------------------------------------------------------------------------------
 
-def test_a_company_left_out_without_cause_is_caught(bundle):
-    # an unselected 风险B company nobody inspected, moved out of the population into zhifa-0's rested group,
-    # the draw redone with the algorithm so that everything else holds
+def test_a_rest_citation_of_a_record_outside_the_rest_period_is_caught(bundle):
+    # the draw cites one more record, the failed attempt ergu-0 (which inspected nobody), as if it had
+    # inspected someone inside the rest period
     ergu = read_ledger(bundle, "ergu")[1]
-    zhifa = read_ledger(bundle, "zhifa")[0]
-    risk_b = stratum(ergu, "风险B")
-    rested = set(rested_of(bundle, ergu))
-    victim = next(e for e in id_list(bundle, risk_b["population"]) if e not in risk_b["selected"] and e not in rested)
+    failed = read_ledger(bundle, "ergu")[0]
 
     def change(ledgers):
         record = ledgers["ergu"][1]
-        target = stratum(record, "风险B")
-        target["population"] = add_list(bundle, [e for e in id_list(bundle, target["population"]) if e != victim])
-        set_rested(bundle, record, {**rested_of(bundle, record), victim: zhifa["hash"]})
-        redraw(bundle, record)
+        record["rested"]["records"] = sorted([*record["rested"]["records"], failed["hash"]])
 
+    assert failed["hash"] not in ergu["rested"]["records"]
     forge(bundle, change)
     found = [p for p in problems(bundle) if not p.startswith("results.json")]
-    by = read_ledger(bundle, "zhifa")[0]["hash"]
-    assert found == [f"{line_of('ergu', 1)}: 企业 {victim} 被按休息期排除，但记录 {by[:12]}… 不能证明它在 90 天内被检查过"]
+    new = read_ledger(bundle, "ergu")[0]["hash"]
+    assert found == [f"{line_of('ergu', 1)}: rested 引用的记录 {new[:12]}… 不是休息期（90 天）内有检查的记录（共 1 条多引）"]
 
 
 def test_a_company_inspected_inside_the_rest_period_but_drawn_is_caught(bundle):
     # a company 二股 left out because another section had just inspected it, put back into its stratum where the
-    # seed picks it, its rested entry dropped and the draw redone with the algorithm: only the rest rule can tell
+    # seed picks it, the count lowered and the draw redone with the algorithm: only the rest rule can tell
     ergu = read_ledger(bundle, "ergu")[1]
     zhihui = read_ledger(bundle, "zhihui")[0]
     home = {e: s["name"] for s in zhihui["strata"] for e in id_list(bundle, s["population"])} | {TARGETED: "风险C"}
@@ -1104,13 +1072,14 @@ def test_a_company_inspected_inside_the_rest_period_but_drawn_is_caught(bundle):
         k = kit.sample_size(len(population), target["ratio"])
         return entity in [t.id for t in kit.smallest(sorted(population), ergu["seed"], k)]
 
-    by, chosen = next((by, e) for e, by in sorted(rested_of(bundle, ergu).items()) if picked(e))
+    cited = {r["hash"]: r for r in (zhihui, read_ledger(bundle, "zhifa")[0])}
+    chosen = next(e for e in sorted(left_out(bundle, ergu, cited)) if picked(e))
 
     def change(ledgers):
         record = ledgers["ergu"][1]
         target = stratum(record, home[chosen])
         target["population"] = add_list(bundle, [*id_list(bundle, target["population"]), chosen])
-        set_rested(bundle, record, {e: b for e, b in rested_of(bundle, record).items() if e != chosen})
+        record["rested"]["count"] -= 1
         redraw(bundle, record)
         assert chosen in target["selected"]
 
@@ -1120,11 +1089,12 @@ def test_a_company_inspected_inside_the_rest_period_but_drawn_is_caught(bundle):
 
 
 def test_a_company_drawn_by_another_section_left_unmarked_is_caught(bundle):
-    # zhihui-0's rested group emptied into the populations (each company back in its stratum), redrawn
+    # zhihui-0 no longer cited and its companies back in the populations (each in its stratum), redrawn
     ergu = read_ledger(bundle, "ergu")[1]
     zhihui = read_ledger(bundle, "zhihui")[0]
-    back = sorted(e for e, by in rested_of(bundle, ergu).items() if by == zhihui["hash"])
     zhihui_strata = {e: s["name"] for s in zhihui["strata"] for e in id_list(bundle, s["population"])}
+    back = sorted(e for e in left_out(bundle, ergu, {zhihui["hash"]: zhihui, read_ledger(bundle, "zhifa")[0]["hash"]: {}})
+                  if zhihui_strata.get(e) in RESTING)
 
     def change(ledgers):
         record = ledgers["ergu"][1]
@@ -1132,15 +1102,18 @@ def test_a_company_drawn_by_another_section_left_unmarked_is_caught(bundle):
             target = stratum(record, name)
             moved = [e for e in back if zhihui_strata.get(e) == name]
             target["population"] = add_list(bundle, [*id_list(bundle, target["population"]), *moved])
-        set_rested(bundle, record, {e: b for e, b in rested_of(bundle, record).items() if b != zhihui["hash"]})
+        record["rested"] = {"records": [h for h in record["rested"]["records"] if h != zhihui["hash"]],
+                            "count": max(0, record["rested"]["count"] - len(back))}
         redraw(bundle, record)
 
-    assert all(zhihui_strata.get(e) in RESTING for e in back)
+    assert back and all(zhihui_strata.get(e) in RESTING for e in back)
     forge(bundle, change)
     found = [p for p in problems(bundle) if not p.startswith("results.json")]
-    assert len(found) == 1
-    assert found[0].startswith(f"{line_of('ergu', 1)}: 企业 ")
-    assert found[0].endswith("在 90 天内已被检查过，本应按休息期排除（第十六条：防止检查过多）")
+    assert len(found) == 2
+    assert found[0] == (f"{line_of('ergu', 1)}: rested 漏引了 1 条休息期（90 天）内有检查的记录"
+                        f"（如 {read_ledger(bundle, 'zhihui')[0]['hash'][:12]}…）：休息期规则（第十六条）没有按台账执行")
+    assert found[1].startswith(f"{line_of('ergu', 1)}: 企业 ")
+    assert found[1].endswith("在 90 天内已被检查过，本应按休息期排除（第十六条：防止检查过多）")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1201,7 +1174,9 @@ def test_an_announced_draw_recorded_as_failed_on_an_unannounced_conflict_is_caug
     found = problems(bundle)
     assert f"{line_of('sangu', 3)}: 按记录重新计算，这次抽取本可以成立：不应记为失败" in found
     # and a failed draw is no inspection: 大队's later draw left sangu-3's companies out for nothing
-    assert all(p.startswith(f"{line_of('zhifa', 1)}: 企业 ") for p in found if p.startswith("ledger/zhifa"))
+    later = [p for p in found if p.startswith("ledger/zhifa")]
+    assert later and all(p.startswith(f"{line_of('zhifa', 1)}: rested 引用的记录 ") and p.endswith("不是休息期（90 天）内有检查的记录（共 1 条多引）")
+                         for p in later)
 
 
 def test_a_failed_draw_whose_teams_were_rewritten_is_caught(bundle):
@@ -1449,38 +1424,53 @@ def rotated(scenario: dict, later: Path, tmp_path_factory: pytest.TempPathFactor
     return folder
 
 
-def test_a_rotation_pair_justified_by_the_wrong_record_is_caught(rotated, tmp_path):
+def test_rotation_citing_the_wrong_record_is_caught(rotated, tmp_path):
+    # ergu-2 cites zhihui-0 instead of ergu-1, the draw whose teams saw its companies: both ways are named
     folder = tmp_path / "轮换公示包"
     shutil.copytree(rotated, folder)
     assert problems(folder) == []
     earlier, ergu = read_ledger(folder, "ergu")[1:3]
     zhihui = read_ledger(folder, "zhihui")[0]
-    inspector, entity = next(pair for pair, by in sorted(recent_of(folder, ergu).items()) if by == earlier["hash"])
+    assert ergu["recent"]["records"] == [earlier["hash"]] and ergu["recent"]["count"] > 0
 
-    def change(ledgers):  # the pair is real (the log shows it), but the record it names does not show it
-        record = ledgers["ergu"][2]
-        set_recent(folder, record, {**recent_of(folder, record), (inspector, entity): zhihui["hash"]})
+    def change(ledgers):
+        ledgers["ergu"][2]["recent"]["records"] = [zhihui["hash"]]
 
     forge(folder, change)
-    assert problems(folder) == [f"{line_of('ergu', 2)}: 记录 {read_ledger(folder, 'zhihui')[0]['hash'][:12]}… 不能证明 "
-                                f"{inspector} 在一年内检查过企业 {entity}"]
+    new_earlier, new_zhihui = read_ledger(folder, "ergu")[1]["hash"], read_ledger(folder, "zhihui")[0]["hash"]
+    assert problems(folder) == [
+        f"{line_of('ergu', 2)}: recent 漏引了 1 条一年内检查组成员检查过被抽中企业的记录（如 {new_earlier[:12]}…）："
+        "轮换规则（第十七条）没有按台账执行",
+        f"{line_of('ergu', 2)}: recent 引用的记录 {new_zhihui[:12]}… 不是一年内检查组成员检查过被抽中企业的记录（共 1 条多引）"]
 
 
-def test_a_rotation_pair_of_a_reserve_inspector_is_caught(rotated, tmp_path):
-    # a real pair (the reserve inspector did check the company on 12-01), but rotation is about the teams only:
-    # listed, it would look as if rotation had been applied to someone it never concerned
+def test_rotation_left_out_is_caught_even_when_the_draw_is_redone_without_it(rotated, tmp_path):
+    # the forger drops the rotation evidence and redoes the assignment with the algorithm as if nobody had seen
+    # the companies: the log shows who did, so both the evidence and the teams are wrong
     folder = tmp_path / "轮换公示包"
     shutil.copytree(rotated, folder)
-    earlier, ergu = read_ledger(folder, "ergu")[1:3]
-    seen = set(team_of(earlier, KEY_COMPANY))
-    reserve = next(i for i in ergu["inspectors"]["reserve"] if i in seen)
+    ergu = read_ledger(folder, "ergu")[2]
+    assert ergu["rotation_ignored"] == [] or ergu["recent"]["count"]
+
     def change(ledgers):
         record = ledgers["ergu"][2]
-        set_recent(folder, record, {**recent_of(folder, record), (reserve, KEY_COMPANY): earlier["hash"]})
+        record["recent"] = {"records": [], "count": 0}
+        redraw(folder, record)
 
     forge(folder, change)
-    assert problems(folder) == [f"{line_of('ergu', 2)}: 近一年检查关系（recent）只能列出检查组成员与被抽中企业之间的关系，"
-                                f"记录中有 {reserve} → {KEY_COMPANY}"]
+    found = problems(folder)
+    assert found[0].startswith(f"{line_of('ergu', 2)}: recent 漏引了 1 条一年内检查组成员检查过被抽中企业的记录")
+    assert found[1] == f"{line_of('ergu', 2)}: recent.count 应为 {ergu['recent']['count']}（检查组成员与被抽中企业之间一年内的检查关系数），记录为 0"
+    assert any("分组（assignments）" in p for p in found[2:])
+
+
+def test_an_inflated_rotation_count_is_caught(rotated, tmp_path):
+    folder = tmp_path / "轮换公示包"
+    shutil.copytree(rotated, folder)
+    count = read_ledger(folder, "ergu")[2]["recent"]["count"]
+    forge(folder, lambda ledgers: ledgers["ergu"][2]["recent"].update(count=count + 1))
+    assert problems(folder) == [f"{line_of('ergu', 2)}: recent.count 应为 {count}（检查组成员与被抽中企业之间一年内的检查关系数），"
+                                f"记录为 {count + 1}"]
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1065,6 +1065,7 @@ class InspectionLog:
     def __init__(self) -> None:
         self._of: dict = {}  # entity -> list of Inspection
         self._teams: dict = {}  # intern: the same team tuple is shared by every company it visits
+        self._days: dict = {}  # record -> its day, for every record with an inspection still counted
 
     def add(self, record: str, day: int, visits) -> None:
         """Inspections by ``record`` on ``day``: ``visits`` is ``[(entity, inspectors), …]``."""
@@ -1072,9 +1073,15 @@ class InspectionLog:
             team = tuple(inspectors)
             team = self._teams.setdefault(team, team)
             self._of.setdefault(entity, []).append(Inspection(day, record, team))
+            self._days[record] = day
+
+    def records_within(self, day: int, days: int) -> set:
+        """Every record with an inspection within ``days`` before ``day`` (what a ``rested`` field cites)."""
+        return {record for record, seen in self._days.items() if 0 <= day - seen < days}
 
     def void(self, record: str, entities) -> None:
         """Forget the inspections of a voided draw (its selected companies)."""
+        self._days.pop(record, None)
         for entity in entities:
             kept = [i for i in self._of.get(entity, ()) if i.record != record]
             if kept:
@@ -1101,6 +1108,7 @@ class InspectionLog:
 
     def forget_before(self, day: int) -> None:
         """Drop inspections older than ``day`` (call with the newest record's day − :data:`KEPT_DAYS`)."""
+        self._days = {record: seen for record, seen in self._days.items() if seen >= day}
         for entity in list(self._of):
             kept = [i for i in self._of[entity] if i.day >= day]
             if kept:
@@ -1109,54 +1117,39 @@ class InspectionLog:
                 del self._of[entity]
 
 
-def resting(inspections: dict, day: int, rest_days: int) -> dict:
-    """``{entity: record}``: the companies inspected within ``rest_days`` before ``day``, each with the most
-    recent record that says so (latest date, then latest written)."""
-    found = {}
-    for entity, visits in inspections.items():
-        latest = None
-        for visit in visits:
-            if within(visit, day, rest_days) and (latest is None or visit.day >= latest.day):
-                latest = visit
-        if latest is not None:
-            found[entity] = latest.record
-    return found
+def resting(inspections: dict, day: int, rest_days: int) -> set:
+    """The companies of ``inspections`` inspected within ``rest_days`` before ``day`` (the rest rule)."""
+    return {entity for entity, visits in inspections.items() if any(within(v, day, rest_days) for v in visits)}
 
 
-def recent_pairs(inspections: dict, inspectors, day: int) -> dict:
-    """``{(inspector, entity): record}``: which of ``inspectors`` inspected which company within
-    :data:`ROTATION_DAYS` before ``day``, each with the most recent record that says so."""
+def rotation(inspections: dict, inspectors, day: int) -> tuple[set, set]:
+    """``(pairs, records)``: which of ``inspectors`` inspected which company within :data:`ROTATION_DAYS` before
+    ``day`` as ``{(inspector, entity)}``, and every record that shows at least one of those pairs (what a
+    ``recent`` field cites). ``inspections`` is ``{entity: [Inspection, …]}`` of the companies that matter."""
     pool = set(inspectors)
-    found: dict = {}
+    pairs: set = set()
+    records: set = set()
     for entity, visits in inspections.items():
-        for visit in sorted(visits, key=lambda v: v.day):
-            if within(visit, day, ROTATION_DAYS):
-                for inspector in visit.inspectors:
-                    if inspector in pool:
-                        found[(inspector, entity)] = visit.record
-    return found
+        for visit in visits:
+            if 0 <= day - visit.day < ROTATION_DAYS:
+                seen = [(inspector, entity) for inspector in visit.inspectors if inspector in pool]
+                if seen:
+                    pairs.update(seen)
+                    records.add(visit.record)
+    return pairs, records
 
 
-def justified(inspections: dict, entity: str, record: str, day: int, days: int, inspector: str | None = None) -> bool:
-    """Does ``record`` show ``entity`` inspected (by ``inspector``, when given) within ``days`` before ``day``?"""
-    return any(v.record == record and within(v, day, days) and (inspector is None or inspector in v.inspectors)
-               for v in inspections.get(entity, ()))
+def selected_ids(record: dict) -> list:
+    """Every company a draw record selected (all strata)."""
+    strata = record.get("strata")
+    return [entity for stratum in (strata if isinstance(strata, list) else []) if isinstance(stratum, dict)
+            for entity in (stratum.get("selected") if isinstance(stratum.get("selected"), list) else [])]
 
 
-def grouped(by_entity: dict) -> list:
-    """``[(record, [entities…]), …]`` sorted by record, each list sorted: the shape a record keeps ``rested`` in."""
-    groups: dict = {}
-    for entity, record in by_entity.items():
-        groups.setdefault(record, []).append(entity)
-    return [(record, sorted(groups[record])) for record in sorted(groups)]
-
-
-def grouped_pairs(by_pair: dict) -> list:
-    """``[(inspector, record, [entities…]), …]`` sorted: the shape a record keeps ``recent`` in."""
-    groups: dict = {}
-    for (inspector, entity), record in by_pair.items():
-        groups.setdefault((inspector, record), []).append(entity)
-    return [(inspector, record, sorted(groups[(inspector, record)])) for inspector, record in sorted(groups)]
+def inspected(record: dict) -> list:
+    """The companies a draw or targeted record inspected (a draw's selected companies, all strata)."""
+    entities = record.get("entities") if record.get("type") == "targeted" else selected_ids(record)
+    return [e for e in entities if isinstance(e, str)] if isinstance(entities, list) else []
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1598,7 +1591,7 @@ class AnnouncementChecks:
         inspectors = announce["inspectors"]
         if list(pool) != [inspectors["eligible"], inspectors["team_size"], inspectors["reserve_size"]]:
             self.add("检查人员名单、每组人数或后备人数与公告不一致")
-        return sorted_pairs(announce["conflicts"]), set(self.recent_of(announce["recent"]) or {})
+        return sorted_pairs(announce["conflicts"]), self.announced_pairs.pop(announce.get("hash"), set())
 
     # -- announce ---------------------------------------------------------------------------------
 
@@ -1627,18 +1620,24 @@ class AnnouncementChecks:
             return
         self.remember_pool(record["date"], pool[0])
         self.check_rest(record, strata)
-        recorded = self.recent_of(record["recent"])
+        found = self.cited_of(record["recent"], "recent")
         population = [e for p in strata for e in p.ids]
         inside, eligible = set(population), set(pool[0])
         if any(i not in eligible or e not in inside for i, e in conflicts):
             self.add("公告的 conflicts 只能列出符合条件的检查人员与各层企业之间申报的利害关系")
-        should = recent_pairs(self.log.of(population), pool[0], day_number(record["date"]))
-        if recorded is not None and set(recorded) != set(should):
-            self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
-        elif recorded is not None:
-            self.check_recent_by(recorded, day_number(record["date"]))
+        pairs, records = self.rotation_of(record, population, pool[0])
+        if isinstance(found, dict):  # listed, as written before 2026-12-08
+            if set(found) != pairs:
+                self.add("公告的近一年检查关系（recent）与台账不符：轮换规则无法按公告执行")
+            else:
+                self.check_listed_by(record, found)
+        elif found is not None:
+            self.compare_cited("recent", "一年内符合条件的检查人员检查过各层企业的记录", found[0], records)
+            if found[1] != len(pairs):
+                self.add(f"recent.count 应为 {len(pairs)}（符合条件的检查人员与各层企业之间一年内的检查关系数），记录为 {found[1]}")
         if is_hex64(record.get("hash")):
             self.pending[record["hash"]] = record
+            self.announced_pairs[record["hash"]] = pairs  # what its draw is re-derived with, as the log stands now
 
     def check_announced_dates(self, record: dict) -> None:
         """The numbers come out after the announcement and at most 30 days after the draw date it names; that
@@ -2119,123 +2118,66 @@ def replacement_for(record: dict, entity: str, inspector: str, earlier: list, bo
 
 
 # --------------------------------------------------------------------------------------------------
-# shuangsuiji/core/evidence.py: The evidence a draw or an announcement keeps for the rest rule and for rotation (SPEC §4, §5): who was left
+# shuangsuiji/core/listed.py: The rest and rotation evidence as records written before 2026-12-08 list it, read and checked as written:
 # --------------------------------------------------------------------------------------------------
 
 
-#: the fields of the compact form
-COMPACT = ("list", "count")
+_RESTED = ("by", "entities", "count")
+_RECENT = ("inspector", "by", "entities", "count")
 
 
-class EvidenceError(ValueError):
-    """Evidence whose shape is not one of the two forms, in words for the verifiers."""
+class ListedError(ValueError):
+    """Listed evidence whose shape is wrong, in words for the verifiers."""
 
 
-def rested_field(by_entity: dict) -> tuple:
-    """``({"list", "count"}, entries)`` for ``{entity: record hash}``: the field and its list file's entries."""
-    entries = sorted(f"{entity} {record}" for entity, record in by_entity.items())
-    return {"list": list_digest(entries), "count": len(entries)}, entries
+def is_listed(field) -> bool:
+    """Is this evidence in the listed form of records written before 2026-12-08?"""
+    return isinstance(field, list)
 
 
-def recent_field(by_pair: dict) -> tuple:
-    """``({"list", "count"}, entries)`` for ``{(inspector, entity): record hash}``."""
-    entries = sorted(f"{inspector} {entity} {record}" for (inspector, entity), record in by_pair.items())
-    return {"list": list_digest(entries), "count": len(entries)}, entries
-
-
-def evidence_count(field) -> int:
-    """How many companies (rested) or pairs (recent) a field holds, in either form (0 when malformed)."""
-    if isinstance(field, dict):
-        return field["count"] if is_int(field.get("count")) else 0
-    if isinstance(field, list):
-        return sum(g["count"] for g in field if isinstance(g, dict) and is_int(g.get("count")))
-    return 0
-
-
-def read_rested(field, get) -> dict:
-    """``{entity: record hash}`` of a ``rested`` field; ``get(digest)`` reads a list file."""
-    return {key[0]: by for key, by in _read(field, get, "rested", 1).items()}
-
-
-def read_recent(field, get) -> dict:
-    """``{(inspector, entity): record hash}`` of a ``recent`` field."""
-    return _read(field, get, "recent", 2)
-
-
-def _read(field, get, name: str, width: int) -> dict:
-    """``{key tuple: record hash}``; :class:`EvidenceError` (or the list reader's error) when malformed."""
-    if isinstance(field, dict):
-        return _compact(field, get, name, width)
-    if isinstance(field, list):
-        return _grouped(field, get, name, width)
-    raise EvidenceError(f"{name} 应为 {{list, count}}（或此前记录的分组列表）")
-
-
-def _compact(field: dict, get, name: str, width: int) -> dict:
-    if set(field) != set(COMPACT) or not is_hex64(field["list"]) or not is_int(field["count"]):
-        raise EvidenceError(f"{name} 应为 {{list: 名单摘要, count: 条数}}")
-    entries = get(field["list"])
-    entry = _ENTRY[width].fullmatch
-    found: dict = {}
-    for text in entries:  # one pattern per entry: a recent list at 100,000 companies holds ~170,000
-        parts = entry(text)
-        if parts is None:
-            raise EvidenceError(f"{name} 的名单中有一项格式不对：{text[:80]!r}")
-        found[parts.groups()[:width]] = parts[width + 1]
-    if len(found) != len(entries):  # the same key twice: named (found again, only on this path)
-        seen: set = set()
-        twice = next(key for key in (text.rsplit(" ", 1)[0] for text in entries) if key in seen or seen.add(key))
-        raise EvidenceError(f"{name} 的名单中 {twice} 出现了两次")
-    if field["count"] != len(entries):
-        raise EvidenceError(f"{name}：count 应为 {len(entries)}")
-    return found
-
-
-#: an entry of each width: ids without spaces, then a record hash
-_ENTRY = {width: re.compile(" ".join(["([^ ]+)"] * width) + " ([0-9a-f]{64})") for width in (1, 2)}
-
-
-def _grouped(groups: list, get, name: str, width: int) -> dict:
-    fields = ("inspector", "by", "entities", "count") if width == 2 else ("by", "entities", "count")
+def read_listed(groups: list, get, name: str) -> dict:
+    """``{entity: by}`` (rested) or ``{(inspector, entity): by}`` (recent); ``get(digest)`` reads a list file."""
+    fields = _RECENT if name == "recent" else _RESTED
     if not all(isinstance(g, dict) and set(g) == set(fields) for g in groups):
-        raise EvidenceError(f"{name} 应为 {{{', '.join(fields)}}} 列表")
+        raise ListedError(f"{name} 应为 {{{', '.join(fields)}}} 列表")
     keys = [tuple(g[f] for f in fields if f in ("inspector", "by")) for g in groups]
     if keys != sorted(keys) or len(set(keys)) != len(keys):
-        raise EvidenceError(f"{name} 未按顺序排列或有重复")
+        raise ListedError(f"{name} 未按顺序排列或有重复")
     found: dict = {}
     for group in groups:
         if not is_hex64(group["by"]):
-            raise EvidenceError(f"{name} 的 by 应为记录的 hash")
+            raise ListedError(f"{name} 的 by 应为记录的 hash")
         ids = get(group["entities"])
         if group["count"] != len(ids):
-            raise EvidenceError(f"{name}：count 应为 {len(ids)}")
+            raise ListedError(f"{name}：count 应为 {len(ids)}")
         for entity in ids:
-            key = (group["inspector"], entity) if width == 2 else (entity,)
+            key = (group["inspector"], entity) if name == "recent" else entity
             if key in found:
-                raise EvidenceError(f"{name} 中 {' '.join(key)} 出现了两次")
+                raise ListedError(f"{name} 中 {key if isinstance(key, str) else ' '.join(key)} 出现了两次")
             found[key] = group["by"]
     return found
 
 
-# --------------------------------------------------------------------------------------------------
-# shuangsuiji/core/fairness.py: 第十六、十七条 as a verifier re-derives them (SPEC §4): the rest rule left out exactly the companies inspected
-# --------------------------------------------------------------------------------------------------
+def listed_count(groups: list) -> int:
+    """How many companies or pairs a listed field holds (0 when malformed)."""
+    return sum(g["count"] for g in groups if isinstance(g, dict) and isinstance(g.get("count"), int))
 
 
-class FairnessChecks:
-    """Needs of its host: ``log`` (the inspection log), ``add`` (report a problem), ``rested_of``."""
+def justified(inspections: dict, entity: str, record: str, day: int, days: int, inspector: str | None = None) -> bool:
+    """Does ``record`` show ``entity`` inspected (by ``inspector``, when given) within ``days`` before ``day``?"""
+    return any(v.record == record and within(v, day, days) and (inspector is None or inspector in v.inspectors)
+               for v in inspections.get(entity, ()))
 
-    def check_rest(self, record: dict, strata: list) -> None:
-        """第十六条: exactly the companies inspected within ``rest_days`` were left out, each with its reason."""
-        rested = self.rested_of(record["rested"])
-        if rested is None:
-            return
+
+class ListedChecks:
+    """The checks of listed evidence; a mixin of :class:`~shuangsuiji.core.fairness.FairnessChecks`' host."""
+
+    def check_rest_listed(self, record: dict, strata: list, rested: dict) -> None:
         day, days = day_number(record["date"]), record["rest_days"]
         for entity, by in rested.items():
             if not justified(self.log.of([entity]), entity, by, day, days):
                 self.add(f"企业 {entity} 被按休息期排除，但记录 {by[:12]}… 不能证明它在 {days} 天内被检查过")
-        inside = [e for p in strata for e in p.ids]
-        also = sorted(set(rested) & set(inside))
+        also = sorted(set(rested) & {e for p in strata for e in p.ids})
         if also:
             self.add(f"企业 {show_ids(also)} 既被排除又在名单中")
         checkable = [e for p in strata if p.name in RESTING_STRATA for e in p.ids]
@@ -2243,30 +2185,121 @@ class FairnessChecks:
         if missed:
             self.add(f"企业 {show_ids(missed)} 在 {days} 天内已被检查过，本应按休息期排除（第十六条：防止检查过多）")
 
-    def check_rotation(self, record: dict, outcome, recorded: dict) -> None:
-        """Rotation: exactly the pairs of team members and selected companies seen within a year, each justified."""
-        day = day_number(record["date"])
+    def check_rotation_listed(self, record: dict, outcome, recorded: dict, announced: set | None) -> None:
         members = [m for team in outcome.teams for m in team]
-        should = recent_pairs(self.log.of(outcome.order), members, day)
-        missing = sorted(set(should) - set(recorded))
+        if announced is not None:
+            chosen = set(outcome.order)
+            if set(recorded) != {(i, e) for i, e in announced if i in members and e in chosen}:
+                self.add("近一年检查关系（recent）应为公告所列关系中本次检查组成员与被抽中企业之间的那些")
+            return
+        should = self.rotation_of(record, outcome.order, members)[0]
+        missing = sorted(should - set(recorded))
         if missing:
             self.add(f"检查人员与企业的近一年检查关系漏记了 {len(missing)} 对（如 {missing[0][0]} → {missing[0][1]}）：轮换规则没有按记录执行")
         chosen, team = set(outcome.order), set(members)
         outside = sorted(pair for pair in recorded if pair[0] not in team or pair[1] not in chosen)
         if outside:
             self.add(f"近一年检查关系（recent）只能列出检查组成员与被抽中企业之间的关系，记录中有 {outside[0][0]} → {outside[0][1]}")
-        self.check_recent_by(recorded, day, should)
+        self.check_listed_by(record, recorded)
 
-    def check_recent_by(self, recorded: dict, day: int, latest: dict | None = None) -> None:
-        """Every rotation pair is shown by the record its ``by`` names: that inspector at that company within a
-        year (a listed pair the log does not show at all fails here too). ``latest``: :func:`recent_pairs` of
-        the same day, whose record for a pair needs no second look (it was found so)."""
-        latest = latest or {}
-        doubtful = [(pair, by) for pair, by in recorded.items() if latest.get(pair) != by]
-        for (inspector, entity), by in sorted(doubtful):
+    def check_listed_by(self, record: dict, recorded: dict) -> None:
+        """Every listed rotation pair is shown by the record its ``by`` names (the first one that is not, named)."""
+        day = day_number(record["date"])
+        for (inspector, entity), by in sorted(recorded.items()):
             if not justified(self.log.of([entity]), entity, by, day, ROTATION_DAYS, inspector):
                 self.add(f"记录 {by[:12]}… 不能证明 {inspector} 在一年内检查过企业 {entity}")
                 return
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/evidence.py: The evidence a draw or an announcement keeps for the rest rule and for rotation (SPEC §4, §5): not the
+# --------------------------------------------------------------------------------------------------
+
+
+#: the fields of both evidence objects
+CITED_FIELDS = ("records", "count")
+
+
+class EvidenceError(ValueError):
+    """Evidence whose shape is not the one above, in words for the verifiers."""
+
+
+def cited(records, count: int) -> dict:
+    """The ``rested`` or ``recent`` field citing ``records`` (hashes) for ``count`` companies or pairs."""
+    return {"records": sorted(set(records)), "count": count}
+
+
+def evidence_count(field) -> int:
+    """How many companies (rested) or pairs (recent) a field counts, in either form (0 when malformed)."""
+    if is_listed(field):
+        return listed_count(field)
+    return field["count"] if isinstance(field, dict) and is_int(field.get("count")) else 0
+
+
+def read_cited(field, name: str) -> tuple[list, int]:
+    """``(record hashes, count)`` of a ``rested`` or ``recent`` field; :class:`EvidenceError` when malformed."""
+    if isinstance(field, dict) and set(field) == {"list", "count"}:
+        raise EvidenceError(f"{name} 是 2026-12-07 试用过的写法（一个名单文件逐条列出企业及其记录）：ssj 不读取这种写法，"
+                            "应为 {records: [记录 hash…], count: 数量}")
+    if not isinstance(field, dict) or set(field) != set(CITED_FIELDS):
+        raise EvidenceError(f"{name} 应为 {{records: [记录 hash…], count: 数量}}")
+    records, count = field["records"], field["count"]
+    if not isinstance(records, list) or not all(is_hex64(r) for r in records):
+        raise EvidenceError(f"{name}.records 应为记录 hash（64 位小写十六进制）的列表")
+    if records != sorted(set(records)):
+        raise EvidenceError(f"{name}.records 未按顺序排列或有重复")
+    if not is_int(count) or count < 0:
+        raise EvidenceError(f"{name}.count 应为不小于 0 的整数")
+    return records, count
+
+
+# --------------------------------------------------------------------------------------------------
+# shuangsuiji/core/fairness.py: 第十六、十七条 as a verifier re-derives them (SPEC §4): the rest rule left out every company inspected within
+# --------------------------------------------------------------------------------------------------
+
+
+class FairnessChecks(ListedChecks):
+    """Needs of its host: ``log`` (the inspection log), ``add`` (report a problem), ``cited_of``."""
+
+    def check_rest(self, record: dict, strata: list) -> None:
+        """第十六条: ``rested`` cites every record with an inspection inside the rest period, and no company those
+        inspections reached is left in a resting stratum. (How many it left out needs the registry: inside
+        git ``ssj verify-ledger`` checks ``count`` against the data at the draw's commit.)"""
+        found = self.cited_of(record["rested"], "rested")
+        if found is None:
+            return
+        if isinstance(found, dict):  # listed, as written before 2026-12-08
+            self.check_rest_listed(record, strata, found)
+            return
+        day, days = day_number(record["date"]), record["rest_days"]
+        self.compare_cited("rested", f"休息期（{days} 天）内有检查的记录", found[0], self.log.records_within(day, days))
+        checkable = [e for p in strata if p.name in RESTING_STRATA for e in p.ids]
+        missed = sorted(resting(self.log.of(checkable), day, days))
+        if missed:
+            self.add(f"企业 {show_ids(missed)} 在 {days} 天内已被检查过，本应按休息期排除（第十六条：防止检查过多）")
+
+    def rotation_of(self, record: dict, entities, inspectors) -> tuple[set, set]:
+        """``(pairs, records)`` of rotation for these companies and inspectors on the record's date, from the log."""
+        return rotation(self.log.of(entities), inspectors, day_number(record["date"]))
+
+    def check_rotation(self, record: dict, outcome, found: tuple) -> None:
+        """Rotation: ``recent`` cites exactly the records that show a team member at a selected company within a
+        year, and counts those pairs."""
+        members = [m for team in outcome.teams for m in team]
+        pairs, records = self.rotation_of(record, outcome.order, members)
+        self.compare_cited("recent", "一年内检查组成员检查过被抽中企业的记录", found[0], records)
+        if found[1] != len(pairs):
+            self.add(f"recent.count 应为 {len(pairs)}（检查组成员与被抽中企业之间一年内的检查关系数），记录为 {found[1]}")
+
+    def compare_cited(self, name: str, what: str, recorded: list, should: set) -> None:
+        """A field's cited records are exactly ``should``: a record left out hides an inspection, one too many
+        blocks or rests what it should not."""
+        missing, extra = sorted(should - set(recorded)), sorted(set(recorded) - should)
+        if missing:
+            rule = "休息期规则（第十六条）" if name == "rested" else "轮换规则（第十七条）"
+            self.add(f"{name} 漏引了 {len(missing)} 条{what}（如 {missing[0][:12]}…）：{rule}没有按台账执行")
+        if extra:
+            self.add(f"{name} 引用的记录 {extra[0][:12]}… 不是{what}（共 {len(extra)} 条多引）")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -2301,13 +2334,6 @@ class Population(NamedTuple):
     ids: list
 
 
-def selected_ids(record: dict) -> list:
-    """Every company a draw record selected (all strata)."""
-    strata = record.get("strata")
-    return [entity for stratum in (strata if isinstance(strata, list) else []) if isinstance(stratum, dict)
-            for entity in (stratum.get("selected") if isinstance(stratum.get("selected"), list) else [])]
-
-
 class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
     """The state every record check shares (what earlier records left), and the checks of ``draw``, ``failed``
     and ``announce`` records; :class:`~shuangsuiji.core.records.RecordChecker` adds the other record types."""
@@ -2318,6 +2344,7 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
         self.entry: Entry | None = None
         self.known: dict = {}  # hash -> Known
         self.pending: dict = {}  # hash of an announcement not yet drawn on -> the record
+        self.announced_pairs: dict = {}  # hash of a pending announcement -> its rotation pairs, as of its writing
         self.announcement_used: dict = {}  # announce hash -> where the draw that used it is
         self.voided: dict = {}  # hash -> where its void is
         self.underivable: set = set()  # draws whose record could not be re-derived
@@ -2423,34 +2450,41 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
         self.check_seed(record, announce)
         self.check_draw_date(record)
         conflicts = self.pair_list(record["conflicts"], "conflicts")
-        recent = self.recent_of(record["recent"])
-        if conflicts is None or recent is None:
+        found = self.cited_of(record["recent"], "recent")
+        if conflicts is None or found is None:
             return None
-        announced_recent = None
+        selected = select_strata([Stratum(p.name, p.ratio, p.ids) for p in strata], record["seed"])
         if announce is not None:  # re-derived from what the announcement fixed, not from what the draw says
-            conflicts, announced_recent = self.compare_with_announcement(record, announce, strata, pool)
+            conflicts, known = self.compare_with_announcement(record, announce, strata, pool)
         else:
             self.check_rest(record, strata)
+            known = self.rotation_of(record, selected[1], pool[0])[0]
         spec = DrawInput(record["seed"], [Stratum(p.name, p.ratio, p.ids) for p in strata], pool[0], pool[1],
-                         pool[2], frozenset(conflicts), frozenset(recent))
+                         pool[2], frozenset(conflicts), frozenset(known))
         try:
-            outcome = draw(spec)
+            outcome = draw(spec, selected)
         except Refused as refusal:
             if record["type"] == "failed" and refusal.partial is not None:
-                self.check_recent(record, refusal.partial, recent, announced_recent)
+                self.check_recent(record, refusal.partial, found, announce, known)
             return refusal
-        self.check_recent(record, outcome, recent, announced_recent)
+        self.check_recent(record, outcome, found, announce, known)
         return outcome
 
-    def check_recent(self, record: dict, outcome, recent: dict, announced_recent) -> None:
-        """Rotation against the log, or for an announced draw against what its announcement fixed."""
-        if announced_recent is None:
-            self.check_rotation(record, outcome, recent)
+    def check_recent(self, record: dict, outcome, found, announce, known: set) -> None:
+        """Rotation against the log, or for an announced draw against what its announcement fixed: the same
+        records cited, and the announced pairs between its team members and selected companies counted."""
+        if isinstance(found, dict):  # listed, as written before 2026-12-08
+            self.check_rotation_listed(record, outcome, found, known if announce is not None else None)
             return
-        members = {m for team in outcome.teams for m in team}
-        chosen = set(outcome.order)
-        if set(recent) != {(i, e) for i, e in announced_recent if i in members and e in chosen}:
-            self.add("近一年检查关系（recent）应为公告所列关系中本次检查组成员与被抽中企业之间的那些")
+        if announce is None:
+            self.check_rotation(record, outcome, found)
+            return
+        announced = announce["recent"]
+        if found[0] != (announced.get("records") if isinstance(announced, dict) else None):
+            self.add("近一年检查关系（recent）引用的记录应与公告的相同：按公告抽取的轮换以公告时的台账为准")
+        if found[1] != len(outcome.recent):
+            self.add(f"recent.count 应为 {len(outcome.recent)}（公告所列关系中本次检查组成员与被抽中企业之间的那些），"
+                     f"记录为 {found[1]}")
 
     def check_draw_date(self, record: dict) -> None:
         """A draw is made on its date (ssj never back-dates one); an announced one on or after the date its
@@ -2588,26 +2622,20 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
             self.add(f"{name} 未按检查人员、企业排序或有重复")
         return pairs
 
-    def recent_of(self, field):
-        """The rotation pairs a record lists as ``{(inspector, entity): by}``; None when malformed."""
-        return self.evidence(field, "recent", read_recent)
-
-    def rested_of(self, field):
-        """The companies a record left out for the rest rule as ``{entity: by}``; None when malformed."""
-        return self.evidence(field, "rested", read_rested)
-
-    def evidence(self, field, name: str, read):
-        """``rested`` or ``recent`` in either form (:mod:`~shuangsuiji.core.evidence`), every ``by`` a record
-        written before this one; None (with the problem reported) when malformed."""
+    def cited_of(self, field, name: str):
+        """``(record hashes, count)`` of a ``rested`` or ``recent`` field — or, for a record written before
+        2026-12-08, the ``{company or pair: by}`` it lists (:mod:`~shuangsuiji.core.listed`) — every record
+        named written before this one; None (with the problem reported) when malformed."""
         try:
-            found = read(field, self.lists.get)
+            found = read_listed(field, self.lists.get, name) if is_listed(field) else read_cited(field, name)
         except ListError as error:
             self.add(f"{name}：{error}")
             return None
-        except EvidenceError as error:
+        except (EvidenceError, ListedError) as error:
             self.add(str(error))
             return None
-        unknown = next((by for by in found.values() if by not in self.known), None)
+        named = found.values() if isinstance(found, dict) else found[0]
+        unknown = next((r for r in named if r not in self.known), None)
         if unknown is not None:
             self.add(f"{name} 引用的记录 {show(unknown, 20)} 不在此前的台账中")
             return None
@@ -2718,6 +2746,7 @@ class RecordChecker(DrawChecks):
             self.add(f"{self.place(info)} 的抽取已开具抽查文书，文书已交给被检查单位，不能再作废")
         self.voided[target] = self.here()
         self.pending.pop(target, None)
+        self.announced_pairs.pop(target, None)
         if numbers_seen(record, voided):
             self.spent.setdefault(item_key(voided), self.place(info))
         if voided["type"] == "draw":
