@@ -10,7 +10,7 @@ from decimal import Decimal
 from shuangsuiji.audit.check import checked
 from shuangsuiji.core.draw import Stratum
 from shuangsuiji.core.evidence import cited
-from shuangsuiji.core.inspections import RESTING_STRATA, day_number, inspected, resting
+from shuangsuiji.core.inspections import RESTING_STRATA, day_number, inspected
 from shuangsuiji.core.listed import is_listed
 from shuangsuiji.core.lists import ListFolder, list_digest
 from shuangsuiji.core.ratio import format_ratio, parse_ratio
@@ -132,9 +132,9 @@ def parameters(data: Dataset, options: DrawOptions, today: dt.date, index: Index
     before_rest, inspectors = draw_population(data, section, item, floor, day)
     rest_days = item.rest_days if item.rest_days is not None else data.bureau.rest_days if data.bureau else 90
     today = day_number(day.isoformat())
-    records = index.inspecting_records(today - rest_days + 1, today) if rest_days > 0 else []
-    seen = index.inspected_since(today - rest_days + 1) if rest_days > 0 else {}
-    strata, rested = apply_rest(before_rest, resting(seen, today, rest_days))
+    first = today - rest_days + 1  # within rest_days before the date: 0 ≤ today − day < rest_days
+    records = index.inspecting_records(first, today) if rest_days > 0 else []
+    strata, rested = apply_rest(before_rest, index.inspected_between(first, today) if rest_days > 0 else set())
     return Parameters(section, day, choice, floor, team_size, item.reserve, rest_days, strata, rested, inspectors,
                       pool_conflicts(data, inspectors, strata), plan_digest(data, choice), records,
                       checklist=approved_checklist(data))

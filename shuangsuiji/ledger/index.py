@@ -312,13 +312,10 @@ class Index:
         return [row[0] for row in self.db.execute(
             "SELECT DISTINCT record FROM events WHERE day >= ? AND day <= ? ORDER BY record", (first, last))]
 
-    def inspected_since(self, since: int) -> dict[str, list[Inspection]]:
-        """Every company inspected since day number ``since``, its inspections without teams (the rest rule)."""
-        found: dict[str, list[Inspection]] = {}
-        for entity, day, record in self.db.execute(
-                "SELECT entity, day, record FROM events WHERE day >= ? ORDER BY day, rowid", (since,)):
-            found.setdefault(entity, []).append(Inspection(day, record, ()))
-        return found
+    def inspected_between(self, first: int, last: int) -> set[str]:
+        """Every company inspected from day number ``first`` to ``last`` (the rest rule, reports)."""
+        return {row[0] for row in self.db.execute(
+            "SELECT DISTINCT entity FROM events WHERE day >= ? AND day <= ?", (first, last))}
 
 
 def _line_bytes(record: Record) -> bytes:

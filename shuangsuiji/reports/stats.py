@@ -162,7 +162,7 @@ def _of_draws(reports: list[Report], draws: dict[str, Any]) -> list[Report]:
 def _inspections(index: Index, year: int) -> dict[str, list[Inspection]]:
     """Every company's inspections dated in ``year`` (voids removed, recusals applied: the index keeps them so)."""
     start, end = day_number(f"{year}-01-01"), day_number(f"{year}-12-31")
-    seen = [entity for entity, visits in index.inspected_since(start).items() if any(v.day <= end for v in visits)]
+    seen = sorted(index.inspected_between(start, end))
     return {entity: [v for v in visits if v.day <= end] for entity, visits in index.inspections(seen, start).items()}
 
 
