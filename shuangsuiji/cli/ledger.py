@@ -145,7 +145,7 @@ def show_command(
     from shuangsuiji.core.words import RECORD_TYPES
     from shuangsuiji.errors import SsjError
     from shuangsuiji.ledger.addresses import locate
-    from shuangsuiji.ledger.queries import open_index, population_changes
+    from shuangsuiji.ledger.queries import evidence_lines, open_index, population_changes
     from shuangsuiji.registry.loading import load_bureau
 
     ws = workspace()
@@ -162,6 +162,7 @@ def show_command(
                                      + index.follows(digest, "draw") + index.follows(digest, "failed"))
         target = index.by_hash(found.record.get("draw", "")) if kind in ("void", "recusal", "document") else None
         changes = population_changes(ws, index, found.record, found.section) if kind in ("draw", "failed") else []
+        cited = evidence_lines(index, data, found.record) if kind in ("draw", "failed") else []
     finally:
         index.close()
     if as_json:
@@ -178,7 +179,7 @@ def show_command(
     if kind not in ("draw", "failed"):
         print_record(found.record, found.section, target[1] if target else None, data)
         return 0
-    print_draw(found.record, found.section, data, recusals, void, changes)
+    print_draw(found.record, found.section, data, recusals, void, [*cited, *changes])
     if html is not None:
         from shuangsuiji.publish.sheet import draw_sheet
 

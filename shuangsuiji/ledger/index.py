@@ -230,6 +230,11 @@ class Index:
         row = self.db.execute("SELECT ledger, path, offset FROM records WHERE hash = ?", (digest,)).fetchone()
         return (row[0], read_record_at(row[1], row[2])) if row else None
 
+    def place(self, digest: str) -> tuple[str, int] | None:
+        """(ledger, seq) of the record with this hash, without reading it."""
+        row = self.db.execute("SELECT ledger, seq FROM records WHERE hash = ?", (digest,)).fetchone()
+        return (row[0], row[1]) if row else None
+
     def count(self, ledger: str) -> int:
         """How many records a ledger holds."""
         return self.db.execute("SELECT count(*) FROM records WHERE ledger = ?", (ledger,)).fetchone()[0]

@@ -79,6 +79,24 @@ def population_changes(ws: Workspace, index: Index, record: Record, section: Sec
     return change_lines(change, section)
 
 
+def evidence_lines(index: Index, data: Dataset, record: Record) -> list[str]:
+    """The records a draw's rest and rotation evidence cites, by address (``一股-0``), in words for ``show``."""
+    lines = []
+    for name, what in (("rested", "休息期依据的记录（休息期内有检查的全部记录）"),
+                       ("recent", "轮换依据的记录（一年内检查组成员检查过被抽中单位）")):
+        field = record.get(name)
+        if not isinstance(field, dict) or not field.get("records"):
+            continue
+        labels = []
+        for place in sorted(index.place(digest) or (digest[:12], -1) for digest in field["records"]):
+            section = data.section(place[0])
+            labels.append(address(section, place[1]) if section else f"{place[0]}-{place[1]}" if place[1] >= 0 else place[0])
+        more = f" 等 {len(labels)} 条" if len(labels) > 8 else ""
+        pairs = f"，{field['count']} 对检查关系" if name == "recent" else ""
+        lines.append(f"{what}：{'、'.join(labels[:8])}{more}{pairs}")
+    return lines
+
+
 def change_lines(change: PopulationChange | None, section: Section | None = None) -> list[str]:
     """A :class:`PopulationChange` in words (one line), for ``show``, the sheet and the page."""
     if change is None:

@@ -151,7 +151,9 @@ def test_a_company_drawn_by_another_section_rests_out_of_risk_and_general_strata
     assert KEY_COMPANY in selected(other) and KEY_COMPANY in now["重点"]
     # the record pins the head of the ledger it looked at
     assert record["heads"]["zhihui"] == {"seq": 0, "hash": other["hash"]}
-    assert f"未进入风险层、一般层的单位：{len(expected)} 家" in ssj(bureau, "show", "二股-0").out
+    shown = ssj(bureau, "show", "二股-0").out
+    assert f"未进入风险层、一般层的单位：{len(expected)} 家" in shown
+    assert "休息期依据的记录（休息期内有检查的全部记录）：指挥中心-0" in shown
     assert ssj(bureau, "verify-ledger").code == 0
 
 
