@@ -43,6 +43,8 @@ class AtCommit:
         self._datasets: dict[tuple, Dataset] = {}
         #: plan item → [(date, hash)] of the non-void draws so far
         self._draws: dict[str, list[tuple[str, str]]] = {}
+        #: announcement hash → the companies its rest rule left out, judged against the log as it stood then
+        self._announced_rest: dict[str, set[str]] = {}
 
     def __call__(self, entry: Entry, checker: RecordChecker, check: bool = True) -> None:
         """One record in write order; with ``check`` False (verified before, or another process's share) only what
@@ -120,7 +122,7 @@ class AtCommit:
                                                              else population == set(stratum.population)):
                 messages.append(f"第 {stratum.name} 层的名单或比例与当时数据文件得出的不一致（分层、在营状态、黑名单或计划比例被改动）")
                 break
-        messages += _rested(record, left_out, checker)
+        messages += _rested(record, left_out, checker, self._announced_rest)
         if pool != record["inspectors"]["eligible"]:
             messages.append("符合条件的执法人员名单与当时数据文件得出的不一致")
         if plan_digest(data, PlanChoice(plan, item, temporary)) != record.get("plan_digest"):
@@ -209,10 +211,20 @@ def _compare_inputs(tree: GitTree, inputs: dict[str, str]) -> list[str]:
     return messages
 
 
-def _rested(record: dict, left_out: set, checker: RecordChecker) -> list[str]:
+def _rested(record: dict, left_out: set, checker: RecordChecker, announced: dict[str, set[str]]) -> list[str]:
     """The companies missing from the resting strata are exactly the ones the rest rule left out: each inspected
     within ``rest_days`` before the date (the log, as the chain check keeps it, shows it), and ``rested.count``
-    says how many (第十六条). That ``rested`` cites the right records is the chain check's."""
+    says how many (第十六条). That ``rested`` cites the right records is the chain check's. An announced draw is
+    judged by its announcement's rest (``announced``: what was found then; a later void does not change it)."""
+    if record["type"] == "announce":
+        announced[record["hash"]] = set(left_out)
+    elif record.get("fairness") == "announced":
+        rested_then = announced.pop(record.get("announcement"), None)
+        if rested_then is None:
+            return []  # the announcement was verified in an earlier run; the chain check pins the draw to it
+        unrested = sorted(left_out - rested_then)
+        return [f"单位 {unrested[0]} 等 {len(unrested)} 家按当时数据应在风险层或一般层中，却不在名单里，"
+                "公告时也不在休息期（不是休息期排除）"] if unrested else []
     try:
         if is_listed(record["rested"]):  # written before 2026-12-08: the companies listed must be the ones left out
             listed = set(read_listed(record["rested"], checker.lists.get, "rested"))

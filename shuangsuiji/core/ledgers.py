@@ -12,7 +12,7 @@ import os
 
 from shuangsuiji.core.chain import Entry, format1_files, ledger_files, read_ledger
 from shuangsuiji.core.inspections import KEPT_DAYS, day_number
-from shuangsuiji.core.lists import LISTS_DIR, ListFolder
+from shuangsuiji.core.lists import LISTS_DIR, ListError, ListFolder
 from shuangsuiji.core.records import RecordChecker
 from shuangsuiji.core.recusal import team_map
 from shuangsuiji.core.text import is_date, is_hex64, show
@@ -96,21 +96,25 @@ def absorb(checker: RecordChecker, entry: Entry) -> None:
     try:
         eligible = list(record["inspectors"]["eligible"])
         day = day_number(record["date"])
-        visits = None
+        visits = population = None
+        if kind == "announce":  # the pairs its draw will be re-derived with, as the log stands now
+            population = [e for s in record["strata"] for e in checker.lists.get(s["population"])]
         if kind == "draw":
             teams = record["inspectors"]["teams"]
             visits = [(entity, tuple(teams[team])) for entity, team in team_map(record).items()]
         if not is_hex64(record["hash"]) or (kind != "announce" and not {"fairness", "announcement"} <= set(record)):
             raise KeyError("hash")
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ListError):
         checker.check(entry)
         return
     # the state each handler leaves (a test compares it with a full check's, record type by record type)
     checker.remember_pool(record["date"], eligible)
     if kind == "announce":
         checker.pending[record["hash"]] = record
+        checker.announced_pairs[record["hash"]] = checker.rotation_of(record, population, eligible)[0]
         return
     checker.announcement_of(record)
+    checker.announced_pairs.pop(record["announcement"], None)
     if visits is not None:
         checker.log.add(record["hash"], day, visits)
 

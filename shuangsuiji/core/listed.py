@@ -15,7 +15,7 @@ as ``[{"inspector", "by", "entities", "count"}]`` sorted by (inspector, by). ssj
 from __future__ import annotations
 
 from shuangsuiji.core.inspections import RESTING_STRATA, ROTATION_DAYS, day_number, resting, within
-from shuangsuiji.core.text import is_hex64, show_ids
+from shuangsuiji.core.text import is_at, is_hex64, moment, show_ids
 
 _RESTED = ("by", "entities", "count")
 _RECENT = ("inspector", "by", "entities", "count")
@@ -25,9 +25,18 @@ class ListedError(ValueError):
     """Listed evidence whose shape is wrong, in words for the verifiers."""
 
 
+#: records written from this moment on cite (``core/evidence.py``); only earlier ones may list
+LISTED_UNTIL = "2026-12-08T00:00:00+08:00"
+
+
 def is_listed(field) -> bool:
     """Is this evidence in the listed form of records written before 2026-12-08?"""
     return isinstance(field, list)
+
+
+def listed_too_late(at) -> bool:
+    """Was a record written at ``at`` (ISO 8601) too late for the listed form? (Nobody chooses the form.)"""
+    return is_at(at) and moment(at) >= moment(LISTED_UNTIL)
 
 
 def read_listed(groups: list, get, name: str) -> dict:
@@ -35,13 +44,13 @@ def read_listed(groups: list, get, name: str) -> dict:
     fields = _RECENT if name == "recent" else _RESTED
     if not all(isinstance(g, dict) and set(g) == set(fields) for g in groups):
         raise ListedError(f"{name} 应为 {{{', '.join(fields)}}} 列表")
+    if not all(is_hex64(g["by"]) and isinstance(g.get("inspector", ""), str) for g in groups):
+        raise ListedError(f"{name} 的 by 应为记录的 hash" + ("，inspector 应为字符串" if name == "recent" else ""))
     keys = [tuple(g[f] for f in fields if f in ("inspector", "by")) for g in groups]
     if keys != sorted(keys) or len(set(keys)) != len(keys):
         raise ListedError(f"{name} 未按顺序排列或有重复")
     found: dict = {}
     for group in groups:
-        if not is_hex64(group["by"]):
-            raise ListedError(f"{name} 的 by 应为记录的 hash")
         ids = get(group["entities"])
         if group["count"] != len(ids):
             raise ListedError(f"{name}：count 应为 {len(ids)}")

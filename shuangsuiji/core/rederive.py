@@ -13,7 +13,7 @@ from shuangsuiji.core.draw import MIN_TEAM_SIZE, DrawInput, Refused, Stratum, dr
 from shuangsuiji.core.evidence import EvidenceError, read_cited
 from shuangsuiji.core.fairness import FairnessChecks
 from shuangsuiji.core.inspections import KEPT_DAYS, InspectionLog, day_number, selected_ids
-from shuangsuiji.core.listed import ListedError, is_listed, read_listed
+from shuangsuiji.core.listed import ListedError, is_listed, listed_too_late, read_listed
 from shuangsuiji.core.lists import ListError, ListFolder
 from shuangsuiji.core.ratio import recorded_ratio
 from shuangsuiji.core.text import is_at, is_date, is_hex64, is_int, show, show_ids
@@ -338,6 +338,10 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
         """``(record hashes, count)`` of a ``rested`` or ``recent`` field — or, for a record written before
         2026-12-08, the ``{company or pair: by}`` it lists (:mod:`~shuangsuiji.core.listed`) — every record
         named written before this one; None (with the problem reported) when malformed."""
+        assert self.entry is not None
+        if is_listed(field) and listed_too_late(self.entry.record.get("at")):
+            self.add(f"{name} 是 2026-12-08 之前的写法（逐家列出）：此后写入的记录应引用记录，写成 {{records: [记录 hash…], count: 数量}}")
+            return None
         try:
             found = read_listed(field, self.lists.get, name) if is_listed(field) else read_cited(field, name)
         except ListError as error:

@@ -24,7 +24,9 @@ from shuangsuiji.errors import LedgerError
 from shuangsuiji.ledger.store import Record, year_files
 from shuangsuiji.workspace import Workspace
 
-VERSION = "2"
+VERSION = "3"
+#: joins a team's ids in the ``events`` table: a character no id holds (an id may hold a comma)
+_TEAM = "\x1f"
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, last_offset INTEGER, last_hash TEXT);
@@ -172,9 +174,9 @@ class Index:
             teams = record["inspectors"]["teams"]
             day = day_number(record["date"])
             self.db.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", (
-                (entity, day, record["hash"], ",".join(teams[team])) for entity, team in team_map(record).items()))
+                (entity, day, record["hash"], _TEAM.join(teams[team])) for entity, team in team_map(record).items()))
         elif kind == "targeted":
-            day, team = day_number(record["date"]), ",".join(record["inspectors"])
+            day, team = day_number(record["date"]), _TEAM.join(record["inspectors"])
             self.db.executemany("INSERT INTO events VALUES (?, ?, ?, ?)",
                                 ((entity, day, record["hash"], team) for entity in record["entities"]))
         elif kind == "void":
@@ -182,9 +184,9 @@ class Index:
         elif kind == "recusal":
             for (inspectors,) in self.db.execute("SELECT inspectors FROM events WHERE record = ? AND entity = ?",
                                                  (record["draw"], record["entity"])).fetchall():
-                members = [record["replacement"] if i == record["inspector"] else i for i in inspectors.split(",")]
+                members = [record["replacement"] if i == record["inspector"] else i for i in inspectors.split(_TEAM)]
                 self.db.execute("UPDATE events SET inspectors = ? WHERE record = ? AND entity = ?",
-                                (",".join(members), record["draw"], record["entity"]))
+                                (_TEAM.join(members), record["draw"], record["entity"]))
         elif kind == "publish":
             self.db.executemany("INSERT OR IGNORE INTO published VALUES (?, ?)",
                                 ((p["draw"], p["entity"]) for p in record.get("published", [])))
@@ -308,7 +310,7 @@ class Index:
                 "AND e.day >= ?", (since,)):
             team = teams.get(inspectors)
             if team is None:
-                team = teams[inspectors] = tuple(inspectors.split(","))
+                team = teams[inspectors] = tuple(inspectors.split(_TEAM))
             found.setdefault(entity, []).append(Inspection(day, record, team))
         return found
 

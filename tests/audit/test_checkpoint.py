@@ -5,6 +5,7 @@ its chain, even when git no longer remembers it."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -269,7 +270,7 @@ def test_a_lost_head_brought_back_is_no_longer_reported(git_bureau, ssj):
 def state_of(checker) -> dict:
     """Everything a checker keeps for later records (not what it reported, nor its caches)."""
     state = {k: v for k, v in vars(checker).items() if k not in ("problems", "entry", "_teams_of", "lists", "log")}
-    return {**state, "log": checker.log._of}
+    return {**state, "log": checker.log._of, "log_days": checker.log._days}
 
 
 def test_absorbing_every_record_leaves_the_state_a_full_check_leaves():
@@ -280,10 +281,32 @@ def test_absorbing_every_record_leaves_the_state_a_full_check_leaves():
     from tests.helpers import REPO
 
     folder = str(REPO / "data" / "ledger")
-    full = verify_ledgers(folder)
-    absorbed = verify_ledgers(folder, rederive=lambda entry: False)
-    assert state_of(absorbed.checker) == state_of(full.checker)
+    states: dict = {"full": [], "absorbed": []}
+
+    def keep(name):
+        return lambda entry, checker: states[name].append((entry.ledger, entry.line, copy.deepcopy(state_of(checker))))
+
+    full = verify_ledgers(folder, on_record=keep("full"))
+    absorbed = verify_ledgers(folder, on_record=keep("absorbed"), rederive=lambda entry: False)
+    assert states["absorbed"] == states["full"]  # after every record, not only at the end (a pending announcement)
     assert absorbed.checker.problems == full.checker.problems == []
+
+
+def test_an_announced_draw_after_a_checkpoint_is_re_derived_with_the_announced_rotation(git_bureau, ssj, clock):
+    """The announcement verified in an earlier run (checkpoint): the routine run after its draw still knows the
+    rotation pairs it fixed, and agrees with ``--full``."""
+    from tests.draw.test_draw_command import AFTER_THE_LOTTERY, announce, draw_announced
+
+    drawn(ssj, git_bureau, "1")
+    note = announce(ssj, git_bureau)
+    assert note["recent"]["count"] > 0
+    assert report(ssj, git_bureau)[0] == 0  # the checkpoint now covers the announcement
+    clock.set(AFTER_THE_LOTTERY)
+    result = draw_announced(ssj, git_bureau, note=f"二股-{note['seq']}")
+    assert result.code == 0, result.err
+    code, found = report(ssj, git_bureau)
+    assert (code, found["problems"]) == (0, [])
+    assert ssj(git_bureau, "verify-ledger", "--full", "--jobs", "2").code == 0
 
 
 def test_a_checkpoint_commit_merged_in_as_a_second_parent_falls_back_to_a_full_run(git_bureau, ssj):

@@ -60,9 +60,20 @@ def test_the_listed_form_of_earlier_records_is_read_as_written():
     (lambda put: [{"by": A, "entities": put(["E1"]), "count": 1}, {"by": B, "entities": put(["E1"]), "count": 1}], "出现了两次"),
     (lambda put: [{"by": "x", "entities": put(["E1"]), "count": 1}], "by 应为记录的 hash"),
     (lambda put: [{"by": A, "entities": put(["E1"])}], "rested 应为 {by, entities, count} 列表"),
+    (lambda put: [{"by": [A], "entities": put(["E1"]), "count": 1}, {"by": B, "entities": put(["E2"]), "count": 1}],
+     "by 应为记录的 hash"),  # checked before the groups are sorted (a list does not sort with a string)
 ])
 def test_malformed_listed_evidence_is_named(make, words):
     lists = Lists()
     with pytest.raises(ListedError) as refused:
         read_listed(make(lists.put), lists.get, "rested")
     assert words in str(refused.value)
+
+
+def test_a_listed_recent_with_an_inspector_of_the_wrong_type_is_named_not_a_crash():
+    lists = Lists()
+    groups = [{"inspector": None, "by": A, "entities": lists.put(["E1"]), "count": 1},
+              {"inspector": "RZ1", "by": A, "entities": lists.put(["E2"]), "count": 1}]
+    with pytest.raises(ListedError) as refused:
+        read_listed(groups, lists.get, "recent")
+    assert "inspector 应为字符串" in str(refused.value)

@@ -297,6 +297,13 @@ def test_records_written_before_2026_12_08_are_checked_as_they_list_it(bureau):
     assert any("近一年检查关系漏记了" in m for m in problems)
 
 
+def test_the_listed_form_is_refused_for_records_written_from_2026_12_08(bureau):
+    # nobody chooses the form: a record written on or after that day must cite
+    bureau.draw("ergu", "2026-12-08", [("一般", "1", 5, GENERAL)], listed=True, at="2026-12-08T09:30:00+08:00")
+    problems = messages(bureau.verify())
+    assert problems == ["recent 是 2026-12-08 之前的写法（逐家列出）：此后写入的记录应引用记录，写成 {records: [记录 hash…], count: 数量}"]
+
+
 def test_rotation_across_draws(bureau):
     # June: the first draw; December (183 days on, past the 90-day rest, inside the rotation year)
     first = bureau.draw("ergu", "2026-06-01", [("一般", "1", 5, GENERAL)])

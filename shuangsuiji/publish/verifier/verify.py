@@ -2130,9 +2130,18 @@ class ListedError(ValueError):
     """Listed evidence whose shape is wrong, in words for the verifiers."""
 
 
+#: records written from this moment on cite (``core/evidence.py``); only earlier ones may list
+LISTED_UNTIL = "2026-12-08T00:00:00+08:00"
+
+
 def is_listed(field) -> bool:
     """Is this evidence in the listed form of records written before 2026-12-08?"""
     return isinstance(field, list)
+
+
+def listed_too_late(at) -> bool:
+    """Was a record written at ``at`` (ISO 8601) too late for the listed form? (Nobody chooses the form.)"""
+    return is_at(at) and moment(at) >= moment(LISTED_UNTIL)
 
 
 def read_listed(groups: list, get, name: str) -> dict:
@@ -2140,13 +2149,13 @@ def read_listed(groups: list, get, name: str) -> dict:
     fields = _RECENT if name == "recent" else _RESTED
     if not all(isinstance(g, dict) and set(g) == set(fields) for g in groups):
         raise ListedError(f"{name} 应为 {{{', '.join(fields)}}} 列表")
+    if not all(is_hex64(g["by"]) and isinstance(g.get("inspector", ""), str) for g in groups):
+        raise ListedError(f"{name} 的 by 应为记录的 hash" + ("，inspector 应为字符串" if name == "recent" else ""))
     keys = [tuple(g[f] for f in fields if f in ("inspector", "by")) for g in groups]
     if keys != sorted(keys) or len(set(keys)) != len(keys):
         raise ListedError(f"{name} 未按顺序排列或有重复")
     found: dict = {}
     for group in groups:
-        if not is_hex64(group["by"]):
-            raise ListedError(f"{name} 的 by 应为记录的 hash")
         ids = get(group["entities"])
         if group["count"] != len(ids):
             raise ListedError(f"{name}：count 应为 {len(ids)}")
@@ -2626,6 +2635,10 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
         """``(record hashes, count)`` of a ``rested`` or ``recent`` field — or, for a record written before
         2026-12-08, the ``{company or pair: by}`` it lists (:mod:`~shuangsuiji.core.listed`) — every record
         named written before this one; None (with the problem reported) when malformed."""
+        assert self.entry is not None
+        if is_listed(field) and listed_too_late(self.entry.record.get("at")):
+            self.add(f"{name} 是 2026-12-08 之前的写法（逐家列出）：此后写入的记录应引用记录，写成 {{records: [记录 hash…], count: 数量}}")
+            return None
         try:
             found = read_listed(field, self.lists.get, name) if is_listed(field) else read_cited(field, name)
         except ListError as error:
@@ -3001,21 +3014,25 @@ def absorb(checker: RecordChecker, entry: Entry) -> None:
     try:
         eligible = list(record["inspectors"]["eligible"])
         day = day_number(record["date"])
-        visits = None
+        visits = population = None
+        if kind == "announce":  # the pairs its draw will be re-derived with, as the log stands now
+            population = [e for s in record["strata"] for e in checker.lists.get(s["population"])]
         if kind == "draw":
             teams = record["inspectors"]["teams"]
             visits = [(entity, tuple(teams[team])) for entity, team in team_map(record).items()]
         if not is_hex64(record["hash"]) or (kind != "announce" and not {"fairness", "announcement"} <= set(record)):
             raise KeyError("hash")
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, ListError):
         checker.check(entry)
         return
     # the state each handler leaves (a test compares it with a full check's, record type by record type)
     checker.remember_pool(record["date"], eligible)
     if kind == "announce":
         checker.pending[record["hash"]] = record
+        checker.announced_pairs[record["hash"]] = checker.rotation_of(record, population, eligible)[0]
         return
     checker.announcement_of(record)
+    checker.announced_pairs.pop(record["announcement"], None)
     if visits is not None:
         checker.log.add(record["hash"], day, visits)
 
