@@ -128,6 +128,15 @@ def team_count(companies: int, inspectors: int, team_size: int, reserve: int = 0
     return min(companies, (inspectors - reserve) // team_size)
 
 
+def team_members(inspectors: list, seed: str, team_size: int, companies: int, reserve: int) -> list:
+    """Every member of the teams :func:`draw` forms, in team order: whom rotation must look up (teams do not
+    depend on rotation, only the assignment does). ``reserve`` is the planned R; raises :class:`Refused` as
+    :func:`draw` does when no team can be formed."""
+    eligible = sorted(set(inspectors))
+    teams, _ = form_teams(eligible, seed, team_size, companies, reserve_size_for(len(eligible), team_size, reserve))
+    return [member for team in teams for member in team]
+
+
 def form_teams(eligible: list, seed: str, team_size: int, companies: int, reserve: int = 0) -> tuple:
     """(teams, reserve): the inspectors in ticket order under ``seed|inspectors``, t at a time; the rest wait."""
     count = team_count(companies, len(eligible), team_size, reserve)

@@ -34,11 +34,9 @@ class FairnessChecks(ListedChecks):
         """``(pairs, records)`` of rotation for these companies and inspectors on the record's date, from the log."""
         return rotation(self.log.of(entities), inspectors, day_number(record["date"]))
 
-    def check_rotation(self, record: dict, outcome, found: tuple) -> None:
+    def check_rotation(self, found: tuple, pairs: set, records: set) -> None:
         """Rotation: ``recent`` cites exactly the records that show a team member at a selected company within a
-        year, and counts those pairs."""
-        members = [m for team in outcome.teams for m in team]
-        pairs, records = self.rotation_of(record, outcome.order, members)
+        year (``records``, from :meth:`rotation_of`), and counts those pairs (``pairs``)."""
         self.compare_cited("recent", "一年内检查组成员检查过被抽中企业的记录", found[0], records)
         if found[1] != len(pairs):
             self.add(f"recent.count 应为 {len(pairs)}（检查组成员与被抽中企业之间一年内的检查关系数），记录为 {found[1]}")

@@ -9,7 +9,15 @@ from typing import NamedTuple
 from shuangsuiji.core.announced import AnnouncementChecks, sorted_pairs
 from shuangsuiji.core.chain import Entry
 from shuangsuiji.core.checklist import ChecklistChecks
-from shuangsuiji.core.draw import MIN_TEAM_SIZE, DrawInput, Refused, Stratum, draw, select_strata
+from shuangsuiji.core.draw import (
+    MIN_TEAM_SIZE,
+    DrawInput,
+    Refused,
+    Stratum,
+    draw,
+    select_strata,
+    team_members,
+)
 from shuangsuiji.core.evidence import EvidenceError, read_cited
 from shuangsuiji.core.fairness import FairnessChecks
 from shuangsuiji.core.inspections import KEPT_DAYS, InspectionLog, day_number, selected_ids
@@ -166,30 +174,35 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
         if conflicts is None or found is None:
             return None
         selected = select_strata([Stratum(p.name, p.ratio, p.ids) for p in strata], record["seed"])
+        records: set = set()
         if announce is not None:  # re-derived from what the announcement fixed, not from what the draw says
             conflicts, known = self.compare_with_announcement(record, announce, strata, pool)
         else:
             self.check_rest(record, strata)
-            known = self.rotation_of(record, selected[1], pool[0])[0]
+            try:
+                members = team_members(pool[0], record["seed"], pool[1], len(selected[1]), pool[2])
+            except Refused:
+                members = []  # no team at all: the draw below is refused the same way
+            known, records = self.rotation_of(record, selected[1], members)
         spec = DrawInput(record["seed"], [Stratum(p.name, p.ratio, p.ids) for p in strata], pool[0], pool[1],
                          pool[2], frozenset(conflicts), frozenset(known))
         try:
             outcome = draw(spec, selected)
         except Refused as refusal:
             if record["type"] == "failed" and refusal.partial is not None:
-                self.check_recent(record, refusal.partial, found, announce, known)
+                self.check_recent(record, refusal.partial, found, announce, known, records)
             return refusal
-        self.check_recent(record, outcome, found, announce, known)
+        self.check_recent(record, outcome, found, announce, known, records)
         return outcome
 
-    def check_recent(self, record: dict, outcome, found, announce, known: set) -> None:
+    def check_recent(self, record: dict, outcome, found, announce, known: set, records: set) -> None:
         """Rotation against the log, or for an announced draw against what its announcement fixed: the same
         records cited, and the announced pairs between its team members and selected companies counted."""
         if isinstance(found, dict):  # listed, as written before 2026-12-08
             self.check_rotation_listed(record, outcome, found, known if announce is not None else None)
             return
         if announce is None:
-            self.check_rotation(record, outcome, found)
+            self.check_rotation(found, known, records)
             return
         announced = announce["recent"]
         if found[0] != (announced.get("records") if isinstance(announced, dict) else None):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from shuangsuiji.core.draw import DrawInput, Drawn, Refused, draw, select_strata
+from shuangsuiji.core.draw import DrawInput, Drawn, Refused, draw, select_strata, team_members
 from shuangsuiji.core.evidence import cited
 from shuangsuiji.core.inspections import (
     ANNOUNCED_DRAW_LAG_DAYS,
@@ -72,15 +72,15 @@ def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = 
         visits = (visits_as_announced(index, announced, selected[1]) if announced is not None
                   else index.inspections(selected[1], params.day_number - ROTATION_DAYS + 1))
         try:
-            drawn = _make(params, seed, selected, visits)
+            drawn, records = _make(params, seed, selected, visits, announced)
         except Refused as refusal:
             if refusal.partial is None:  # nothing the seed did: too few inspectors, nobody to draw
                 raise RuleError(str(refusal)) from None
             failures.append(refusal)
-            recent = _recent(params, refusal.partial, visits, announced)
+            recent = cited(_cited_records(params, refusal.partial, visits, announced), len(refusal.partial.recent))
             return Draft({**fields, **_outcome(params, refusal.partial, recent, failed=True), "type": "failed",
                           "entity": refusal.entity, "reason": str(refusal)}, params.lists())
-        return Draft({**fields, **_outcome(params, drawn, _recent(params, drawn, visits, announced))}, params.lists())
+        return Draft({**fields, **_outcome(params, drawn, cited(records, len(drawn.recent)))}, params.lists())
 
     written = write(ws, section.id, build, lambda r: _message(data, r), state,
                     label=lambda r: address(section, r["seq"]))
@@ -104,21 +104,23 @@ def _parameters(ws: Workspace, data: Dataset, options: DrawOptions, announced: R
     return params
 
 
-def _make(params: Parameters, seed: Seed, selected: tuple, visits: dict) -> Drawn:
-    """Form teams and assign the selected companies, blocking who saw them within a year (rotation)."""
-    known = rotation(visits, params.inspectors, params.day_number)[0]
+def _make(params: Parameters, seed: Seed, selected: tuple, visits: dict, announced: Record | None) -> tuple[Drawn, set]:
+    """Form teams and assign the selected companies, blocking who saw them within a year (rotation); with the
+    records that show those pairs (``recent`` cites them). Teams do not depend on rotation, so the pairs are
+    looked up for their members only, once."""
+    members = team_members(params.inspectors, seed.seed, params.team_size, len(selected[1]), params.reserve)
+    pairs, records = rotation(visits, members, params.day_number)
     spec = DrawInput(seed.seed, params.strata, params.inspectors, params.team_size, params.reserve,
-                     frozenset(params.conflicts), frozenset(known))
-    return draw(spec, selected)
+                     frozenset(params.conflicts), frozenset(pairs))
+    drawn = draw(spec, selected)
+    return drawn, set(announced["recent"]["records"]) if announced is not None else records
 
 
-def _recent(params: Parameters, drawn: Drawn, visits: dict, announced: Record | None) -> dict:
-    """The ``recent`` field: the records that show a team member at a selected company within a year (for an
-    announced draw, the records its announcement cited), and how many such pairs blocked the teams."""
+def _cited_records(params: Parameters, drawn: Drawn, visits: dict, announced: Record | None) -> set:
+    """The records ``recent`` cites for a failed attempt (its teams' pairs, as for a draw)."""
     if announced is not None:
-        return cited(announced["recent"]["records"], len(drawn.recent))
-    members = [m for team in drawn.teams for m in team]
-    return cited(rotation(visits, members, params.day_number)[1], len(drawn.recent))
+        return set(announced["recent"]["records"])
+    return rotation(visits, [m for team in drawn.teams for m in team], params.day_number)[1]
 
 
 def _fields(ws: Workspace, options: DrawOptions, params: Parameters, seed: Seed, announced: Record | None,

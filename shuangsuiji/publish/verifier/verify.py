@@ -1982,6 +1982,15 @@ def team_count(companies: int, inspectors: int, team_size: int, reserve: int = 0
     return min(companies, (inspectors - reserve) // team_size)
 
 
+def team_members(inspectors: list, seed: str, team_size: int, companies: int, reserve: int) -> list:
+    """Every member of the teams :func:`draw` forms, in team order: whom rotation must look up (teams do not
+    depend on rotation, only the assignment does). ``reserve`` is the planned R; raises :class:`Refused` as
+    :func:`draw` does when no team can be formed."""
+    eligible = sorted(set(inspectors))
+    teams, _ = form_teams(eligible, seed, team_size, companies, reserve_size_for(len(eligible), team_size, reserve))
+    return [member for team in teams for member in team]
+
+
 def form_teams(eligible: list, seed: str, team_size: int, companies: int, reserve: int = 0) -> tuple:
     """(teams, reserve): the inspectors in ticket order under ``seed|inspectors``, t at a time; the rest wait."""
     count = team_count(companies, len(eligible), team_size, reserve)
@@ -2291,11 +2300,9 @@ class FairnessChecks(ListedChecks):
         """``(pairs, records)`` of rotation for these companies and inspectors on the record's date, from the log."""
         return rotation(self.log.of(entities), inspectors, day_number(record["date"]))
 
-    def check_rotation(self, record: dict, outcome, found: tuple) -> None:
+    def check_rotation(self, found: tuple, pairs: set, records: set) -> None:
         """Rotation: ``recent`` cites exactly the records that show a team member at a selected company within a
-        year, and counts those pairs."""
-        members = [m for team in outcome.teams for m in team]
-        pairs, records = self.rotation_of(record, outcome.order, members)
+        year (``records``, from :meth:`rotation_of`), and counts those pairs (``pairs``)."""
         self.compare_cited("recent", "一年内检查组成员检查过被抽中企业的记录", found[0], records)
         if found[1] != len(pairs):
             self.add(f"recent.count 应为 {len(pairs)}（检查组成员与被抽中企业之间一年内的检查关系数），记录为 {found[1]}")
@@ -2463,30 +2470,35 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
         if conflicts is None or found is None:
             return None
         selected = select_strata([Stratum(p.name, p.ratio, p.ids) for p in strata], record["seed"])
+        records: set = set()
         if announce is not None:  # re-derived from what the announcement fixed, not from what the draw says
             conflicts, known = self.compare_with_announcement(record, announce, strata, pool)
         else:
             self.check_rest(record, strata)
-            known = self.rotation_of(record, selected[1], pool[0])[0]
+            try:
+                members = team_members(pool[0], record["seed"], pool[1], len(selected[1]), pool[2])
+            except Refused:
+                members = []  # no team at all: the draw below is refused the same way
+            known, records = self.rotation_of(record, selected[1], members)
         spec = DrawInput(record["seed"], [Stratum(p.name, p.ratio, p.ids) for p in strata], pool[0], pool[1],
                          pool[2], frozenset(conflicts), frozenset(known))
         try:
             outcome = draw(spec, selected)
         except Refused as refusal:
             if record["type"] == "failed" and refusal.partial is not None:
-                self.check_recent(record, refusal.partial, found, announce, known)
+                self.check_recent(record, refusal.partial, found, announce, known, records)
             return refusal
-        self.check_recent(record, outcome, found, announce, known)
+        self.check_recent(record, outcome, found, announce, known, records)
         return outcome
 
-    def check_recent(self, record: dict, outcome, found, announce, known: set) -> None:
+    def check_recent(self, record: dict, outcome, found, announce, known: set, records: set) -> None:
         """Rotation against the log, or for an announced draw against what its announcement fixed: the same
         records cited, and the announced pairs between its team members and selected companies counted."""
         if isinstance(found, dict):  # listed, as written before 2026-12-08
             self.check_rotation_listed(record, outcome, found, known if announce is not None else None)
             return
         if announce is None:
-            self.check_rotation(record, outcome, found)
+            self.check_rotation(found, known, records)
             return
         announced = announce["recent"]
         if found[0] != (announced.get("records") if isinstance(announced, dict) else None):
