@@ -55,6 +55,11 @@ Where = tuple[str, Loc]
 Progress = Callable[[str], None]
 
 _PLAN_NAME = re.compile(r"^plans/(\d{4})\.yaml$")
+#: files parsed in this process that the model cache does not keep (plans: their raw form is digested), by
+#: (path, SHA-256 of the bytes): ``verify-ledger`` loads the data of every commit, and the plans rarely change.
+#: Neither the model nor the content is ever changed after loading.
+_PARSED: dict[tuple[str, str], tuple[Any, Any]] = {}
+_PARSED_KEPT = 64
 
 
 @dataclass
@@ -233,6 +238,8 @@ class Loader:
         cached = self.cache.get(path, digest) if self.cache and cacheable else None
         if isinstance(cached, model):
             return cached, None
+        if not cacheable and (path, digest) in _PARSED:  # a plan, read again for another commit of the history
+            return _PARSED[(path, digest)]
         content = self._parse(path, raw)
         if content is _UNREADABLE:
             return None, None
@@ -245,6 +252,10 @@ class Loader:
         result = self._validate(path, model, content)
         if result is not None and self.cache is not None and cacheable:
             self.cache.put(path, digest, result)
+        if result is not None and not cacheable:
+            _PARSED[(path, digest)] = (result, content)
+            while len(_PARSED) > _PARSED_KEPT:
+                del _PARSED[next(iter(_PARSED))]
         return result, content
 
     def _single(self, path: str, model: type[M]) -> M | None:
