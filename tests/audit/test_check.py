@@ -441,7 +441,7 @@ def test_second_run_reads_the_cache_and_prints_the_same(tmp_path: Path, ssj: Cal
 def test_a_warm_cache_spares_parsing_every_file_but_the_plans(
     example: Path, ssj: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shuangsuiji.registry import yamlio
+    from shuangsuiji.registry import loading, yamlio
 
     parsed: list[str] = []
     real_load = yamlio.load
@@ -451,11 +451,13 @@ def test_a_warm_cache_spares_parsing_every_file_but_the_plans(
         return real_load(label, data)
 
     monkeypatch.setattr(yamlio, "load", spy)
+    monkeypatch.setattr(loading, "_PARSED", {})  # a new process: no plan parsed yet
     drop(example, EXAMPLES / "positive" / "entities" / "只写必填项.yaml")
 
     assert ssj(example, "check").code == 0
 
-    # plans are digested from their raw form and never cached; the new file was not in the cache yet
+    # plans are digested from their raw form and never cached on disk (a process parses each content once);
+    # the new file was not in the cache yet
     assert sorted(parsed) == ["data/entities/只写必填项.yaml", "plans/2026.yaml", "plans/2027.yaml"]
 
 
