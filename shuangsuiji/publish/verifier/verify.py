@@ -1119,23 +1119,25 @@ class InspectionLog:
 
 def resting(inspections: dict, day: int, rest_days: int) -> set:
     """The companies of ``inspections`` inspected within ``rest_days`` before ``day`` (the rest rule)."""
-    return {entity for entity, visits in inspections.items() if any(within(v, day, rest_days) for v in visits)}
+    earliest = day - rest_days
+    return {entity for entity, visits in inspections.items() if any(earliest < when <= day for when, _, _ in visits)}
 
 
 def rotation(inspections: dict, inspectors, day: int) -> tuple[set, set]:
     """``(pairs, records)``: which of ``inspectors`` inspected which company within :data:`ROTATION_DAYS` before
     ``day`` as ``{(inspector, entity)}``, and every record that shows at least one of those pairs (what a
     ``recent`` field cites). ``inspections`` is ``{entity: [Inspection, …]}`` of the companies that matter."""
-    pool = set(inspectors)
+    pool = frozenset(inspectors)
+    earliest = day - ROTATION_DAYS  # 0 ≤ day − d < ROTATION_DAYS: earliest < d ≤ day
     pairs: set = set()
     records: set = set()
-    for entity, visits in inspections.items():
-        for visit in visits:
-            if 0 <= day - visit.day < ROTATION_DAYS:
-                seen = [(inspector, entity) for inspector in visit.inspectors if inspector in pool]
-                if seen:
-                    pairs.update(seen)
-                    records.add(visit.record)
+    for entity, visits in inspections.items():  # 重点 companies are drawn every time: many visits each
+        seen: set = set()
+        for when, record, team in visits:
+            if earliest < when <= day and not pool.isdisjoint(team):
+                seen.update(team)
+                records.add(record)
+        pairs.update((inspector, entity) for inspector in seen & pool)
     return pairs, records
 
 
