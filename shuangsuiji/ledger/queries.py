@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shuangsuiji.core.chain import BUREAU
+from shuangsuiji.core.evidence import evidence_count
 from shuangsuiji.core.inspections import RESTING_STRATA, Inspection, day_number, inspected
 from shuangsuiji.core.listed import is_listed, read_listed
 from shuangsuiji.core.lists import ListFolder
@@ -85,6 +86,10 @@ def evidence_lines(index: Index, data: Dataset, record: Record) -> list[str]:
     for name, what in (("rested", "休息期依据的记录（休息期内有检查的全部记录）"),
                        ("recent", "轮换依据的记录（一年内检查组成员检查过被抽中单位）")):
         field = record.get(name)
+        if is_listed(field):  # written before 2026-12-08: the records its groups name for each company or pair
+            what = what.split("（")[0] + "（按当时的写法，只列出被排除单位或轮换关系所依据的记录）"
+            field = {"records": sorted({g["by"] for g in field if isinstance(g, dict) and isinstance(g.get("by"), str)}),
+                     "count": evidence_count(field)}
         if not isinstance(field, dict) or not field.get("records"):
             continue
         labels = []

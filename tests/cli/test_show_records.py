@@ -59,3 +59,10 @@ def test_log_lists_the_bureau_ledger_and_says_what_each_document_is(shipped, ssj
     assert "从执法大队抽调" in rows["三股-3"]["detail"]  # the section's name, not its id
     only = json.loads(ssj(shipped, "log", "--section", "局台账", "--limit", "0", "--json").out)
     assert [r["address"] for r in only] == [f"局台账-{n}" for n in range(5, -1, -1)]
+
+
+def test_a_draw_names_the_records_its_rest_rule_rests_on(shipped, ssj):
+    # 大队-1 (2026-12-03) was written in the listed form: show names the records its groups cite, by address
+    shown = ssj(shipped, "show", "大队-1").out
+    assert "休息期（90 天内已被检查）未进入风险层、一般层的单位：25 家" in shown
+    assert "休息期依据的记录（按当时的写法，只列出被排除单位或轮换关系所依据的记录）：三股-0、一股-0、大队-0、指挥中心-2" in shown
