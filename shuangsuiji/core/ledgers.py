@@ -100,8 +100,8 @@ def absorb(checker: RecordChecker, entry: Entry) -> None:
         if kind == "announce":  # the pairs its draw will be re-derived with, as the log stands now
             population = [e for s in record["strata"] for e in checker.lists.get(s["population"])]
         if kind == "draw":
-            teams = record["inspectors"]["teams"]
-            visits = [(entity, tuple(teams[team])) for entity, team in team_map(record).items()]
+            teams = [tuple(team) for team in record["inspectors"]["teams"]]  # one tuple per team, shared
+            visits = [(entity, teams[team]) for entity, team in team_map(record).items()]
         if not is_hex64(record["hash"]) or (kind != "announce" and not {"fairness", "announcement"} <= set(record)):
             raise KeyError("hash")
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ListError):

@@ -7,7 +7,7 @@ verifiers refuse a recorded ``replacement`` of null.
 from __future__ import annotations
 
 from shuangsuiji.core.draw import Refused
-from shuangsuiji.core.tickets import inspector_seed, rank, smallest
+from shuangsuiji.core.tickets import inspector_seed, rank, ticket_pairs
 
 
 def assignment_order(record: dict) -> list:
@@ -16,8 +16,8 @@ def assignment_order(record: dict) -> list:
     for stratum in record["strata"]:
         selected = stratum["selected"] if isinstance(stratum["selected"], list) else []
         ids = [entity for entity in selected if isinstance(entity, str)]  # a malformed entry is reported elsewhere
-        chosen += smallest(ids, record["seed"], len(ids))
-    return [t.id for t in sorted(chosen)]
+        chosen += ticket_pairs(ids, record["seed"])
+    return [entity for _, entity in sorted(chosen)]  # (ticket, id), as the draw merged them
 
 
 def team_map(record: dict) -> dict:

@@ -51,20 +51,20 @@ def _ticket_list(ids: list, seed: str) -> list:
     return ["0." + f"{from_bytes(sha256((digest + i).encode('utf-8')).digest(), 'big'):064d}"[::-1] for i in ids]
 
 
-def _pairs(ids, seed: str) -> list:
-    """(ticket, id) for every id."""
+def ticket_pairs(ids, seed: str) -> list:
+    """(ticket, id) for every id, in input order: sorted, the (ticket, id) order without a :class:`Ticket` each."""
     listed = list(ids)
     return list(zip(_ticket_list(listed, seed), listed))
 
 
 def tickets(ids, seed: str) -> list:
     """Every id with its :class:`Ticket`, in input order."""
-    return [Ticket(*pair) for pair in _pairs(ids, seed)]
+    return [Ticket(*pair) for pair in ticket_pairs(ids, seed)]
 
 
 def rank(ids, seed: str) -> list:
     """All ids as :class:`Ticket`, in ticket order, smallest first."""
-    return [Ticket(*pair) for pair in sorted(_pairs(ids, seed))]
+    return [Ticket(*pair) for pair in sorted(ticket_pairs(ids, seed))]
 
 
 def smallest(ids, seed: str, k: int) -> list:
@@ -78,7 +78,7 @@ def smallest(ids, seed: str, k: int) -> list:
     listed = list(ids)
     owner = dict(zip(_ticket_list(listed, seed), listed))
     if len(owner) < len(listed):
-        return [Ticket(*pair) for pair in heapq.nsmallest(k, _pairs(listed, seed))]
+        return [Ticket(*pair) for pair in heapq.nsmallest(k, ticket_pairs(listed, seed))]
     chosen = sorted(owner)[:k] if 32 * k >= len(owner) else heapq.nsmallest(k, owner)
     return [Ticket(ticket, owner[ticket]) for ticket in chosen]
 

@@ -1827,20 +1827,20 @@ def _ticket_list(ids: list, seed: str) -> list:
     return ["0." + f"{from_bytes(sha256((digest + i).encode('utf-8')).digest(), 'big'):064d}"[::-1] for i in ids]
 
 
-def _pairs(ids, seed: str) -> list:
-    """(ticket, id) for every id."""
+def ticket_pairs(ids, seed: str) -> list:
+    """(ticket, id) for every id, in input order: sorted, the (ticket, id) order without a :class:`Ticket` each."""
     listed = list(ids)
     return list(zip(_ticket_list(listed, seed), listed))
 
 
 def tickets(ids, seed: str) -> list:
     """Every id with its :class:`Ticket`, in input order."""
-    return [Ticket(*pair) for pair in _pairs(ids, seed)]
+    return [Ticket(*pair) for pair in ticket_pairs(ids, seed)]
 
 
 def rank(ids, seed: str) -> list:
     """All ids as :class:`Ticket`, in ticket order, smallest first."""
-    return [Ticket(*pair) for pair in sorted(_pairs(ids, seed))]
+    return [Ticket(*pair) for pair in sorted(ticket_pairs(ids, seed))]
 
 
 def smallest(ids, seed: str, k: int) -> list:
@@ -1854,7 +1854,7 @@ def smallest(ids, seed: str, k: int) -> list:
     listed = list(ids)
     owner = dict(zip(_ticket_list(listed, seed), listed))
     if len(owner) < len(listed):
-        return [Ticket(*pair) for pair in heapq.nsmallest(k, _pairs(listed, seed))]
+        return [Ticket(*pair) for pair in heapq.nsmallest(k, ticket_pairs(listed, seed))]
     chosen = sorted(owner)[:k] if 32 * k >= len(owner) else heapq.nsmallest(k, owner)
     return [Ticket(ticket, owner[ticket]) for ticket in chosen]
 
@@ -2056,8 +2056,8 @@ def assignment_order(record: dict) -> list:
     for stratum in record["strata"]:
         selected = stratum["selected"] if isinstance(stratum["selected"], list) else []
         ids = [entity for entity in selected if isinstance(entity, str)]  # a malformed entry is reported elsewhere
-        chosen += smallest(ids, record["seed"], len(ids))
-    return [t.id for t in sorted(chosen)]
+        chosen += ticket_pairs(ids, record["seed"])
+    return [entity for _, entity in sorted(chosen)]  # (ticket, id), as the draw merged them
 
 
 def team_map(record: dict) -> dict:
@@ -3032,8 +3032,8 @@ def absorb(checker: RecordChecker, entry: Entry) -> None:
         if kind == "announce":  # the pairs its draw will be re-derived with, as the log stands now
             population = [e for s in record["strata"] for e in checker.lists.get(s["population"])]
         if kind == "draw":
-            teams = record["inspectors"]["teams"]
-            visits = [(entity, tuple(teams[team])) for entity, team in team_map(record).items()]
+            teams = [tuple(team) for team in record["inspectors"]["teams"]]  # one tuple per team, shared
+            visits = [(entity, teams[team]) for entity, team in team_map(record).items()]
         if not is_hex64(record["hash"]) or (kind != "announce" and not {"fairness", "announcement"} <= set(record)):
             raise KeyError("hash")
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, ListError):
