@@ -157,9 +157,7 @@ class AnnouncementChecks:
             else:
                 self.check_listed_by(record, found)
         elif found is not None:
-            self.compare_cited("recent", "一年内符合条件的检查人员检查过各层企业的记录", found[0], records)
-            if found[1] != len(pairs):
-                self.add(f"recent.count 应为 {len(pairs)}（符合条件的检查人员与各层企业之间一年内的检查关系数），记录为 {found[1]}")
+            self.check_rotation(found, pairs, records, people="符合条件的检查人员", companies="各层企业")
         if is_hex64(record.get("hash")):
             self.pending[record["hash"]] = record
             self.announced_pairs[record["hash"]] = pairs  # what its draw is re-derived with, as the log stands now

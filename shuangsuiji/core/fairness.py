@@ -34,12 +34,14 @@ class FairnessChecks(ListedChecks):
         """``(pairs, records)`` of rotation for these companies and inspectors on the record's date, from the log."""
         return rotation(self.log.of(entities), inspectors, day_number(record["date"]))
 
-    def check_rotation(self, found: tuple, pairs: set, records: set) -> None:
-        """Rotation: ``recent`` cites exactly the records that show a team member at a selected company within a
-        year (``records``, from :meth:`rotation_of`), and counts those pairs (``pairs``)."""
-        self.compare_cited("recent", "一年内检查组成员检查过被抽中企业的记录", found[0], records)
+    def check_rotation(self, found: tuple, pairs: set, records: set, people: str = "检查组成员",
+                       companies: str = "被抽中企业") -> None:
+        """Rotation: ``recent`` cites exactly the records that show one of ``people`` at one of ``companies``
+        within a year (``records``, from :meth:`rotation_of`), and counts those pairs (``pairs``): a draw's team
+        members and selected companies, or an announcement's pool and strata."""
+        self.compare_cited("recent", f"一年内{people}检查过{companies}的记录", found[0], records)
         if found[1] != len(pairs):
-            self.add(f"recent.count 应为 {len(pairs)}（检查组成员与被抽中企业之间一年内的检查关系数），记录为 {found[1]}")
+            self.add(f"recent.count 应为 {len(pairs)}（{people}与{companies}之间一年内的检查关系数），记录为 {found[1]}")
 
     def compare_cited(self, name: str, what: str, recorded: list, should: set) -> None:
         """A field's cited records are exactly ``should``: a record left out hides an inspection, one too many

@@ -173,7 +173,8 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
         found = self.cited_of(record["recent"], "recent")
         if conflicts is None or found is None:
             return None
-        selected = select_strata([Stratum(p.name, p.ratio, p.ids) for p in strata], record["seed"])
+        stratified = [Stratum(p.name, p.ratio, p.ids) for p in strata]
+        selected = select_strata(stratified, record["seed"])
         records: set = set()
         if announce is not None:  # re-derived from what the announcement fixed, not from what the draw says
             conflicts, known = self.compare_with_announcement(record, announce, strata, pool)
@@ -184,8 +185,7 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
             except Refused:
                 members = []  # no team at all: the draw below is refused the same way
             known, records = self.rotation_of(record, selected[1], members)
-        spec = DrawInput(record["seed"], [Stratum(p.name, p.ratio, p.ids) for p in strata], pool[0], pool[1],
-                         pool[2], frozenset(conflicts), frozenset(known))
+        spec = DrawInput(record["seed"], stratified, pool[0], pool[1], pool[2], frozenset(conflicts), frozenset(known))
         try:
             outcome = draw(spec, selected)
         except Refused as refusal:

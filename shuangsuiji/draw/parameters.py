@@ -133,8 +133,8 @@ def parameters(data: Dataset, options: DrawOptions, today: dt.date, index: Index
     rest_days = item.rest_days if item.rest_days is not None else data.bureau.rest_days if data.bureau else 90
     today = day_number(day.isoformat())
     first = today - rest_days + 1  # within rest_days before the date: 0 ≤ today − day < rest_days
-    records = index.inspecting_records(first, today) if rest_days > 0 else []
-    strata, rested = apply_rest(before_rest, index.inspected_between(first, today) if rest_days > 0 else set())
+    records = index.inspecting_records(first, today)  # rest_days 0: first > today, nothing
+    strata, rested = apply_rest(before_rest, index.inspected_between(first, today))
     return Parameters(section, day, choice, floor, team_size, item.reserve, rest_days, strata, rested, inspectors,
                       pool_conflicts(data, inspectors, strata), plan_digest(data, choice), records,
                       checklist=approved_checklist(data))

@@ -72,12 +72,14 @@ def perform_draw(ws: Workspace, options: DrawOptions, now: dt.datetime | None = 
         visits = (visits_as_announced(index, announced, selected[1]) if announced is not None
                   else index.inspections(selected[1], params.day_number - ROTATION_DAYS + 1))
         try:
-            drawn, records = _make(params, seed, selected, visits, announced)
+            pairs, records = _rotation(params, seed, selected, visits, announced)
+            drawn = draw(DrawInput(seed.seed, params.strata, params.inspectors, params.team_size, params.reserve,
+                                   frozenset(params.conflicts), frozenset(pairs)), selected)
         except Refused as refusal:
             if refusal.partial is None:  # nothing the seed did: too few inspectors, nobody to draw
                 raise RuleError(str(refusal)) from None
             failures.append(refusal)
-            recent = cited(_cited_records(params, refusal.partial, visits, announced), len(refusal.partial.recent))
+            recent = cited(records, len(refusal.partial.recent))
             return Draft({**fields, **_outcome(params, refusal.partial, recent, failed=True), "type": "failed",
                           "entity": refusal.entity, "reason": str(refusal)}, params.lists())
         return Draft({**fields, **_outcome(params, drawn, cited(records, len(drawn.recent)))}, params.lists())
@@ -104,23 +106,13 @@ def _parameters(ws: Workspace, data: Dataset, options: DrawOptions, announced: R
     return params
 
 
-def _make(params: Parameters, seed: Seed, selected: tuple, visits: dict, announced: Record | None) -> tuple[Drawn, set]:
-    """Form teams and assign the selected companies, blocking who saw them within a year (rotation); with the
-    records that show those pairs (``recent`` cites them). Teams do not depend on rotation, so the pairs are
-    looked up for their members only, once."""
+def _rotation(params: Parameters, seed: Seed, selected: tuple, visits: dict, announced: Record | None) -> tuple[set, set]:
+    """``(pairs, records)``: who of the teams saw which selected company within a year (they block the
+    assignment), and the records ``recent`` cites (for an announced draw, its announcement's). Teams do not
+    depend on rotation, so the pairs are looked up for their members only, once."""
     members = team_members(params.inspectors, seed.seed, params.team_size, len(selected[1]), params.reserve)
     pairs, records = rotation(visits, members, params.day_number)
-    spec = DrawInput(seed.seed, params.strata, params.inspectors, params.team_size, params.reserve,
-                     frozenset(params.conflicts), frozenset(pairs))
-    drawn = draw(spec, selected)
-    return drawn, set(announced["recent"]["records"]) if announced is not None else records
-
-
-def _cited_records(params: Parameters, drawn: Drawn, visits: dict, announced: Record | None) -> set:
-    """The records ``recent`` cites for a failed attempt (its teams' pairs, as for a draw)."""
-    if announced is not None:
-        return set(announced["recent"]["records"])
-    return rotation(visits, [m for team in drawn.teams for m in team], params.day_number)[1]
+    return pairs, set(announced["recent"]["records"]) if announced is not None else records
 
 
 def _fields(ws: Workspace, options: DrawOptions, params: Parameters, seed: Seed, announced: Record | None,

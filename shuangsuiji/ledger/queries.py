@@ -83,11 +83,13 @@ def population_changes(ws: Workspace, index: Index, record: Record, section: Sec
 def evidence_lines(index: Index, data: Dataset, record: Record) -> list[str]:
     """The records a draw's rest and rotation evidence cites, by address (``一股-0``), in words for ``show``."""
     lines = []
-    for name, what in (("rested", "休息期依据的记录（休息期内有检查的全部记录）"),
-                       ("recent", "轮换依据的记录（一年内检查组成员检查过被抽中单位）")):
+    for name, what, cited_all in (("rested", "休息期依据的记录", "休息期内有检查的全部记录"),
+                                  ("recent", "轮换依据的记录", "一年内检查组成员检查过被抽中单位")):
         field = record.get(name)
-        if is_listed(field):  # written before 2026-12-08: the records its groups name for each company or pair
-            what = what.split("（")[0] + "（按当时的写法，只列出被排除单位或轮换关系所依据的记录）"
+        if not is_listed(field):
+            what += f"（{cited_all}）"
+        else:  # written before 2026-12-08: the records its groups name for each company or pair
+            what += "（按当时的写法，只列出被排除单位或轮换关系所依据的记录）"
             field = {"records": sorted({g["by"] for g in field if isinstance(g, dict) and isinstance(g.get("by"), str)}),
                      "count": evidence_count(field)}
         if not isinstance(field, dict) or not field.get("records"):

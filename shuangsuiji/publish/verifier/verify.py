@@ -1634,9 +1634,7 @@ class AnnouncementChecks:
             else:
                 self.check_listed_by(record, found)
         elif found is not None:
-            self.compare_cited("recent", "一年内符合条件的检查人员检查过各层企业的记录", found[0], records)
-            if found[1] != len(pairs):
-                self.add(f"recent.count 应为 {len(pairs)}（符合条件的检查人员与各层企业之间一年内的检查关系数），记录为 {found[1]}")
+            self.check_rotation(found, pairs, records, people="符合条件的检查人员", companies="各层企业")
         if is_hex64(record.get("hash")):
             self.pending[record["hash"]] = record
             self.announced_pairs[record["hash"]] = pairs  # what its draw is re-derived with, as the log stands now
@@ -2302,12 +2300,14 @@ class FairnessChecks(ListedChecks):
         """``(pairs, records)`` of rotation for these companies and inspectors on the record's date, from the log."""
         return rotation(self.log.of(entities), inspectors, day_number(record["date"]))
 
-    def check_rotation(self, found: tuple, pairs: set, records: set) -> None:
-        """Rotation: ``recent`` cites exactly the records that show a team member at a selected company within a
-        year (``records``, from :meth:`rotation_of`), and counts those pairs (``pairs``)."""
-        self.compare_cited("recent", "一年内检查组成员检查过被抽中企业的记录", found[0], records)
+    def check_rotation(self, found: tuple, pairs: set, records: set, people: str = "检查组成员",
+                       companies: str = "被抽中企业") -> None:
+        """Rotation: ``recent`` cites exactly the records that show one of ``people`` at one of ``companies``
+        within a year (``records``, from :meth:`rotation_of`), and counts those pairs (``pairs``): a draw's team
+        members and selected companies, or an announcement's pool and strata."""
+        self.compare_cited("recent", f"一年内{people}检查过{companies}的记录", found[0], records)
         if found[1] != len(pairs):
-            self.add(f"recent.count 应为 {len(pairs)}（检查组成员与被抽中企业之间一年内的检查关系数），记录为 {found[1]}")
+            self.add(f"recent.count 应为 {len(pairs)}（{people}与{companies}之间一年内的检查关系数），记录为 {found[1]}")
 
     def compare_cited(self, name: str, what: str, recorded: list, should: set) -> None:
         """A field's cited records are exactly ``should``: a record left out hides an inspection, one too many
@@ -2471,7 +2471,8 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
         found = self.cited_of(record["recent"], "recent")
         if conflicts is None or found is None:
             return None
-        selected = select_strata([Stratum(p.name, p.ratio, p.ids) for p in strata], record["seed"])
+        stratified = [Stratum(p.name, p.ratio, p.ids) for p in strata]
+        selected = select_strata(stratified, record["seed"])
         records: set = set()
         if announce is not None:  # re-derived from what the announcement fixed, not from what the draw says
             conflicts, known = self.compare_with_announcement(record, announce, strata, pool)
@@ -2482,8 +2483,7 @@ class DrawChecks(FairnessChecks, AnnouncementChecks, ChecklistChecks):
             except Refused:
                 members = []  # no team at all: the draw below is refused the same way
             known, records = self.rotation_of(record, selected[1], members)
-        spec = DrawInput(record["seed"], [Stratum(p.name, p.ratio, p.ids) for p in strata], pool[0], pool[1],
-                         pool[2], frozenset(conflicts), frozenset(known))
+        spec = DrawInput(record["seed"], stratified, pool[0], pool[1], pool[2], frozenset(conflicts), frozenset(known))
         try:
             outcome = draw(spec, selected)
         except Refused as refusal:
